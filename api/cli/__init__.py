@@ -1,0 +1,27 @@
+"""The ``ziping`` command line. Each command lives in its own module and registers itself here.
+
+Commands print Chinese for reviewers and take ``--json`` where a script may read the output.
+Developer commands (``synth``, ``eval``, ``bench``) import ``eval`` lazily, so the product never
+depends on it.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli import extract, synth
+
+app = typer.Typer(
+    name="ziping",
+    help="ziping 自评审核助手 — 预算绩效自评材料的读取、预审、问答与审核意见起草。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+extract.register(app)
+synth.register(app)
+
+
+def main() -> None:
+    app()

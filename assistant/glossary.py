@@ -1,0 +1,118 @@
+"""English field names ↔ Chinese domain terms, defined once.
+
+Code is English; everything a reviewer reads is Chinese. Messages, table headers and exports
+take their Chinese labels from :data:`TERMS` so one term is never spelled two ways. The
+synonyms that real tables use for the same field (RULES.md section 4) are parsing data and
+live with the form recogniser in ``ingest``.
+"""
+
+from __future__ import annotations
+
+TERMS: dict[str, str] = {
+    # submission
+    "submission": "提交材料",
+    "unit": "预算单位",
+    "department": "主管部门",
+    "impl_unit": "实施单位",
+    "year": "年度",
+    "status": "状态",
+    "status_reason": "状态说明",
+    "kind": "类型",
+    # evaluation header
+    "evaluation": "项目支出绩效自评表",
+    "department_evaluation": "部门整体支出绩效自评表",
+    "title": "表名",
+    "project_name": "项目名称",
+    "project_code": "项目编码",
+    "layout": "版式",
+    # funds block
+    "funds": "项目资金",
+    "budget_initial": "年初预算数",
+    "budget_adjust": "年度预算调整",
+    "budget_full_year": "全年预算数",
+    "exec_amount": "全年执行数",
+    "execution_rate": "执行率",
+    "exec_weight": "预算执行率分值",
+    "exec_score": "预算执行率得分",
+    "exec_reason": "执行偏差原因",
+    "adjust_reason": "预算调整原因",
+    "fund_total": "年度资金总额",
+    "category": "资金类别",
+    "current_fiscal": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other_funds": "其他资金",
+    "denominator": "执行率分母",
+    # goals
+    "goal_planned": "年度总体目标（预期目标）",
+    "goal_achieved": "年度总体目标（实际完成情况）",
+    # indicators
+    "indicator": "绩效指标",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "deviation_reason": "偏差原因分析及改进措施",
+    "nature": "指标性质",
+    "measure_unit": "度量单位",
+    "criteria": "评分标准",
+    "block_weights": "一级指标分值",
+    "indicator_block_weight": "绩效指标总分值",
+    # result
+    "total_score": "总分",
+    "grade": "评价等级",
+    "conclusion": "评价结论",
+    "problems": "存在问题",
+    "measures": "改进措施",
+    "signatures": "签章",
+    # narrative
+    "section": "自评报告章节",
+    "sections": "报告章节",
+    "path": "标题路径",
+    "text": "正文",
+    "level": "标题层级",
+    # structure
+    "id": "编号",
+    "file": "文件",
+    "evaluations": "自评表",
+    "indicators": "绩效指标",
+    "rows": "资金来源明细",
+    "rate": "执行率（填报值）",
+    "reason": "执行偏差原因",
+    "cells": "单元格位置",
+    # findings
+    "finding": "审核发现",
+    "rule": "规则",
+    "severity": "严重程度",
+    "message": "问题说明",
+    "location": "位置",
+    "evidence": "原文依据",
+    "suggestion": "修改建议",
+    "source": "规则依据",
+}
+
+SEVERITY_TERMS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+
+STATUS_TERMS: dict[str, str] = {"ok": "已识别", "needs_review": "待人工核对", "failed": "失败"}
+
+KIND_TERMS: dict[str, str] = {
+    "table": "项目支出绩效自评表",
+    "report": "绩效自评报告",
+    "department": "部门整体支出绩效自评表",
+    "mixed": "自评表及报告",
+    "unknown": "未识别",
+}
+
+# Canonical level-1 indicator names (10号 N3/N4).
+OUTPUT = "产出指标"
+BENEFIT = "效益指标"
+SATISFACTION = "满意度指标"
+COST = "成本指标"
+LEVEL1_NAMES = (OUTPUT, BENEFIT, SATISFACTION, COST)
+
+
+def term(name: str) -> str:
+    """The Chinese term for an English field name (the name itself when none is defined)."""
+    return TERMS.get(name, name)

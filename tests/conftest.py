@@ -1,0 +1,46 @@
+"""Shared test helpers.
+
+Tests that need a system package (a CJK font, chromium, PostgreSQL) call :func:`require_system`:
+on a developer's machine a missing package skips the test; under ``CI=true`` it fails, since
+``.ci/run`` installs those packages and a skip there would hide a missing install step.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+def require_system(what: str, present: bool) -> None:
+    if present:
+        return
+    message = f"system package missing: {what}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (CI installs it: see Makefile system-deps)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def cjk_font() -> Path:
+    require_system("fonts-wqy-microhei", CJK_FONT.exists())
+    return CJK_FONT
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    require_system("chromium", Path(path).exists())
+    return path
+
+
+@pytest.fixture
+def seed_report() -> Path:
+    files = sorted((SHARED / "seeds").glob("*.txt"))
+    require_system("../shared/seeds", bool(files))
+    return files[0]
