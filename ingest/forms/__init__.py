@@ -1,0 +1,1 @@
+"""Form recognition: a :class:`~ingest.document.Document` → self-evaluation forms and report sections."""

@@ -1,0 +1,451 @@
+"""Find every self-evaluation form in a :class:`Document` and fill :class:`Evaluation` s.
+
+The recogniser reads tables row by row with a small state machine. A row is classified by the
+labels it holds (``labels.yaml``), never by its position, so the same code reads the MOF,
+Sichuan, municipal and 部门整体 layouts and the variants in between:
+
+* header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``;
+* the funds block — a column-header row (年初预算数, 全年预算数, 全年执行数, 执行率…) then one row
+  per fund source (年度资金总额, 当年财政拨款…);
+* the overall goal — ``预期目标 | 实际完成情况`` over a value row, or label/value rows;
+* the indicator block — a column-header row holding 一级/二级/三级指标, then indicator rows
+  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down;
+* result rows — ``label | value``.
+
+Every field keeps the :class:`Location` of its cell, with its field path. A table that looks
+like a form but lacks an indicator header is reported, not guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.model import Evaluation, FundRow, Indicator, Location, field_path
+from assistant.values import parse_amount, parse_number, parse_value
+from ingest.document import Document, Paragraph, Table
+from ingest.forms.grid import Segment, own_segments, row_segments
+from ingest.forms.labels import LabelTable, labels, normalise_label, points_in
+
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_PROJECT_CODE = re.compile(r"^\s*([0-9A-Za-z]{8,})\s*[-－—_:：\s]\s*(.+)$", re.S)
+_YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]\s*元")
+
+
+@dataclass
+class Recognised:
+    """What the recogniser found in one document."""
+
+    evaluations: list[Evaluation] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # why a form-like table could not be read
+
+
+@dataclass
+class _Columns:
+    """Column index of each canonical key in a header row."""
+
+    cols: dict[str, int] = field(default_factory=dict)
+
+    def text(self, table: Table, row: int, key: str) -> str | None:
+        col = self.cols.get(key)
+        return table.text(row, col).strip() if col is not None else None
+
+
+def split_project_code(name: str) -> tuple[str | None, str]:
+    """``51000021R000000019951-工资性支出`` → (code, ``工资性支出``); names without a code unchanged."""
+    match = _PROJECT_CODE.match(name or "")
+    if match and any(ch.isdigit() for ch in match.group(1)):
+        return match.group(1), match.group(2).strip()
+    return None, (name or "").strip()
+
+
+class _Reader:
+    """Reads the tables of one document into evaluations (one instance per document)."""
+
+    def __init__(self, doc: Document, table: LabelTable):
+        self.doc = doc
+        self.labels = table
+        self.out = Recognised()
+        self.current: Evaluation | None = None
+        self.mode: str | None = None
+        self.fund_cols = _Columns()
+        self.ind_cols = _Columns()
+        self.goal_cols: dict[str, int] = {}
+        self.pending_title: str | None = None
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _loc(self, table: Table, row: int, col: int, *path: str | int) -> Location:
+        """The cell's location; its field path is relative here and gets its evaluation prefix
+        in :func:`_number_fields` once we know which evaluations are kept."""
+        loc = table.location(row, col, file=self.doc.name)
+        loc.field = field_path(0, *path).removeprefix("evaluations[0].") if path else None
+        return loc
+
+    def _evaluation(self) -> Evaluation:
+        if self.current is None:
+            self.current = Evaluation(title=self.pending_title)
+            if self.pending_title:
+                self.current.year = _year_of(self.pending_title)
+            self.out.evaluations.append(self.current)
+        return self.current
+
+    def _new_evaluation(self) -> None:
+        self.current = None
+        self.mode = None
+        self.fund_cols, self.ind_cols, self.goal_cols = _Columns(), _Columns(), {}
+
+    # -- entry -----------------------------------------------------------------------------------
+    def read(self) -> Recognised:
+        for block in self.doc.blocks:
+            if isinstance(block, Paragraph):
+                self._paragraph(block)
+            else:
+                self._table(block)
+        return self.out
+
+    def _paragraph(self, para: Paragraph) -> None:
+        text = para.text.strip()
+        if self.labels.match_prefix("title", text) and len(text) <= 60:
+            self._new_evaluation()
+            self.pending_title = text
+        elif _YEAR.search(text) and len(text) <= 20 and "年度" in text:
+            if self.pending_title and self.current is None:
+                self.pending_title = f"{self.pending_title}{text}"
+            elif self.current is not None and self.current.year is None:
+                self.current.year = _year_of(text)
+
+    def _table(self, table: Table) -> None:
+        form_like = False
+        for r in range(table.n_rows):
+            segs = own_segments(table, r)
+            if not segs:
+                continue
+            form_like |= self._row(table, r, segs)
+        if form_like and self.current is not None and not self.current.indicators and self.mode != "indicators":
+            name = self.current.project_name or f"表{table.index + 1}"
+            self.out.problems.append(f"“{name}”识别到自评表表头，但未找到指标表头（一级指标/二级指标/三级指标），版式未知")
+
+    # -- row dispatch ----------------------------------------------------------------------------
+    def _row(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        """Handle one row; True when the row holds form labels."""
+        lab = self.labels
+        texts = [s.text for s in segs]
+        if len(segs) == 1 and lab.match_prefix("title", texts[0]) and len(texts[0]) <= 60:
+            self._new_evaluation()
+            self.pending_title = texts[0]
+            return True
+        if len(segs) == 1 and _YEAR.search(texts[0]) and "年度" in texts[0] and len(texts[0]) <= 20:
+            ev = self._evaluation()
+            ev.year = ev.year or _year_of(texts[0])
+            return True
+        if any(lab.match("header", t) == "project_name" for t in texts) and self.current is not None \
+                and (self.current.project_name or self.current.indicators):
+            title = self.pending_title
+            self._new_evaluation()
+            self.pending_title = title
+        if self._indicator_header(table, r, segs):
+            return True
+        if self._fund_header(table, r, segs):
+            return True
+        if self._goal_header(table, r, segs):
+            return True
+        if self.mode == "funds" and self._fund_row(table, r, segs):
+            return True
+        if self.mode == "goal_values" and self._goal_values(table, r):
+            return True
+        if self.mode == "indicators" and not self._is_result_row(segs) and not self._has_header_label(segs):
+            self._indicator_row(table, r)
+            return True
+        return self._label_value_row(table, r, segs)
+
+    def _has_header_label(self, segs: list[Segment]) -> bool:
+        return any(self.labels.match("header", s.text) for s in segs)
+
+    def _is_result_row(self, segs: list[Segment]) -> bool:
+        first = [s for s in segs if not self.labels.match("blocks", s.text)][:1]
+        return bool(first) and (self.labels.match("result", first[0].text) is not None
+                                or self.labels.is_signature(first[0].text))
+
+    # -- header / label-value rows ----------------------------------------------------------------
+    def _label_value_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        found = False
+        ev = None
+        for i, seg in enumerate(segs):
+            key = self.labels.match("header", seg.text)
+            group = "header"
+            if key is None:
+                key, group = self.labels.match("result", seg.text), "result"
+            if key is None:
+                key, group = self.labels.match("goal", seg.text), "goal"
+            if key is None:
+                if self.labels.is_signature(seg.text):
+                    ev = ev or self._evaluation()
+                    value = segs[i + 1].text if i + 1 < len(segs) else ""
+                    ev.signatures[normalise_label(seg.text)] = value
+                    found = True
+                continue
+            found = True
+            nxt = segs[i + 1] if i + 1 < len(segs) else None
+            if nxt is not None and self._is_label(nxt.text):
+                nxt = None
+            ev = ev or self._evaluation()
+            self._set_field(ev, group, key, seg, nxt, table, r)
+            if group == "result":
+                self.mode = "result"
+        return found
+
+    def _is_label(self, text: str) -> bool:
+        return any(self.labels.match(g, text) for g in ("header", "result", "goal")) or self.labels.is_signature(text)
+
+    def _set_field(self, ev: Evaluation, group: str, key: str, label: Segment, value: Segment | None,
+                   table: Table, r: int) -> None:
+        text = value.text if value is not None else ""
+        col = value.start if value is not None else label.end + 1
+        if group == "header":
+            if key == "project_name":
+                ev.project_code, ev.project_name = split_project_code(text)
+                if ev.year is None:
+                    ev.year = _year_of(text) if ev.title is None else _year_of(ev.title)
+            elif key in ("department", "impl_unit"):
+                setattr(ev, key, text or None)
+            elif key == "unit_name":
+                ev.impl_unit = ev.impl_unit or text or None
+            else:
+                return
+            ev.cells[key if key != "unit_name" else "impl_unit"] = self._loc(table, r, col, key)
+        elif group == "goal":
+            if key in ("goal_planned", "goal_achieved"):
+                setattr(ev, key, text or None)
+                ev.cells[key] = self._loc(table, r, col, key)
+        elif key == "total_score":
+            self._total_row(ev, table, r, label)
+        elif key in ("grade", "conclusion", "problems", "measures", "adjust_reason"):
+            if key == "adjust_reason":
+                ev.funds.adjust_reason = text or None
+                ev.funds.cells["adjust_reason"] = self._loc(table, r, col, "funds", "adjust_reason")
+            else:
+                setattr(ev, key, text or None)
+                ev.cells[key] = self._loc(table, r, col, key)
+
+    def _total_row(self, ev: Evaluation, table: Table, r: int, label: Segment) -> None:
+        score_col = self.ind_cols.cols.get("score")
+        text = table.text(r, score_col) if score_col is not None else ""
+        col = score_col
+        if parse_number(text) is None:
+            # No score column value: take the last number on the row (总分 | 95).
+            numeric = [s for s in row_segments(table, r) if s.start > label.end and parse_number(s.text) is not None]
+            if not numeric:
+                return
+            text, col = numeric[-1].text, numeric[-1].start
+        ev.total_score = parse_number(text)
+        ev.cells["total_score"] = self._loc(table, r, col, "total_score")
+
+    # -- funds block ------------------------------------------------------------------------------
+    def _fund_header(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        cols = {}
+        for seg in segs:
+            key = self.labels.match("fund_columns", seg.text)
+            if key and key not in cols:
+                cols[key] = seg.start
+        if len(cols) < 3 or not ({"exec_amount", "budget_full_year"} & cols.keys()):
+            return False
+        if "level1" in {self.labels.match("indicator_columns", s.text) for s in segs}:
+            return False
+        ev = self._evaluation()
+        self.fund_cols = _Columns(cols)
+        self.mode = "funds"
+        block_texts = [s.text for s in row_segments(table, r) if self.labels.match("blocks", s.text) == "funds"]
+        header_text = " ".join(s.text for s in row_segments(table, r))
+        ev.funds.unit = "元" if _YUAN.search(header_text) else "万元"
+        for text in block_texts:
+            if points_in(text) is not None:
+                ev.funds.weight = points_in(text)
+        score_label = next((s.text for s in segs if self.labels.match("fund_columns", s.text) == "exec_score"), "")
+        if ev.funds.weight is None and points_in(score_label) is not None:
+            ev.funds.weight = points_in(score_label)  # 得分（20分*执行率）
+        ev.funds.denominator = "budget_full_year"
+        return True
+
+    def _fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        name_seg = next((s for s in segs if self.labels.match_prefix("fund_rows", s.text)
+                         and self.labels.match("blocks", s.text) is None), None)
+        if name_seg is None:
+            return False
+        ev = self._evaluation()
+        category = self.labels.match_prefix("fund_rows", name_seg.text) or "other"
+        index = len(ev.funds.rows)
+        row = FundRow(name=name_seg.text, category=category)
+        row.cells["name"] = self._loc(table, r, name_seg.start, "funds", "rows", index, "name")
+        for key in ("budget_initial", "budget_full_year", "exec_amount"):
+            col = self.fund_cols.cols.get(key)
+            if col is None or col <= name_seg.end:
+                continue
+            setattr(row, key, _amount(table.text(r, col), ev.funds.unit))
+            row.cells[key] = self._loc(table, r, col, "funds", "rows", index, key)
+        ev.funds.rows.append(row)
+        if category == "total" or index == 0:
+            self._fund_scores(ev, table, r)
+        return True
+
+    def _fund_scores(self, ev: Evaluation, table: Table, r: int) -> None:
+        funds = ev.funds
+        for key, attr in (("exec_weight", "weight"), ("exec_rate", "rate"), ("exec_score", "score"),
+                          ("exec_reason", "reason")):
+            col = self.fund_cols.cols.get(key)
+            if col is None:
+                continue
+            text = table.text(r, col).strip()
+            if attr == "rate":
+                funds.rate = parse_value(text)
+            elif attr == "reason":
+                funds.reason = text or None
+            else:
+                number = parse_number(text)
+                if number is None and attr == "weight" and funds.weight is not None:
+                    continue  # keep the weight read from the block title
+                setattr(funds, attr, number)
+            funds.cells[attr] = self._loc(table, r, col, "funds", attr)
+
+    # -- overall goal -----------------------------------------------------------------------------
+    def _goal_header(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        keys = {self.labels.match("goal", s.text): s.start for s in segs}
+        if not {"goal_planned", "goal_achieved"} <= keys.keys():
+            return False
+        # Both labels on one row: a header over the value row below.
+        self.goal_cols = {k: v for k, v in keys.items() if k in ("goal_planned", "goal_achieved")}
+        self._evaluation()
+        self.mode = "goal_values"
+        return True
+
+    def _goal_values(self, table: Table, r: int) -> bool:
+        ev = self._evaluation()
+        for key, col in self.goal_cols.items():
+            text = table.text(r, col).strip()
+            setattr(ev, key, text or None)
+            ev.cells[key] = self._loc(table, r, col, key)
+        self.mode = None
+        return True
+
+    # -- indicator block --------------------------------------------------------------------------
+    def _indicator_header(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        cols: dict[str, int] = {}
+        for seg in segs:
+            key = self.labels.match("indicator_columns", seg.text)
+            if key and key not in cols:
+                cols[key] = seg.start
+        if not ({"level1", "name"} <= cols.keys() or {"level2", "name", "target"} <= cols.keys()):
+            return False
+        ev = self._evaluation()
+        self.ind_cols = _Columns(cols)
+        self.mode = "indicators"
+        self.carry = {"level1": None, "level2": None}
+        if "criteria" in cols:
+            ev.kind = "department"
+        for seg in row_segments(table, r):
+            if self.labels.match("blocks", seg.text) == "indicators" and points_in(seg.text) is not None:
+                ev.indicator_block_weight = points_in(seg.text)
+        return True
+
+    def _indicator_row(self, table: Table, r: int) -> None:
+        ev = self._evaluation()
+        cols = self.ind_cols
+        values = {key: cols.text(table, r, key) for key in cols.cols}
+        name = values.get("name") or ""
+        level1_raw = values.get("level1") or self.carry["level1"] or ""
+        level2 = values.get("level2") or self.carry["level2"]
+        if not name and not values.get("target") and not values.get("score"):
+            # A level-1 subtotal or spacer row: keep its weight, add no indicator.
+            self._note_block_weight(ev, level1_raw)
+            return
+        self.carry = {"level1": level1_raw, "level2": level2}
+        level1 = self._note_block_weight(ev, level1_raw)
+        index = len(ev.indicators)
+        ind = Indicator(level1=level1, level2=_clean(level2), name=name or None)
+        target_text = values.get("target") or ""
+        nature = values.get("nature")
+        unit = values.get("unit")
+        ind.nature, ind.unit = _clean(nature), _clean(unit)
+        ind.target = parse_value(_with_nature_and_unit(target_text, nature, unit))
+        ind.actual = parse_value(_with_nature_and_unit(values.get("actual") or "", None, unit))
+        ind.weight = parse_number(values.get("weight") or "")
+        ind.score = parse_number(values.get("score") or "")
+        reason = values.get("deviation_reason")
+        extra = values.get("measures")
+        ind.deviation_reason = _join_reason(reason, extra)
+        ind.criteria = _clean(values.get("criteria"))
+        for key, col in cols.cols.items():
+            attr = "deviation_reason" if key == "measures" else key
+            if attr in ind.cells:
+                continue
+            ind.cells[attr] = self._loc(table, r, col, "indicators", index, attr)
+        ev.indicators.append(ind)
+
+    def _note_block_weight(self, ev: Evaluation, level1_raw: str) -> str | None:
+        """Canonical level-1 name; its weight from a title such as 产出指标(50分) is recorded."""
+        if not level1_raw:
+            return None
+        canonical = self.labels.match("level1", level1_raw)
+        name = canonical or level1_raw
+        weight = points_in(level1_raw)
+        if weight is not None:
+            ev.block_weights[name] = weight
+        return name
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def _amount(text: str, unit: str) -> float | None:
+    """A money cell in the block's unit (a cell may carry its own, e.g. 1,200元 in a 万元 block)."""
+    amount = parse_amount(text, default_unit=unit)
+    if amount.value is None or amount.unit == unit:
+        return amount.value
+    wan = amount.in_wan()
+    return wan * 10000.0 if unit == "元" else wan
+
+
+def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> str:
+    """Sichuan layout: 指标性质 and 度量单位 in their own columns; fold them into the value to parse."""
+    value = value or ""
+    if not value.strip():
+        return value
+    if nature and nature.strip() in {"≥", "≤", "=", ">", "<", "＝", "≧", "≦"} and not value.lstrip()[:1] in "≥≤=><≧≦＝":
+        value = nature.strip() + value
+    if unit and unit.strip() and parse_number(value) is not None and not value.rstrip().endswith(unit.strip()):
+        value = value + unit.strip()
+    return value
+
+
+def _join_reason(reason: str | None, measures: str | None) -> str | None:
+    parts = [p.strip() for p in (reason, measures) if p and p.strip()]
+    return "；".join(parts) if parts else None
+
+
+def _year_of(text: str | None) -> int | None:
+    match = _YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def recognise_forms(doc: Document) -> Recognised:
+    """Every self-evaluation form in ``doc``, with the reasons for any table it could not read."""
+    result = _Reader(doc, labels()).read()
+    result.evaluations = [ev for ev in result.evaluations if _is_evaluation(ev)]
+    for index, ev in enumerate(result.evaluations):
+        _number_fields(ev, index)
+    return result
+
+
+def _number_fields(ev: Evaluation, index: int) -> None:
+    prefix = f"evaluations[{index}]"
+    cell_maps = [ev.cells, ev.funds.cells, *(r.cells for r in ev.funds.rows), *(i.cells for i in ev.indicators)]
+    for cells in cell_maps:
+        for loc in cells.values():
+            if loc.field and not loc.field.startswith("evaluations["):
+                loc.field = f"{prefix}.{loc.field}"
+
+
+def _is_evaluation(ev: Evaluation) -> bool:
+    return bool(ev.indicators or ev.funds.rows or ev.project_name)
+
