@@ -411,7 +411,7 @@ def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> s
     value = value or ""
     if not value.strip():
         return value
-    if nature and nature.strip() in {"≥", "≤", "=", ">", "<", "＝", "≧", "≦"} and not value.lstrip()[:1] in "≥≤=><≧≦＝":
+    if nature and nature.strip() in {"≥", "≤", "=", ">", "<", "＝", "≧", "≦"} and value.lstrip()[:1] not in "≥≤=><≧≦＝":
         value = nature.strip() + value
     if unit and unit.strip() and parse_number(value) is not None and not value.rstrip().endswith(unit.strip()):
         value = value + unit.strip()

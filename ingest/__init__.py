@@ -1,0 +1,1 @@
+"""Ingest: read uploaded files into a format-independent Document."""

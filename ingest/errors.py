@@ -1,0 +1,67 @@
+"""Typed ingest errors, each with a stable code and a message in Chinese and English.
+
+A reader raises one of these for a file it cannot read; the pipeline records the file as
+failed with ``str(error)`` and goes on with the batch. Nothing here ever reaches the user as a
+traceback.
+"""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """Base class: ``code`` is stable for scripts, ``zh``/``en`` are for people."""
+
+    code = "ingest_error"
+    zh = "无法读取文件"
+    en = "the file could not be read"
+
+    def __init__(self, detail: str | None = None, *, file: str | None = None):
+        self.detail = detail
+        self.file = file
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.zh} / {self.en}"
+        if self.detail:
+            text += f"（{self.detail}）"
+        return text
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.zh, "message_en": self.en,
+                "detail": self.detail, "file": self.file}
+
+
+class UnsupportedFormat(IngestError):
+    code = "unsupported_format"
+    zh = "不支持的文件类型（支持 .docx .pdf .xlsx .txt .md .zip）"
+    en = "unsupported file type (supported: .docx .pdf .xlsx .txt .md .zip)"
+
+
+class CorruptFile(IngestError):
+    code = "corrupt_file"
+    zh = "文件已损坏或格式与扩展名不符"
+    en = "the file is corrupt or its content does not match its extension"
+
+
+class EncryptedFile(IngestError):
+    code = "encrypted_file"
+    zh = "文件已加密，请提供未加密版本"
+    en = "the file is encrypted; please provide an unencrypted copy"
+
+
+class EmptyFile(IngestError):
+    code = "empty_file"
+    zh = "文件为空或没有可读取的内容"
+    en = "the file is empty or has no readable content"
+
+
+class FileTooLarge(IngestError):
+    code = "file_too_large"
+    zh = "文件超过大小上限"
+    en = "the file exceeds the size limit"
+
+
+class UnsafeArchive(IngestError):
+    code = "unsafe_archive"
+    zh = "压缩包含有不安全的路径或解压后过大"
+    en = "the archive has unsafe member paths or is too large when extracted"

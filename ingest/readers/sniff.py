@@ -1,0 +1,133 @@
+"""Which reader a file needs, decided by its content — never by its extension alone.
+
+Users rename files, e-mail clients mangle names and some units upload ``.exe`` or ``.doc``
+files with a ``.pdf`` name. :func:`sniff` looks at the bytes:
+
+==============================================  ============================================
+content                                         result
+==============================================  ============================================
+zip with ``word/document.xml``                  ``docx``
+zip with ``xl/workbook.xml``                    ``xlsx``
+other zip                                       ``zip`` (archives belong to the batch importer)
+``%PDF-`` in the first KiB                      ``pdf``
+OLE compound file with ``EncryptedPackage``     :class:`EncryptedFile` (password-protected Office)
+other OLE compound file                         :class:`UnsupportedFormat` (.doc / .xls / .wps)
+UTF-8 / UTF-16 / GB18030 text                   ``md`` for ``.md``, else ``txt``
+known binary (exe, image, rar…) or unknown      :class:`CorruptFile` when the name promises a
+                                                format we read, else :class:`UnsupportedFormat`
+==============================================  ============================================
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ingest.errors import CorruptFile, EncryptedFile, UnsupportedFormat
+from ingest.readers.text_reader import decode_text
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+READABLE_SUFFIXES = {".docx", ".pdf", ".xlsx", ".txt", ".md", ".markdown"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# text formats we could decode but must not present as plain text
+NOT_PLAIN_TEXT = {".rtf", ".htm", ".html", ".xml", ".mht", ".mhtml"}
+
+# (magic, Chinese name, English name) of binaries people upload by mistake
+KNOWN_BINARIES: list[tuple[bytes, str, str]] = [
+    (b"MZ", "Windows 可执行程序", "a Windows executable"),
+    (b"\x7fELF", "Linux 可执行程序", "a Linux executable"),
+    (b"\x89PNG", "PNG 图片", "a PNG image"),
+    (b"\xff\xd8\xff", "JPEG 图片", "a JPEG image"),
+    (b"GIF8", "GIF 图片", "a GIF image"),
+    (b"II*\x00", "TIFF 图片", "a TIFF image"),
+    (b"MM\x00*", "TIFF 图片", "a TIFF image"),
+    (b"BM", "BMP 图片", "a BMP image"),
+    (b"Rar!", "RAR 压缩包", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包", "a 7z archive"),
+    (b"\x1f\x8b", "gzip 压缩包", "a gzip archive"),
+    (b"{\\rtf", "RTF 文档", "an RTF document"),
+]
+
+# OLE stream names are UTF-16LE in the directory sectors
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_OLE_KINDS: list[tuple[bytes, str, str]] = [
+    ("WordDocument".encode("utf-16-le"), ".doc", "旧版 Word 文档（.doc）"),
+    ("Workbook".encode("utf-16-le"), ".xls", "旧版 Excel 工作簿（.xls）"),
+    ("Book".encode("utf-16-le"), ".xls", "旧版 Excel 工作簿（.xls）"),
+]
+
+
+def sniff(path: Path, *, name: str | None = None) -> str:
+    """``docx`` | ``xlsx`` | ``pdf`` | ``txt`` | ``md`` | ``zip`` for a file, or raise IngestError."""
+    name = name or path.name
+    suffix = Path(name).suffix.lower()
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+
+    if head.startswith(ZIP_MAGICS):
+        return _sniff_zip(path, suffix)
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        _raise_ole(path.read_bytes())
+    for magic, zh, en in KNOWN_BINARIES:
+        # two-letter magics (MZ, BM) can start a text file too; RTF is text but never plain
+        if head.startswith(magic) and (magic == b"{\\rtf" or not _is_text(path, head)):
+            _raise_mismatch(suffix, f"文件内容是{zh}", f"the content is {en}")
+    if suffix not in NOT_PLAIN_TEXT and _is_text(path, head):
+        if suffix in {".docx", ".pdf", ".xlsx"}:
+            _raise_mismatch(suffix, "文件内容是纯文本", "the content is plain text")
+        return "md" if suffix in MARKDOWN_SUFFIXES else "txt"
+    _raise_mismatch(suffix, "无法识别的文件内容", "unrecognised content")
+    raise AssertionError("unreachable")  # _raise_mismatch always raises
+
+
+def _sniff_zip(path: Path, suffix: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise CorruptFile(f"压缩结构损坏 / broken zip structure: {e}") from e
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if suffix in {".docx", ".xlsx"}:
+        part = "word/document.xml" if suffix == ".docx" else "xl/workbook.xml"
+        raise CorruptFile(f"{suffix} 文件中缺少 {part} / {suffix} file without {part}")
+    if "ppt/presentation.xml" in names or "content.xml" in names:
+        raise UnsupportedFormat("演示文稿或 ODF 文档请另存为 .docx 或 .pdf / save presentations and "
+                                "ODF documents as .docx or .pdf")
+    return "zip"
+
+
+def _raise_ole(data: bytes) -> None:
+    if _ENCRYPTED_PACKAGE in data:
+        raise EncryptedFile("Office 文档设置了打开密码 / password-protected Office document")
+    for marker, suffix, zh in _OLE_KINDS:
+        if marker in data:
+            new = ".docx" if suffix == ".doc" else ".xlsx"
+            raise UnsupportedFormat(f"这是{zh}，请在 Word/WPS/Excel 中另存为 {new} 后再上传 / "
+                                    f"legacy {suffix} file: save it as {new}")
+    raise UnsupportedFormat("旧版 Office 或 WPS 文件，请另存为 .docx / .xlsx / .pdf / "
+                            "legacy Office or WPS file: save it as .docx, .xlsx or .pdf")
+
+
+def _raise_mismatch(suffix: str, zh: str, en: str) -> None:
+    if suffix in READABLE_SUFFIXES:
+        raise CorruptFile(f"扩展名为 {suffix}，但{zh} / named {suffix}, but {en}")
+    raise UnsupportedFormat(f"{zh} / {en}")
+
+
+def _is_text(path: Path, head: bytes) -> bool:
+    """Decodable as text and free of control characters other than whitespace."""
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # binary: no need to read the whole file
+    data = path.read_bytes()
+    try:
+        text = decode_text(data)
+    except Exception:
+        return False
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    return "\x00" not in text and controls <= len(text) // 1000

@@ -1,0 +1,146 @@
+"""OCR reader: ruled-table structure from line images (fast) and one real OCR pass (slow)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ingest.document import Paragraph, Table
+from ingest.readers import ocr
+from ingest.readers.ocr import TextBox, find_grids, ocr_page_image
+
+# A 5 × 4 table: (row, col, rowspan, colspan, text). Row 2-3 of column 0 are merged vertically,
+# columns 0-2 of the last row horizontally.
+XS = [60, 300, 480, 660, 840]
+YS = [100, 170, 240, 310, 380, 450]
+CELLS = [
+    (0, 0, 1, 1, "项目名称"), (0, 1, 1, 1, "年度指标值"), (0, 2, 1, 1, "实际完成值"), (0, 3, 1, 1, "得分"),
+    (1, 0, 1, 1, "培训覆盖率"), (1, 1, 1, 1, "≥95%"), (1, 2, 1, 1, "98%"), (1, 3, 1, 1, "20"),
+    (2, 0, 2, 1, "设备采购数量"), (2, 1, 1, 1, "100台"), (2, 2, 1, 1, "98台"), (2, 3, 1, 1, "18"),
+    (3, 1, 1, 1, "50套"), (3, 2, 1, 1, "50套"), (3, 3, 1, 1, "10"),
+    (4, 0, 1, 3, "合计"), (4, 3, 1, 1, "48"),
+]
+TITLE = "2023年度项目支出绩效自评表"
+
+
+def _cell_box(r: int, c: int, rs: int, cs: int) -> tuple[int, int, int, int]:
+    return XS[c], YS[r], XS[c + cs], YS[r + rs]
+
+
+def _ruled_image(font: Path | None = None) -> Image.Image:
+    """900 × 500 px page; rules are drawn per cell, so a merge is simply a missing segment."""
+    img = Image.new("RGB", (900, 500), "white")
+    draw = ImageDraw.Draw(img)
+    for r, c, rs, cs, text in CELLS:
+        box = _cell_box(r, c, rs, cs)
+        draw.rectangle(box, outline="black", width=2)
+        if font is not None:
+            f = ImageFont.truetype(str(font), 22)
+            w = draw.textlength(text, font=f)
+            draw.text(((box[0] + box[2] - w) / 2, (box[1] + box[3]) / 2 - 13), text, font=f, fill="black")
+    if font is not None:
+        draw.text((180, 30), TITLE, font=ImageFont.truetype(str(font), 28), fill="black")
+    return img
+
+
+def _fake_ocr(monkeypatch: pytest.MonkeyPatch, boxes: list[TextBox]) -> None:
+    monkeypatch.setattr(ocr, "run_ocr", lambda _rgb: list(boxes))
+
+
+# ----------------------------------------------------------------------------- fast: no model
+
+
+def test_grid_and_merges_from_lines_only():
+    (grid,) = find_grids(_ruled_image())
+    assert (grid.n_rows, grid.n_cols) == (5, 4)
+    assert all(abs(a - b) <= 2 for a, b in zip(grid.xs, XS, strict=True))
+    assert all(abs(a - b) <= 2 for a, b in zip(grid.ys, YS, strict=True))
+    assert grid.spans[(2, 0)] == (2, 1)
+    assert grid.spans[(4, 0)] == (1, 3)
+    assert grid.owner[3][0] == (2, 0)
+    assert grid.owner[4][2] == (4, 0)
+    assert sum(rs * cs for rs, cs in grid.spans.values()) == 20  # every grid cell owned exactly once
+
+
+def test_no_table_without_a_grid():
+    img = Image.new("RGB", (900, 500), "white")
+    draw = ImageDraw.Draw(img)
+    draw.line([(60, 200), (840, 200)], fill="black", width=2)  # an underline is not a table
+    draw.rectangle((60, 300, 840, 380), outline="black", width=2)  # nor is a single framed box
+    assert find_grids(img) == []
+
+
+def test_text_goes_to_cells_merges_are_copied(monkeypatch):
+    def box(text, x0, y0, x1, y1):  # given in 150-dpi pixels, the page is rendered at 300 dpi
+        return TextBox(text, 2 * x0, 2 * y0, 2 * x1, 2 * y1)
+
+    _fake_ocr(monkeypatch, [
+        box(TITLE, 180, 30, 550, 60),
+        box("项目名称", 130, 120, 230, 150),
+        box("设备采购数量", 110, 298, 250, 323),  # centre on the missing rule inside the merge
+        box("合计", 340, 400, 390, 430),
+        box("1,150", 700, 245, 800, 272), box(".50", 700, 276, 760, 303),  # wrapped number
+    ])
+    img = _ruled_image().resize((1800, 1000))
+    blocks = ocr_page_image(img, page_number=4, first_table_index=2, first_block_index=10, dpi=300)
+
+    title, table = blocks
+    assert isinstance(title, Paragraph) and title.text == TITLE
+    assert (title.index, title.page) == (10, 4)
+    assert isinstance(table, Table)
+    assert (table.index, table.block, table.page, table.ocr) == (2, 11, 4, True)
+    assert (table.n_rows, table.n_cols) == (5, 4)
+    assert table.text(0, 0) == "项目名称"
+    assert [table.rows[r][0].text for r in (2, 3)] == ["设备采购数量"] * 2
+    assert (table.rows[2][0].rowspan, table.rows[2][0].merged, table.rows[3][0].merged) == (2, False, True)
+    assert [c.text for c in table.rows[4][:3]] == ["合计"] * 3
+    assert table.rows[4][0].colspan == 3 and table.rows[4][1].merged and table.rows[4][2].merged
+    assert table.text(2, 3) == "1,150\n.50"
+    # bbox in PDF points: x 60 px at 150 dpi = 28.8 pt, whatever dpi the page was rendered at
+    x0, top, x1, bottom = table.rows[0][0].bbox
+    assert abs(x0 - 28.8) < 1.5 and abs(top - 48.0) < 1.5 and abs(x1 - 144.0) < 1.5
+    assert all(c.page == 4 for row in table.rows for c in row)
+
+
+def test_unruled_table_needs_three_aligned_columns(monkeypatch):
+    rows = [["指标名称", "年度目标", "实际完成"], ["培训人数", "≥500人", "520人"], ["满意度", "≥90%", "95%"]]
+    boxes = [TextBox("二、绩效指标完成情况", 60, 20, 300, 45)]
+    boxes += [TextBox(t, 60 + j * 230, 80 + i * 50, 160 + j * 230, 105 + i * 50)
+              for i, row in enumerate(rows) for j, t in enumerate(row)]
+    _fake_ocr(monkeypatch, boxes)
+    heading, table = ocr_page_image(Image.new("RGB", (900, 300), "white"), 1, 0, 0)
+    assert heading.heading_level == 1
+    assert isinstance(table, Table) and [[c.text for c in r] for r in table.rows] == rows
+
+    _fake_ocr(monkeypatch, [b for b in boxes if b.x0 < 400])  # two columns: key/value text, not a table
+    blocks = ocr_page_image(Image.new("RGB", (900, 300), "white"), 1, 0, 0)
+    assert all(isinstance(b, Paragraph) for b in blocks) and blocks[1].text == "指标名称 年度目标"
+
+
+# ----------------------------------------------------------------------------- slow: real OCR
+
+
+@pytest.mark.slow
+def test_ocr_ruled_table_page(cjk_font):
+    ocr.get_engine()  # model load is not what we time
+    start = time.perf_counter()
+    blocks = ocr_page_image(_ruled_image(cjk_font), page_number=1, first_table_index=0, first_block_index=0)
+    elapsed = time.perf_counter() - start
+
+    title, table = blocks
+    assert isinstance(title, Paragraph) and title.text == TITLE
+    assert isinstance(table, Table) and table.ocr
+    assert (table.n_rows, table.n_cols) == (5, 4)
+    assert [table.text(0, c) for c in range(4)] == ["项目名称", "年度指标值", "实际完成值", "得分"]
+    assert table.text(1, 0) == "培训覆盖率"
+    assert "95%" in table.text(1, 1)  # "≥" is the one symbol the model may misread
+    assert [table.text(1, 2), table.text(1, 3)] == ["98%", "20"]
+    assert [table.text(r, 0) for r in (2, 3)] == ["设备采购数量"] * 2
+    assert table.rows[3][0].merged and not table.rows[2][0].merged
+    assert [table.text(3, c) for c in (1, 2, 3)] == ["50套", "50套", "10"]
+    assert [c.text for c in table.rows[4]] == ["合计", "合计", "合计", "48"]
+    assert [c.merged for c in table.rows[4]] == [False, True, True, False]
+    assert elapsed < 15
