@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.model import Location, Section
 from ingest.document import Document, Paragraph
+from ingest.readers.headings import split_heading
 
 _REPORT_TITLE = re.compile(r"(报告|自评|情况说明)")
 _TITLE_PARTS = re.compile(r"^(?P<unit>.+?)(?P<year>20\d{2})\s*年度?(?P<rest>.*)$")
@@ -44,9 +45,13 @@ def build_sections(doc: Document) -> list[Section]:
             continue
         if para.heading_level is not None:
             close()
-            body = []
+            # A run-in heading ("1、项目绩效目标。在编制…") keeps its title in the path and
+            # its sentence in the body.
+            split = split_heading(text)
+            title, run_in = (split[1], split[2]) if split else (text, "")
+            body = [run_in] if run_in else []
             path = [(lvl, t) for lvl, t in path if lvl < para.heading_level]
-            path.append((para.heading_level, text))
+            path.append((para.heading_level, title))
             current = Section(path=[t for _, t in path], level=len(path), text="",
                               location=_loc(doc, para))
         else:
