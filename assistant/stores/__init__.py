@@ -1,0 +1,99 @@
+"""The three stores behind ziping, opened together by :func:`open_stores`.
+
+===========  ==========================================  ======================================
+store        embedded default                            scale-out (configuration only)
+===========  ==========================================  ======================================
+records      SQLite ``<data_dir>/ziping.db``             ``ZIPING_DATABASE_URL`` (PostgreSQL)
+fulltext     SQLite FTS5 ``<data_dir>/fulltext.db``      (same file; PostgreSQL FTS later)
+vectors      Chroma ``<data_dir>/chroma``                ``ZIPING_CHROMA_URL`` (Chroma server)
+===========  ==========================================  ======================================
+
+A chunk has one id in all three. The records store is the source of truth: it holds every
+chunk with an ``embedded`` flag, the full-text index is written with it (cheap), and vectors
+follow by :meth:`Stores.sync_vectors` (embedding is the slow step), so an interrupted run
+resumes where it stopped. The vector store is opened lazily: importing chromadb and loading
+the embedder only happen when vectors are first needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant.settings import Settings
+from assistant.stores.fulltext import FullTextIndex
+from assistant.stores.records import ChunkLike, RecordStore, StoredChunk, SubmissionSummary
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.model import Submission
+    from assistant.stores.vectors import VectorStore
+
+__all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary",
+           "open_stores"]
+
+
+@dataclass
+class Stores:
+    settings: Settings
+    records: RecordStore
+    fulltext: FullTextIndex
+    embeddings: Embeddings | None = None  # None: made from settings on first use
+    _vectors: VectorStore | None = field(default=None, repr=False)
+
+    @property
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            from assistant.embeddings import make_embeddings
+            from assistant.stores.vectors import VectorStore
+
+            if self.embeddings is None:
+                self.embeddings = make_embeddings(self.settings)
+            self._vectors = VectorStore(self.settings, self.embeddings)
+        return self._vectors
+
+    def save(self, sub: Submission, chunks: Sequence[ChunkLike]) -> str:
+        """Store a submission with its chunks (records + full text); vectors follow on
+        :meth:`sync_vectors`. Old chunks of the same submission are replaced everywhere."""
+        sid = self.records.save_submission(sub, chunks=chunks)
+        self.fulltext.replace_submission(sid, chunks)
+        if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
+            self.vectors.delete_submission(sid)
+        return sid
+
+    def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None) -> int:
+        """Embed every chunk not yet in the vector store; returns how many were embedded."""
+        done = 0
+        while True:
+            pending = self.records.chunks_pending_embedding(limit=batch)
+            if not pending:
+                return done
+            self.vectors.add(pending)
+            self.records.mark_embedded([c.id for c in pending])
+            done += len(pending)
+            if progress is not None:
+                progress(done)
+
+    def delete_submission(self, submission_id: str) -> bool:
+        """Remove a submission from all three stores."""
+        found = self.records.delete_submission(submission_id)
+        self.fulltext.delete_submission(submission_id)
+        if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
+            self.vectors.delete_submission(submission_id)
+        return found
+
+    def close(self) -> None:
+        self.records.close()
+
+
+def open_stores(settings: Settings, embeddings: Embeddings | None = None) -> Stores:
+    """Open (and create when missing) the data directory and the stores it configures."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Stores(
+        settings=settings,
+        records=RecordStore(settings.sqlalchemy_url),
+        fulltext=FullTextIndex(settings.data_dir / "fulltext.db"),
+        embeddings=embeddings,
+    )

@@ -1,0 +1,196 @@
+"""Full-text search over chunks: jieba-tokenised BM25 on SQLite FTS5.
+
+SQLite's tokenisers do not segment Chinese, so chunks are segmented here with jieba's search
+mode (``满意度指标`` → ``满意 满意度 指标 满意度指标``) and FTS5 indexes the space-joined words
+(``unicode61`` then only splits on those spaces and on punctuation). Queries are segmented the
+same way, a few question words are dropped, and each word becomes an FTS5 *string literal*
+(``"满意度" OR "指标"``) — user text can never reach FTS5's query syntax (NEAR, AND, column
+filters, ``*``). Ranking is ``bm25()``; :meth:`FullTextIndex.search` returns ``-bm25`` so that
+higher is better.
+
+A private :class:`jieba.Tokenizer` (the shared default dictionary plus the glossary's terms)
+is built once per process on first use (about 1 s while jieba loads its cache). Changing the
+word list changes tokens: re-index after editing :data:`EXTRA_WORDS`.
+
+The index lives in its own SQLite file (``<data_dir>/fulltext.db``) next to the records
+database, WAL-journaled; each call opens a short connection, so one index can be shared by
+threads and processes (SQLite serialises writers; ``busy_timeout`` waits up to 30 s).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.glossary import LEVEL1_NAMES, TERMS
+
+__all__ = ["FullTextIndex", "query_tokens", "tokenize"]
+
+# Domain words jieba does not know as one word; search mode still emits their parts.
+EXTRA_WORDS: tuple[str, ...] = (
+    *LEVEL1_NAMES, *[t for t in TERMS.values() if 2 <= len(t) <= 8],
+    "数量指标", "质量指标", "时效指标", "经济效益指标", "社会效益指标", "生态效益指标",
+    "可持续影响指标", "服务对象满意度指标", "预算执行率", "绩效目标", "绩效自评", "自评报告",
+    "偏差原因", "改进措施", "财政拨款", "结转资金",
+)
+
+# Question words dropped from queries (kept if nothing else is left).
+STOPWORDS = frozenset({
+    "的", "了", "是", "在", "和", "与", "及", "或", "吗", "呢", "吧", "啊", "有", "多少", "什么", "哪些", "哪个", "如何",
+    "怎么", "怎样", "为什么", "是否", "请问", "请", "一下", "情况", "一个", "这个", "那个", "其中", "中", "对", "把", "被",
+    "给", "都", "也", "就", "还", "又",
+})
+
+_tokenizer: Any = None
+_lock = threading.Lock()
+
+
+def _jieba() -> Any:
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                for word in EXTRA_WORDS:
+                    tok.add_word(word)
+                _tokenizer = tok
+    return _tokenizer
+
+
+def _is_word(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode words of ``text``, lower-cased, without whitespace/punctuation tokens."""
+    return [t.strip().lower() for t in _jieba().lcut_for_search(text or "") if _is_word(t)]
+
+
+def query_tokens(query: str) -> list[str]:
+    """Distinct query words in order, question words removed unless nothing else is left."""
+    words = list(dict.fromkeys(tokenize(query)))
+    content = [w for w in words if w not in STOPWORDS]
+    return content or words
+
+
+def _literal(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    id UNINDEXED, submission_id UNINDEXED, tokens, tokenize = 'unicode61'
+);
+-- rowid map, so that replacing or deleting by chunk / submission id needs no table scan
+CREATE TABLE IF NOT EXISTS chunks_fts_ids (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, submission_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_fts_ids_sub ON chunks_fts_ids (submission_id);
+"""
+
+
+class FullTextIndex:
+    """BM25 over chunk text; chunk ids are the same as in the records and vector stores."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA busy_timeout=30000")
+            with db:  # one transaction
+                yield db
+        finally:
+            db.close()
+
+    @staticmethod
+    def _delete_rowids(db: sqlite3.Connection, rowids: list[int]) -> None:
+        for start in range(0, len(rowids), 500):
+            part = rowids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            db.execute(f"DELETE FROM chunks_fts WHERE rowid IN ({marks})", part)
+            db.execute(f"DELETE FROM chunks_fts_ids WHERE rowid IN ({marks})", part)
+
+    def add(self, chunks: Iterable[Any]) -> int:
+        """Index chunks (anything with ``id``, ``submission_id``, ``text``), replacing by id."""
+        rows = [(c.id, c.submission_id, " ".join(tokenize(c.text))) for c in chunks]
+        if not rows:
+            return 0
+        with self._connect() as db:
+            ids = [r[0] for r in rows]
+            old: list[int] = []
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                old += [r[0] for r in db.execute(
+                    f"SELECT rowid FROM chunks_fts_ids WHERE id IN ({','.join('?' * len(part))})", part)]
+            self._delete_rowids(db, old)
+            for cid, sid, tokens in rows:
+                rowid = db.execute("INSERT INTO chunks_fts_ids (id, submission_id) VALUES (?, ?)",
+                                   (cid, sid)).lastrowid
+                db.execute("INSERT INTO chunks_fts (rowid, id, submission_id, tokens) VALUES (?, ?, ?, ?)",
+                           (rowid, cid, sid, tokens))
+        return len(rows)
+
+    def replace_submission(self, submission_id: str, chunks: Iterable[Any]) -> int:
+        """Drop a submission's chunks and index the given ones (for re-ingest)."""
+        self.delete_submission(submission_id)
+        return self.add(chunks)
+
+    def delete_submission(self, submission_id: str) -> int:
+        with self._connect() as db:
+            rowids = [r[0] for r in db.execute(
+                "SELECT rowid FROM chunks_fts_ids WHERE submission_id = ?", (submission_id,))]
+            self._delete_rowids(db, rowids)
+        return len(rowids)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        with self._connect() as db:
+            rowids: list[int] = []
+            for start in range(0, len(ids), 500):
+                part = list(ids[start:start + 500])
+                rowids += [r[0] for r in db.execute(
+                    f"SELECT rowid FROM chunks_fts_ids WHERE id IN ({','.join('?' * len(part))})", part)]
+            self._delete_rowids(db, rowids)
+
+    def count(self) -> int:
+        with self._connect() as db:
+            return db.execute("SELECT count(*) FROM chunks_fts_ids").fetchone()[0]
+
+    def search(self, query: str, k: int = 20, submission_ids: Sequence[str] | None = None
+               ) -> list[tuple[str, float]]:
+        """Best ``k`` chunks for ``query`` as ``(chunk_id, score)``, score = −bm25 (higher is better).
+
+        Words are OR-ed, so a chunk needs only one of them; BM25 ranks chunks with more and
+        rarer words first. ``submission_ids`` restricts the search to those submissions.
+        """
+        tokens = query_tokens(query)
+        if not tokens or k <= 0:
+            return []
+        if submission_ids is not None and not submission_ids:
+            return []
+        match = " OR ".join(_literal(t) for t in tokens)
+        sql = "SELECT id, bm25(chunks_fts) AS bm FROM chunks_fts WHERE chunks_fts MATCH ?"
+        params: list[Any] = [match]
+        if submission_ids is not None:
+            sids = list(dict.fromkeys(submission_ids))
+            sql += f" AND submission_id IN ({','.join('?' * len(sids))})"
+            params += sids
+        sql += " ORDER BY bm LIMIT ?"
+        params.append(k)
+        with self._connect() as db:
+            return [(cid, -float(rank)) for cid, rank in db.execute(sql, params)]

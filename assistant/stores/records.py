@@ -1,0 +1,561 @@
+"""The records store: submissions, evaluations, indicators, findings and chunks in SQL.
+
+SQLAlchemy 2 ORM on SQLite by default (``sqlite:///<data_dir>/ziping.db``) and PostgreSQL by
+configuration (``ZIPING_DATABASE_URL=postgresql+psycopg://…``). Only portable column types
+are used (String, Text, Integer, Float, Boolean, DateTime, JSON) and tables are created on open.
+
+Schema
+------
+``submissions``  one row per file. ``id`` is the pipeline's submission id — by convention the
+                 first 16 hex digits of the file's sha256 (64 bits: no collision expected below
+                 billions of files) — and ``sha256`` is the full digest, unique when known.
+                 ``data`` holds the canonical JSON (:meth:`Submission.to_dict`), the source of
+                 truth for :meth:`RecordStore.get_submission`; the other columns are copies for
+                 filtering.
+``evaluations``  one row per self-evaluation table (``idx`` = index in ``submission.evaluations``)
+                 with money in 万元 (converted from the table's unit), the execution rate as
+                 filled (percent) and as computed from the total row, scores and grade.
+``indicators``   one row per indicator with raw text and parse of target and actual.
+``findings``     checker output; ``location`` is the :class:`Location` as JSON.
+``chunks``       retrievable chunks (the same ids as in the full-text index and the vector
+                 store) and whether each one has been embedded yet.
+
+Child rows carry ``ON DELETE CASCADE`` foreign keys; on SQLite ``PRAGMA foreign_keys=ON`` is set
+on every connection (and WAL journaling for concurrent readers).
+
+This module may not import ``ingest``: chunks are accepted by shape (:class:`ChunkLike`) and
+returned as :class:`StoredChunk`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from assistant.model import Evaluation, Finding, Location, Submission, from_dict, to_dict
+
+__all__ = [
+    "Base",
+    "ChunkLike",
+    "ChunkRow",
+    "EvaluationRow",
+    "FindingRow",
+    "IndicatorRow",
+    "RecordStore",
+    "StoredChunk",
+    "SubmissionRow",
+    "SubmissionSummary",
+    "flat_metadata",
+    "to_wan",
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all record tables (other modules may add theirs to this metadata)."""
+
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class SubmissionRow(Base):
+    __tablename__ = "submissions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str | None] = mapped_column(String(512))
+    format: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="unknown", index=True)
+    unit: Mapped[str | None] = mapped_column(String(256), index=True)
+    department: Mapped[str | None] = mapped_column(String(256), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="ok", index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[str] = mapped_column(Text)  # canonical JSON
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    evaluations: Mapped[list[EvaluationRow]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="EvaluationRow.idx")
+
+
+class EvaluationRow(Base):
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("submission_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="project")
+    project_name: Mapped[str | None] = mapped_column(String(512), index=True)
+    project_code: Mapped[str | None] = mapped_column(String(128))
+    department: Mapped[str | None] = mapped_column(String(256), index=True)
+    impl_unit: Mapped[str | None] = mapped_column(String(256), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    layout: Mapped[str | None] = mapped_column(String(32))
+    budget_initial: Mapped[float | None] = mapped_column(Float)  # 万元
+    budget_full_year: Mapped[float | None] = mapped_column(Float)  # 万元
+    exec_amount: Mapped[float | None] = mapped_column(Float)  # 万元
+    exec_rate_filled: Mapped[float | None] = mapped_column(Float)  # percent, as filled in
+    exec_rate_computed: Mapped[float | None] = mapped_column(Float)  # percent, total row
+    exec_weight: Mapped[float | None] = mapped_column(Float)
+    exec_score: Mapped[float | None] = mapped_column(Float)
+    total_score: Mapped[float | None] = mapped_column(Float)
+    grade: Mapped[str | None] = mapped_column(String(16))
+    indicator_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    submission: Mapped[SubmissionRow] = relationship(back_populates="evaluations")
+    indicators: Mapped[list[IndicatorRow]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="IndicatorRow.idx")
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("evaluation_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    idx: Mapped[int] = mapped_column(Integer)
+    level1: Mapped[str | None] = mapped_column(String(64), index=True)
+    level2: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(512))
+    target_raw: Mapped[str | None] = mapped_column(Text)
+    target_op: Mapped[str | None] = mapped_column(String(4))
+    target_number: Mapped[float | None] = mapped_column(Float)
+    target_unit: Mapped[str | None] = mapped_column(String(32))
+    target_qualitative: Mapped[bool] = mapped_column(Boolean, default=False)
+    actual_raw: Mapped[str | None] = mapped_column(Text)
+    actual_op: Mapped[str | None] = mapped_column(String(4))
+    actual_number: Mapped[float | None] = mapped_column(Float)
+    actual_unit: Mapped[str | None] = mapped_column(String(32))
+    actual_qualitative: Mapped[bool] = mapped_column(Boolean, default=False)
+    weight: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    deviation_reason: Mapped[str | None] = mapped_column(Text)
+
+    evaluation: Mapped[EvaluationRow] = relationship(back_populates="indicators")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # order as the checker returned them
+    evaluation_idx: Mapped[int | None] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    location: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    suggestion: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class ChunkRow(Base):
+    __tablename__ = "chunks"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    submission_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # reading order within the submission
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    embedded: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+
+
+# --- plain results ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """One ``submissions`` row without the canonical JSON (for lists and duplicate checks)."""
+
+    id: str
+    sha256: str | None
+    file_name: str | None
+    format: str | None
+    kind: str
+    unit: str | None
+    department: str | None
+    year: int | None
+    status: str
+    status_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: SubmissionRow) -> SubmissionSummary:
+        return cls(id=row.id, sha256=row.sha256, file_name=row.file_name, format=row.format, kind=row.kind,
+                   unit=row.unit, department=row.department, year=row.year, status=row.status,
+                   status_reason=row.status_reason, created_at=row.created_at, updated_at=row.updated_at)
+
+
+class ChunkLike(Protocol):
+    """What the stores need of a chunk (``ingest.chunking.Chunk`` and :class:`StoredChunk` fit)."""
+
+    id: str
+    submission_id: str
+    text: str
+    kind: str
+    metadata: Any  # an object with ``to_flat()`` or a flat dict
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    submission_id: str
+    kind: str
+    text: str
+    metadata: dict[str, Any]
+
+
+def flat_metadata(chunk: ChunkLike) -> dict[str, str | int | float | bool]:
+    """A chunk's metadata as a flat scalar dict, plus ``submission_id`` and ``kind``."""
+    meta = chunk.metadata
+    flat = meta.to_flat() if hasattr(meta, "to_flat") else dict(meta or {})
+    flat = {k: v for k, v in flat.items() if isinstance(v, (str, int, float, bool)) and v != ""}
+    flat["submission_id"] = chunk.submission_id
+    flat["kind"] = chunk.kind
+    return flat
+
+
+# --- conversions --------------------------------------------------------------------------------
+
+_WAN_FACTOR = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "百万元": 100.0, "亿元": 1e4}
+
+
+def to_wan(amount: float | None, unit: str | None) -> float | None:
+    """An amount in the funds block's unit converted to 万元 (unknown units are kept as is)."""
+    if amount is None:
+        return None
+    factor = _WAN_FACTOR.get((unit or "万元").strip(), 1.0)
+    return round(amount * factor, 6)
+
+
+def _rate_computed(ev: Evaluation) -> float | None:
+    total = ev.funds.total or (ev.funds.rows[0] if len(ev.funds.rows) == 1 else None)
+    if total is None or total.exec_amount is None:
+        return None
+    denominator = getattr(total, ev.funds.denominator, None) if ev.funds.denominator else None
+    if denominator is None:
+        denominator = total.budget_full_year
+    if not denominator:
+        return None
+    return round(total.exec_amount / denominator * 100, 2)
+
+
+_EVAL_IDX = re.compile(r"^evaluations\[(\d+)\]")
+
+
+def _evaluation_rows(sub: Submission) -> list[EvaluationRow]:
+    rows = []
+    for i, ev in enumerate(sub.evaluations):
+        unit = ev.funds.unit
+        total = ev.funds.total or (ev.funds.rows[0] if len(ev.funds.rows) == 1 else None)
+        row = EvaluationRow(
+            submission_id=sub.id, idx=i, kind=ev.kind, project_name=ev.project_name,
+            project_code=ev.project_code, department=ev.department, impl_unit=ev.impl_unit,
+            year=ev.year if ev.year is not None else sub.year, layout=ev.layout,
+            budget_initial=to_wan(total.budget_initial, unit) if total else None,
+            budget_full_year=to_wan(total.budget_full_year, unit) if total else None,
+            exec_amount=to_wan(total.exec_amount, unit) if total else None,
+            exec_rate_filled=ev.funds.rate.number, exec_rate_computed=_rate_computed(ev),
+            exec_weight=ev.funds.weight, exec_score=ev.funds.score, total_score=ev.total_score,
+            grade=ev.grade, indicator_count=len(ev.indicators),
+        )
+        row.indicators = [
+            IndicatorRow(
+                submission_id=sub.id, idx=j, level1=ind.level1, level2=ind.level2, name=ind.name,
+                target_raw=ind.target.raw, target_op=ind.target.op, target_number=ind.target.number,
+                target_unit=ind.target.unit, target_qualitative=ind.target.qualitative,
+                actual_raw=ind.actual.raw, actual_op=ind.actual.op, actual_number=ind.actual.number,
+                actual_unit=ind.actual.unit, actual_qualitative=ind.actual.qualitative,
+                weight=ind.weight, score=ind.score, deviation_reason=ind.deviation_reason,
+            )
+            for j, ind in enumerate(ev.indicators)
+        ]
+        rows.append(row)
+    return rows
+
+
+def _chunk_row(chunk: ChunkLike, seq: int) -> ChunkRow:
+    return ChunkRow(id=chunk.id, submission_id=chunk.submission_id, seq=seq, kind=chunk.kind,
+                    text=chunk.text, meta=flat_metadata(chunk), embedded=False)
+
+
+def _stored(row: ChunkRow) -> StoredChunk:
+    return StoredChunk(id=row.id, submission_id=row.submission_id, kind=row.kind, text=row.text,
+                       metadata=dict(row.meta or {}))
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class RecordStore:
+    """Submissions and everything derived from them, in one SQL database.
+
+    Every method opens its own short transaction, so one store can be shared by threads (the
+    engine's pool hands each its own connection). Use :meth:`session` for ad-hoc queries.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": 30}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.url = url
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # submissions --------------------------------------------------------------------------------
+
+    def save_submission(self, sub: Submission, chunks: Sequence[ChunkLike] | None = None) -> str:
+        """Insert or replace a submission (by id) with its evaluation and indicator rows.
+
+        All in one transaction. ``chunks``, when given, replace the submission's chunk rows too
+        (as not yet embedded); ``None`` leaves its chunk rows alone. Findings are kept (they are
+        replaced by :meth:`save_findings`). Returns the id.
+        """
+        if not sub.id:
+            raise ValueError("提交材料缺少编号 / submission has no id")
+        data = json.dumps(sub.to_dict(), ensure_ascii=False)
+        now = _now()
+        with self.session() as s:
+            row = s.get(SubmissionRow, sub.id)
+            if row is None:
+                row = SubmissionRow(id=sub.id, created_at=now)
+                s.add(row)
+            else:
+                # delete children with bulk statements (DB-level cascade removes indicators)
+                s.execute(delete(IndicatorRow).where(IndicatorRow.submission_id == sub.id))
+                s.execute(delete(EvaluationRow).where(EvaluationRow.submission_id == sub.id))
+                s.expire(row, ["evaluations"])
+            row.sha256 = sub.file.sha256 or None
+            row.file_name = sub.file.name or None
+            row.format = sub.file.format or None
+            row.kind = sub.kind
+            row.unit = sub.unit
+            row.department = sub.department
+            row.year = sub.year
+            row.status = sub.status
+            row.status_reason = sub.status_reason
+            row.data = data
+            row.updated_at = now
+            s.flush()
+            for ev_row in _evaluation_rows(sub):
+                s.add(ev_row)
+            if chunks is not None:
+                s.execute(delete(ChunkRow).where(ChunkRow.submission_id == sub.id))
+                s.add_all(_chunk_row(c, n) for n, c in enumerate(chunks))
+        return sub.id
+
+    def get_submission(self, submission_id: str) -> Submission | None:
+        with self.session() as s:
+            data = s.scalar(select(SubmissionRow.data).where(SubmissionRow.id == submission_id))
+        return Submission.from_dict(json.loads(data)) if data else None
+
+    def get_summary(self, submission_id: str) -> SubmissionSummary | None:
+        with self.session() as s:
+            row = s.get(SubmissionRow, submission_id)
+            return SubmissionSummary.of(row) if row else None
+
+    def find_by_sha256(self, sha256: str) -> SubmissionSummary | None:
+        """The submission already stored for this file content, if any (idempotent ingest)."""
+        with self.session() as s:
+            row = s.scalar(select(SubmissionRow).where(SubmissionRow.sha256 == sha256))
+            return SubmissionSummary.of(row) if row else None
+
+    def list_submissions(
+        self,
+        year: int | None = None,
+        unit: str | None = None,
+        status: str | None = None,
+        kind: str | None = None,
+        department: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[SubmissionSummary]:
+        """Submissions, newest first. ``unit``/``department``/``status``/``kind`` match exactly;
+        ``text`` matches a part of the file name, unit or department."""
+        q = select(SubmissionRow)
+        if year is not None:
+            q = q.where(SubmissionRow.year == year)
+        if unit is not None:
+            q = q.where(SubmissionRow.unit == unit)
+        if department is not None:
+            q = q.where(SubmissionRow.department == department)
+        if status is not None:
+            q = q.where(SubmissionRow.status == status)
+        if kind is not None:
+            q = q.where(SubmissionRow.kind == kind)
+        if text:
+            like = f"%{text}%"
+            q = q.where(or_(SubmissionRow.file_name.like(like), SubmissionRow.unit.like(like),
+                            SubmissionRow.department.like(like)))
+        q = q.order_by(SubmissionRow.updated_at.desc(), SubmissionRow.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [SubmissionSummary.of(r) for r in s.scalars(q)]
+
+    def count_submissions(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(SubmissionRow)) or 0
+
+    def delete_submission(self, submission_id: str) -> bool:
+        """Delete a submission and (by cascade) its evaluations, indicators, findings and chunks."""
+        with self.session() as s:
+            result = s.execute(delete(SubmissionRow).where(SubmissionRow.id == submission_id))
+            return bool(result.rowcount)
+
+    # findings -----------------------------------------------------------------------------------
+
+    def save_findings(self, submission_id: str, findings: Iterable[Finding]) -> int:
+        """Replace the submission's findings. Ids are kept when set, else ``{sid}:F{n}``."""
+        now = _now()
+        rows = []
+        for n, f in enumerate(findings):
+            m = _EVAL_IDX.match(f.location.field or "")
+            rows.append(FindingRow(
+                id=f.id or f"{submission_id}:F{n}", submission_id=submission_id, seq=n,
+                evaluation_idx=int(m.group(1)) if m else None, rule=f.rule, severity=f.severity,
+                message=f.message, location=to_dict(f.location), evidence=f.evidence,
+                suggestion=f.suggestion, source=f.source, created_at=now,
+            ))
+        with self.session() as s:
+            s.execute(delete(FindingRow).where(FindingRow.submission_id == submission_id))
+            s.add_all(rows)
+        return len(rows)
+
+    def get_findings(self, submission_id: str | None = None, *, rule: str | None = None,
+                     severity: str | None = None) -> list[Finding]:
+        q = select(FindingRow)
+        if submission_id is not None:
+            q = q.where(FindingRow.submission_id == submission_id)
+        if rule is not None:
+            q = q.where(FindingRow.rule == rule)
+        if severity is not None:
+            q = q.where(FindingRow.severity == severity)
+        q = q.order_by(FindingRow.submission_id, FindingRow.seq)
+        with self.session() as s:
+            return [
+                Finding(rule=r.rule, severity=r.severity, message=r.message,  # type: ignore[arg-type]
+                        location=from_dict(Location, r.location or {}), evidence=r.evidence,
+                        suggestion=r.suggestion, source=r.source, submission_id=r.submission_id, id=r.id)
+                for r in s.scalars(q)
+            ]
+
+    # chunks -------------------------------------------------------------------------------------
+
+    def save_chunks(self, chunks: Iterable[ChunkLike]) -> int:
+        """Insert or update chunks by id; a chunk whose text or metadata changed is re-embedded."""
+        chunks = list(chunks)
+        if not chunks:
+            return 0
+        with self.session() as s:
+            existing = {r.id: r for r in s.scalars(select(ChunkRow).where(ChunkRow.id.in_([c.id for c in chunks])))}
+            seqs: dict[str, int] = {}
+            for c in chunks:
+                if c.submission_id not in seqs:
+                    seqs[c.submission_id] = s.scalar(select(func.coalesce(func.max(ChunkRow.seq) + 1, 0))
+                                                     .where(ChunkRow.submission_id == c.submission_id)) or 0
+                new = _chunk_row(c, 0)
+                row = existing.get(c.id)
+                if row is None:
+                    new.seq = seqs[c.submission_id]
+                    seqs[c.submission_id] += 1
+                    s.add(new)
+                elif (row.text, row.meta, row.kind) != (new.text, new.meta, new.kind):
+                    row.text, row.meta, row.kind, row.embedded = new.text, new.meta, new.kind, False
+        return len(chunks)
+
+    def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """Chunks by id, in the order asked (unknown ids are skipped)."""
+        if not ids:
+            return []
+        with self.session() as s:
+            rows = {r.id: r for r in s.scalars(select(ChunkRow).where(ChunkRow.id.in_(list(ids))))}
+        return [_stored(rows[i]) for i in ids if i in rows]
+
+    def chunks_for_submission(self, submission_id: str) -> list[StoredChunk]:
+        with self.session() as s:
+            rows = s.scalars(select(ChunkRow).where(ChunkRow.submission_id == submission_id)
+                             .order_by(ChunkRow.seq))
+            return [_stored(r) for r in rows]
+
+    def chunks_pending_embedding(self, limit: int | None = None) -> list[StoredChunk]:
+        q = select(ChunkRow).where(ChunkRow.embedded.is_(False)).order_by(ChunkRow.submission_id, ChunkRow.seq)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [_stored(r) for r in s.scalars(q)]
+
+    def mark_embedded(self, ids: Iterable[str], embedded: bool = True) -> None:
+        ids = list(ids)
+        with self.session() as s:
+            for start in range(0, len(ids), 500):
+                s.execute(update(ChunkRow).where(ChunkRow.id.in_(ids[start:start + 500])).values(embedded=embedded))

@@ -1,0 +1,139 @@
+"""The vector store: chunk embeddings in Chroma, cosine distance, one collection ``ziping_chunks``.
+
+Embedded default: ``chromadb.PersistentClient`` under ``<data_dir>/chroma``. A persistent
+client is not process-safe, so every write holds a file lock (``<data_dir>/chroma.lock``);
+embedding happens *before* the lock is taken, so a slow embedder does not block other writers.
+With ``ZIPING_CHROMA_URL`` set (``http://host:8000``) an ``HttpClient`` talks to a Chroma server,
+which serialises writes itself.
+
+We always pass our own embeddings (Chroma's default embedding function would download a
+model) and switch Chroma's telemetry off, both by setting and by ``ANONYMIZED_TELEMETRY``
+before chromadb is imported.
+
+Every chunk's metadata is its flat :class:`~ingest.chunking.ChunkMeta` plus ``submission_id``
+and ``kind``, so ``where`` filters such as ``{"year": 2023}`` or ``{"submission_id": sid}`` work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402  (after the telemetry switch)
+import chromadb.config  # noqa: E402
+from filelock import FileLock  # noqa: E402
+from langchain_chroma import Chroma  # noqa: E402
+from langchain_core.embeddings import Embeddings  # noqa: E402
+
+from assistant.stores.records import flat_metadata  # noqa: E402
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+__all__ = ["COLLECTION", "VectorStore", "normalise_where"]
+
+COLLECTION = "ziping_chunks"
+ADD_BATCH = 64  # chunks embedded and written per lock hold
+
+
+def normalise_where(where: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``{"year": 2023, "unit": "X"}`` → ``{"$and": [{"year": 2023}, {"unit": "X"}]}`` (Chroma
+    wants one key per filter dict); operator dicts and single keys pass through."""
+    if not where:
+        return None
+    if len(where) == 1 or any(k.startswith("$") for k in where):
+        return where
+    return {"$and": [{k: v} for k, v in where.items()]}
+
+
+def _client(settings: Settings) -> tuple[Any, bool]:
+    """(chromadb client, is_persistent)."""
+    chroma_settings = chromadb.config.Settings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        ssl = url.scheme == "https"
+        client = chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or (443 if ssl else 8000),
+                                     ssl=ssl, settings=chroma_settings)
+        return client, False
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings), True
+
+
+class VectorStore:
+    """Chunk vectors; ids are the chunk ids shared with the records store and the full-text index."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings, collection: str = COLLECTION) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.client, persistent = _client(settings)
+        self._lock: FileLock | None = None
+        if persistent:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._lock = FileLock(str(settings.data_dir / "chroma.lock"), timeout=600)
+        with self._write_lock():
+            self.store = Chroma(
+                collection_name=collection,
+                embedding_function=embeddings,
+                client=self.client,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+        self.collection = self.client.get_collection(collection)
+
+    def _write_lock(self) -> AbstractContextManager[Any]:
+        return self._lock if self._lock is not None else nullcontext()
+
+    def add(self, chunks: Iterable[Any]) -> int:
+        """Embed and upsert chunks (anything with ``id``, ``submission_id``, ``kind``, ``text``,
+        ``metadata``) by id; returns how many were written."""
+        chunks = list(chunks)
+        for start in range(0, len(chunks), ADD_BATCH):
+            batch = chunks[start:start + ADD_BATCH]
+            texts = [c.text for c in batch]
+            vectors = self.embeddings.embed_documents(texts)
+            with self._write_lock():
+                self.collection.upsert(ids=[c.id for c in batch], embeddings=vectors, documents=texts,
+                                       metadatas=[flat_metadata(c) for c in batch])
+        return len(chunks)
+
+    def replace_submission(self, submission_id: str, chunks: Iterable[Any]) -> int:
+        """Drop a submission's vectors and add the given chunks (for re-ingest)."""
+        chunks = list(chunks)
+        vectors = self.embeddings.embed_documents([c.text for c in chunks]) if chunks else []
+        with self._write_lock():
+            self.collection.delete(where={"submission_id": submission_id})
+            if chunks:
+                self.collection.upsert(ids=[c.id for c in chunks], embeddings=vectors,
+                                       documents=[c.text for c in chunks],
+                                       metadatas=[flat_metadata(c) for c in chunks])
+        return len(chunks)
+
+    def delete_submission(self, submission_id: str) -> None:
+        with self._write_lock():
+            self.collection.delete(where={"submission_id": submission_id})
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            with self._write_lock():
+                self.collection.delete(ids=list(ids))
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def search(self, query: str, k: int = 20, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Nearest ``k`` chunks as ``(chunk_id, cosine similarity)``, best first."""
+        return self.search_by_vector(self.embeddings.embed_query(query), k, where)
+
+    def search_by_vector(self, vector: Sequence[float], k: int = 20, where: dict[str, Any] | None = None
+                         ) -> list[tuple[str, float]]:
+        if k <= 0:
+            return []
+        result = self.collection.query(query_embeddings=[list(vector)], n_results=k,
+                                       where=normalise_where(where), include=["distances"])
+        ids = result["ids"][0] if result["ids"] else []
+        distances = (result.get("distances") or [[]])[0] or []
+        return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=False)]

