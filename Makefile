@@ -7,8 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages the product and its tests use: a CJK font for PDFs, chromium for the browser
 # tests, poppler for page images. Installed with apt when missing (root, as on CI).
-SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils
-SYSTEM_CHECK    := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/bin/chromium /usr/bin/pdftoppm
+SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils postgresql
+SYSTEM_CHECK    := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/bin/chromium /usr/bin/pdftoppm /usr/lib/postgresql
 DATA   ?= data
 
 .PHONY: run test install system-deps lint eval eval-corpus bench clean help

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,19 @@ def chromium_path() -> str:
     path = shutil.which("chromium") or "/usr/bin/chromium"
     require_system("chromium", Path(path).exists())
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL for the session: ``ZIPING_TEST_POSTGRES_URL`` or a throwaway local server."""
+    from tests.support.postgres import postgres_bin, temporary_postgres
+
+    if os.environ.get("ZIPING_TEST_POSTGRES_URL"):
+        yield os.environ["ZIPING_TEST_POSTGRES_URL"]
+        return
+    require_system("postgresql", postgres_bin() is not None)
+    with temporary_postgres() as url:
+        yield url
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from assistant.stores.records import ChunkLike, RecordStore, StoredChunk, Submis
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-    from assistant.model import Submission
+    from assistant.model import Finding, Submission
     from assistant.stores.vectors import VectorStore
 
 __all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary",
@@ -54,10 +54,12 @@ class Stores:
             self._vectors = VectorStore(self.settings, self.embeddings)
         return self._vectors
 
-    def save(self, sub: Submission, chunks: Sequence[ChunkLike]) -> str:
-        """Store a submission with its chunks (records + full text); vectors follow on
-        :meth:`sync_vectors`. Old chunks of the same submission are replaced everywhere."""
-        sid = self.records.save_submission(sub, chunks=chunks)
+    def save(self, sub: Submission, chunks: Sequence[ChunkLike],
+             findings: Sequence[Finding] | None = None) -> str:
+        """Store a submission with its chunks and findings (records + full text, the records in
+        one transaction); vectors follow on :meth:`sync_vectors`. Old chunks of the same
+        submission are replaced everywhere."""
+        sid = self.records.save_submission(sub, chunks=chunks, findings=findings)
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             self.vectors.delete_submission(sid)

