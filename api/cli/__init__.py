@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import extract, synth
+from api.cli import check, extract, ingest, rules, synth
 
 app = typer.Typer(
     name="ziping",
@@ -19,7 +19,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+ingest.register(app)
 extract.register(app)
+check.register(app)
+rules.register(app)
 synth.register(app)
 
 

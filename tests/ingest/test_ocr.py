@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -125,10 +124,7 @@ def test_unruled_table_needs_three_aligned_columns(monkeypatch):
 
 @pytest.mark.slow
 def test_ocr_ruled_table_page(cjk_font):
-    ocr.get_engine()  # model load is not what we time
-    start = time.perf_counter()
     blocks = ocr_page_image(_ruled_image(cjk_font), page_number=1, first_table_index=0, first_block_index=0)
-    elapsed = time.perf_counter() - start
 
     title, table = blocks
     assert isinstance(title, Paragraph) and title.text == TITLE
@@ -143,4 +139,3 @@ def test_ocr_ruled_table_page(cjk_font):
     assert [table.text(3, c) for c in (1, 2, 3)] == ["50套", "50套", "10"]
     assert [c.text for c in table.rows[4]] == ["合计", "合计", "合计", "48"]
     assert [c.merged for c in table.rows[4]] == [False, True, True, False]
-    assert elapsed < 15

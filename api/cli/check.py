@@ -1,0 +1,154 @@
+"""``ziping check PATH...``: pre-screen files against the rules catalog, without storing anything.
+
+Each PATH is resolved to a submission by the first resolver that knows it: today a file (or a
+folder of files) is read with :func:`ingest.extract.extract_file`; a resolver for stored
+submission ids can be added to :data:`RESOLVERS` once the pipeline stores them. A file that
+cannot be read is reported with its reason and the others are still checked; the exit code is 2
+only when nothing could be read (or the options are wrong).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.output import table_text
+from assistant.checker import check_submissions, filter_severity, load_profile
+from assistant.checker.export import (
+    SEVERITIES,
+    CheckedFile,
+    table_rows,
+    title_line,
+    to_json,
+    to_markdown,
+    to_xlsx,
+)
+from assistant.checker.profiles import Profile, available_profiles
+from assistant.glossary import SEVERITY_TERMS
+from ingest.errors import IngestError
+from ingest.extract import extract_file
+
+SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".zip")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+    markdown = "markdown"
+
+
+class MinSeverity(StrEnum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+Resolver = Callable[[str], Iterator[CheckedFile] | None]
+
+
+def resolve_file(ref: str) -> Iterator[CheckedFile] | None:
+    """A path: one file, or every supported file under a folder. None when ``ref`` is no path."""
+    path = Path(ref)
+    if not path.exists():
+        return None
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED) if path.is_dir() else [path]
+    return (_read(p) for p in files)
+
+
+def _read(path: Path) -> CheckedFile:
+    try:
+        return CheckedFile(source=str(path), submission=extract_file(path))
+    except IngestError as err:
+        return CheckedFile(source=str(path), error=str(err))
+
+
+# Tried in order; the stored-submission resolver goes here when the pipeline lands.
+RESOLVERS: list[Resolver] = [resolve_file]
+
+
+def resolve(refs: list[str]) -> list[CheckedFile]:
+    out: list[CheckedFile] = []
+    for ref in refs:
+        found = next((r for r in (resolver(ref) for resolver in RESOLVERS) if r is not None), None)
+        out.extend(found if found is not None else [CheckedFile(source=ref, error="文件不存在 / file not found")])
+    return out
+
+
+def run_checks(items: list[CheckedFile], profile: Profile, min_severity: str) -> list[CheckedFile]:
+    readable = [i for i in items if i.submission is not None]
+    results = check_submissions([i.submission for i in readable], profile=profile)  # type: ignore[misc]
+    for item, findings in zip(readable, results, strict=True):
+        item.findings = filter_severity(findings, min_severity)
+    return items
+
+
+def render_table(items: list[CheckedFile]) -> str:
+    blocks = []
+    for item in items:
+        lines = [("■ " if item.submission else "✗ ") + title_line(item)]
+        if item.submission is not None:
+            if item.submission.status_reason:
+                lines.append(f"  说明：{item.submission.status_reason}")
+            for sev in SEVERITIES:
+                rows = table_rows(item, sev)
+                if rows:
+                    lines += [f"【{SEVERITY_TERMS[sev]}】{len(rows)} 项",
+                              table_text(("规则", "项目", "位置", "问题说明", "修改建议"), rows, max_width=80)]
+            if not item.findings:
+                lines.append("  未发现问题。")
+        blocks.append("\n".join(lines))
+    totals = {s: sum(i.counts()[s] for i in items) for s in SEVERITIES}
+    failed = sum(1 for i in items if i.submission is None)
+    blocks.append(f"共检查 {len(items)} 个文件" + (f"（{failed} 个无法读取）" if failed else "") + "："
+                  + "，".join(f"{SEVERITY_TERMS[s]} {totals[s]}" for s in SEVERITIES))
+    return "\n\n".join(blocks)
+
+
+def check(
+    paths: Annotated[list[str], typer.Argument(help="自评表/报告文件或文件夹 / files or folders to check")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.table,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必填） / write to this file")] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径）")] = "national",
+    min_severity: Annotated[MinSeverity, typer.Option("--min-severity", help="最低严重程度 / lowest severity shown")] = MinSeverity.info,
+) -> None:
+    """按规则库预审自评材料（不入库） / pre-screen files against the rules catalog."""
+    try:
+        prof = load_profile(profile)
+    except (FileNotFoundError, ValueError) as err:
+        _usage(f"审核口径无效 / bad profile: {err}")
+    if fmt is Format.xlsx and out is None:
+        _usage("xlsx 格式需要 --out 指定输出文件 / --format xlsx needs --out FILE")
+    items = run_checks(resolve(paths), prof, min_severity.value)
+    if fmt is Format.xlsx:
+        assert out is not None
+        out.write_bytes(to_xlsx(items))
+        typer.echo(f"已写入 {out}（{sum(len(i.findings) for i in items)} 项审核发现）")
+    else:
+        text = {Format.table: render_table, Format.markdown: to_markdown,
+                Format.json: lambda it: json.dumps(to_json(it), ensure_ascii=False, indent=2)}[fmt](items)
+        if out is not None:
+            out.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            typer.echo(f"已写入 {out}")
+        else:
+            typer.echo(text)
+    for item in items:
+        if item.submission is None:
+            typer.echo(f"无法读取 / could not read: {item.source}：{item.error}", err=True)
+    if items and all(i.submission is None for i in items):
+        sys.exit(2)
+
+
+def _usage(message: str) -> None:
+    typer.echo(f"错误 / error: {message}", err=True)
+    sys.exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)

@@ -1,0 +1,64 @@
+"""``ziping ingest`` and ``ziping embed``: store files (records, full text, vectors)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.output import table_text
+from api.cli.progress import ProgressBar
+from assistant.glossary import KIND_TERMS
+from assistant.settings import get_settings
+from assistant.stores import open_stores
+from ingest.pipeline import IngestOptions, ingest_paths
+
+_STATUS = {"ok": "成功", "needs_review": "待人工核对", "failed": "失败", "skipped": "已跳过"}
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="文件、文件夹或 .zip 压缩包")],
+    year: Annotated[int | None, typer.Option(help="文件未注明年度时使用 / year when the file has none")] = None,
+    unit: Annotated[str | None, typer.Option(help="文件未注明单位时使用 / unit when the file has none")] = None,
+    force: Annotated[bool, typer.Option("--force", help="重新入库已存在的文件 / re-ingest stored files")] = False,
+    defer_vectors: Annotated[bool, typer.Option("--defer-vectors", help="稍后用 ziping embed 生成向量")] = False,
+    profile: Annotated[str, typer.Option(help="规则配置 / rules profile")] = "national",
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+) -> None:
+    """读取、识别、预审并入库 / read, recognise, check and store files."""
+    settings = get_settings()
+    stores = open_stores(settings)
+    options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors, profile=profile,
+                            max_bytes=settings.max_upload_mb * 2**20,
+                            max_archive_bytes=settings.max_archive_mb * 2**20)
+    with ProgressBar(total=1, label="入库", enabled=not as_json) as bar:
+        report = ingest_paths(paths, stores, options,
+                              progress=lambda stage, name, done, total: bar.update(done, total, Path(name).name))
+    stores.close()
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = [(f.name, _STATUS[f.status], KIND_TERMS.get(f.kind or "", "—"), f.evaluations, f.findings,
+             f.reason or "") for f in report.files]
+    typer.echo(table_text(("文件", "结果", "类型", "自评表", "审核发现", "说明"), rows))
+    counts = report.to_dict()["counts"]
+    typer.echo(f"\n成功 {counts['ok']}，待人工核对 {counts['needs_review']}，失败 {counts['failed']}，"
+               f"已跳过 {counts['skipped']}；向量 {report.embedded} 条"
+               + ("（已推迟，请运行 ziping embed）" if defer_vectors else ""))
+
+
+def embed() -> None:
+    """为尚未向量化的片段生成向量 / embed chunks not yet in the vector store."""
+    stores = open_stores(get_settings())
+    pending = len(stores.records.chunks_pending_embedding())
+    with ProgressBar(total=pending, label="生成向量") as bar:
+        done = stores.sync_vectors(progress=lambda n: bar.update(n, pending))
+    stores.close()
+    typer.echo(f"已生成向量 {done} 条")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("embed")(embed)

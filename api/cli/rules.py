@@ -1,0 +1,45 @@
+"""``ziping rules``: list the rules catalog (``--markdown`` regenerates ``docs/rules.md``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from api.cli.output import table_text
+from assistant.checker.catalog import catalog, catalog_markdown, severity_text
+from assistant.checker.profiles import available_profiles, load_profile
+
+
+def rules(
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 文档（docs/rules.md） / print the Markdown docs")] = False,
+    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径）")] = "national",
+) -> None:
+    """列出审核规则 / list the checker rules."""
+    try:
+        prof = load_profile(profile)
+    except (FileNotFoundError, ValueError) as err:
+        typer.echo(f"错误 / error: 审核口径无效 / bad profile: {err}", err=True)
+        sys.exit(2)
+    if as_json and markdown:
+        typer.echo("错误 / error: --json 与 --markdown 只能选一个 / choose one of --json, --markdown", err=True)
+        sys.exit(2)
+    if markdown:
+        typer.echo(catalog_markdown(prof), nl=False)
+        return
+    data = catalog(prof)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    rows = [(r["code"], r["title"], severity_text(r["severity"]), r["tag"], "是" if r["semantic"] else "")
+            for r in data["rules"]]
+    typer.echo(f"审核口径：{prof.title}　共 {len(rows)} 条规则")
+    typer.echo(table_text(("规则", "名称", "严重程度", "依据", "语义"), rows))
+    typer.echo("\n未实现：" + "；".join(f"{n['code']}（{n['reason']}）" for n in data["not_implemented"]))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("rules")(rules)

@@ -1,0 +1,89 @@
+"""What a rule sees: :class:`CheckContext` — one evaluation (or the whole submission), its profile,
+the narrative sections that talk about it and the other evaluations of the same unit."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from assistant.checker.profiles import Profile
+from assistant.model import Evaluation, Location, Section, Submission, field_path
+
+T = TypeVar("T")
+
+
+@dataclass
+class CheckContext:
+    submission: Submission
+    profile: Profile
+    evaluation: Evaluation | None = None
+    index: int | None = None  # the evaluation's index in ``submission.evaluations``
+    related_sections: list[Section] = field(default_factory=list)
+    other_evaluations: list[Evaluation] = field(default_factory=list)
+    _cells: dict[str, Location] | None = field(default=None, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per context (e.g. the narrative sentences several rules read)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @property
+    def ev(self) -> Evaluation:
+        assert self.evaluation is not None, "an evaluation-scope rule ran without an evaluation"
+        return self.evaluation
+
+    def path(self, *parts: str | int) -> str:
+        """Field path inside this evaluation: ``ctx.path("indicators", 2, "score")``."""
+        assert self.index is not None
+        return field_path(self.index, *parts)
+
+    def locate(self, path: str) -> Location:
+        """The cell of ``path`` (a copy, ``field`` set to ``path``).
+
+        A field with no cell of its own (never read, or a table-level field such as
+        ``evaluations[0].indicators``) gets the file and, when known, the sheet/page/table of
+        its evaluation; ``block_weights.<名称>`` points at the level-1 name cell and ``sections``
+        at the first paragraph of the report.
+        """
+        cells = self._cell_index()
+        loc = cells.get(path)
+        if loc is None and ".block_weights." in path and self.evaluation is not None:
+            name = path.rsplit(".block_weights.", 1)[1]
+            j = next((j for j, ind in enumerate(self.evaluation.indicators) if ind.level1 == name), None)
+            loc = cells.get(self.path("indicators", j, "level1")) if j is not None else None
+        if loc is not None:
+            return dataclasses.replace(loc, field=path)
+        if path == "sections" and self.submission.sections:
+            return dataclasses.replace(self.submission.sections[0].location, field=path)
+        anchor = next(iter(cells.values()), None)
+        if anchor is None or path == "sections":
+            return Location(file=self.submission.file.name or None, field=path)
+        return Location(file=anchor.file or self.submission.file.name or None, page=anchor.page,
+                        table=anchor.table, sheet=anchor.sheet, field=path)
+
+    def _cell_index(self) -> dict[str, Location]:
+        if self._cells is None:
+            self._cells = {} if self.evaluation is None or self.index is None else evaluation_cells(
+                self.evaluation, self.index)
+        return self._cells
+
+
+def evaluation_cells(ev: Evaluation, i: int) -> dict[str, Location]:
+    """Every cell Location of one evaluation by its field path (built from the structure, so it
+    works whether or not the extractor filled ``Location.field``)."""
+    out: dict[str, Location] = {}
+    for key, loc in ev.cells.items():
+        out[field_path(i, key)] = loc
+    for key, loc in ev.funds.cells.items():
+        out[field_path(i, "funds", key)] = loc
+    for k, row in enumerate(ev.funds.rows):
+        for key, loc in row.cells.items():
+            out[field_path(i, "funds", "rows", k, key)] = loc
+    for j, ind in enumerate(ev.indicators):
+        for key, loc in ind.cells.items():
+            out[field_path(i, "indicators", j, key)] = loc
+    return out

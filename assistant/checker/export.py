@@ -1,0 +1,164 @@
+"""Check results for people and scripts: plain text, JSON, Markdown and an Excel workbook.
+
+A :class:`CheckedFile` is one input (a file now, a stored submission later) with its submission
+and findings, or the reason it could not be read. Every renderer takes a list of them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.checker.registry import get_rule
+from assistant.glossary import KIND_TERMS, SEVERITY_TERMS, STATUS_TERMS
+from assistant.model import Finding, Submission, to_dict
+
+SEVERITIES = ("error", "warning", "info")
+_EVAL = re.compile(r"^evaluations\[(\d+)\]")
+
+
+@dataclass
+class CheckedFile:
+    source: str  # the path (or, later, the stored submission id) the reviewer asked for
+    submission: Submission | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # why the input could not be read
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    @property
+    def name(self) -> str:
+        return (self.submission.file.name if self.submission and self.submission.file.name else self.source)
+
+
+def project_of(sub: Submission | None, finding: Finding) -> str:
+    """The project (or 部门) a finding belongs to, from its field path."""
+    m = _EVAL.match(finding.location.field or "")
+    if sub is None or m is None or int(m.group(1)) >= len(sub.evaluations):
+        return "自评报告" if finding.location.field == "sections" else ""
+    ev = sub.evaluations[int(m.group(1))]
+    return ev.project_name or ev.department or ev.impl_unit or f"第{int(m.group(1)) + 1}张自评表"
+
+
+def header(item: CheckedFile) -> dict[str, Any]:
+    """The submission's canonical header fields (the ``submission`` part of the JSON)."""
+    sub = item.submission
+    if sub is None:
+        return {"source": item.source, "id": None, "file": item.name, "error": item.error}
+    return {"source": item.source, "id": sub.id or None, "file": sub.file.name, "format": sub.file.format,
+            "kind": sub.kind, "unit": sub.unit, "department": sub.department, "year": sub.year,
+            "status": sub.status, "status_reason": sub.status_reason,
+            "projects": [ev.project_name for ev in sub.evaluations], "error": None}
+
+
+def to_json(items: Sequence[CheckedFile]) -> list[dict[str, Any]]:
+    out = []
+    for item in items:
+        findings = []
+        for f in item.findings:
+            d = to_dict(f)
+            d["severity_text"] = SEVERITY_TERMS[f.severity]
+            d["location_text"] = f.location.describe()
+            d["project"] = project_of(item.submission, f)
+            findings.append(d)
+        out.append({"submission": header(item), "counts": item.counts(), "findings": findings})
+    return out
+
+
+def title_line(item: CheckedFile) -> str:
+    sub = item.submission
+    if sub is None:
+        return f"{item.name}：无法读取（{item.error}）"
+    c = item.counts()
+    counts = "　".join(f"{SEVERITY_TERMS[s]} {c[s]}" for s in SEVERITIES)
+    what = KIND_TERMS[sub.kind] + (f"，{sub.unit}" if sub.unit else "") + (f"，{sub.year}年度" if sub.year else "")
+    status = f"，{STATUS_TERMS[sub.status]}" if sub.status != "ok" else ""
+    return f"{item.name}（{what}{status}）　{counts}"
+
+
+def table_rows(item: CheckedFile, severity: str) -> list[tuple[str, ...]]:
+    return [(f.rule, project_of(item.submission, f), f.location.describe(), f.message, f.suggestion or "")
+            for f in item.findings if f.severity == severity]
+
+
+def to_markdown(items: Sequence[CheckedFile]) -> str:
+    out = ["# 审核发现", ""]
+    for item in items:
+        out += [f"## {title_line(item)}", ""]
+        if item.submission is None:
+            continue
+        if item.submission.status_reason:
+            out += [f"> {item.submission.status_reason}", ""]
+        if not item.findings:
+            out += ["未发现问题。", ""]
+            continue
+        out += ["| 严重程度 | 规则 | 项目 | 位置 | 问题说明 | 原文依据 | 修改建议 |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        for f in item.findings:
+            cells = [SEVERITY_TERMS[f.severity], f.rule, project_of(item.submission, f), f.location.describe(),
+                     f.message, f.evidence or "", f.suggestion or ""]
+            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+FINDING_COLUMNS = (("文件", 24), ("项目", 24), ("严重程度", 10), ("规则", 18), ("规则名称", 24), ("位置", 22),
+                   ("字段", 36), ("问题说明", 60), ("原文依据", 48), ("修改建议", 48), ("规则依据", 48),
+                   ("发现编号", 18))
+SUMMARY_COLUMNS = (("文件", 28), ("提交编号", 18), ("类型", 20), ("单位", 24), ("状态", 12),
+                   ("错误", 8), ("警告", 8), ("提示", 8), ("合计", 8), ("说明", 48))
+
+
+def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
+    """A workbook with sheet 审核发现 (every finding) and sheet 汇总 (counts per submission)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核发现"
+    rows = []
+    for item in items:
+        for f in item.findings:
+            rows.append([item.name, project_of(item.submission, f), SEVERITY_TERMS[f.severity], f.rule,
+                         _rule_title(f.rule), f.location.describe(), f.location.field or "", f.message,
+                         f.evidence or "", f.suggestion or "", f.source or "", f.id or ""])
+    summary = []
+    for item in items:
+        c = item.counts()
+        sub = item.submission
+        summary.append([item.name, sub.id if sub else "", KIND_TERMS[sub.kind] if sub else "",
+                        (sub.unit or "") if sub else "", STATUS_TERMS[sub.status] if sub else "无法读取",
+                        c["error"], c["warning"], c["info"], sum(c.values()),
+                        item.error or (sub.status_reason if sub else "") or ""])
+    for sheet, columns, data in ((ws, FINDING_COLUMNS, rows), (wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary)):
+        sheet.append([name for name, _ in columns])
+        for row in data:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for i, (_, width) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(data) + 1)}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _rule_title(code: str) -> str:
+    try:
+        return get_rule(code).title
+    except KeyError:
+        return ""

@@ -1,0 +1,151 @@
+"""Province / layout profiles: every threshold, tolerance and word list the rules read.
+
+A profile is a YAML file (``profiles/national.yaml`` is the MOF default, ``sichuan.yaml`` and
+``municipal.yaml`` the variants of RULES.md section 7). A province adds its own file — a path
+works anywhere a profile name does — without touching code::
+
+    extends: national          # inherit everything, then override
+    name: hunan
+    title: 湖南省
+    execution_reason_below: 90
+    rules:                     # per-rule severity override, or "off" to disable
+      MISSING-SIGN-001: off
+      SCORE-EXE-001: error
+
+Maps (``rules``, ``text_limits``, ``dept_scoring``) merge key by key with the parent; lists
+and scalars replace. Unknown keys are an error, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PROFILE_DIR = Path(__file__).with_name("profiles")
+DEFAULT_PROFILE = "national"
+_SEVERITIES = ("error", "warning", "info", "off")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str = ""
+    source: str = ""
+    # tolerances
+    score_tolerance: float = 0.1
+    rate_tolerance: float = 0.1  # percentage points
+    amount_tolerance: float = 0.01  # 万元
+    # points
+    total_points: float = 100.0
+    execution_weight: float = 10.0
+    indicator_points: float = 90.0
+    level1_weights: list[dict[str, float]] = field(default_factory=list)
+    # funds
+    execution_denominator: str = "budget_full_year"
+    execution_reason_below: float = 100.0
+    execution_reason_cell_only: bool = False
+    required_fund_rows: list[str] = field(default_factory=list)
+    unit_mismatch_ratio: float = 1000.0
+    # scoring
+    qualitative_bands: list[float] = field(default_factory=lambda: [80.0, 60.0])
+    grade_bands: list[list[Any]] = field(default_factory=list)
+    overshoot_ratio: float = 1.5
+    low_execution_rate: float = 90.0
+    high_total: float = 90.0
+    inflated_total: float = 98.0
+    goal_similarity: float = 0.9
+    satisfaction_floor: float = 80.0
+    min_indicators: int = 3
+    max_indicator_share: float = 0.5
+    # words
+    vague_words: list[str] = field(default_factory=list)
+    forward_words: list[str] = field(default_factory=list)
+    placeholder_words: list[str] = field(default_factory=list)
+    # layout
+    conclusion_layouts: list[str] = field(default_factory=list)
+    signatures_required: bool = False
+    signature_labels: list[str] = field(default_factory=list)
+    text_limits: dict[str, int] = field(default_factory=dict)
+    # 部门整体 scoring schemes, by rule code
+    dept_scoring: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # per-rule severity override ("error" / "warning" / "info") or "off"
+    rules: dict[str, str] = field(default_factory=dict)
+    extends: str | None = None
+    path: str | None = None
+
+    def severity_for(self, code: str, default: str) -> str | None:
+        """The rule's severity under this profile, or None when the profile turns it off."""
+        value = self.rules.get(code, default)
+        return None if value == "off" else value
+
+    def replace(self, **changes: Any) -> Profile:
+        return dataclasses.replace(self, **changes)
+
+
+_FIELDS = {f.name for f in dataclasses.fields(Profile)}
+_MERGED_MAPS = ("rules", "text_limits", "dept_scoring")
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
+
+
+def load_profile(name_or_path: str | Path | None = None) -> Profile:
+    """Load a bundled profile by name (``national``, ``sichuan``, ``municipal``) or a YAML path."""
+    data = _load_merged(str(name_or_path or DEFAULT_PROFILE), seen=())
+    unknown = set(data) - _FIELDS
+    if unknown:
+        raise ValueError(f"profile {data.get('name')!r}: unknown keys {sorted(unknown)}")
+    rules = {code: ("off" if sev is False else sev) for code, sev in (data.get("rules") or {}).items()}
+    data["rules"] = rules  # YAML 1.1 reads a bare `off` as False
+    for code, sev in rules.items():
+        if sev not in _SEVERITIES:
+            raise ValueError(f"profile {data.get('name')!r}: rule {code}: {sev!r} is not one of {_SEVERITIES}")
+    profile = Profile(**data)
+    if abs(profile.execution_weight + profile.indicator_points - profile.total_points) > 1e-9:
+        raise ValueError(f"profile {profile.name!r}: execution_weight {profile.execution_weight} + indicator_points "
+                         f"{profile.indicator_points} != total_points {profile.total_points}")
+    return profile
+
+
+def _resolve(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise FileNotFoundError(f"profile file not found: {path}")
+        return path
+    bundled = PROFILE_DIR / f"{name_or_path}.yaml"
+    if not bundled.exists():
+        raise FileNotFoundError(f"unknown profile {name_or_path!r}; bundled: {', '.join(available_profiles())}")
+    return bundled
+
+
+def _load_merged(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    path = _resolve(name_or_path)
+    key = str(path.resolve())
+    if key in seen:
+        raise ValueError(f"profile inheritance loop at {path}")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"profile {path} is not a mapping")
+    data.setdefault("name", path.stem)
+    parent = data.get("extends")
+    if parent:
+        base = _load_merged(_parent_ref(str(parent), path), seen + (key,))
+        for k in _MERGED_MAPS:
+            if k in data and k in base:
+                data[k] = {**base[k], **(data[k] or {})}
+        data = {**base, **data}
+    data["path"] = str(path)
+    return data
+
+
+def _parent_ref(parent: str, child: Path) -> str:
+    """``extends:`` names a bundled profile or a path relative to the child file."""
+    if (PROFILE_DIR / f"{parent}.yaml").exists() and not parent.endswith((".yaml", ".yml")):
+        return parent
+    return str((child.parent / parent) if not Path(parent).is_absolute() else Path(parent))

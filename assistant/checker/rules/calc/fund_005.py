@@ -1,0 +1,46 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+
+
+@register
+class CalcFund005(Rule):
+    """成本指标的金额（换算为万元）与项目资金总额相差 ``unit_mismatch_ratio``（1000）倍以上：
+    成本远大于预算时总报；成本远小于预算只在它是唯一金额类成本指标时报（避免把单项成本误报）。
+    单位成本（元/人等）不比较。
+
+    Why:
+        元与万元混用会让成本指标或资金栏差出一万倍，是常见的填报错误。经验规则，仅作提示。
+    Bad:
+        项目资金（万元）全年预算数 900000；成本指标“项目总成本 ≤90万元”。
+    Good:
+        项目资金（万元）全年预算数 90；成本指标“项目总成本 ≤90万元”。
+    """
+
+    code = "CALC-FUND-005"
+    title = "资金栏与成本指标单位不一致（元/万元）"
+    severity = "warning"
+    tag = "H"
+    source = "经验规则（元/万元混用）"
+
+    def check(self, ctx):
+        ev, profile = ctx.ev, ctx.profile
+        found = h.total_row(ev.funds)
+        if found is None:
+            return
+        row = found[1]
+        budget = h.to_wan(row.budget_full_year or row.budget_initial, ev.funds.unit)
+        costs = [(j, ind, h.to_wan(ind.target.number, ind.target.unit)) for j, ind in enumerate(ev.indicators)
+                 if h.is_cost(ind) and ind.target.unit and "/" not in ind.target.unit]
+        costs = [(j, ind, c) for j, ind, c in costs if c]
+        if not budget or budget <= 0:
+            return
+        ratio = profile.unit_mismatch_ratio
+        for j, ind, cost in costs:
+            if cost >= budget * ratio or (len(costs) == 1 and budget >= cost * ratio):
+                times = max(cost / budget, budget / cost)
+                yield self.finding(ctx, ctx.path("indicators", j, "target"),
+                                   f"成本指标{h.label(ind)}“{h.shown(ind.target)}”与项目资金全年预算数 "
+                                   f"{h.num(row.budget_full_year or row.budget_initial)}{ev.funds.unit} 相差约 {h.num(times)} 倍，疑似元与万元混用",
+                                   evidence=h.row_evidence(ind),
+                                   suggestion="核对资金栏和成本指标的计量单位（元/万元）。")

@@ -1,0 +1,47 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
+
+
+@register
+class CalcInd006(Rule):
+    """分值合计不等于总分：项目表 Σ指标分值 + 预算执行率分值 ≠ ``total_points``（100）；表头标明了
+    绩效指标总分值（如“绩效指标（90分）”）时，Σ指标分值也须等于它。部门整体表 Σ分值 ≠ 100。
+
+    Why:
+        10号总分一般为 100 分（全国 90 + 10，四川 90 + 10，市级 80 + 20）；分值合计不对，总分和等级都不可比。
+    Bad:
+        指标分值合计 85，预算执行率 10 分，合计 95。
+    Good:
+        指标分值合计 90，预算执行率 10 分，合计 100。
+    """
+
+    code = "CALC-IND-006"
+    title = "分值合计不等于100"
+    severity = "error"
+    tag = "K"
+    source = f"{MOF_10}（总分一般设置为100分）；{SICHUAN}；{KUNMINGCHI}"
+    kinds = ("project", "department")
+
+    def check(self, ctx):
+        ev, profile = ctx.ev, ctx.profile
+        weights = [ind.weight for ind in ev.indicators if ind.weight is not None]
+        if not weights:
+            return
+        tol = profile.score_tolerance
+        s = sum(weights)
+        problems = []
+        if ev.kind == "project":
+            exe = h.execution_weight(ev, profile)
+            if h.differs(s + exe, profile.total_points, tol):
+                problems.append(f"指标分值合计 {h.num(s)} + 预算执行率分值 {h.num(exe)} = {h.num(s + exe)}，"
+                                f"应为 {h.num(profile.total_points)}")
+            if ev.indicator_block_weight is not None and h.differs(s, ev.indicator_block_weight, tol):
+                problems.append(f"指标分值合计 {h.num(s)}，与表头绩效指标 {h.num(ev.indicator_block_weight)} 分不符")
+        elif h.differs(s, profile.total_points, tol):
+            problems.append(f"指标分值合计 {h.num(s)}，应为 {h.num(profile.total_points)}")
+        if problems:
+            yield self.finding(ctx, ctx.path("indicators"), "；".join(problems),
+                               evidence="、".join(f"{h.label(i)}{h.num(i.weight)}" for i in ev.indicators[:8]),
+                               suggestion="调整各指标分值，使合计为 100 分。")

@@ -1,0 +1,42 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import DYRMT, MOF_10, WENMI
+
+
+def shortfall(ind, tol) -> str:
+    """Why a row needs an explanation, in words with its numbers."""
+    cmp = h.compare(ind)
+    if cmp is not None and not cmp.met:
+        return f"实际完成值 {h.shown(ind.actual)} 未达到年度指标值 {h.shown(ind.target)}"
+    return f"得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}"
+
+
+@register
+class MissingDev001(Rule):
+    """得分低于分值，或实际完成值未达到年度指标值（正向 B < A、反向 B > A），而“偏差原因分析及改进措施”
+    为空或只写了“无 / 暂无 / — / 无偏差”。
+
+    Why:
+        10号要求对未完成目标或偏离较大的指标分析说明原因并提出改进措施。
+    Bad:
+        资助对象认定准确率 | =100% | 98% | 10 | 9.8 | 偏差原因：无
+    Good:
+        ……| 9.8 | 偏差原因：2名学生家庭情况变化未及时更新；下一步将加强与民政数据比对。
+    """
+
+    code = "MISSING-DEV-001"
+    title = "有偏差未说明原因"
+    severity = "error"
+    tag = "K"
+    source = f"{MOF_10}（未完成目标的须分析原因、提出改进措施）；{WENMI}；{DYRMT}"
+
+    def check(self, ctx):
+        tol = ctx.profile.score_tolerance
+        for j, ind in enumerate(ctx.ev.indicators):
+            if h.needs_explanation(ind, tol) and h.is_blank(ind.deviation_reason, ctx.profile):
+                yield self.finding(
+                    ctx, ctx.path("indicators", j, "deviation_reason"),
+                    f"{h.label(ind)}{shortfall(ind, tol)}，但偏差原因分析及改进措施为空",
+                    evidence=h.row_evidence(ind),
+                    suggestion="说明未完成（或扣分）的具体原因，并提出下一步改进措施。")

@@ -1,0 +1,42 @@
+import re
+
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import NDHX
+
+_EVIDENCE = re.compile(r"佐证|数据来源|来源于|来自|台账|清单|名单|花名册|验收|问卷|调查|统计|报表|凭证|发票|记录|证明"
+                       r"|监测|检测|系统数据|审计|决算|报告显示|档案|合同")
+
+
+@register
+class MissingEvid001(Rule):
+    """表中有定量的实际完成值，而表内说明和相关报告中都没有提到任何佐证材料或数据来源
+    （名单、台账、验收报告、问卷调查、统计报表……）。确定性的第一版：按关键词判断，每张表一条。
+    只有表格、没有报告也没有结论/问题/措施栏的材料无处写数据来源，不检查。
+
+    Why:
+        自评流于形式、原始数据收集不足是常见问题；没有数据来源的完成值无法核实。经验规则，仅作提示。
+    Bad:
+        实际完成值：520人，报告中没有说明人数来自何处。
+    Good:
+        报告写明“资助人数以学生资助管理系统名单为准，发放金额以银行发放台账为准”。
+    """
+
+    code = "MISSING-EVID-001"
+    title = "完成值无佐证材料或数据来源"
+    severity = "warning"
+    tag = "H"
+    source = f"经验规则；{NDHX}（原始数据收集不足）"
+    semantic = True
+
+    def check(self, ctx):
+        measured = [ind for ind in ctx.ev.indicators if ind.actual.quantitative]
+        if not measured or not h.has_narrative(ctx) or _EVIDENCE.search(h.report_text(ctx)):
+            return
+        if any(_EVIDENCE.search(h.compact(ind.actual.raw)) for ind in measured):
+            return
+        yield self.finding(ctx, ctx.path("indicators"),
+                           f"{len(measured)} 项定量实际完成值均未说明佐证材料或数据来源",
+                           evidence="、".join(h.label(ind) for ind in measured[:5]),
+                           suggestion="在报告或偏差说明中注明数据来源（名单、台账、验收报告、调查问卷等），并备齐佐证材料。")

@@ -1,0 +1,33 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import CHIZHOU, MOF_10
+from assistant.glossary import term
+
+
+@register
+class MissingGoal001(Rule):
+    """年度总体目标的“预期目标”或“实际完成情况”为空（“无”“—”等占位也算空）。
+
+    Why:
+        10号规定自评内容包括项目总体绩效目标的完成情况；没有目标或完成情况，指标得分就失去依据。
+    Bad:
+        预期目标：资助家庭经济困难学生500人　实际完成情况：（空）
+    Good:
+        预期目标：资助家庭经济困难学生500人　实际完成情况：全年资助520人，资金足额发放
+    """
+
+    code = "MISSING-GOAL-001"
+    title = "年度总体目标或完成情况为空"
+    severity = "error"
+    tag = "K"
+    source = f"{MOF_10}（自评内容：总体绩效目标完成情况）；{CHIZHOU}"
+
+    def check(self, ctx):
+        ev = ctx.ev
+        for name in ("goal_planned", "goal_achieved"):
+            text = getattr(ev, name)
+            if h.is_blank(text, ctx.profile):
+                yield self.finding(ctx, ctx.path(name), f"“{term(name)}”为空",
+                                   evidence=f"{term(name)}：{text or '（空）'}",
+                                   suggestion=f"填写{term(name)}，写明数量、质量、时效等可核对的内容。")

@@ -1,0 +1,35 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import MOF_10
+from assistant.glossary import term
+
+
+@register
+class MissingInd001(Rule):
+    """指标行的三级指标名称、年度指标值、实际完成值、分值或得分为空（“—”“/”“*”“无”等占位符视为空）。
+    每个空单元格一条发现，位置指向该单元格。
+
+    Why:
+        10号要求自评表“内容完整”；缺值的指标无法复核得分。
+    Bad:
+        资助学生人数 | ≥500人 | — | 20 | 20
+    Good:
+        资助学生人数 | ≥500人 | 520人 | 20 | 20
+    """
+
+    code = "MISSING-IND-001"
+    title = "指标行内容不全"
+    severity = "error"
+    tag = "K"
+    source = f"{MOF_10}（自评表“内容完整、权重合理、数据真实、结果客观”）"
+
+    def check(self, ctx):
+        for j, ind in enumerate(ctx.ev.indicators):
+            blank = {"name": h.is_blank(ind.name), "target": ind.target.blank, "actual": ind.actual.blank,
+                     "weight": ind.weight is None, "score": ind.score is None}
+            for name, is_blank in blank.items():
+                if is_blank:
+                    yield self.finding(ctx, ctx.path("indicators", j, name),
+                                       f"第{j + 1}项指标{h.label(ind)}的“{term(name)}”为空",
+                                       evidence=h.row_evidence(ind), suggestion=f"补填{term(name)}。")

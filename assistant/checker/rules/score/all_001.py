@@ -1,0 +1,47 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import JXXFW
+
+
+@register
+class ScoreAll001(Rule):
+    """自评结果偏高的模式：所有指标满分、总分 ≥ ``inflated_total``（98），同时执行率低于 100%，
+    或“存在问题”栏写了问题，或年初与全年预算不一致。
+
+    Why:
+        自评结果普遍偏高、客观性不足是常见问题；有问题、有调整、钱没花完却全部满分，值得复核。
+        经验规则，仅作提示。
+    Bad:
+        执行率 93%，存在问题“部分项目进度偏慢”，所有指标满分，总分 99.3。
+    Good:
+        进度偏慢的指标按完成比例扣分。
+    """
+
+    code = "SCORE-ALL-001"
+    title = "全部满分而存在问题（自评偏高）"
+    severity = "info"
+    tag = "H"
+    source = f"经验规则；{JXXFW}（自评结果偏高、客观性不足）"
+
+    def check(self, ctx):
+        ev, profile = ctx.ev, ctx.profile
+        tol = profile.score_tolerance
+        if not ev.indicators or not all(h.is_full(i.score, i.weight, tol) for i in ev.indicators):
+            return
+        if ev.total_score is None or ev.total_score < profile.inflated_total - 1e-9:
+            return
+        reasons = []
+        rate = h.rate_for_scoring(ev.funds, profile)
+        if rate is not None and rate < 100.0 - profile.rate_tolerance:
+            reasons.append(f"执行率 {h.num(rate)}%")
+        if not h.is_blank(ev.problems, profile):
+            reasons.append(f"存在问题“{h.clip(ev.problems, 30)}”")
+        found = h.total_row(ev.funds)
+        if found and h.differs(found[1].budget_initial, found[1].budget_full_year, h.amount_tolerance(ev.funds, profile)):
+            reasons.append(f"预算由 {h.num(found[1].budget_initial)} 调整为 {h.num(found[1].budget_full_year)}")
+        if reasons:
+            yield self.finding(ctx, ctx.path("total_score"),
+                               f"所有指标满分、总分 {h.num(ev.total_score)}，但{'，'.join(reasons)}",
+                               evidence=f"总分 {h.num(ev.total_score)}；{'；'.join(reasons)}",
+                               suggestion="复核各指标的完成证据，存在问题或未完成的据实扣分。")

@@ -1,0 +1,39 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import MOF_10
+
+
+@register
+class ScoreCtr001(Rule):
+    """得分与本行说明自相矛盾：得满分，但偏差说明写“未完成 / 部分完成 / 滞后 / 延期……”（“无滞后”等否定不算）；
+    或得分低于分值，但说明写“已全部完成”且没有任何不足的表述。
+
+    Why:
+        10号：未完成的按比例计分；说明未完成却给满分，或全部完成却扣分，至少一处不真实。
+    Bad:
+        得分 10/10；偏差说明：因天气原因工程进度滞后。
+    Good:
+        得分 8/10；偏差说明：因天气原因工程进度滞后，下一步将增加作业班组。
+    """
+
+    code = "SCORE-CTR-001"
+    title = "得分与偏差说明矛盾"
+    severity = "error"
+    tag = "K"
+    source = f"{MOF_10}（未完成目标的按比例计分）"
+    semantic = True
+    kinds = ("project", "department")
+
+    def check(self, ctx):
+        tol = ctx.profile.score_tolerance
+        for j, ind in enumerate(ctx.ev.indicators):
+            text = ind.deviation_reason
+            if h.is_full(ind.score, ind.weight, tol) and (word := h.unmet_phrase(text)):
+                problem = f"得满分，但说明写有“{word}”"
+            elif h.is_below(ind.score, ind.weight, tol) and (word := h.done_phrase(text)):
+                problem = f"得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}，但说明写“{word}”"
+            else:
+                continue
+            yield self.finding(ctx, ctx.path("indicators", j, "score"), f"{h.label(ind)}{problem}",
+                               evidence=h.clip(text, 80), suggestion="核实完成情况，使得分与说明一致。")

@@ -1,0 +1,38 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+
+
+@register
+class ScoreExe001(Rule):
+    """执行率低于 ``low_execution_rate``（90%），但产出指标全部满分，或总分 ≥ ``high_total``（90）。
+
+    Why:
+        钱没花出去，产出却全部完成、自评高分，二者至少有一个不真实（“预算执行率低但自评高分”）。经验规则。
+    Bad:
+        执行率 62%，产出指标全部满分，总分 95。
+    Good:
+        执行率 62%，相应产出指标按实际完成比例扣分，并说明资金未支付原因。
+    """
+
+    code = "SCORE-EXE-001"
+    title = "执行率低而自评高分"
+    severity = "warning"
+    tag = "H"
+    source = "经验规则（“预算执行率低但自评高分”问题类型）"
+
+    def check(self, ctx):
+        ev, profile = ctx.ev, ctx.profile
+        rate = h.rate_for_scoring(ev.funds, profile)
+        if rate is None or rate >= profile.low_execution_rate - 1e-9:
+            return
+        outputs = [i for i in ev.indicators if h.is_output(i)]
+        all_full = bool(outputs) and all(h.is_full(i.score, i.weight, profile.score_tolerance) for i in outputs)
+        high = ev.total_score is not None and ev.total_score >= profile.high_total - 1e-9
+        if not (all_full or high):
+            return
+        why = "产出指标全部满分" if all_full else f"总分 {h.num(ev.total_score)}"
+        yield self.finding(ctx, ctx.path("funds", "rate"),
+                           f"执行率 {h.num(rate)}% 低于 {h.num(profile.low_execution_rate)}%，但{why}",
+                           evidence=f"执行率 {h.shown(ev.funds.rate)}；总分 {h.num(ev.total_score)}",
+                           suggestion="核实产出完成情况与资金支出是否匹配，据实评分并说明原因。")

@@ -1,0 +1,32 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import CHIZHOU, DAYING
+
+
+@register
+class ScoreNum001(Rule):
+    """定量指标的实际完成值只写文字（完成、已完成、达成预期指标、是、良好……），却得满分。
+
+    Why:
+        没有实际数值就无法判断是否达到目标值，满分缺乏依据。
+    Bad:
+        资助学生人数 | ≥500人 | 完成 | 分值 20 | 得分 20
+    Good:
+        资助学生人数 | ≥500人 | 520人 | 分值 20 | 得分 20
+    """
+
+    code = "SCORE-NUM-001"
+    title = "定量指标无实际数值却得满分"
+    severity = "warning"
+    tag = "V"
+    source = f"{DAYING}（实际完成值填“完成”）；{CHIZHOU}（“达成预期指标”）"
+
+    def check(self, ctx):
+        tol = ctx.profile.score_tolerance
+        for j, ind in enumerate(ctx.ev.indicators):
+            if ind.target.quantitative and h.is_text_value(ind.actual) and h.is_full(ind.score, ind.weight, tol):
+                yield self.finding(ctx, ctx.path("indicators", j, "actual"),
+                                   f"{h.label(ind)}目标为 {h.shown(ind.target)}，实际完成值只写“{h.shown(ind.actual)}”，却得满分",
+                                   evidence=h.row_evidence(ind),
+                                   suggestion=f"填写实际完成的数值（与 {h.shown(ind.target)} 同一单位），据实评分。")

@@ -1,0 +1,42 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import MOF_10
+
+
+@register
+class ScoreOvr001(Rule):
+    """目标明显偏低却得满分：正向指标 B/A ≥ ``overshoot_ratio``（1.5），或反向指标 A/B ≥ 1.5（B 为 0 的
+    反向指标不计），得分为满分，且没有偏差说明。
+
+    Why:
+        10号：因目标设定明显偏低而大幅超额完成的，应按偏离程度扣分；否则目标“避重就轻”、易达标。
+        1.5 倍阈值为经验规则。
+    Bad:
+        开展培训场次 | ≥10场 | 32场 | 分值 10 | 得分 10 | 偏差说明（空）
+    Good:
+        按偏离程度扣分并说明；次年据实提高目标值。
+    """
+
+    code = "SCORE-OVR-001"
+    title = "目标明显偏低仍得满分"
+    severity = "warning"
+    tag = "K"
+    source = f"{MOF_10}（目标设置明显偏低的按偏离度扣分）；1.5倍阈值为经验规则"
+
+    def check(self, ctx):
+        profile = ctx.profile
+        for j, ind in enumerate(ctx.ev.indicators):
+            cmp = h.compare(ind)
+            if cmp is None or cmp.direction == "equal" or not cmp.met:
+                continue
+            ratio = cmp.overshoot
+            if (ratio is None or ratio < profile.overshoot_ratio or cmp.actual == 0
+                    or not h.is_full(ind.score, ind.weight, profile.score_tolerance)
+                    or not h.is_blank(ind.deviation_reason, profile)):
+                continue
+            yield self.finding(ctx, ctx.path("indicators", j, "score"),
+                               f"{h.label(ind)}实际完成值 {h.shown(ind.actual)} 是年度指标值 {h.shown(ind.target)} 的 "
+                               f"{h.fixed(ratio)} 倍，目标明显偏低却得满分且未说明",
+                               evidence=h.row_evidence(ind),
+                               suggestion="按偏离程度扣分并说明原因；下一年度据实调整目标值。")

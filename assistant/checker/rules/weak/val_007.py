@@ -1,0 +1,32 @@
+from assistant.checker import helpers as h
+from assistant.checker.registry import register
+from assistant.checker.rule import Rule
+from assistant.checker.sources import CHIZHOU, MOF_101
+
+TIMING_WORDS = ("按时", "及时", "计划时间", "如期", "规定时间", "按期", "限期", "时限内", "规定期限", "按计划")
+
+
+@register
+class WeakVal007(Rule):
+    """时效指标的年度指标值只写“按时 / 及时 / 在计划时间内完成”，没有日期或时长。
+
+    Why:
+        没有截止日期或天数，时效指标无法核对，实际完成值往往也只能写“按时完成”。
+    Bad:
+        时效指标 | 资金发放及时性 | 按时发放
+    Good:
+        时效指标 | 资金发放时间 | 2023年12月底前　（或 ≤30个工作日）
+    """
+
+    code = "WEAK-VAL-007"
+    title = "时效指标没有日期或时长"
+    severity = "warning"
+    tag = "K"
+    source = f"{MOF_101}（指标“量化易评”）；{CHIZHOU}"
+
+    def check(self, ctx):
+        for j, ind in enumerate(ctx.ev.indicators):
+            if h.is_timeliness(ind) and h.is_text_value(ind.target) and h.has_any(ind.target.raw, TIMING_WORDS):
+                yield self.finding(ctx, ctx.path("indicators", j, "target"),
+                                   f"时效指标{h.label(ind)}的年度指标值“{h.shown(ind.target)}”没有具体日期或时长",
+                                   evidence=h.row_evidence(ind), suggestion="写明完成时限，如“2023年12月底前”或“≤30个工作日”。")

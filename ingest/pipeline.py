@@ -1,0 +1,151 @@
+"""The batch pipeline: files → submissions → findings → records + full text, then vectors.
+
+Each file is handled on its own: read, recognise, check, chunk and store in one go, and any
+failure is recorded against that file only — the batch goes on and nothing already stored is
+touched. Files are named by content (sha256), so a second run skips what is already stored
+unless ``force`` is set. Records and the full-text index are written first; embedding, the
+slowest step, runs after the whole batch (or later with ``defer_vectors``), so findings and
+keyword search are available before the vectors are.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from assistant.checker import check_submission
+from assistant.checker.profiles import Profile, load_profile
+from assistant.model import Submission
+from assistant.stores import Stores
+from ingest.chunking import chunk_submission
+from ingest.collect import InputFile, Rejected, collect_inputs
+from ingest.errors import IngestError
+from ingest.extract import extract_file, file_sha256, submission_id
+
+FileStatus = Literal["ok", "needs_review", "failed", "skipped"]
+Stage = Literal["queued", "parsed", "checked", "indexed", "failed", "skipped"]
+
+
+@dataclass
+class FileResult:
+    name: str
+    status: FileStatus
+    reason: str | None = None
+    submission_id: str | None = None
+    kind: str | None = None
+    evaluations: int = 0
+    findings: int = 0
+    chunks: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class IngestOptions:
+    year: int | None = None  # fills a submission's year when the file does not state it
+    unit: str | None = None  # likewise for the unit
+    force: bool = False  # re-ingest files already stored
+    defer_vectors: bool = False  # leave embedding to a later `ziping embed`
+    profile: str = "national"
+    max_bytes: int = 50 * 2**20
+    max_archive_bytes: int = 500 * 2**20
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    embedded: int = 0
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, object]:
+        counts = {s: self.count(s) for s in ("ok", "needs_review", "failed", "skipped")}
+        return {"counts": counts, "embedded": self.embedded, "files": [f.to_dict() for f in self.files]}
+
+
+# progress(stage, name, done, total): one call per file and stage, for bars and job status.
+Progress = Callable[[Stage, str, int, int], None]
+
+
+def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
+                 progress: Progress | None = None) -> IngestReport:
+    report = IngestReport()
+    profile = load_profile(options.profile)
+    with tempfile.TemporaryDirectory(prefix="ziping-unpack-") as tmp:
+        inputs = list(collect_inputs(paths, Path(tmp), max_archive_bytes=options.max_archive_bytes))
+        total = len(inputs)
+        for done, item in enumerate(inputs, start=1):
+            if isinstance(item, Rejected):
+                result = FileResult(item.name, "failed", reason=str(item.error))
+            else:
+                result = ingest_one(item, stores, options, profile,
+                                    lambda stage, name=item.name, d=done: _tell(progress, stage, name, d, total))
+            report.files.append(result)
+            _tell(progress, "failed" if result.status == "failed" else "indexed", result.name, done, total)
+    if not options.defer_vectors and any(f.chunks for f in report.files):
+        report.embedded = stores.sync_vectors()
+    return report
+
+
+def _tell(progress: Progress | None, stage: Stage, name: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, name, done, total)
+
+
+def ingest_one(item: InputFile, stores: Stores, options: IngestOptions, profile: Profile,
+               stage: Callable[[Stage], None] | None = None) -> FileResult:
+    """Ingest one file; every error ends up in the result, never as an exception."""
+    stage = stage or (lambda _s: None)
+    try:
+        sha = file_sha256(item.path)
+        existing = stores.records.find_by_sha256(sha)
+        if existing is not None and not options.force:
+            stage("skipped")
+            return FileResult(item.name, "skipped", reason="已入库（内容相同） / already stored",
+                              submission_id=existing.id, kind=existing.kind)
+        sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
+        stage("parsed")
+        _fill_defaults(sub, options)
+        findings = check_submission(sub, profile=profile)
+        stage("checked")
+        chunks = chunk_submission(sub)
+        stores.save(sub, chunks, findings)
+        _keep_original(item.path, sub, stores)
+    except IngestError as err:
+        return FileResult(item.name, "failed", reason=str(err))
+    except Exception as exc:  # noqa: BLE001 — one bad file must never stop the batch
+        return FileResult(item.name, "failed", reason=f"内部错误 / internal error: {type(exc).__name__}: {exc}")
+    return FileResult(item.name, sub.status if sub.status != "failed" else "failed", reason=sub.status_reason,
+                      submission_id=sub.id, kind=sub.kind, evaluations=len(sub.evaluations),
+                      findings=len(findings), chunks=len(chunks))
+
+
+def _fill_defaults(sub: Submission, options: IngestOptions) -> None:
+    if options.year and not sub.year:
+        sub.year = options.year
+        for ev in sub.evaluations:
+            ev.year = ev.year or options.year
+    if options.unit and not sub.unit:
+        sub.unit = options.unit
+
+
+def _keep_original(path: Path, sub: Submission, stores: Stores) -> None:
+    """Keep the original bytes so reviewers can open the file at the cited page."""
+    target = original_path(stores, sub.id, sub.file.format)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        shutil.copyfile(path, target)
+
+
+def original_path(stores: Stores, sid: str, fmt: str) -> Path:
+    return stores.settings.files_dir / f"{sid}.{fmt}"
+
+
+__all__ = ["FileResult", "IngestOptions", "IngestReport", "ingest_one", "ingest_paths", "original_path",
+           "submission_id"]
