@@ -18,7 +18,7 @@ import yaml
 
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
 
-_BRACKETS = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")
+_BRACKETS = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]")
 _SPACE = re.compile(r"\s+")
 _POINTS = re.compile(r"(\d+(?:\.\d+)?)\s*分")
 

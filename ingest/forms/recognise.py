@@ -25,7 +25,7 @@ from assistant.model import Evaluation, FundRow, Indicator, Location, field_path
 from assistant.values import parse_amount, parse_number, parse_value
 from ingest.document import Document, Paragraph, Table
 from ingest.forms.grid import Segment, own_segments, row_segments
-from ingest.forms.labels import LabelTable, labels, normalise_label, points_in
+from ingest.forms.labels import LabelTable, labels, normalise_label, points_in, strip_notes
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _PROJECT_CODE = re.compile(r"^\s*([0-9A-Za-z]{8,})\s*[-－—_:：\s]\s*(.+)$", re.S)
@@ -264,6 +264,7 @@ class _Reader:
         if ev.funds.weight is None and points_in(score_label) is not None:
             ev.funds.weight = points_in(score_label)  # 得分（20分*执行率）
         ev.funds.denominator = "budget_full_year"
+        ev.layout = _layout_of(ev, [s.text for s in segs])
         return True
 
     def _fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
@@ -290,7 +291,7 @@ class _Reader:
     def _fund_scores(self, ev: Evaluation, table: Table, r: int) -> None:
         funds = ev.funds
         for key, attr in (("exec_weight", "weight"), ("exec_rate", "rate"), ("exec_score", "score"),
-                          ("exec_reason", "reason")):
+                          ("exec_reason", "reason"), ("exec_measures", "reason")):
             col = self.fund_cols.cols.get(key)
             if col is None:
                 continue
@@ -298,7 +299,10 @@ class _Reader:
             if attr == "rate":
                 funds.rate = parse_value(text)
             elif attr == "reason":
-                funds.reason = text or None
+                # Municipal layout: 原因分析 and 改进措施 in two columns, read as one text.
+                funds.reason = _join_reason(funds.reason if key == "exec_measures" else None, text)
+                if key == "exec_measures" and "reason" in funds.cells:
+                    continue
             else:
                 number = parse_number(text)
                 if number is None and attr == "weight" and funds.weight is not None:
@@ -341,6 +345,7 @@ class _Reader:
         self.carry = {"level1": None, "level2": None}
         if "criteria" in cols:
             ev.kind = "department"
+        ev.layout = _layout_of(ev, [s.text for s in segs]) if ev.layout in (None, "mof") else ev.layout
         for seg in row_segments(table, r):
             if self.labels.match("blocks", seg.text) == "indicators" and points_in(seg.text) is not None:
                 ev.indicator_block_weight = points_in(seg.text)
@@ -384,12 +389,32 @@ class _Reader:
         """Canonical level-1 name; its weight from a title such as 产出指标(50分) is recorded."""
         if not level1_raw:
             return None
-        canonical = self.labels.match("level1", level1_raw)
-        name = canonical or level1_raw
+        # Project forms use the four canonical level-1 names; the 部门整体 form has its own
+        # (投入/过程/产出/效益) and keeps them as written, without the weight note.
+        canonical = self.labels.match("level1", level1_raw) if ev.kind == "project" else None
+        name = canonical or strip_notes(level1_raw).strip() or level1_raw
         weight = points_in(level1_raw)
         if weight is not None:
             ev.block_weights[name] = weight
         return name
+
+
+# Header labels only one layout uses (RULES.md section 4: C = Sichuan, D = municipal).
+_LAYOUT_MARKERS = {
+    "sichuan": ("调整后预算数", "预算执行数", "指标性质", "度量单位", "权重"),
+    "municipal": ("预算数(A)", "执行数(B)", "得分(20分*执行率)", "年初目标值(A)", "偏差大或目标未完成原因分析"),
+}
+
+
+def _layout_of(ev: Evaluation, header_texts: list[str]) -> str:
+    """Which province's layout a header row belongs to; used to pick the rules profile."""
+    if ev.kind == "department":
+        return "department"
+    norm = {normalise_label(t) for t in header_texts}
+    for layout, markers in _LAYOUT_MARKERS.items():
+        if norm & {normalise_label(m) for m in markers}:
+            return layout
+    return "mof"
 
 
 def _clean(text: str | None) -> str | None:
@@ -409,8 +434,8 @@ def _amount(text: str, unit: str) -> float | None:
 def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> str:
     """Sichuan layout: 指标性质 and 度量单位 in their own columns; fold them into the value to parse."""
     value = value or ""
-    if not value.strip():
-        return value
+    if parse_value(value).blank:
+        return value  # a "—" placeholder stays blank: no operator or unit is added to it
     if nature and nature.strip() in {"≥", "≤", "=", ">", "<", "＝", "≧", "≦"} and value.lstrip()[:1] not in "≥≤=><≧≦＝":
         value = nature.strip() + value
     if unit and unit.strip() and parse_number(value) is not None and not value.rstrip().endswith(unit.strip()):

@@ -34,6 +34,7 @@ from PIL import Image
 
 from ingest.document import Block, Cell, Paragraph, Table
 from ingest.readers.headings import heading_level
+from ingest.readers.wrap import unwrap_cell
 
 if TYPE_CHECKING:
     from rapidocr_onnxruntime import RapidOCR
@@ -479,8 +480,8 @@ def join_line(line: list[TextBox]) -> str:
 
 
 def cell_text(boxes: list[TextBox]) -> str:
-    # Lines joined with "\n", not run together, so a number wrapped in a narrow cell stays readable.
-    return "\n".join(join_line(line) for line in group_lines(boxes))
+    # Lines are the cell's wrapping, not paragraphs: join them back (numbers included).
+    return unwrap_cell("\n".join(join_line(line) for line in group_lines(boxes)))
 
 
 # ----------------------------------------------------------------------------- tables

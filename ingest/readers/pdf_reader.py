@@ -18,8 +18,8 @@ Per page:
   one runs to the right edge of the text and does not end a sentence — the way a paragraph
   wraps. The heading level is then decided on the joined text, so a numbered sentence whose
   first line looked like a short title becomes body text again;
-* numbers wrapped inside a narrow cell (``1,23\\n4.5``) keep their ``\\n``: the value parser
-  joins them, because only it knows whether the two lines are one number;
+* text wrapped inside a narrow cell (``社会效益指\\n标``, ``1,23\\n4.5``) is joined back
+  (:func:`ingest.readers.wrap.unwrap_cell`);
 * a page without characters (or with a stamped page number over a page-sized image) is a scan:
   it is rendered at :data:`OCR_DPI` with pypdfium2 and handed to
   :func:`ingest.readers.ocr.ocr_page_image`, and ``Document.scanned`` is set.
@@ -42,6 +42,7 @@ from pathlib import Path
 from ingest.document import Block, Cell, Document, Paragraph, Table
 from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError
 from ingest.readers.headings import heading_level
+from ingest.readers.wrap import unwrap_cell
 
 # Explicit so that a change in pdfplumber's defaults cannot change what we read.
 TABLE_SETTINGS: dict[str, object] = {
@@ -188,7 +189,7 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 
 def _clean(text: str | None) -> str:
-    return _CJK_GAP.sub("", text or "").strip()
+    return unwrap_cell(_CJK_GAP.sub("", text or ""))
 
 
 def _grid(table) -> _Grid:

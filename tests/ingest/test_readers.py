@@ -478,3 +478,13 @@ def test_content_wins_over_extension(tmp_path: Path, docx_file: Path) -> None:
     doc = read_document(renamed, name="上报材料.pdf")
     assert isinstance(doc, Document) and doc.format == "docx" and doc.name == "上报材料.pdf"
     assert any(".pdf" in w and "docx" in w for w in doc.warnings)
+
+
+def test_wrapped_cell_lines_are_joined_back():
+    from ingest.readers.wrap import unwrap_cell
+
+    assert unwrap_cell("社会效益指\n标") == "社会效益指标"
+    assert unwrap_cell("≤0.7万元/公\n里") == "≤0.7万元/公里"
+    assert unwrap_cell("1,23\n4.5") == "1,234.5"
+    assert unwrap_cell("PM2.5 annual\nmean") == "PM2.5 annual mean"
+    assert unwrap_cell("  \n ") == ""
