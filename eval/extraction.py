@@ -1,0 +1,159 @@
+"""Extraction accuracy against the synthetic labels: per field, per file kind and layout.
+
+Every file of a corpus is read and recognised exactly as ``ziping extract`` does, and each field
+of the result is compared with the label's ``expected`` canonical JSON: text after whitespace
+normalisation, numbers within 0.005, indicator values by their parse (operator, number, unit)
+or, for text values, by their normalised text. Fields are flattened to paths such as
+``indicators.target`` so the report says which kind of field goes wrong where.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import IngestError
+from ingest.extract import extract_file
+
+TOLERANCE = 0.005
+_SPACE = re.compile(r"\s+")
+
+SUBMISSION_FIELDS = ("kind", "unit", "department", "year")
+EVALUATION_FIELDS = ("kind", "project_name", "project_code", "department", "impl_unit", "year",
+                     "goal_planned", "goal_achieved", "total_score", "grade", "conclusion", "problems",
+                     "measures", "indicator_block_weight")
+FUND_FIELDS = ("unit", "weight", "score", "reason")
+FUND_ROW_FIELDS = ("category", "budget_initial", "budget_full_year", "exec_amount")
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation_reason")
+SECTION_FIELDS = ("path", "text")
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += ok
+        self.total += 1
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+
+@dataclass
+class ExtractionReport:
+    overall: Tally = field(default_factory=Tally)
+    by_field: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_layout: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    failed_files: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # a sample of mismatches, for debugging
+    files: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        def rates(d: dict[str, Tally]) -> dict[str, dict[str, float]]:
+            return {k: {"accuracy": round(v.rate, 4), "fields": v.total} for k, v in sorted(d.items())}
+
+        return {"files": self.files, "seconds": round(self.seconds, 2),
+                "overall": {"accuracy": round(self.overall.rate, 4), "fields": self.overall.total},
+                "by_kind": rates(self.by_kind), "by_layout": rates(self.by_layout),
+                "by_field": rates(self.by_field), "failed_files": self.failed_files}
+
+
+def label_files(corpus: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    for labels_path in sorted(corpus.glob("*.labels.json")):
+        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+        yield corpus / labels["file"], labels
+
+
+def evaluate_extraction(corpus: Path, *, limit: int | None = None) -> ExtractionReport:
+    report = ExtractionReport()
+    started = time.perf_counter()
+    for n, (path, labels) in enumerate(label_files(corpus)):
+        if limit is not None and n >= limit:
+            break
+        report.files += 1
+        kind, layout = labels["kind"], labels.get("layout") or "-"
+        try:
+            got = extract_file(path).to_dict()
+        except IngestError as err:
+            report.failed_files.append((path.name, str(err)))
+            got = {}
+        for name, ok in compare_submission(labels["expected"], got):
+            for tally in (report.overall, report.by_field[name], report.by_kind[kind], report.by_layout[layout]):
+                tally.add(ok)
+            if not ok and len(report.errors) < 200:
+                report.errors.append(f"{path.name}: {name}")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def compare_submission(expected: dict[str, Any], got: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+    for key in SUBMISSION_FIELDS:
+        yield f"submission.{key}", same(expected.get(key), got.get(key))
+    got_evals = got.get("evaluations") or []
+    for i, ev in enumerate(expected.get("evaluations") or []):
+        yield from compare_evaluation(ev, got_evals[i] if i < len(got_evals) else {})
+    got_sections = got.get("sections") or []
+    for i, sec in enumerate(expected.get("sections") or []):
+        other = got_sections[i] if i < len(got_sections) else {}
+        for key in SECTION_FIELDS:
+            yield f"sections.{key}", same(sec.get(key), other.get(key))
+
+
+def compare_evaluation(ev: dict[str, Any], got: dict[str, Any]) -> Iterator[tuple[str, bool]]:
+    for key in EVALUATION_FIELDS:
+        yield f"evaluation.{key}", same(ev.get(key), got.get(key))
+    for name, weight in (ev.get("block_weights") or {}).items():
+        yield "evaluation.block_weights", same(weight, (got.get("block_weights") or {}).get(name))
+    funds, got_funds = ev.get("funds") or {}, got.get("funds") or {}
+    for key in FUND_FIELDS:
+        yield f"funds.{key}", same(funds.get(key), got_funds.get(key))
+    yield "funds.rate", same_value(funds.get("rate"), got_funds.get("rate"))
+    got_rows = got_funds.get("rows") or []
+    for i, row in enumerate(funds.get("rows") or []):
+        other = got_rows[i] if i < len(got_rows) else {}
+        for key in FUND_ROW_FIELDS:
+            yield f"funds.rows.{key}", same(row.get(key), other.get(key))
+    got_inds = got.get("indicators") or []
+    for i, ind in enumerate(ev.get("indicators") or []):
+        other = got_inds[i] if i < len(got_inds) else {}
+        for key in INDICATOR_FIELDS:
+            if key in ("target", "actual"):
+                yield f"indicators.{key}", same_value(ind.get(key), other.get(key))
+            else:
+                yield f"indicators.{key}", same(ind.get(key), other.get(key))
+
+
+def norm_text(value: Any) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def same(a: Any, b: Any) -> bool:
+    if a in (None, "", [], {}) or b in (None, "", [], {}):
+        return a in (None, "", [], {}) and b in (None, "", [], {})
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(float(a) - float(b)) <= TOLERANCE
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return norm_text(a) == norm_text(b)
+
+
+def same_value(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Two parsed values agree: both blank, or the same parse, or (text values) the same text."""
+    a, b = a or {}, b or {}
+    if a.get("blank", True) or b.get("blank", True):
+        return a.get("blank", True) == b.get("blank", True)
+    if a.get("number") is not None or b.get("number") is not None:
+        return same(a.get("number"), b.get("number")) and a.get("op") == b.get("op") and a.get("unit") == b.get("unit")
+    return same(a.get("raw"), b.get("raw"))
