@@ -436,8 +436,10 @@ def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> s
     value = value or ""
     if parse_value(value).blank:
         return value  # a "—" placeholder stays blank: no operator or unit is added to it
-    if nature and nature.strip() in {"≥", "≤", "=", ">", "<", "＝", "≧", "≦"} and value.lstrip()[:1] not in "≥≤=><≧≦＝":
-        value = nature.strip() + value
+    # 指标性质 only ever holds ≥ ≤ = 定性, so a strict > or < there is a misread (OCR) ≥ or ≤.
+    nature = {">": "≥", "<": "≤", "＞": "≥", "＜": "≤"}.get((nature or "").strip(), (nature or "").strip())
+    if nature in {"≥", "≤", "=", "＝", "≧", "≦"} and value.lstrip()[:1] not in "≥≤=><≧≦＝":
+        value = nature + value
     if unit and unit.strip() and parse_number(value) is not None and not value.rstrip().endswith(unit.strip()):
         value = value + unit.strip()
     return value

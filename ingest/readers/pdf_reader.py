@@ -333,7 +333,7 @@ class _Assembler:
                 image = pdf_page.render(scale=OCR_DPI / 72).to_pil()
             finally:
                 pdf_page.close()
-            blocks = ocr_page_image(image, page.number, self.n_tables, len(self.doc.blocks))
+            blocks = ocr_page_image(image, page.number, self.n_tables, len(self.doc.blocks), dpi=OCR_DPI)
         except Exception as e:  # one failed page must not lose the rest of the document
             self.doc.warnings.append(f"第{page.number}页 OCR 失败 / OCR failed on page {page.number}: "
                                      f"{type(e).__name__}: {e}"[:300])
