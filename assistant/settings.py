@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="OpenAI-compatible chat endpoint; unset = offline")
     llm_model: str | None = None
     llm_api_key: str | None = None
-    profile: str = Field("national", description="rules profile: national | sichuan | municipal | a file")
+    profile: str = Field("auto", description="rules profile: auto (by layout) | national | sichuan | municipal | a file")
     max_upload_mb: int = 50
     max_archive_mb: int = 500
 

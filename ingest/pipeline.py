@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.checker import check_submission
-from assistant.checker.profiles import Profile, load_profile
+from assistant.checker.profiles import AUTO, profile_for
 from assistant.model import Submission
 from assistant.stores import Stores
 from ingest.chunking import chunk_submission
@@ -51,7 +51,7 @@ class IngestOptions:
     unit: str | None = None  # likewise for the unit
     force: bool = False  # re-ingest files already stored
     defer_vectors: bool = False  # leave embedding to a later `ziping embed`
-    profile: str = "national"
+    profile: str = AUTO  # a profile name or path; auto picks one from the recognised layout
     max_bytes: int = 50 * 2**20
     max_archive_bytes: int = 500 * 2**20
 
@@ -76,7 +76,6 @@ Progress = Callable[[Stage, str, int, int], None]
 def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
                  progress: Progress | None = None) -> IngestReport:
     report = IngestReport()
-    profile = load_profile(options.profile)
     with tempfile.TemporaryDirectory(prefix="ziping-unpack-") as tmp:
         inputs = list(collect_inputs(paths, Path(tmp), max_archive_bytes=options.max_archive_bytes))
         total = len(inputs)
@@ -84,7 +83,7 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
             if isinstance(item, Rejected):
                 result = FileResult(item.name, "failed", reason=str(item.error))
             else:
-                result = ingest_one(item, stores, options, profile,
+                result = ingest_one(item, stores, options,
                                     lambda stage, name=item.name, d=done: _tell(progress, stage, name, d, total))
             report.files.append(result)
             _tell(progress, "failed" if result.status == "failed" else "indexed", result.name, done, total)
@@ -98,7 +97,7 @@ def _tell(progress: Progress | None, stage: Stage, name: str, done: int, total: 
         progress(stage, name, done, total)
 
 
-def ingest_one(item: InputFile, stores: Stores, options: IngestOptions, profile: Profile,
+def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
                stage: Callable[[Stage], None] | None = None) -> FileResult:
     """Ingest one file; every error ends up in the result, never as an exception."""
     stage = stage or (lambda _s: None)
@@ -112,7 +111,7 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions, profile:
         sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
         stage("parsed")
         _fill_defaults(sub, options)
-        findings = check_submission(sub, profile=profile)
+        findings = check_submission(sub, profile=profile_for(sub, options.profile))
         stage("checked")
         chunks = chunk_submission(sub)
         stores.save(sub, chunks, findings)

@@ -81,7 +81,7 @@ def resolve(refs: list[str]) -> list[CheckedFile]:
     return out
 
 
-def run_checks(items: list[CheckedFile], profile: Profile, min_severity: str) -> list[CheckedFile]:
+def run_checks(items: list[CheckedFile], profile: Profile | str, min_severity: str) -> list[CheckedFile]:
     readable = [i for i in items if i.submission is not None]
     results = check_submissions([i.submission for i in readable], profile=profile)  # type: ignore[misc]
     for item, findings in zip(readable, results, strict=True):
@@ -115,17 +115,17 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="自评表/报告文件或文件夹 / files or folders to check")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必填） / write to this file")] = None,
-    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径）")] = "national",
+    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径；auto 按版式选择）")] = "auto",
     min_severity: Annotated[MinSeverity, typer.Option("--min-severity", help="最低严重程度 / lowest severity shown")] = MinSeverity.info,
 ) -> None:
     """按规则库预审自评材料（不入库） / pre-screen files against the rules catalog."""
     try:
-        prof = load_profile(profile)
+        load_profile(profile)  # validate early: a bad name is a usage error
     except (FileNotFoundError, ValueError) as err:
         _usage(f"审核口径无效 / bad profile: {err}")
     if fmt is Format.xlsx and out is None:
         _usage("xlsx 格式需要 --out 指定输出文件 / --format xlsx needs --out FILE")
-    items = run_checks(resolve(paths), prof, min_severity.value)
+    items = run_checks(resolve(paths), profile, min_severity.value)
     if fmt is Format.xlsx:
         assert out is not None
         out.write_bytes(to_xlsx(items))

@@ -24,7 +24,7 @@ def ingest(
     unit: Annotated[str | None, typer.Option(help="文件未注明单位时使用 / unit when the file has none")] = None,
     force: Annotated[bool, typer.Option("--force", help="重新入库已存在的文件 / re-ingest stored files")] = False,
     defer_vectors: Annotated[bool, typer.Option("--defer-vectors", help="稍后用 ziping embed 生成向量")] = False,
-    profile: Annotated[str, typer.Option(help="规则配置 / rules profile")] = "national",
+    profile: Annotated[str, typer.Option(help="审核口径（auto 按版式选择） / rules profile")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
 ) -> None:
     """读取、识别、预审并入库 / read, recognise, check and store files."""

@@ -17,13 +17,13 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from assistant.checker.context import CheckContext
-from assistant.checker.profiles import Profile, load_profile
+from assistant.checker.profiles import Profile, load_profile, profile_for
 from assistant.checker.registry import all_rules, effective_severity, validate_profile
 from assistant.checker.rule import Rule
 from assistant.model import SEVERITY_ORDER, Evaluation, Finding, Submission
 
 __all__ = ["CheckContext", "Profile", "Rule", "check_submission", "check_submissions", "load_profile",
-           "filter_severity"]
+           "filter_severity", "profile_for"]
 
 
 def check_submission(sub: Submission, *, profile: Profile | None = None,
@@ -53,13 +53,15 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
     return sorted(_dedupe(findings), key=_order)
 
 
-def check_submissions(subs: Sequence[Submission], *, profile: Profile | None = None) -> list[list[Finding]]:
-    """Check a batch; submissions of the same unit and year are each other's ``related``."""
-    profile = profile or load_profile()
+def check_submissions(subs: Sequence[Submission], *, profile: Profile | str | None = None) -> list[list[Finding]]:
+    """Check a batch; submissions of the same unit and year are each other's ``related``.
+
+    ``profile`` is a loaded profile, or a name/path (``auto`` picks one per submission)."""
     out = []
     for sub in subs:
         related = [o for o in subs if o is not sub and _same_group(o, sub)]
-        out.append(check_submission(sub, profile=profile, related=related))
+        chosen = profile if isinstance(profile, Profile) else profile_for(sub, profile)
+        out.append(check_submission(sub, profile=chosen, related=related))
     return out
 
 

@@ -31,6 +31,11 @@ class CheckContext:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def for_evaluation(self, evaluation: Evaluation, index: int) -> CheckContext:
+        """A submission-scope rule's view of one evaluation (same narrative, fresh memo)."""
+        return CheckContext(submission=self.submission, profile=self.profile, evaluation=evaluation,
+                            index=index, related_sections=self.related_sections)
+
     @property
     def ev(self) -> Evaluation:
         assert self.evaluation is not None, "an evaluation-scope rule ran without an evaluation"

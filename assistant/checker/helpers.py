@@ -630,8 +630,6 @@ def score_findings(rule: Any, ctx: CheckContext, kind: str) -> Iterator[Any]:
         cmp = compare(ind)
         if cmp is None or cmp.direction != kind or ind.weight is None or ind.score is None:
             continue
-        if ind.score > ind.weight + tol:
-            continue  # extra credit is CALC-IND-005's finding
         expected = ind.weight * cmp.share
         if not differs(ind.score, expected, tol):
             continue

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from assistant.model import Submission
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 DEFAULT_PROFILE = "national"
@@ -90,13 +93,34 @@ _FIELDS = {f.name for f in dataclasses.fields(Profile)}
 _MERGED_MAPS = ("rules", "text_limits", "dept_scoring")
 
 
+AUTO = "auto"
+# Which bundled profile fits a recognised layout (RULES.md section 7); others get the default.
+LAYOUT_PROFILES = {"sichuan": "sichuan", "municipal": "municipal"}
+
+
 def available_profiles() -> list[str]:
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
+    return [AUTO, *sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))]
+
+
+def profile_for(sub: Submission, name_or_path: str | Path | None = AUTO) -> Profile:
+    """The profile to check ``sub`` with: ``auto`` picks it from the layout ingest recognised
+    (a Sichuan table gets the Sichuan thresholds), any other name or path is loaded as is."""
+    if str(name_or_path or AUTO) != AUTO:
+        return _cached(str(name_or_path))
+    layouts = [ev.layout for ev in sub.evaluations]
+    name = next((LAYOUT_PROFILES[lay] for lay in layouts if lay in LAYOUT_PROFILES), DEFAULT_PROFILE)
+    return _cached(name)
+
+
+@lru_cache(maxsize=32)
+def _cached(name_or_path: str) -> Profile:
+    return load_profile(name_or_path)
 
 
 def load_profile(name_or_path: str | Path | None = None) -> Profile:
     """Load a bundled profile by name (``national``, ``sichuan``, ``municipal``) or a YAML path."""
-    data = _load_merged(str(name_or_path or DEFAULT_PROFILE), seen=())
+    name = str(name_or_path or DEFAULT_PROFILE)
+    data = _load_merged(DEFAULT_PROFILE if name == AUTO else name, seen=())
     unknown = set(data) - _FIELDS
     if unknown:
         raise ValueError(f"profile {data.get('name')!r}: unknown keys {sorted(unknown)}")

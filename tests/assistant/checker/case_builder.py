@@ -177,6 +177,8 @@ def build_submission(case: dict[str, Any], sub_id: str = "case-sub") -> Submissi
     sub.file.name, sub.file.format = FILE, "docx"
     for key, value in (case.get("submission") or {}).items():
         setattr(sub, key, value)
+    if case.get("report_only"):  # a 自评报告 sent on its own: sections, no table
+        sub.evaluations, sub.kind = [], "report"
     return sub
 
 

@@ -8,7 +8,7 @@ from assistant.checker.sources import DOCZJ, MOF_10
 class CalcInd001(Rule):
     """正向定量指标（年度指标值“≥A”“>A”或只写 A）：实际值 B ≥ A 得满分，否则得 分值 × B/A；
     自评得分与此相差超过 ``score_tolerance``（0.1 分）即报。达标却因目标偏低而扣分、且写了偏差说明的不报；
-    得分超过分值由 CALC-IND-005 报告。
+    得分超过分值时 CALC-IND-005 也会报告（两条规则的条件同时成立）。
 
     Why:
         10号：未完成目标的按完成比例计分，完成的得满分。

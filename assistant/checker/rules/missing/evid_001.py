@@ -11,9 +11,9 @@ _EVIDENCE = re.compile(r"佐证|数据来源|来源于|来自|台账|清单|名�
 
 @register
 class MissingEvid001(Rule):
-    """表中有定量的实际完成值，而表内说明和相关报告中都没有提到任何佐证材料或数据来源
-    （名单、台账、验收报告、问卷调查、统计报表……）。确定性的第一版：按关键词判断，每张表一条。
-    只有表格、没有报告也没有结论/问题/措施栏的材料无处写数据来源，不检查。
+    """表中有定量的实际完成值（或单独报送的自评报告写了定量完成情况），而表内说明和报告中都没有提到
+    任何佐证材料或数据来源（名单、台账、验收报告、问卷调查、统计报表……）。确定性的第一版：按关键词
+    判断，每张表或每份报告一条。只有表格、没有报告也没有结论/问题/措施栏的材料无处写数据来源，不检查。
 
     Why:
         自评流于形式、原始数据收集不足是常见问题；没有数据来源的完成值无法核实。经验规则，仅作提示。
@@ -29,8 +29,25 @@ class MissingEvid001(Rule):
     tag = "H"
     source = f"经验规则；{NDHX}（原始数据收集不足）"
     semantic = True
+    scope = "submission"
 
     def check(self, ctx):
+        sub = ctx.submission
+        for i, ev in enumerate(sub.evaluations):
+            yield from self._table(ctx.for_evaluation(ev, i))
+        if not sub.evaluations and sub.sections:
+            yield from self._report(ctx)
+
+    def _report(self, ctx):
+        text = "。".join(s.text for s in ctx.submission.sections)
+        quantities = h.quantities(text)
+        if len(quantities) < 2 or _EVIDENCE.search(text):
+            return
+        yield self.finding(ctx, "sections", f"报告写了 {len(quantities)} 处定量完成情况，但未说明数据来源或佐证材料",
+                           evidence="、".join(q.raw for q in quantities[:5]),
+                           suggestion="在报告中注明各项完成数据的来源（名单、台账、验收报告、调查问卷等），并备齐佐证材料。")
+
+    def _table(self, ctx):
         measured = [ind for ind in ctx.ev.indicators if ind.actual.quantitative]
         if not measured or not h.has_narrative(ctx) or _EVIDENCE.search(h.report_text(ctx)):
             return

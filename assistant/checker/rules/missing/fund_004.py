@@ -42,7 +42,7 @@ class MissingFund004(Rule):
         if any(_ADJUST.search(s) and "预算" in s for s in h.narrative(ctx)):
             return
         yield self.finding(
-            ctx, ctx.path("funds", "rows", k, "budget_full_year"),
+            ctx, ctx.path("funds", "adjust_reason"),  # what is missing is the reason
             f"年初预算数 {h.num(row.budget_initial)} 与全年预算数 {h.num(row.budget_full_year)} 不一致"
             f"（调整 {h.num(row.budget_full_year - row.budget_initial)} {ev.funds.unit}），未说明预算调整理由",
             evidence=f"{row.name}：年初预算数 {h.num(row.budget_initial)}，全年预算数 {h.num(row.budget_full_year)}",

@@ -8,7 +8,7 @@ from assistant.checker.sources import MOF_10, MOF_285
 TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("基本情况", re.compile(r"基本情况|概况|项目概述|基本信息|项目情况|项目简介")),
     ("绩效目标完成情况及指标分析", re.compile(r"目标完成|指标完成|完成情况|绩效分析|指标分析|目标实现|实现情况"
-                                         r"|绩效情况|评价情况|评价结论|产出|效益")),
+                                         r"|绩效情况|产出|效益")),
     ("存在的问题及原因", re.compile(r"问题|不足|困难")),
     ("改进措施及建议", re.compile(r"措施|建议|改进|下一步|整改|打算")),
 )
@@ -17,7 +17,8 @@ TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
 @register
 class MissingRpt001(Rule):
     """自评报告缺少以下任一部分：基本情况；绩效目标完成情况/指标分析；存在的问题及原因；改进措施/建议。
-    先看各级标题，标题中没有的再看正文中是否有对应表述（确定性的第一版，语义判断待增强）。
+    有章节标题的报告只看标题（正文里几乎总会出现“完成情况”等字样，不能代替章节）；没有标题的
+    才看正文中是否有对应表述（确定性的第一版，语义判断待增强）。“评价结论”不等于目标完成情况分析。
     只检查含有报告章节的材料（报告或表+报告）。
 
     Why:
@@ -41,9 +42,8 @@ class MissingRpt001(Rule):
         if not sections:
             return
         headings = "。".join(t for s in sections for t in s.path)
-        body = "。".join(s.text for s in sections)
-        missing = [name for name, pattern in TOPICS
-                   if not pattern.search(headings) and not pattern.search(body)]
+        where = headings if sum(1 for s in sections if s.path) >= 2 else "。".join(s.text for s in sections)
+        missing = [name for name, pattern in TOPICS if not pattern.search(where)]
         if missing:
             yield self.finding(ctx, "sections", f"自评报告缺少：{'、'.join(missing)}",
                                evidence="报告标题：" + (h.clip(headings, 80) or "（无标题）"),

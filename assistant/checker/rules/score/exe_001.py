@@ -32,7 +32,7 @@ class ScoreExe001(Rule):
         if not (all_full or high):
             return
         why = "产出指标全部满分" if all_full else f"总分 {h.num(ev.total_score)}"
-        yield self.finding(ctx, ctx.path("funds", "rate"),
+        yield self.finding(ctx, ctx.path("total_score"),  # the self-score is what is inflated
                            f"执行率 {h.num(rate)}% 低于 {h.num(profile.low_execution_rate)}%，但{why}",
                            evidence=f"执行率 {h.shown(ev.funds.rate)}；总分 {h.num(ev.total_score)}",
                            suggestion="核实产出完成情况与资金支出是否匹配，据实评分并说明原因。")
