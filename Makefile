@@ -45,13 +45,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 eval-corpus: install
-	$(BIN)/ziping synth --n 300 --seed 7 --out $(DATA)/eval-corpus
+	test -f $(DATA)/eval-corpus/.complete || ($(BIN)/ziping synth --n 300 --seed 7 --out $(DATA)/eval-corpus && touch $(DATA)/eval-corpus/.complete)
 
 eval: eval-corpus
 	$(BIN)/python -m eval.run --corpus $(DATA)/eval-corpus
 
-bench: install
-	$(BIN)/python -m eval.bench
+bench: eval-corpus
+	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

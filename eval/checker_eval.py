@@ -24,7 +24,7 @@ from typing import Any
 
 from assistant.checker import check_submissions
 from assistant.model import Finding, Submission
-from eval.extraction import label_files
+from eval.extraction import extract_corpus, label_files
 from eval.synth.oracle import LABELLED
 from ingest.errors import IngestError
 from ingest.extract import extract_file
@@ -108,16 +108,13 @@ def _score(name: str, corpus: Path, subs: dict[str, Submission | None], labels: 
     return report
 
 
-def evaluate_checker(corpus: Path) -> tuple[CheckerReport, CheckerReport]:
+def evaluate_checker(corpus: Path, extracted: dict[str, Submission | IngestError] | None = None
+                     ) -> tuple[CheckerReport, CheckerReport]:
     labels = {path.name: lab for path, lab in label_files(corpus)}
-    extracted: dict[str, Submission | None] = {}
-    for name in labels:
-        try:
-            extracted[name] = extract_file(corpus / name)
-        except IngestError:
-            extracted[name] = None
+    results = extracted if extracted is not None else extract_corpus(corpus)
+    extracted_ok = {name: (r if isinstance(r, Submission) else None) for name, r in results.items()}
     from_labels = {name: Submission.from_dict(lab["expected"]) for name, lab in labels.items()}
-    return _score("端到端（读取+识别+检查）", corpus, extracted, labels), _score("仅规则（标注 JSON）", corpus,
+    return _score("端到端（读取+识别+检查）", corpus, extracted_ok, labels), _score("仅规则（标注 JSON）", corpus,
                                                                             from_labels, labels)
 
 
@@ -147,8 +144,8 @@ def throughput(corpus: Path, repeat: int = 10) -> dict[str, float]:
     return {"from_records_per_s": from_records, "from_files_per_s": from_files}
 
 
-def main(corpus: Path) -> dict[str, Any]:
-    end_to_end, alone = evaluate_checker(corpus)
+def main(corpus: Path, extracted: dict[str, Submission | IngestError] | None = None) -> dict[str, Any]:
+    end_to_end, alone = evaluate_checker(corpus, extracted)
     for report in (end_to_end, alone):
         print("\n".join(report.lines()))
         for line in (report.misses[:15] + report.false_alarms[:15]):

@@ -8,6 +8,10 @@ from assistant.checker.sources import NDHX
 _EVIDENCE = re.compile(r"佐证|数据来源|来源于|来自|台账|清单|名单|花名册|验收|问卷|调查|统计|报表|凭证|发票|记录|证明"
                        r"|监测|检测|系统数据|审计|决算|报告显示|档案|合同")
 
+# A report names its sources in so many words; a bare 档案 or 调查 there is usually an indicator's name
+# (电子健康档案建档率) or the satisfaction survey, which SCORE-SAT-001 looks at.
+_SOURCE_STATEMENT = re.compile(r"佐证|数据来源|来源于|来自|依据.{0,12}(台账|名单|报告|报表|记录|系统)|台账|花名册|验收报告|统计报表")
+
 
 @register
 class MissingEvid001(Rule):
@@ -41,7 +45,7 @@ class MissingEvid001(Rule):
     def _report(self, ctx):
         text = "。".join(s.text for s in ctx.submission.sections)
         quantities = h.quantities(text)
-        if len(quantities) < 2 or _EVIDENCE.search(text):
+        if len(quantities) < 2 or _SOURCE_STATEMENT.search(text):
             return
         yield self.finding(ctx, "sections", f"报告写了 {len(quantities)} 处定量完成情况，但未说明数据来源或佐证材料",
                            evidence="、".join(q.raw for q in quantities[:5]),

@@ -1,0 +1,26 @@
+"""``make bench``: the speed benchmarks (ingest, and ask/API when present), figures printed."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+from pathlib import Path
+
+from eval import bench_ingest
+from eval.run import machine
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="ziping 性能基准 / benchmarks")
+    parser.add_argument("--corpus", type=Path, default=Path("data/eval-corpus"))
+    args = parser.parse_args()
+    print(f"机器 {machine()}")
+    bench_ingest.main(args.corpus)
+    for module in ("eval.bench_ask", "eval.bench_api"):
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module).main(args.corpus)
+
+
+if __name__ == "__main__":
+    main()
