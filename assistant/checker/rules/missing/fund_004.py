@@ -6,6 +6,8 @@ from assistant.checker.rule import Rule
 from assistant.checker.sources import DAYING, SICHUAN
 
 _ADJUST = re.compile(r"调整|追加|调减|调增|调剂|追减|新增预算|收回")
+# In free text the adjustment must be the budget's: "年中政策调整" explains nothing about money.
+_BUDGET_ADJUST = re.compile(r"(预算|资金).{0,8}(调整|追加|调减|调增|调剂|追减|收回)|(调整|追加|调减|调增|调剂|追减).{0,8}(预算|资金)")
 
 
 @register
@@ -39,7 +41,7 @@ class MissingFund004(Rule):
             return
         if not h.is_blank(ev.funds.adjust_reason, profile) or _ADJUST.search(h.compact(ev.funds.reason)):
             return
-        if any(_ADJUST.search(s) and "预算" in s for s in h.narrative(ctx)):
+        if any(_BUDGET_ADJUST.search(s) for s in h.narrative(ctx)):
             return
         yield self.finding(
             ctx, ctx.path("funds", "adjust_reason"),  # what is missing is the reason

@@ -8,7 +8,7 @@ from assistant.glossary import term
 @register
 class MissingInd001(Rule):
     """指标行的三级指标名称、年度指标值、实际完成值、分值或得分为空（“—”“/”“*”“无”等占位符视为空）。
-    每个空单元格一条发现，位置指向该单元格。
+    每个空单元格一条发现，位置指向该单元格。部门整体评分表没有指标值和完成值两栏，只查名称、分值和得分。
 
     Why:
         10号要求自评表“内容完整”；缺值的指标无法复核得分。
@@ -23,10 +23,13 @@ class MissingInd001(Rule):
     severity = "error"
     tag = "K"
     source = f"{MOF_10}（自评表“内容完整、权重合理、数据真实、结果客观”）"
+    kinds = ("project", "department")
 
     def check(self, ctx):
+        department = ctx.ev.kind == "department"
         for j, ind in enumerate(ctx.ev.indicators):
-            blank = {"name": h.is_blank(ind.name), "target": ind.target.blank, "actual": ind.actual.blank,
+            blank = {"name": h.is_blank(ind.name), "target": ind.target.blank and not department,
+                     "actual": ind.actual.blank and not department,
                      "weight": ind.weight is None, "score": ind.score is None}
             for name, is_blank in blank.items():
                 if is_blank:
