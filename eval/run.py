@@ -42,9 +42,13 @@ def main() -> None:
         results["checker"] = checker_eval.main(corpus, extracted)
     if "bench" not in args.skip:
         results["ingest_bench"] = bench_ingest.main(corpus)
-    for name, module in (("ask", "eval.ask_eval"), ("draft", "eval.draft_eval")):
+    # The answer and draft evaluations read stored data: ingest once into a data dir next to
+    # the corpus (a second run skips every file already stored) and hand it to both.
+    data_dir = corpus.parent / f"{corpus.name}-data"
+    for name, module in (("draft", "eval.draft_eval"), ("ask", "eval.ask_eval")):
         if name not in args.skip and importlib.util.find_spec(module) is not None:
-            results[name] = importlib.import_module(module).main(corpus)
+            print()
+            results[name] = importlib.import_module(module).main(["--corpus", str(corpus), "--data", str(data_dir)])
     out = corpus.parent / "eval-results.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     print(f"\n全部指标已写入 {out}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import check, extract, ingest, rules, synth
+from api.cli import check, draft, extract, ingest, rules, synth
 
 app = typer.Typer(
     name="ziping",
@@ -23,6 +23,7 @@ ingest.register(app)
 extract.register(app)
 check.register(app)
 rules.register(app)
+draft.register(app)
 synth.register(app)
 
 
