@@ -49,7 +49,8 @@ _MIN_TABLE_W_PT = 60.0
 _MIN_TABLE_H_PT = 20.0
 _ROW_LINE_COVER = 0.4  # a row line runs along at least 40 % of the table width
 _COL_LINE_COVER = 0.8  # a column line crosses at least 80 % of one row band
-_SEGMENT_COVER = 0.7  # a line segment between two cells is "present" above this coverage
+_SEGMENT_COVER = 0.9  # a line segment between two cells is "present" above this coverage (a CJK stroke
+#   on the line's x can cover 70 % of a short row band; a real rule runs the whole band)
 
 _engine: RapidOCR | None = None
 _engine_lock = threading.Lock()  # one model load, and one OCR at a time: onnxruntime already uses all cores
