@@ -27,8 +27,6 @@ from ingest.readers.headings import assign_levels, heading_level, split_heading
 from ingest.readers.text_reader import parse_text
 from ingest.readers.xlsx_reader import format_number, format_value
 
-OCR_MODULE = Path(__file__).resolve().parents[2] / "ingest" / "readers" / "ocr.py"
-
 
 def grid(table: Table) -> list[list[tuple[str, bool]]]:
     return [[(c.text, c.merged) for c in row] for row in table.rows]
@@ -209,7 +207,6 @@ def test_pdf_wrapped_numbered_sentence_is_body(tmp_path: Path, cjk_font: Path) -
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not OCR_MODULE.exists(), reason="ingest/readers/ocr.py not written yet")
 def test_scanned_pdf_goes_through_ocr(tmp_path: Path, cjk_font: Path) -> None:
     from PIL import Image, ImageDraw, ImageFont
     from reportlab.lib.pagesizes import A4
