@@ -45,6 +45,7 @@ MAX_SIDE = 2000  # px; bigger pages are scaled down first (RapidOCR would do it 
 _H_KERNEL_PT = 12.0  # horizontal run kept as a line: longer than one CJK character at 10.5 pt
 _V_KERNEL_PT = 8.0  # vertical run: shorter than the lowest table row (text strokes are filtered later)
 _LINE_TOL_PT = 3.0  # line positions closer than this are one line (thick or doubled rules)
+_MAX_SIGN_PT = 14.0  # a lone ≥/≤ is one character high at table text sizes
 _MIN_TABLE_W_PT = 60.0
 _MIN_TABLE_H_PT = 20.0
 _ROW_LINE_COVER = 0.4  # a row line runs along at least 40 % of the table width
@@ -156,6 +157,7 @@ def ocr_page_image(
     boxes = _split_at_rules(rgb, run_ocr(rgb), grids, tol)
 
     in_cells, free = _assign_boxes(boxes, grids)
+    _read_lone_symbols(rgb, grids, in_cells, tol, px_per_pt)
 
     # Reading order is top to bottom; each item is (top, left, kind, payload).
     items: list[tuple[float, float, str, object]] = [
@@ -187,6 +189,57 @@ def _assign_boxes(
         else:
             in_cells[g].setdefault(grids[g].cell_at(box.cx, box.cy), []).append(box)
     return in_cells, free
+
+
+def _read_lone_symbols(rgb: Image.Image, grids: list[Grid], in_cells: list[dict[tuple[int, int], list[TextBox]]],
+                       tol: int, px_per_pt: float) -> None:
+    """Give cells with ink but no text the comparison sign they hold.
+
+    The PP-OCR models neither detect nor recognise a lone ≥ or ≤ (measured: the 指标性质 column
+    of a Sichuan scan came back empty or as ">"), and a lost sign turns "≥90%" into "90%". The
+    sign is told from its shape instead: a bar along the bottom with a chevron above it, the
+    chevron's middle to the right of its ends for ≥ and to the left for ≤.
+    """
+    gray = np.asarray(rgb.convert("L"))
+    margin = tol + 2
+    max_glyph = _MAX_SIGN_PT * px_per_pt
+    for grid, cells in zip(grids, in_cells, strict=True):
+        for (r, c), (rs, cs) in grid.spans.items():
+            if (r, c) in cells:
+                continue
+            x0, x1 = grid.xs[c] + margin, grid.xs[c + cs] - margin
+            y0, y1 = grid.ys[r] + margin, grid.ys[r + rs] - margin
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                continue
+            sign = comparison_sign(gray[y0:y1, x0:x1], max_glyph)
+            if sign:
+                cells[(r, c)] = [TextBox(sign, x0, y0, x1, y1)]
+
+
+def comparison_sign(gray: np.ndarray, max_glyph: float) -> str | None:
+    """≥ or ≤ when the crop holds one small glyph of that shape, else None."""
+    ink = _binarise(gray) > 0
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 8:
+        return None
+    ink = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    h, w = ink.shape
+    if h > max_glyph or w > max_glyph or h < 5:
+        return None
+    cover = ink.mean(axis=1)
+    bar = h
+    while bar > 0 and cover[bar - 1] >= 0.7:  # the bottom bar: rows (almost) fully inked
+        bar -= 1
+    if bar == h or bar < h * 0.5:
+        return None
+    rows = [np.nonzero(row)[0] for row in ink[:bar]]
+    rows = [row for row in rows if len(row)]
+    if len(rows) < 3:
+        return None
+    top, middle = rows[0].mean(), rows[len(rows) // 2].mean()
+    if abs(middle - top) < 0.15 * w:
+        return None
+    return "≥" if middle > top else "≤"
 
 
 def _blocks(

@@ -139,3 +139,14 @@ def test_ocr_ruled_table_page(cjk_font):
     assert [table.text(3, c) for c in (1, 2, 3)] == ["50套", "50套", "10"]
     assert [c.text for c in table.rows[4]] == ["合计", "合计", "合计", "48"]
     assert [c.merged for c in table.rows[4]] == [False, True, True, False]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("≥", "≥"), ("≤", "≤"), ("=", None), ("中", None), ("", None)])
+def test_lone_comparison_sign_is_read_from_its_shape(cjk_font, text, expected):
+    # The OCR model drops a lone ≥/≤ in a 指标性质 cell; the shape test must tell the two apart
+    # at table text size (9 pt at 150 dpi) and leave other glyphs and empty cells alone.
+    import numpy as np
+
+    image = Image.new("L", (40, 30), 255)
+    ImageDraw.Draw(image).text((12, 6), text, fill=0, font=ImageFont.truetype(str(cjk_font), 19))
+    assert ocr.comparison_sign(np.asarray(image), max_glyph=14 * 150 / 72) == expected
