@@ -36,7 +36,7 @@ system-deps:
 	fi
 
 run: install
-	$(BIN)/ziping synth --n 60 --seed 1 --out $(DATA)/demo
+	$(BIN)/ziping demo --data-dir $(DATA)/demo
 
 test: install
 	$(BIN)/python -m pytest

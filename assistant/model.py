@@ -47,6 +47,7 @@ or ``evaluations[0].funds.rate``; :class:`Location` carries it next to the physi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -288,13 +289,18 @@ def _build(tp: Any, data: Any) -> Any:
     if origin is Literal:
         return data
     if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        kwargs = {f.name: _build(hints[f.name], data[f.name])
-                  for f in dataclasses.fields(tp) if f.name in data}
+        kwargs = {name: _build(hint, data[name]) for name, hint in _field_hints(tp) if name in data}
         return tp(**kwargs)
     if tp is float and isinstance(data, int):
         return float(data)
     return data
+
+
+@functools.cache
+def _field_hints(tp: type) -> tuple[tuple[str, Any], ...]:
+    """(name, type) of a data class's fields; resolving the hints is slow, so once per class."""
+    hints = typing.get_type_hints(tp)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
 
 
 def field_path(evaluation: int, *parts: str | int) -> str:

@@ -19,7 +19,8 @@ def main() -> None:
     bench_ingest.main(args.corpus)
     for module in ("eval.bench_ask", "eval.bench_api"):
         if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module).main(args.corpus)
+            print()
+            importlib.import_module(module).main([])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Rules stay a few lines long by calling these; nothing here knows a rule code exc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ _PUNCT = re.compile(r"[\s，。、；;：:,.!！?？“”\"'‘’（）()《�
 _SENTENCE = re.compile(r"[。；;！!？?\n]+")
 
 
+@functools.lru_cache(maxsize=16384)
 def norm(text: str | None) -> str:
-    """:func:`assistant.values.normalise_text`, skipped when there is nothing full-width to rewrite."""
+    """:func:`assistant.values.normalise_text`, skipped when there is nothing full-width to rewrite.
+    Cached: many rules read the same cells and narrative sentences."""
     if not text:
         return ""
     return normalise_text(text) if _WIDE.search(text) else _WS.sub(" ", text).strip()
@@ -314,9 +317,17 @@ _NAME_SUFFIXES = ("完成率", "完成情况", "及时率", "覆盖率", "合格
                   "人数", "数量", "次数", "个数", "率", "数", "量", "度")
 
 
+@functools.lru_cache(maxsize=8192)
+def plain(text: str | None) -> str:
+    """Normalised text without punctuation or spaces, for "is this name in that sentence" tests.
+    Cached: the narrative rules ask it for the same indicator names once per sentence."""
+    return _PUNCT.sub("", norm(text))
+
+
+@functools.lru_cache(maxsize=8192)
 def name_core(name: str | None) -> str:
     """The distinctive part of an indicator name: 资助对象认定准确率 → 资助对象认定."""
-    t = _PUNCT.sub("", norm(name))
+    t = plain(name)
     for suffix in _NAME_SUFFIXES:
         if t.endswith(suffix) and len(t) - len(suffix) >= 2:
             return t[: -len(suffix)]
@@ -327,9 +338,8 @@ def mentioned(text: str, indicators: Sequence[Indicator]) -> list[int]:
     """Indices of the indicators a sentence speaks about: those named in full, else the one
     whose name core (资助对象认定准确率 → 资助对象认定) appears — only when exactly one does, so
     受助学生辍学率 and 受助学生满意度 are never confused."""
-    t = _PUNCT.sub("", norm(text))
-    full = [j for j, ind in enumerate(indicators)
-            if (name := _PUNCT.sub("", norm(ind.name))) and name in t]
+    t = plain(text)
+    full = [j for j, ind in enumerate(indicators) if (name := plain(ind.name)) and name in t]
     if full:
         return full
     cores = [j for j, ind in enumerate(indicators) if len(core := name_core(ind.name)) >= 2 and core in t]
