@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import check, demo, draft, extract, ingest, rules, serve, synth, users
+from api.cli import ask, check, demo, draft, extract, ingest, rules, serve, synth, users
 
 app = typer.Typer(
     name="ziping",
@@ -24,6 +24,7 @@ extract.register(app)
 check.register(app)
 rules.register(app)
 draft.register(app)
+ask.register(app)
 serve.register(app)
 demo.register(app)
 users.register(app)

@@ -1,0 +1,204 @@
+"""The FastAPI application: ``create_app(settings)`` builds it, ``ziping serve`` runs it.
+
+Nothing lives at module level. The lifespan opens the stores and starts the ingest worker and
+puts them on ``app.state`` (``settings``, ``api_settings``, ``stores``, ``users``, ``jobs``,
+``ask_limiter``, ``templates``); :mod:`api.deps` hands them to routes as typed dependencies.
+
+Routes: ``/healthz`` and ``/readyz`` (no token), the JSON API under ``/api/v1`` (bearer token;
+OpenAPI at ``/api/v1/openapi.json``), the reviewer web page (``/``, ``/submissions/{id}``,
+``/ask``, ``/drafts``, ``/rules``, ``/login``: HTML shells whose data all comes from the API)
+and ``/static``. Every error is JSON ``{"error": {"code", "message", "message_en"}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.auth import RateLimiter
+from api.jobs import JobManager
+from api.routes import ask, drafts, findings, health, jobs, pages, rules, stats, submissions, users
+from api.schemas import ApiError
+from api.users import UserStore
+from assistant.settings import Settings, get_settings
+from assistant.stores import open_stores
+
+HERE = Path(__file__).resolve().parent
+API_PREFIX = "/api/v1"
+VERSION = "1.0.0"
+
+TAGS = [
+    {"name": "health", "description": "存活与就绪检查（无需令牌） / liveness and readiness (no token)"},
+    {"name": "submissions", "description": "提交材料：上传、列表、详情、原件、删除、重新预审"},
+    {"name": "jobs", "description": "上传后的入库任务及逐文件进度（JSON 与 SSE）"},
+    {"name": "findings", "description": "审核发现：筛选与导出 Excel"},
+    {"name": "rules", "description": "审核规则目录"},
+    {"name": "ask", "description": "问答：带引用的回答，支持流式（SSE）与多轮对话"},
+    {"name": "drafts", "description": "审核意见与年度报告草稿：生成、修改（版本）、下载 Word"},
+    {"name": "stats", "description": "年度统计与图表"},
+    {"name": "users", "description": "当前用户"},
+]
+
+
+class ApiSettings(BaseSettings):
+    """Settings of the HTTP face only (``ZIPING_API_*``); the rest is :class:`assistant.settings.Settings`."""
+
+    model_config = SettingsConfigDict(env_prefix="ZIPING_API_", env_file=".env", extra="ignore")
+
+    ask_per_minute: float = 30.0  # questions per user per minute, refilled continuously
+    ask_burst: int = 10  # questions a user may ask at once
+    max_files: int = 200  # files in one upload request
+    start_worker: bool = True  # tests may drive the job queue themselves
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: strict headers on every response (a CSP without inline scripts on
+    pages), and an early 413 for upload bodies whose declared length exceeds the cap."""
+
+    CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+           "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; frame-src 'self' blob:")
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in ("POST", "PUT"):
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length is not None and length.isdigit() and int(length) > self.max_body:
+                err = ApiError(413, "file_too_large", f"上传内容超过上限（{self.max_body // 2**20} MB）",
+                               f"the request body exceeds the limit ({self.max_body // 2**20} MB)")
+                await JSONResponse(err.body(), status_code=413, headers={"Connection": "close"})(scope, receive, send)
+                return
+        docs = scope["path"].startswith("/api/docs")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                names = {k.lower() for k, _ in headers}
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                         (b"x-frame-options", b"DENY")]
+                if not docs:
+                    extra.append((b"content-security-policy", self.CSP.encode()))
+                headers += [(k, v) for k, v in extra if k not in names]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error(exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "请求无效", "bad request"),
+    401: ("unauthorized", "需要登录令牌", "a bearer token is required"),
+    403: ("forbidden", "权限不足", "forbidden"),
+    404: ("not_found", "页面或接口不存在", "not found"),
+    405: ("method_not_allowed", "不支持该请求方法", "method not allowed"),
+    413: ("file_too_large", "上传内容超过上限", "the request body is too large"),
+    415: ("unsupported_media_type", "不支持的内容类型", "unsupported media type"),
+}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for e in exc.errors()[:5]:
+            where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form"))
+            parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        detail = "; ".join(parts)
+        return _error(ApiError(422, "invalid_request", f"请求参数无效（{detail}）", f"invalid request ({detail})"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, zh, en = _HTTP_CODES.get(exc.status_code, ("http_error", "请求失败", "request failed"))
+        return _error(ApiError(exc.status_code, code, zh, en, headers=getattr(exc, "headers", None)))
+
+    @app.exception_handler(Exception)
+    async def internal(_request: Request, exc: Exception) -> JSONResponse:
+        return _error(ApiError(500, "internal_error", "服务器内部错误，请联系管理员",
+                               f"internal error: {type(exc).__name__}"))
+
+
+def _templates() -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
+    """The ziping web application on ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    api_settings = api_settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stores = open_stores(settings)
+        app.state.stores = stores
+        app.state.users = UserStore(stores.records.engine)
+        job_manager = JobManager(stores, settings)
+        app.state.jobs = job_manager
+        if api_settings.start_worker:
+            job_manager.start()
+        try:
+            yield
+        finally:
+            job_manager.stop()
+            stores.close()
+            app.state.stores = None
+
+    app = FastAPI(
+        title="ziping 自评审核助手 API",
+        version=VERSION,
+        description=("预算绩效自评材料的上传、预审、问答与审核意见起草。除 `/healthz`、`/readyz` 外，"
+                     "所有接口都需要 `Authorization: Bearer <令牌>`（令牌由 `ziping user add` 生成）。"
+                     "错误统一为 `{\"error\": {\"code\", \"message\", \"message_en\"}}`。"),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.api_settings = api_settings
+    app.state.ask_limiter = RateLimiter(api_settings.ask_per_minute, api_settings.ask_burst)
+    app.state.templates = _templates()
+    app.state.stores = None
+
+    _install_error_handlers(app)
+    cap = max(settings.max_upload_mb, settings.max_archive_mb) * 2**20 + 2**20
+    app.add_middleware(SecurityHeaders, max_body=cap)
+
+    app.include_router(health.router)
+    for module in (submissions, jobs, findings, rules, ask, drafts, stats, users):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+def openapi_schema(settings: Settings | None = None) -> dict[str, Any]:
+    """The OpenAPI document without starting the app (for docs and tests)."""
+    return create_app(settings or Settings()).openapi()

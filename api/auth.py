@@ -1,0 +1,84 @@
+"""Bearer-token authentication, roles and the per-user rate limit.
+
+Every route under ``/api/v1`` depends on :func:`current_user`: the ``Authorization: Bearer zp_…``
+header is hashed and looked up in the ``users`` table (:mod:`api.users`). ``admin`` may do
+everything a ``reviewer`` may, plus delete submissions. Questions are rate-limited per user by a
+token bucket kept in ``app.state`` (:class:`RateLimiter`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.schemas import ApiError
+from api.users import User, UserStore
+
+bearer_scheme = HTTPBearer(auto_error=False, description="`ziping user add NAME` 打印的令牌 / the token printed by "
+                                                         "`ziping user add NAME`")
+
+
+def unauthorized(message: str = "需要登录令牌", message_en: str = "a bearer token is required") -> ApiError:
+    return ApiError(401, "unauthorized", message, message_en, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate(users: UserStore, credentials: HTTPAuthorizationCredentials | None) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise unauthorized()
+    user = users.authenticate(credentials.credentials)
+    if user is None:
+        raise ApiError(401, "invalid_token", "令牌无效或已吊销", "the token is invalid or revoked",
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return user
+
+
+def require_admin(user: User) -> User:
+    if not user.is_admin:
+        raise ApiError(403, "forbidden", "需要管理员权限", "this needs the admin role")
+    return user
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    stamp: float
+
+
+class RateLimiter:
+    """A token bucket per key: ``burst`` requests at once, refilled at ``per_minute`` per minute."""
+
+    def __init__(self, per_minute: float, burst: int) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = max(1, burst)
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float | None:
+        """Take one token; None when allowed, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            b = self._buckets.get(key)
+            if b is None:
+                b = self._buckets[key] = _Bucket(float(self.burst), now)
+            b.tokens = min(float(self.burst), b.tokens + (now - b.stamp) * self.rate)
+            b.stamp = now
+            if b.tokens >= 1.0:
+                b.tokens -= 1.0
+                return None
+            return (1.0 - b.tokens) / self.rate if self.rate > 0 else 60.0
+
+
+def check_rate(limiter: RateLimiter, user: User) -> None:
+    wait = limiter.take(user.name)
+    if wait is not None:
+        seconds = max(1, round(wait + 0.5))
+        raise ApiError(429, "rate_limited", f"提问过于频繁，请 {seconds} 秒后再试",
+                       f"too many questions; retry in {seconds} s", headers={"Retry-After": str(seconds)})
+
+
+def users_of(request: Request) -> UserStore:
+    return request.app.state.users

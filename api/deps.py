@@ -1,0 +1,77 @@
+"""Typed dependencies: a route's signature says what it needs.
+
+Everything comes from ``request.app.state``, filled by :func:`api.app.create_app`'s lifespan —
+there is no module-level state::
+
+    def detail(sid: str, stores: StoresDep, user: CurrentUser) -> SubmissionDetail: ...
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.templating import Jinja2Templates
+
+from api.auth import RateLimiter, authenticate, bearer_scheme, check_rate, require_admin
+from api.jobs import JobManager
+from api.schemas import ApiError
+from api.users import User, UserStore
+from assistant.settings import Settings
+from assistant.stores import Stores
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_stores(request: Request) -> Stores:
+    stores = getattr(request.app.state, "stores", None)
+    if stores is None:
+        raise ApiError(503, "not_ready", "服务尚未就绪", "the service is not ready")
+    return stores
+
+
+def get_jobs(request: Request) -> JobManager:
+    return request.app.state.jobs
+
+
+def get_users(request: Request) -> UserStore:
+    return request.app.state.users
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    return request.app.state.templates
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoresDep = Annotated[Stores, Depends(get_stores)]
+JobsDep = Annotated[JobManager, Depends(get_jobs)]
+UsersDep = Annotated[UserStore, Depends(get_users)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+
+
+def get_current_user(users: UsersDep,
+                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]) -> User:
+    return authenticate(users, credentials)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_admin_user(user: CurrentUser) -> User:
+    return require_admin(user)
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+def get_asking_user(request: Request, user: CurrentUser) -> User:
+    """The current user, after taking one token from their question bucket (429 when empty)."""
+    limiter: RateLimiter = request.app.state.ask_limiter
+    check_rate(limiter, user)
+    return user
+
+
+AskingUser = Annotated[User, Depends(get_asking_user)]

@@ -1,0 +1,521 @@
+"""Request and response models of the HTTP API (``/api/v1``), each with an example for the OpenAPI page.
+
+Submissions travel in the project's canonical JSON (:meth:`assistant.model.Submission.to_dict`),
+so those parts are typed as plain objects here and documented in :mod:`assistant.model`.
+Every error has one shape, :class:`ErrorResponse`::
+
+    {"error": {"code": "not_found", "message": "没有这份材料", "message_en": "no such submission"}}
+
+``code`` is stable (scripts may test it); ``message`` is Chinese for reviewers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """Raised by routes and dependencies; rendered as :class:`ErrorResponse` with ``status``."""
+
+    def __init__(self, status: int, code: str, message: str, message_en: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(f"{code}: {message_en}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.message_en = message_en
+        self.headers = headers
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "message_en": self.message_en}}
+
+
+def not_found(what_zh: str, what_en: str) -> ApiError:
+    return ApiError(404, "not_found", f"没有{what_zh}", f"no such {what_en}")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="稳定的错误代码 / stable error code")
+    message: str = Field(description="中文说明 / message in Chinese")
+    message_en: str = Field(description="English message")
+
+
+class ErrorResponse(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"error": {"code": "unauthorized", "message": "需要登录令牌", "message_en": "a bearer token is required"}}]})
+
+    error: ErrorDetail
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the error statuses a route may return."""
+    text = {400: "请求无效", 401: "未登录或令牌无效", 403: "权限不足", 404: "不存在", 409: "冲突",
+            413: "文件过大", 415: "文件类型不支持", 422: "参数无效", 429: "请求过于频繁", 503: "服务未就绪"}
+    return {s: {"model": ErrorResponse, "description": text.get(s, "错误")} for s in statuses}
+
+
+# --- users and health ----------------------------------------------------------------------------
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"name": "zhangsan", "role": "reviewer", "role_text": "审核人员", "created_at": "2024-03-01T09:00:00Z"}]})
+
+    name: str
+    role: Literal["reviewer", "admin"]
+    role_text: str
+    created_at: datetime
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
+    status: Literal["ok"]
+
+
+class ReadyCheck(BaseModel):
+    ok: bool
+    detail: str | None = None
+
+
+class Ready(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"status": "ready", "checks": {"database": {"ok": True, "detail": "sqlite"},
+                                       "chroma": {"ok": True, "detail": "persistent"}}}]})
+
+    status: Literal["ready", "not_ready"]
+    checks: dict[str, ReadyCheck]
+
+
+# --- findings -----------------------------------------------------------------------------------
+
+
+_LOCATION_EXAMPLE = {"file": "a.docx", "page": 1, "table": 0, "row": 9, "col": 6, "paragraph": None,
+                     "sheet": None, "field": "evaluations[0].indicators[3].score"}
+
+_FINDING_EXAMPLE = {
+    "id": "9f1c2a7b3d4e5f60", "submission_id": "3f2a9c0d1e2b4a5c", "rule": "CALC-IND-001",
+    "rule_title": "指标得分与完成情况不符", "severity": "error", "severity_text": "错误",
+    "message": "“资助学生人数”得分18分，按完成比例应为16.00分", "location": _LOCATION_EXAMPLE,
+    "location_text": "第1页 表1 第10行第7列", "evidence": "18", "suggestion": "按分值×实际/目标重新计算得分",
+    "source": "财预〔2020〕10号 附件2", "project": "学生资助", "file_name": "a.docx", "unit": "某县教育局",
+    "year": 2023,
+}
+
+
+class FindingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_FINDING_EXAMPLE]})
+
+    id: str | None
+    submission_id: str | None
+    rule: str
+    rule_title: str
+    severity: Literal["error", "warning", "info"]
+    severity_text: str
+    message: str
+    location: dict[str, Any] = Field(description="Location：file/page/table/row/col/paragraph/sheet/field")
+    location_text: str
+    evidence: str | None = None
+    suggestion: str | None = None
+    source: str | None = None
+    project: str | None = None
+    file_name: str | None = None
+    unit: str | None = None
+    year: int | None = None
+
+
+class FindingPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"items": [_FINDING_EXAMPLE], "total": 1, "page": 1, "size": 50}]})
+
+    items: list[FindingOut]
+    total: int
+    page: int
+    size: int
+
+
+# --- submissions ---------------------------------------------------------------------------------
+
+
+class SeverityCounts(BaseModel):
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+
+
+_SUMMARY_EXAMPLE = {
+    "id": "3f2a9c0d1e2b4a5c", "file_name": "学生资助自评表.docx", "format": "docx", "kind": "table",
+    "kind_text": "项目支出绩效自评表", "unit": "某县教育局", "department": "某县教育局", "year": 2023,
+    "status": "ok", "status_text": "已识别", "status_reason": None, "projects": ["学生资助"],
+    "total_score": 95.0, "grade": "优", "exec_rate": 98.5, "counts": {"error": 1, "warning": 2, "info": 0},
+    "created_at": "2024-03-01T09:00:00Z", "updated_at": "2024-03-01T09:00:00Z",
+}
+
+
+class SubmissionSummaryOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_SUMMARY_EXAMPLE]})
+
+    id: str
+    file_name: str | None
+    format: str | None
+    kind: str
+    kind_text: str
+    unit: str | None
+    department: str | None
+    year: int | None
+    status: str
+    status_text: str
+    status_reason: str | None
+    projects: list[str] = Field(default_factory=list, description="自评表中的项目名称")
+    total_score: float | None = Field(None, description="第一张自评表的总分")
+    grade: str | None = Field(None, description="第一张自评表填报的等级")
+    exec_rate: float | None = Field(None, description="第一张自评表的执行率（%），填报值，缺失时为计算值")
+    counts: SeverityCounts
+    created_at: datetime
+    updated_at: datetime
+
+
+class SubmissionPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"items": [_SUMMARY_EXAMPLE], "total": 1, "page": 1, "size": 50}]})
+
+    items: list[SubmissionSummaryOut]
+    total: int
+    page: int
+    size: int
+
+
+class Provenance(BaseModel):
+    file_name: str | None
+    sha256: str | None
+    format: str | None
+    pages: int | None
+    size: int | None
+    scanned: bool
+    original_url: str | None = Field(description="原始文件下载地址（需令牌） / the original file (token needed)")
+    stored_at: datetime
+    updated_at: datetime
+    chunks: int = Field(description="可检索片段数 / retrievable chunks")
+    embedded: int = Field(description="已向量化的片段数 / chunks with vectors")
+
+
+class SubmissionDetail(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "summary": _SUMMARY_EXAMPLE,
+        "submission": {"id": "3f2a9c0d1e2b4a5c", "kind": "table", "unit": "某县教育局", "year": 2023,
+                       "status": "ok", "file": {"name": "学生资助自评表.docx", "format": "docx"},
+                       "evaluations": [{"project_name": "学生资助", "indicators": [{"name": "资助学生人数"}]}],
+                       "sections": []},
+        "findings": [_FINDING_EXAMPLE],
+        "provenance": {"file_name": "学生资助自评表.docx", "sha256": "3f2a9c0d1e2b4a5c…", "format": "docx",
+                       "pages": 1, "size": 20480, "scanned": False,
+                       "original_url": "/api/v1/submissions/3f2a9c0d1e2b4a5c/original",
+                       "stored_at": "2024-03-01T09:00:00Z", "updated_at": "2024-03-01T09:00:00Z",
+                       "chunks": 12, "embedded": 12},
+    }]})
+
+    summary: SubmissionSummaryOut
+    submission: dict[str, Any] = Field(description="规范 JSON（见 assistant.model） / canonical JSON")
+    findings: list[FindingOut]
+    provenance: Provenance
+
+
+class RecheckOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"submission_id": "3f2a9c0d1e2b4a5c", "profile": "national", "findings": 3,
+         "counts": {"error": 1, "warning": 2, "info": 0}}]})
+
+    submission_id: str
+    profile: str
+    findings: int
+    counts: SeverityCounts
+
+
+class PassageOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "3f2a9c0d1e2b4a5c:c3", "submission_id": "3f2a9c0d1e2b4a5c", "kind": "section",
+        "text": "二、绩效目标完成情况……", "metadata": {"file": "a.docx", "paragraph": 12},
+        "location": {"file": "a.docx", "paragraph": 12}, "location_text": "第13段", "file_name": "a.docx"}]})
+
+    id: str
+    submission_id: str
+    kind: str
+    text: str
+    metadata: dict[str, Any]
+    location: dict[str, Any]
+    location_text: str
+    file_name: str | None
+
+
+# --- jobs ----------------------------------------------------------------------------------------
+
+Stage = Literal["queued", "parsed", "checked", "indexed", "failed", "skipped"]
+
+
+class JobFileOut(BaseModel):
+    name: str
+    stage: Stage
+    status: str | None = Field(None, description="ok | needs_review | failed | skipped，处理完成后给出")
+    reason: str | None = None
+    code: str | None = Field(None, description="失败时的错误代码 / error code when failed")
+    submission_id: str | None = None
+    findings: int | None = None
+    updated_at: datetime
+
+
+_JOB_EXAMPLE = {
+    "id": "b5c3e1f2a4d6", "state": "done", "owner": "zhangsan", "created_at": "2024-03-01T09:00:00Z",
+    "finished_at": "2024-03-01T09:00:02Z", "defer_vectors": False, "total": 2, "done": 2, "embedded": 24,
+    "version": 9, "files": [
+        {"name": "a.docx", "stage": "indexed", "status": "ok", "reason": None, "code": None,
+         "submission_id": "3f2a9c0d1e2b4a5c", "findings": 3, "updated_at": "2024-03-01T09:00:01Z"},
+        {"name": "b.pdf", "stage": "failed", "status": "failed", "reason": "文件已损坏或格式与扩展名不符",
+         "code": "corrupt_file", "submission_id": None, "findings": None, "updated_at": "2024-03-01T09:00:01Z"}],
+}
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_JOB_EXAMPLE]})
+
+    id: str
+    state: Literal["queued", "running", "embedding", "done", "failed"]
+    owner: str
+    created_at: datetime
+    finished_at: datetime | None
+    defer_vectors: bool
+    total: int
+    done: int
+    embedded: int
+    version: int = Field(description="每次进度变化加一 / increases with every change")
+    error: str | None = None
+    files: list[JobFileOut]
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+class RuleOut(BaseModel):
+    code: str
+    title: str
+    family: str
+    severity: str
+    default_severity: str
+    enabled: bool
+    tag: str
+    semantic: bool
+    scope: str
+    kinds: list[str]
+    source: str
+    description: str
+    why: str
+    bad: str
+    good: str
+
+
+class RulesCatalog(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "profile": "national", "profile_title": "财政部口径（财预〔2020〕10号）", "profiles": ["national", "sichuan"],
+        "rules": [{"code": "CALC-IND-001", "title": "指标得分与完成情况不符", "family": "CALC",
+                   "severity": "error", "default_severity": "error", "enabled": True, "tag": "N",
+                   "semantic": False, "scope": "evaluation", "kinds": ["project"],
+                   "source": "财预〔2020〕10号 附件2", "description": "……", "why": "……", "bad": "……",
+                   "good": "……"}],
+        "not_implemented": [{"code": "X-1", "reason": "需要人工判断"}]}]})
+
+    profile: str
+    profile_title: str
+    profiles: list[str]
+    rules: list[RuleOut]
+    not_implemented: list[dict[str, str]]
+
+
+# --- ask -----------------------------------------------------------------------------------------
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"question": "2023年执行率低于80%的项目有哪些？", "year": None, "unit": None, "k": 8,
+         "conversation_id": None}]})
+
+    question: str = Field(min_length=1, max_length=1000)
+    year: int | None = Field(None, ge=1990, le=2100)
+    unit: str | None = Field(None, max_length=256)
+    k: int = Field(8, ge=1, le=30)
+    conversation_id: str | None = Field(None, max_length=64)
+
+
+class CitationOut(BaseModel):
+    n: int
+    chunk_id: str
+    submission_id: str
+    file: str | None
+    location: dict[str, Any]
+    location_text: str
+    snippet: str
+
+
+class AnswerOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "text": "执行率低于80%的项目有2个：……[1]", "kind": "structured",
+        "citations": [{"n": 1, "chunk_id": "3f2a9c0d1e2b4a5c:c3", "submission_id": "3f2a9c0d1e2b4a5c",
+                       "file": "a.docx", "location": _LOCATION_EXAMPLE, "location_text": "第1页 表1 第10行第7列",
+                       "snippet": "预算执行率 76.5%"}],
+        "rows": [{"submission_id": "3f2a9c0d1e2b4a5c", "project_name": "学生资助", "exec_rate": 76.5}],
+        "columns": [{"key": "project_name", "label": "项目名称"}, {"key": "exec_rate", "label": "执行率"}],
+        "query_in_words": "2023年度、执行率低于80%的项目", "flags": [], "conversation_id": "c-1a2b3c",
+        "question": "2023年执行率低于80%的项目有哪些？", "resolved_question": None, "query": None,
+        "aggregate": None, "found": True, "timings": {"total": 0.12}}]})
+
+    text: str
+    kind: str
+    citations: list[CitationOut]
+    rows: list[dict[str, Any]]
+    columns: list[dict[str, str]] = Field(default_factory=list,
+                                          description="rows 的列：key 与中文标题 / the rows' columns with labels")
+    query_in_words: str | None
+    flags: list[str]
+    conversation_id: str | None
+    question: str
+    resolved_question: str | None
+    query: dict[str, Any] | None
+    aggregate: dict[str, Any] | None
+    found: bool
+    timings: dict[str, float]
+
+
+# --- stats ---------------------------------------------------------------------------------------
+
+
+class YearsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"years": [2023, 2022], "latest": 2023}]})
+
+    years: list[int]
+    latest: int | None
+
+
+class ChartBar(BaseModel):
+    key: str
+    label: str
+    value: int
+
+
+class StatsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "year": 2023, "scope": {"level": "all", "name": None},
+        "figures": {"projects": {"key": "projects", "label": "项目支出绩效自评表数", "value": 24, "unit": "个",
+                                 "text": "24个", "submissions": ["3f2a9c0d1e2b4a5c"], "findings": [],
+                                 "note": None}},
+        "by_family": [], "by_rule": [], "top_units": [],
+        "charts": {"exec": [{"key": "full", "label": "执行率达到100%", "value": 10}],
+                   "grade": [{"key": "优", "label": "优", "value": 12}]}}]})
+
+    year: int
+    scope: dict[str, Any]
+    figures: dict[str, dict[str, Any]]
+    by_family: list[dict[str, Any]]
+    by_rule: list[dict[str, Any]]
+    top_units: list[dict[str, Any]]
+    charts: dict[str, list[ChartBar]]
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+class DraftBlockOut(BaseModel):
+    kind: str
+    text: str
+    key: str
+    cites: list[str] = Field(default_factory=list)
+    role: str | None = None
+    answers: list[str] = Field(default_factory=list)
+    rows: list[list[str]] | None = None
+    id_columns: list[int] = Field(default_factory=list)
+    edited: bool = False
+    edited_by: str | None = None
+    polished: bool = False
+
+
+class DraftOut(BaseModel):
+    kind: str
+    key: str
+    title: str
+    blocks: list[DraftBlockOut]
+    facts: dict[str, dict[str, Any]] = Field(description="块可引用的事实：统计数字、审核发现、材料信息")
+    meta: dict[str, Any]
+    notes: list[str]
+
+
+class DraftVersionSummary(BaseModel):
+    key: str
+    version: int
+    editor: str
+    action: str
+    created_at: datetime
+    note: str | None = None
+    excluded: list[str] = Field(default_factory=list)
+    edited_blocks: list[str] = Field(default_factory=list)
+
+
+_DRAFT_VERSION_EXAMPLE = {
+    "key": "review:3f2a9c0d1e2b4a5c", "version": 2, "editor": "zhangsan", "action": "edited",
+    "created_at": "2024-03-01T09:10:00Z", "note": None, "excluded": [], "edited_blocks": ["conclusion"],
+    "draft": {"kind": "review", "key": "review:3f2a9c0d1e2b4a5c", "title": "关于某县教育局2023年度项目支出绩效自评材料的审核意见",
+              "blocks": [{"kind": "para", "text": "经审核，……修改后通过。", "key": "conclusion", "cites": ["review:counts"],
+                          "role": "conclusion", "answers": [], "rows": None, "id_columns": [], "edited": True,
+                          "edited_by": "zhangsan", "polished": False}],
+              "facts": {}, "meta": {"submission_id": "3f2a9c0d1e2b4a5c"}, "notes": []},
+    "unsupported": {},
+}
+
+
+class DraftVersionOut(DraftVersionSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [_DRAFT_VERSION_EXAMPLE]})
+
+    draft: DraftOut
+    unsupported: dict[str, list[str]] = Field(
+        default_factory=dict, description="块 → 不在所引事实中的数字（为空表示数字都有依据）")
+
+
+class DraftListItem(BaseModel):
+    key: str
+    kind: str
+    title: str
+    latest: DraftVersionSummary
+
+
+class ReviewDraftRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"exclude": [], "include": [], "note": None,
+                                                               "polish": False}]})
+
+    exclude: list[str] = Field(default_factory=list, description="排除的审核发现编号")
+    include: list[str] = Field(default_factory=list, description="恢复已排除的审核发现编号")
+    note: str | None = Field(None, max_length=500)
+    polish: bool = Field(False, description="用大模型润色（需配置 ZIPING_LLM_*，数字受校验）")
+
+
+class AnnualDraftRequest(ReviewDraftRequest):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"year": 2023, "scope": "all", "name": None, "with_statistics": True, "anonymise": True}]})
+
+    year: int = Field(ge=1990, le=2100)
+    scope: Literal["all", "department", "unit"] = "all"
+    name: str | None = Field(None, max_length=256, description="scope 为 department/unit 时的名称")
+    with_statistics: bool | None = Field(None, description="是否生成统计段落（默认按配置）")
+    anonymise: bool | None = Field(None, description="典型案例单位以代称表示（默认按配置）")
+
+
+class DraftUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"edits": {"conclusion": "经审核，该材料修改后通过。"}, "exclude": [], "include": [], "note": "调整结论措辞",
+         "base_version": 1}]})
+
+    edits: dict[str, str] = Field(default_factory=dict, description="块编号 → 新文字（空字符串撤销该块的修改）")
+    exclude: list[str] = Field(default_factory=list)
+    include: list[str] = Field(default_factory=list)
+    note: str | None = Field(None, max_length=500)
+    base_version: int | None = Field(None, description="所基于的版本；若已有更新版本则返回 409")

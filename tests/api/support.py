@@ -1,0 +1,70 @@
+"""Helpers of the API and browser tests: small synthetic files and job polling."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import time
+import zipfile
+from pathlib import Path
+
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+
+def small_scan(path: Path, seed: int = 5, height: int = 480) -> Path:
+    """A small image-only PDF (the top of a scanned 自评表: title, header and funds rows), made with
+    the corpus' scan renderer and cropped so OCR stays quick."""
+    from eval.synth.build import make_draft
+    from eval.synth.cells import choose_style
+    from eval.synth.corpus import _who
+    from eval.synth.layouts import project_grid
+    from eval.synth.render_scan import DPI, render_image
+
+    rng = random.Random(seed)
+    draft = make_draft(rng, _who(rng, "mof"), "mof", n_max=3)
+    image = render_image(project_grid(draft, choose_style(rng, len(draft.inds), plain=True)))
+    buf = io.BytesIO()
+    image.crop((0, 0, image.size[0], height)).save(buf, "PDF", resolution=DPI)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def with_text_replaced(src: Path, dst: Path, old: str, new: str) -> Path:
+    """A copy of a .docx (XML text) or .xlsx (cell values) with ``old`` replaced by ``new``."""
+    if src.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(src)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and old in cell.value:
+                        cell.value = cell.value.replace(old, new)
+        book.save(dst)
+        return dst
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(".xml"):
+                data = data.replace(escape(old).encode(), escape(new).encode())
+            zout.writestr(info, data)
+    return dst
+
+
+def project_name(path: Path) -> str:
+    labels = json.loads(path.with_name(f"{path.stem}.labels.json").read_text(encoding="utf-8"))
+    return labels["expected"]["evaluations"][0]["project_name"]
+
+
+def wait_job(client, headers: dict[str, str], job_id: str, timeout: float = 120.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")

@@ -1,0 +1,29 @@
+"""Fixtures: a small hand-made store (module scope) and the shared synthetic-corpus store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.stores import Stores
+from tests.assistant.answer.ask_support import make_small_stores, synth_stores
+
+SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    stores = make_small_stores(tmp_path_factory.mktemp("small"))
+    yield stores
+    stores.close()
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.getbasetemp() / "ask-synth"
+    root.mkdir(exist_ok=True)
+    seeds = sorted(SEEDS.glob("*.txt"))
+    return synth_stores(root, seeds[0] if seeds else None)
