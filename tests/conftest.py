@@ -58,3 +58,14 @@ def seed_report() -> Path:
     files = sorted((SHARED / "seeds").glob("*.txt"))
     require_system("../shared/seeds", bool(files))
     return files[0]
+
+
+@pytest.fixture(scope="session")
+def synth_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic corpus of every file kind, with labels (12 files, seed 1)."""
+    require_system("fonts-wqy-microhei", CJK_FONT.exists())
+    from eval.synth import generate_corpus
+
+    out = tmp_path_factory.mktemp("synth-corpus")
+    generate_corpus(out, n=12, seed=1)
+    return out

@@ -54,6 +54,7 @@ TABLE_SETTINGS: dict[str, object] = {
     "intersection_tolerance": 3,
 }
 TEXT_SETTINGS: dict[str, float] = {"x_tolerance": 3, "y_tolerance": 3}
+_EDGE_SLACK = 2.0  # pt: how far left of its cell's rule a character's box may start
 OCR_DPI = 150
 CONTINUATION_TOLERANCE = 2.0  # points: column edges of a continued table line up this closely
 MARGIN_BAND = 0.08  # top/bottom fraction of the page where running headers and footers live
@@ -192,10 +193,34 @@ def _clean(text: str | None) -> str:
     return unwrap_cell(_CJK_GAP.sub("", text or ""))
 
 
+def _cell_texts(table) -> list[list[str | None]]:
+    """Each cell's text, a character belonging to the cell its *left edge* is in.
+
+    pdfplumber assigns a character by its centre, but Chinese typesetting hangs a closing 。，
+    past the cell's right rule: by its centre it falls into the next cell (or off the table)."""
+    from pdfplumber.utils import extract_text
+
+    chars = table.page.chars
+    out: list[list[str | None]] = []
+    for row in table.rows:
+        texts: list[str | None] = []
+        for bbox in row.cells:
+            if bbox is None:
+                texts.append(None)
+                continue
+            x0, top, x1, bottom = bbox
+            # a little slack: a glyph's box may start a hair left of the rule it sits against
+            inside = [ch for ch in chars if x0 <= ch["x0"] + _EDGE_SLACK < x1
+                      and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
+            texts.append(extract_text(inside, **TEXT_SETTINGS) if inside else "")
+        out.append(texts)
+    return out
+
+
 def _grid(table) -> _Grid:
     """A pdfplumber table as a full grid with merges resolved (see the module docstring)."""
     tol = 1.0
-    texts = table.extract(**TEXT_SETTINGS)
+    texts = _cell_texts(table)
     rows = table.rows
     xs = sorted({c[0] for c in table.cells})
     tops = sorted({c[1] for c in table.cells})
