@@ -200,9 +200,13 @@ def _cell_texts(table) -> list[list[str | None]]:
     past the cell's right rule: by its centre it falls into the next cell (or off the table)."""
     from pdfplumber.utils import extract_text
 
-    chars = table.page.chars
     out: list[list[str | None]] = []
     for row in table.rows:
+        # the row's characters first (down to its tallest merged cell), then each cell's:
+        # one pass over the page per row, not per cell
+        top = row.bbox[1]
+        bottom = max((c[3] for c in row.cells if c is not None), default=row.bbox[3])
+        in_row = [ch for ch in table.page.chars if top - 1 <= (ch["top"] + ch["bottom"]) / 2 < bottom + 1]
         texts: list[str | None] = []
         for bbox in row.cells:
             if bbox is None:
@@ -210,7 +214,7 @@ def _cell_texts(table) -> list[list[str | None]]:
                 continue
             x0, top, x1, bottom = bbox
             # a little slack: a glyph's box may start a hair left of the rule it sits against
-            inside = [ch for ch in chars if x0 <= ch["x0"] + _EDGE_SLACK < x1
+            inside = [ch for ch in in_row if x0 <= ch["x0"] + _EDGE_SLACK < x1
                       and top <= (ch["top"] + ch["bottom"]) / 2 < bottom]
             texts.append(extract_text(inside, **TEXT_SETTINGS) if inside else "")
         out.append(texts)
