@@ -37,7 +37,7 @@ from assistant.stores import Stores
 
 __all__ = ["ask", "ask_stream"]
 
-MAX_EXPLAINED_ROWS = 5
+MAX_EXPLAINED_ROWS = 5  # rows of a mixed answer that get an explanation
 POOL = 15  # chunks the answer may choose from
 
 
@@ -290,8 +290,9 @@ def _explain_rows(result: QueryResult, query: StructuredQuery, retriever: Hybrid
     for i, row in enumerate(result.rows[:MAX_EXPLAINED_ROWS], start=1):
         name = f"{row.get('unit') or ''}「{row.get('project') or '—'}」"
         filters = RetrievalFilters(unit=row.get("unit"), year=row.get("year"))
+        # the row names unit, year, project (and indicator): keyword search within them is enough
         hits = retriever.search(f"{row.get('project') or ''} {row.get('indicator') or ''} {topic}", k=k,
-                                filters=filters)
+                                filters=filters, mode="bm25")
         hits, injected = _neutralised(hits)
         if injected:
             flags.append(text("injection_note", n=injected))

