@@ -1,4 +1,5 @@
-"""Fixtures: a small hand-made store (module scope) and the shared synthetic-corpus store."""
+"""Fixtures for the answer and retrieval tests: a small hand-made store (module scope) and the shared
+synthetic-corpus store (session scope)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from assistant.stores import Stores
 from tests.assistant.answer.ask_support import make_small_stores, synth_stores
 
-SEEDS = Path(__file__).resolve().parents[4] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")
