@@ -206,6 +206,23 @@ def test_pdf_wrapped_numbered_sentence_is_body(tmp_path: Path, cjk_font: Path) -
         ("五、下一步工作措施", 1), (sentence, None), (run_in, 3)]
 
 
+def test_pdf_fake_bold_drawn_twice_is_read_once(tmp_path: Path, cjk_font: Path) -> None:
+    """Word's bold on a font without a bold face prints each glyph twice, offset by a fraction
+    of a point; two different characters at the same place, or the same one a character
+    further on, are text and stay."""
+    from reportlab.pdfgen import canvas
+
+    font = _register_font(cjk_font)
+    path = tmp_path / "bold.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont(font, 12)
+    for dx, dy in ((0, 0), (0.4, 0), (0, 0.3)):  # the title drawn three times, nearly in place
+        c.drawString(100 + dx, 700 + dy, "一、项目概况")
+    c.drawString(100, 650, "目目标完成")  # a real repeated character, 12 pt apart
+    c.save()
+    assert [p.text for p in read_document(path).paragraphs] == ["一、项目概况", "目目标完成"]
+
+
 @pytest.mark.slow
 def test_scanned_pdf_goes_through_ocr(tmp_path: Path, cjk_font: Path) -> None:
     from PIL import Image, ImageDraw, ImageFont
