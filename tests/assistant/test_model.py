@@ -5,7 +5,6 @@ import json
 from assistant.glossary import TERMS, term
 from assistant.model import (
     Evaluation,
-    FileInfo,
     Finding,
     FundRow,
     Funds,
@@ -13,41 +12,21 @@ from assistant.model import (
     Location,
     Section,
     Submission,
-    Value,
     field_path,
     from_dict,
     to_dict,
 )
-
-
-def _sample() -> Submission:
-    ind = Indicator(
-        level1="产出指标", level2="数量指标", name="资助学生人数",
-        target=Value(raw="≥500人", op=">=", number=500.0, unit="人", blank=False),
-        actual=Value(raw="520人", number=520.0, unit="人", blank=False),
-        weight=20.0, score=20.0,
-        cells={"score": Location(file="a.docx", table=0, row=9, col=7)},
-    )
-    ev = Evaluation(
-        project_name="学生资助", department="某县教育局", impl_unit="某县教育局", year=2023,
-        funds=Funds(rows=[FundRow(name="年度资金总额", category="total", budget_initial=100.0,
-                                  budget_full_year=100.0, exec_amount=98.5)], weight=10.0, score=9.85),
-        indicators=[ind], block_weights={"产出指标": 50.0}, total_score=95.0, grade="优",
-    )
-    return Submission(
-        id="abc", kind="table", unit="某县教育局", year=2023,
-        file=FileInfo(name="a.docx", sha256="0" * 64, format="docx", pages=1),
-        evaluations=[ev], sections=[Section(path=["一、基本情况"], level=1, text="……")],
-    )
+from tests.support.samples import make_submission
 
 
 def test_canonical_json_round_trips_through_text():
-    sub = _sample()
+    sub = make_submission()
     data = json.loads(json.dumps(sub.to_dict(), ensure_ascii=False))
     again = Submission.from_dict(data)
     assert again == sub
     assert again.evaluations[0].indicators[0].target.op == ">="
-    assert again.evaluations[0].funds.total.exec_amount == 98.5
+    assert again.evaluations[0].funds.total.exec_amount == 985_000.0
+    assert again.evaluations[0].funds.rows[0].cells["exec_amount"] == Location(table=0, row=3, col=5)
 
 
 def test_canonical_json_has_every_key_even_when_empty():
