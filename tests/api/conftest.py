@@ -13,12 +13,9 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def synth(tmp_path_factory) -> dict[str, Path]:
-    """One file of each kind from a 12-file synthetic corpus, keyed by kind (docx_table, …)."""
-    from eval.synth import generate_corpus
-
-    out = tmp_path_factory.mktemp("synth")
-    generate_corpus(out, n=12, seed=1)
+def synth(synth_corpus: Path) -> dict[str, Path]:
+    """One file of each kind from the shared synthetic corpus, keyed by kind (docx_table, …)."""
+    out = synth_corpus
     files: dict[str, Path] = {}
     for labels in sorted(out.glob("*.labels.json")):
         data = json.loads(labels.read_text(encoding="utf-8"))

@@ -31,10 +31,8 @@ def of_kind(labels: dict[str, dict], kind: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
-    out = tmp_path_factory.mktemp("synth12")
-    generate_corpus(out, n=12, seed=1)
-    return out, read_labels(out)
+def corpus(synth_corpus: Path) -> tuple[Path, dict[str, dict]]:
+    return synth_corpus, read_labels(synth_corpus)
 
 
 # --- files and labels ------------------------------------------------------------------------------------
