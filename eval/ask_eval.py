@@ -1,7 +1,8 @@
 """Question answering evaluation: retrieval (ours vs two baselines), answers, structured questions.
 
-``python -m eval.ask_eval --corpus DIR`` ingests the corpus (and ``../shared/seeds``) into a
-temporary data directory with vectors, then measures on the same questions:
+``python -m eval.ask_eval --corpus DIR [--data DATA]`` ingests the corpus (and ``../shared/seeds``)
+with vectors into a temporary data directory, or into ``DATA``, kept and reused (a second run
+skips stored files and embeds only what has no vector yet), then measures on the same questions:
 
 * **retrieval** — hit@1, hit@5 and MRR (first relevant chunk within the top 10) of our hybrid
   retriever, of (a) the naive LangChain baseline (``RecursiveCharacterTextSplitter`` 500/50 over
@@ -32,7 +33,7 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,29 +104,38 @@ def pct(seconds: Sequence[float]) -> dict[str, float]:
 # --- ingest --------------------------------------------------------------------------------------
 
 def ingest_corpus(corpus: Path, data_dir: Path, seeds: Path | None, max_files: int | None) -> tuple[Stores, dict]:
-    from ingest.pipeline import ingest_paths
+    """Ingest the first ``max_files`` labelled files (and the seeds) into ``data_dir`` and embed
+    every chunk still without a vector.
 
-    labels = {p.name.removesuffix(".labels.json"): json.loads(p.read_text(encoding="utf-8"))
-              for p in sorted(corpus.glob("*.labels.json"))}
-    files = [corpus / lab["file"] for lab in labels.values()]
-    if max_files:
-        files = files[:max_files]
-    paths = list(files) + (sorted(seeds.glob("*.txt")) if seeds and seeds.exists() else [])
+    A data dir that already holds files (a second run, or ``make eval``'s draft evaluation, which
+    stores the whole corpus without vectors) is reused: stored files are skipped, and everything
+    stored is searched, so the labels of every stored corpus file are returned (``labels``) next
+    to the files the fact questions are about (``asked``).
+    """
+    from ingest.extract import file_sha256
+    from ingest.pipeline import IngestOptions, ingest_paths
+
+    labels = {lab["file"]: lab for lab in (json.loads(p.read_text(encoding="utf-8"))
+                                           for p in sorted(corpus.glob("*.labels.json")))}
+    files = [corpus / name for name in labels][: max_files or None]
+    seed_files = sorted(seeds.glob("*.txt")) if seeds and seeds.exists() else []
     stores = open_stores(Settings(data_dir=data_dir))
     started = time.perf_counter()
-    report = ingest_paths(paths, stores, _options())
-    kept = {Path(f.name).name: f.submission_id for f in report.files if f.submission_id}
-    info = {"labels": {lab["file"]: lab for lab in labels.values() if lab["file"] in kept}, "ids": kept,
-            "files": len(paths), "failed": [f.name for f in report.files if f.status == "failed"],
-            "chunks": stores.fulltext.count(), "embedded": report.embedded,
-            "ingest_seconds": time.perf_counter() - started, "paths": paths}
+    report = ingest_paths(files + seed_files, stores, IngestOptions(defer_vectors=True))
+    embedded = stores.sync_vectors()
+    stored = {}
+    for name in labels:
+        found = stores.records.find_by_sha256(file_sha256(corpus / name))
+        if found is not None:
+            stored[name] = found.id
+    seed_ids = {Path(f.name).name: f.submission_id for f in report.files if f.submission_id}
+    info = {"labels": {name: labels[name] for name in stored}, "ids": stored | seed_ids,
+            "asked": [f.name for f in files if f.name in stored],
+            "files": len(stored) + len(seed_files), "failed": [f.name for f in report.files if f.status == "failed"],
+            "chunks": stores.fulltext.count(), "embedded": embedded,
+            "ingest_seconds": time.perf_counter() - started,
+            "paths": [corpus / name for name in stored] + seed_files}
     return stores, info
-
-
-def _options() -> Any:
-    from ingest.pipeline import IngestOptions
-
-    return IngestOptions()
 
 
 # --- questions from labels -------------------------------------------------------------------------
@@ -144,8 +154,12 @@ def _reports_for(labels: dict[str, dict], ids: dict[str, str], unit: str, year: 
     return out
 
 
-def fact_questions(labels: dict[str, dict], ids: dict[str, str], phrasings: int = 3) -> list[FactQ]:
+def fact_questions(labels: dict[str, dict], ids: dict[str, str], phrasings: int = 3,
+                   about: Collection[str] | None = None) -> list[FactQ]:
+    """Questions on the facts of the files in ``about`` (default: all); ``labels`` are every
+    stored file's, so that a report on the same project counts as relevant too."""
     qs: list[FactQ] = []
+    asked = set(labels if about is None else about)
 
     def add(templates: list[str], expected: list[str], files: set[str], kind: str, **names: Any) -> None:
         exp = [e for e in dict.fromkeys(norm(x) for x in expected) if e]
@@ -156,7 +170,7 @@ def fact_questions(labels: dict[str, dict], ids: dict[str, str], phrasings: int 
 
     for name, lab in labels.items():
         e = lab["expected"]
-        if e["kind"] != "table":
+        if e["kind"] != "table" or name not in asked:
             continue
         for ev in e["evaluations"]:
             if ev["kind"] != "project" or not ev["project_name"]:
@@ -199,7 +213,7 @@ def fact_questions(labels: dict[str, dict], ids: dict[str, str], phrasings: int 
 
     for name, lab in labels.items():
         e = lab["expected"]
-        if e["kind"] != "report":
+        if e["kind"] != "report" or name not in asked:
             continue
         text = "\n".join(s["text"] or "" for s in e["sections"])
         m = re.search(r"年初预算([\d.]+)万元", text)
@@ -491,47 +505,50 @@ def print_report(r: dict[str, Any]) -> None:
         print(f"  × {f['question']} 期望 {f['expected'][:2]} → {f['answer'][:80]}")
 
 
-def main(corpus: Path | None = None, *, seeds: Path | None = SEEDS, questions: Path = QUESTIONS,
-         max_files: int | None = 60, phrasings: int = 3, naive: bool = True, data_dir: Path | None = None
-         ) -> dict[str, Any]:
-    corpus = corpus or Path("data/eval-corpus")
+def run(corpus: Path, data_dir: Path | None = None, *, seeds: Path | None = SEEDS, questions: Path = QUESTIONS,
+        max_files: int | None = 60, phrasings: int = 3, naive: bool = True) -> dict[str, Any]:
+    """Every figure of the module docstring, on ``corpus`` ingested into ``data_dir`` (default: temporary)."""
     with tempfile.TemporaryDirectory(prefix="ziping-ask-eval-") as tmp:
-        work = Path(data_dir or tmp)
-        stores, info = ingest_corpus(corpus, work / "data", seeds, max_files)
-        facts = fact_questions(info["labels"], info["ids"], phrasings)
-        seed = seed_questions(questions, info["ids"])
-        baseline = NaiveBaseline(info["paths"], work, stores.vectors.embeddings) if naive else None
-        result: dict[str, Any] = {
-            "corpus": {k: v for k, v in info.items() if k not in ("labels", "ids", "paths")},
-            "questions": {"facts": len(facts), "seed": len(seed)},
-        }
-        if baseline is not None:
-            result["corpus"]["naive_chunks"] = baseline.chunks
-            result["corpus"]["naive_embed_seconds"] = baseline.embed_seconds
-        result["retrieval"] = evaluate_retrieval(facts + [q for q in seed if q.expect_found], stores, baseline)
-        result["answers"] = evaluate_answers(facts + seed, stores)
-        result["structured"] = evaluate_structured(stores, info["labels"], info["ids"])
-        stores.close()
+        work = Path(tmp)
+        stores, info = ingest_corpus(corpus, Path(data_dir) if data_dir else work / "data", seeds, max_files)
+        try:
+            facts = fact_questions(info["labels"], info["ids"], phrasings, about=info["asked"])
+            seed = seed_questions(questions, info["ids"])
+            baseline = NaiveBaseline(info["paths"], work, stores.vectors.embeddings) if naive else None
+            result: dict[str, Any] = {
+                "corpus": {k: v for k, v in info.items() if k not in ("labels", "ids", "paths", "asked")},
+                "questions": {"facts": len(facts), "seed": len(seed)},
+            }
+            if baseline is not None:
+                result["corpus"]["naive_chunks"] = baseline.chunks
+                result["corpus"]["naive_embed_seconds"] = baseline.embed_seconds
+            result["retrieval"] = evaluate_retrieval(facts + [q for q in seed if q.expect_found], stores, baseline)
+            result["answers"] = evaluate_answers(facts + seed, stores)
+            result["structured"] = evaluate_structured(stores, info["labels"], info["ids"])
+        finally:
+            stores.close()
     print_report(result)
     return result
 
 
-def cli() -> None:
-    parser = argparse.ArgumentParser(description="问答评测 / ask evaluation")
-    parser.add_argument("--corpus", type=Path, required=True)
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m eval.ask_eval", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, required=True, help="folder made by `ziping synth`")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="data dir to ingest into and keep (default: temporary); a second run skips stored files")
     parser.add_argument("--seeds", type=Path, default=SEEDS)
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
-    parser.add_argument("--max-files", type=int, default=60, help="0 = all")
+    parser.add_argument("--max-files", type=int, default=60, help="files whose facts are asked about; 0 = all")
     parser.add_argument("--phrasings", type=int, default=3)
     parser.add_argument("--no-naive", action="store_true", help="skip the naive LangChain baseline")
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--keep", type=Path, help="build the data directory here and keep it (for debugging)")
-    args = parser.parse_args()
-    result = main(args.corpus, seeds=args.seeds, questions=args.questions, max_files=args.max_files or None,
-                  phrasings=args.phrasings, naive=not args.no_naive, data_dir=args.keep)
+    args = parser.parse_args(argv)
+    result = run(args.corpus, args.data, seeds=args.seeds, questions=args.questions, max_files=args.max_files or None,
+                 phrasings=args.phrasings, naive=not args.no_naive)
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    return result
 
 
 if __name__ == "__main__":
-    cli()
+    main()
