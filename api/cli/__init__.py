@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, demo, draft, extract, ingest, rules, serve, synth, users
+from api.cli import ask, check, demo, draft, extract, ingest, recheck, rules, serve, synth, users
 
 app = typer.Typer(
     name="ziping",
@@ -22,6 +22,7 @@ app = typer.Typer(
 ingest.register(app)
 extract.register(app)
 check.register(app)
+recheck.register(app)
 rules.register(app)
 draft.register(app)
 ask.register(app)

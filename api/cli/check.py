@@ -1,10 +1,10 @@
-"""``ziping check PATH...``: pre-screen files against the rules catalog, without storing anything.
+"""``ziping check PATH_OR_ID...``: pre-screen files or stored submissions, storing nothing.
 
-Each PATH is resolved to a submission by the first resolver that knows it: today a file (or a
-folder of files) is read with :func:`ingest.extract.extract_file`; a resolver for stored
-submission ids can be added to :data:`RESOLVERS` once the pipeline stores them. A file that
-cannot be read is reported with its reason and the others are still checked; the exit code is 2
-only when nothing could be read (or the options are wrong).
+Each argument is resolved to a submission by the first resolver that knows it: a file (or a
+folder of files) is read with :func:`ingest.extract.extract_file`; anything else is looked up
+as a stored submission id (``ziping recheck`` is the command that stores new findings). An input
+that cannot be read is reported with its reason and the others are still checked; the exit code
+is 2 only when nothing could be read (or the options are wrong).
 """
 
 from __future__ import annotations
@@ -69,15 +69,32 @@ def _read(path: Path) -> CheckedFile:
         return CheckedFile(source=str(path), error=str(err))
 
 
-# Tried in order; the stored-submission resolver goes here when the pipeline lands.
-RESOLVERS: list[Resolver] = [resolve_file]
+def resolve_stored(ref: str) -> Iterator[CheckedFile] | None:
+    """A stored submission id. None when no such submission is stored."""
+    from assistant.settings import get_settings
+    from assistant.stores.records import RecordStore
+
+    settings = get_settings()
+    if settings.database_url is None and not (settings.data_dir / "ziping.db").exists():
+        return None  # nothing stored yet: do not create an empty database as a side effect
+    records = RecordStore(settings.sqlalchemy_url)
+    try:
+        sub = records.get_submission(ref)
+    finally:
+        records.close()
+    return None if sub is None else iter([CheckedFile(source=ref, submission=sub)])
+
+
+# Tried in order: a path that exists wins over an id that happens to look the same.
+RESOLVERS: list[Resolver] = [resolve_file, resolve_stored]
 
 
 def resolve(refs: list[str]) -> list[CheckedFile]:
     out: list[CheckedFile] = []
     for ref in refs:
         found = next((r for r in (resolver(ref) for resolver in RESOLVERS) if r is not None), None)
-        out.extend(found if found is not None else [CheckedFile(source=ref, error="文件不存在 / file not found")])
+        out.extend(found if found is not None else [CheckedFile(
+            source=ref, error="既不是文件，也不是已入库材料的编号 / neither a file nor a stored submission id")])
     return out
 
 
@@ -112,13 +129,13 @@ def render_table(items: list[CheckedFile]) -> str:
 
 
 def check(
-    paths: Annotated[list[str], typer.Argument(help="自评表/报告文件或文件夹 / files or folders to check")],
+    paths: Annotated[list[str], typer.Argument(help="自评表/报告文件、文件夹或已入库材料编号 / files, folders or stored submission ids")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必填） / write to this file")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径；auto 按版式选择）")] = "auto",
     min_severity: Annotated[MinSeverity, typer.Option("--min-severity", help="最低严重程度 / lowest severity shown")] = MinSeverity.info,
 ) -> None:
-    """按规则库预审自评材料（不入库） / pre-screen files against the rules catalog."""
+    """按规则库预审自评材料或已入库材料（不保存结果） / pre-screen files or stored submissions."""
     try:
         load_profile(profile)  # validate early: a bad name is a usage error
     except (FileNotFoundError, ValueError) as err:

@@ -1,0 +1,103 @@
+"""``ziping recheck [ID...]``: re-run the rules on stored submissions and store the new findings.
+
+Findings are stored with their submission when it is ingested. After the rules or a profile
+change (a new release, a province's own YAML), ``recheck`` recomputes them from the stored
+records — nothing is read again — and says, per submission, which findings appeared and which
+went away. Without ids every stored submission (of ``--year``) is rechecked.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Annotated
+
+import typer
+
+from api.cli.output import table_text
+from api.cli.progress import ProgressBar
+from assistant.checker import check_submission, load_profile, profile_for
+from assistant.checker.profiles import available_profiles
+from assistant.model import Finding
+from assistant.settings import get_settings
+from assistant.stores.records import RecordStore
+
+
+@dataclass
+class Rechecked:
+    submission_id: str
+    file_name: str
+    profile: str
+    before: int
+    after: int
+    added: list[str] = field(default_factory=list)  # rule codes, once per new finding
+    removed: list[str] = field(default_factory=list)
+
+
+def _identity(f: Finding) -> tuple[str, str | None]:
+    """The same rule at the same field is the same finding (its wording may have changed)."""
+    return f.rule, f.location.field
+
+
+def _rule_delta(old: list[Finding], new: list[Finding]) -> tuple[list[str], list[str]]:
+    old_keys, new_keys = Counter(map(_identity, old)), Counter(map(_identity, new))
+    return (sorted(k[0] for k in (new_keys - old_keys).elements()),
+            sorted(k[0] for k in (old_keys - new_keys).elements()))
+
+
+def recheck_stored(records: RecordStore, ids: list[str], profile: str, progress=None) -> list[Rechecked]:
+    out = []
+    for done, sid in enumerate(ids, 1):
+        sub = records.get_submission(sid)
+        if sub is None:
+            continue
+        chosen = profile_for(sub, profile)
+        old, new = records.get_findings(sid), check_submission(sub, profile=chosen)
+        records.save_findings(sid, new)
+        added, removed = _rule_delta(old, new)
+        out.append(Rechecked(sid, sub.file.name or "", chosen.name, len(old), len(new), added, removed))
+        if progress:
+            progress(done, len(ids))
+    return out
+
+
+def recheck(
+    ids: Annotated[list[str] | None, typer.Argument(help="材料编号；省略则重查全部 / submission ids (default: all)")] = None,
+    year: Annotated[int | None, typer.Option(help="只重查该年度 / only this year")] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径；auto 按版式选择）")] = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+) -> None:
+    """按当前规则重新预审已入库材料并保存结果 / re-check stored submissions with the current rules."""
+    try:
+        load_profile(profile)
+    except (FileNotFoundError, ValueError) as err:
+        typer.echo(f"错误 / error: 审核口径无效 / bad profile: {err}", err=True)
+        sys.exit(2)
+    records = RecordStore(get_settings().sqlalchemy_url)
+    try:
+        wanted = ids or [s.id for s in records.list_submissions(year=year)]
+        unknown = [i for i in ids or [] if records.get_summary(i) is None]
+        with ProgressBar(total=len(wanted), label="重新预审", enabled=not as_json) as bar:
+            results = recheck_stored(records, [i for i in wanted if i not in unknown], profile, bar.update)
+    finally:
+        records.close()
+    if as_json:
+        typer.echo(json.dumps({"rechecked": [asdict(r) for r in results], "unknown": unknown},
+                              ensure_ascii=False, indent=2))
+    else:
+        changed = [r for r in results if r.added or r.removed]
+        rows = [(r.submission_id, r.file_name, r.profile, r.before, r.after,
+                 "、".join(r.added) or "—", "、".join(r.removed) or "—") for r in changed]
+        if rows:
+            typer.echo(table_text(("编号", "文件", "口径", "原发现", "现发现", "新增", "消除"), rows))
+        typer.echo(f"已重新预审 {len(results)} 份材料，其中 {len(changed)} 份的审核发现有变化。")
+    for sid in unknown:
+        typer.echo(f"未找到已入库材料 / no stored submission: {sid}", err=True)
+    if unknown and not results:
+        sys.exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("recheck")(recheck)
