@@ -50,6 +50,7 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -270,37 +271,42 @@ def to_dict(obj: Any) -> Any:
 
 def from_dict(cls: type[T], data: Any) -> T:
     """Rebuild a model object from its canonical JSON form; unknown keys are ignored."""
-    return _build(cls, data)
+    return _builder(cls)(data)
 
 
-def _build(tp: Any, data: Any) -> Any:
-    if data is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(inner[0], data) if len(inner) == 1 else data
-    if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_build(item, v) for v in data]
-    if origin is dict:
-        _, item = typing.get_args(tp)
-        return {k: _build(item, v) for k, v in data.items()}
-    if origin is Literal:
-        return data
-    if dataclasses.is_dataclass(tp):
-        kwargs = {name: _build(hint, data[name]) for name, hint in _field_hints(tp) if name in data}
-        return tp(**kwargs)
-    if tp is float and isinstance(data, int):
-        return float(data)
+def _same(data: Any) -> Any:
     return data
 
 
+def _to_float(data: Any) -> Any:
+    return float(data) if isinstance(data, int) else data
+
+
 @functools.cache
-def _field_hints(tp: type) -> tuple[tuple[str, Any], ...]:
-    """(name, type) of a data class's fields; resolving the hints is slow, so once per class."""
-    hints = typing.get_type_hints(tp)
-    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(tp))
+def _builder(tp: Any) -> Callable[[Any], Any]:
+    """The function that rebuilds a ``tp`` from JSON, made once per type: inspecting the type
+    hints for every value made loading a stored submission slower than checking it."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _builder(inner[0]) if len(inner) == 1 else _same
+    if origin is list:
+        item = _builder(typing.get_args(tp)[0])
+        return lambda data: None if data is None else [item(v) for v in data]
+    if origin is dict:
+        value = _builder(typing.get_args(tp)[1])
+        return lambda data: None if data is None else {k: value(v) for k, v in data.items()}
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        fields = tuple((f.name, _builder(hints[f.name])) for f in dataclasses.fields(tp))
+
+        def build(data: Any) -> Any:
+            if data is None:
+                return None
+            return tp(**{name: b(data[name]) for name, b in fields if name in data})
+
+        return build
+    return _to_float if tp is float else _same
 
 
 def field_path(evaluation: int, *parts: str | int) -> str:

@@ -88,6 +88,20 @@ def test_save_and_get_round_trip(records):
     records.delete_submission(sub.id)
 
 
+def test_get_submissions_in_bulk_keeps_the_order_asked(records, monkeypatch):
+    import assistant.stores.records as module
+
+    monkeypatch.setattr(module, "_IN_BATCH", 2)  # three queries for five ids
+    subs = [make_submission(uid()) for _ in range(3)]
+    for sub in subs:
+        records.save_submission(sub)
+    asked = [subs[2].id, "missing", subs[0].id, subs[1].id, subs[2].id]
+    assert records.get_submissions(asked) == [subs[2], subs[0], subs[1], subs[2]]
+    assert records.get_submissions([]) == []
+    for sub in subs:
+        records.delete_submission(sub.id)
+
+
 def test_resave_replaces_rows(records):
     sub = make_submission(uid())
     chunks = chunk_submission(sub)
