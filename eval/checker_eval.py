@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.checker import check_submissions
+from assistant.checker import check_submission, check_submissions, profile_for
+from assistant.checker.helpers import clear_caches
 from assistant.model import Finding, Submission
+from assistant.stores.records import RecordStore
 from eval.extraction import extract_corpus, label_files
 from eval.synth.oracle import LABELLED
 from ingest.errors import IngestError
@@ -118,12 +120,17 @@ def evaluate_checker(corpus: Path, extracted: dict[str, Submission | IngestError
                                                                             from_labels, labels)
 
 
-def throughput(corpus: Path, repeat: int = 10) -> dict[str, float]:
-    """Submissions checked per second, from stored records and from files."""
-    from assistant.checker import check_submission
-    from assistant.checker.profiles import profile_for
-    from assistant.stores.records import RecordStore
+def throughput(corpus: Path, rounds: int = 7) -> dict[str, float]:
+    """Submissions checked per second, from stored records and from files (scans left out).
 
+    *From stored records* is what a re-check of the store costs: the files' submissions are saved
+    in a SQLite records store, then each round loads them all back from it (the SQL query and the
+    canonical JSON decoded into the model included) and checks each with its profile, as
+    ``POST /submissions/{id}/recheck`` does. The checker's text caches are emptied before every
+    round, so no round profits from the one before; after one warm-up round (imports, the rule
+    registry, profiles) the best of ``rounds`` is kept, the figure least disturbed by other
+    processes. *From files* reads, recognises and checks each file once; parsing dominates it.
+    """
     files = [p for p, lab in label_files(corpus) if lab["kind"] != "scanned_pdf"]
     started = time.perf_counter()
     subs = [extract_file(p) for p in files]
@@ -134,14 +141,20 @@ def throughput(corpus: Path, repeat: int = 10) -> dict[str, float]:
         store = RecordStore(f"sqlite:///{tmp}/records.db")
         for sub in subs:
             store.save_submission(sub)
-        ids = [s.id for s in subs] * repeat
-        started = time.perf_counter()
-        for sid in ids:
-            sub = store.get_submission(sid)
-            check_submission(sub, profile=profile_for(sub))
-        from_records = len(ids) / (time.perf_counter() - started)
+        ids = [s.id for s in subs]
+
+        def one_round() -> float:
+            clear_caches()
+            started = time.perf_counter()
+            for sub in store.get_submissions(ids):
+                check_submission(sub, profile=profile_for(sub))
+            return len(ids) / (time.perf_counter() - started)
+
+        one_round()
+        from_records = max(one_round() for _ in range(rounds))
         store.close()
-    return {"from_records_per_s": from_records, "from_files_per_s": from_files}
+    return {"from_records_per_s": from_records, "from_files_per_s": from_files, "submissions": len(ids),
+            "rounds": rounds}
 
 
 def main(corpus: Path, extracted: dict[str, Submission | IngestError] | None = None) -> dict[str, Any]:
@@ -151,7 +164,8 @@ def main(corpus: Path, extracted: dict[str, Submission | IngestError] | None = N
         for line in (report.misses[:15] + report.false_alarms[:15]):
             print("   ", line)
     speed = throughput(corpus)
-    print(f"== 检查吞吐 == 从记录库 {speed['from_records_per_s']:.0f} 份/s；从文件（含解析，不含扫描件） "
+    print(f"== 检查吞吐 == 从记录库 {speed['from_records_per_s']:.0f} 份/s（{speed['submissions']} 份非扫描件，"
+          f"含 SQL 读取与 JSON 解码，{speed['rounds']} 轮取最快）；从文件（含解析，不含扫描件） "
           f"{speed['from_files_per_s']:.1f} 份/s")
     return {"end_to_end": end_to_end.to_dict(), "checker_alone": alone.to_dict(), "throughput": speed}
 

@@ -38,15 +38,17 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
     rules = _enabled(profile)
     sections = list(sub.sections) + [s for r in related for s in r.sections]
     findings: list[Finding] = []
+    contexts = []
     for i, ev in enumerate(sub.evaluations):
         others = [e for k, e in enumerate(sub.evaluations) if k != i]
         others += [e for r in related for e in r.evaluations if _same_unit(e, ev)]
         ctx = CheckContext(submission=sub, profile=profile, evaluation=ev, index=i,
                            related_sections=sections, other_evaluations=others)
+        contexts.append(ctx)
         for rule, severity in rules:
             if rule.scope == "evaluation" and ev.kind in rule.kinds:
                 findings.extend(_finish(f, rule, severity, sub) for f in rule.check(ctx))
-    ctx = CheckContext(submission=sub, profile=profile, related_sections=sections)
+    ctx = CheckContext(submission=sub, profile=profile, related_sections=sections, evaluation_contexts=contexts)
     for rule, severity in rules:
         if rule.scope == "submission":
             findings.extend(_finish(f, rule, severity, sub) for f in rule.check(ctx))

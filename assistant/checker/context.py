@@ -22,6 +22,8 @@ class CheckContext:
     index: int | None = None  # the evaluation's index in ``submission.evaluations``
     related_sections: list[Section] = field(default_factory=list)
     other_evaluations: list[Evaluation] = field(default_factory=list)
+    # the submission context's list of the evaluation contexts, which :meth:`for_evaluation` reuses
+    evaluation_contexts: list[CheckContext] = field(default_factory=list, repr=False)
     _cells: dict[str, Location] | None = field(default=None, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -32,7 +34,12 @@ class CheckContext:
         return self._memo[key]
 
     def for_evaluation(self, evaluation: Evaluation, index: int) -> CheckContext:
-        """A submission-scope rule's view of one evaluation (same narrative, fresh memo)."""
+        """A submission-scope rule's view of one evaluation: the context its evaluation-scope
+        rules had, when there is one, so what they computed once (narrative sentences, the cell
+        index) is not computed again."""
+        known = self.evaluation_contexts
+        if index < len(known) and known[index].evaluation is evaluation:
+            return known[index]
         return CheckContext(submission=self.submission, profile=self.profile, evaluation=evaluation,
                             index=index, related_sections=self.related_sections)
 

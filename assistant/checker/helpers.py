@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.glossary import BENEFIT, COST, OUTPUT, SATISFACTION
 from assistant.model import Evaluation, FundRow, Funds, Indicator, Value
@@ -21,6 +21,30 @@ from assistant.values import deadline_text, normalise_text, parse_value
 if TYPE_CHECKING:
     from assistant.checker.context import CheckContext
     from assistant.checker.profiles import Profile
+
+T = TypeVar("T")
+
+# --- caches ----------------------------------------------------------------------------------------
+
+_CACHES: list[Any] = []
+
+
+def _cached(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """``functools.lru_cache`` for pure functions of cell and sentence texts, which many rules ask
+    about the same text; :func:`clear_caches` empties them all."""
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        cached = functools.lru_cache(maxsize=maxsize)(fn)
+        _CACHES.append(cached)
+        return cached  # type: ignore[return-value]
+    return wrap
+
+
+def clear_caches() -> None:
+    """Forget every cached text: a benchmark that re-checks the same submissions starts each
+    round as cold as a batch of submissions never seen."""
+    for cached in _CACHES:
+        cached.cache_clear()
+
 
 # --- text ------------------------------------------------------------------------------------------
 
@@ -31,7 +55,7 @@ _PUNCT = re.compile(r"[\s，。、；;：:,.!！?？“”\"'‘’（）()《�
 _SENTENCE = re.compile(r"[。；;！!？?\n]+")
 
 
-@functools.lru_cache(maxsize=16384)
+@_cached(16384)
 def norm(text: str | None) -> str:
     """:func:`assistant.values.normalise_text`, skipped when there is nothing full-width to rewrite.
     Cached: many rules read the same cells and narrative sentences."""
@@ -49,12 +73,18 @@ def is_blank(text: str | None, profile: Profile | None = None) -> bool:
     """Empty, a dash/slash placeholder, or only a placeholder word (无, 暂无, 无偏差 …)."""
     if text is None:
         return True
+    placeholder, core = _blank_parts(text)
+    return placeholder or (profile is not None and core in profile.placeholder_words)
+
+
+@_cached(16384)
+def _blank_parts(text: str) -> tuple[bool, str]:
+    """(a dash/slash/empty placeholder?, the compact text without its final punctuation)."""
     core = compact(text)
     # Placeholders are short (—, /, 无, 暂无, n/a, null); anything longer with a word in it is text.
     if not (len(core) > 4 and _WORDISH.search(core)) and parse_value(core).blank:
-        return True
-    core = core.rstrip("。.;；")
-    return profile is not None and core in profile.placeholder_words
+        return True, core
+    return False, core.rstrip("。.;；")
 
 
 def has_any(text: str | None, words: Iterable[str]) -> bool:
@@ -137,7 +167,12 @@ def is_timeliness(ind: Indicator) -> bool:
 
 
 def is_deadline(value: Value) -> bool:
-    return not value.blank and deadline_text(value.raw) is not None
+    return not value.blank and _has_deadline(value.raw)
+
+
+@_cached(8192)
+def _has_deadline(raw: str) -> bool:
+    return deadline_text(raw) is not None
 
 
 def is_text_value(value: Value) -> bool:
@@ -216,7 +251,11 @@ def compare(ind: Indicator) -> Comparison | None:
     None when either side is blank, text or a date, or their units cannot be reconciled
     (money units are converted; a % against a bare fraction such as 0.96 is not guessed).
     """
-    tv, av = ind.target, ind.actual
+    return _compare(ind.target, ind.actual)
+
+
+@_cached(8192)
+def _compare(tv: Value, av: Value) -> Comparison | None:
     if not tv.quantitative or not av.quantitative:
         return None
     a, b = tv.number, av.number
@@ -259,6 +298,7 @@ _UNMET = ("未达成", "未完成", "未实现", "未达到", "没有完成", "�
 _ACHIEVED = ("达成", "完成", "实现", "达到", "达标", "合格")
 
 
+@_cached(8192)
 def achievement(text: str | None) -> str | None:
     """``achieved`` / ``partial`` / ``unmet`` from a qualitative actual value, or None."""
     t = compact(text)
@@ -293,6 +333,7 @@ DONE_WORDS = ("已全部完成", "全部完成", "均已完成", "圆满完成",
 _DEDUCTION_WORDS = ("未", "部分", "滞后", "延期", "扣", "偏差", "不足", "差距", "但", "低于", "没有", "尚")
 
 
+@_cached(8192)
 def unmet_phrase(text: str | None) -> str | None:
     """The first "not done / late" word of ``text`` that is not negated (无滞后, 未出现延期)."""
     t = compact(text)
@@ -317,14 +358,14 @@ _NAME_SUFFIXES = ("完成率", "完成情况", "及时率", "覆盖率", "合格
                   "人数", "数量", "次数", "个数", "率", "数", "量", "度")
 
 
-@functools.lru_cache(maxsize=8192)
+@_cached(8192)
 def plain(text: str | None) -> str:
     """Normalised text without punctuation or spaces, for "is this name in that sentence" tests.
     Cached: the narrative rules ask it for the same indicator names once per sentence."""
     return _PUNCT.sub("", norm(text))
 
 
-@functools.lru_cache(maxsize=8192)
+@_cached(8192)
 def name_core(name: str | None) -> str:
     """The distinctive part of an indicator name: 资助对象认定准确率 → 资助对象认定."""
     t = plain(name)
@@ -344,6 +385,15 @@ def mentioned(text: str, indicators: Sequence[Indicator]) -> list[int]:
         return full
     cores = [j for j, ind in enumerate(indicators) if len(core := name_core(ind.name)) >= 2 and core in t]
     return cores if len(cores) == 1 else []
+
+
+def mentions(ctx: CheckContext, text: str) -> list[int]:
+    """:func:`mentioned` for the evaluation's indicators, remembered per context: the narrative
+    rules ask it about every sentence once per indicator row."""
+    known: dict[str, list[int]] = ctx.memo("mentions", dict)
+    if text not in known:
+        known[text] = mentioned(text, ctx.ev.indicators)
+    return known[text]
 
 
 def narrative(ctx: CheckContext) -> list[str]:

@@ -34,7 +34,7 @@ class ScoreNar001(Rule):
         for j, ind in enumerate(ev.indicators):
             if not h.is_full(ind.score, ind.weight, tol):
                 continue
-            hit = next(((s, w) for s, w in unmet if j in h.mentioned(s, ev.indicators)), None)
+            hit = next(((s, w) for s, w in unmet if j in h.mentions(ctx, s)), None)
             if hit:
                 yield self.finding(ctx, ctx.path("indicators", j, "score"),
                                    f"报告称“{h.clip(hit[0], 50)}”，但{h.label(ind)}得满分",

@@ -38,7 +38,7 @@ class ScoreQual001(Rule):
                 continue
             if ind.score < ind.weight * top - profile.score_tolerance:
                 continue
-            if any(j in h.mentioned(s, ctx.ev.indicators) and _FACT.search(s) for s in sentences):
+            if any(j in h.mentions(ctx, s) and _FACT.search(s) for s in sentences):
                 continue
             yield self.finding(ctx, ctx.path("indicators", j, "score"),
                                f"定性指标{h.label(ind)}得 {h.num(ind.score)} 分（最高档），但报告和说明中没有支撑“达成”的事实",
