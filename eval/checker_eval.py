@@ -58,7 +58,7 @@ class CheckerReport:
     false_alarms: list[str] = field(default_factory=list)
 
     def add(self, file: str, planted: set[tuple[str, str]], found: set[tuple[str, str]]) -> None:
-        for hit in planted | found:
+        for hit in sorted(planted | found):  # sorted: the same misses listed in the same order every run
             rule = hit[0]
             score = self.by_rule[rule]
             if hit in planted and hit in found:

@@ -87,15 +87,8 @@ class CheckContext:
 def evaluation_cells(ev: Evaluation, i: int) -> dict[str, Location]:
     """Every cell Location of one evaluation by its field path (built from the structure, so it
     works whether or not the extractor filled ``Location.field``)."""
-    out: dict[str, Location] = {}
-    for key, loc in ev.cells.items():
-        out[field_path(i, key)] = loc
-    for key, loc in ev.funds.cells.items():
-        out[field_path(i, "funds", key)] = loc
-    for k, row in enumerate(ev.funds.rows):
-        for key, loc in row.cells.items():
-            out[field_path(i, "funds", "rows", k, key)] = loc
-    for j, ind in enumerate(ev.indicators):
-        for key, loc in ind.cells.items():
-            out[field_path(i, "indicators", j, key)] = loc
-    return out
+    blocks = [(field_path(i), ev.cells), (field_path(i, "funds"), ev.funds.cells)]
+    blocks += [(field_path(i, "funds", "rows", k), row.cells) for k, row in enumerate(ev.funds.rows)]
+    blocks += [(field_path(i, "indicators", j), ind.cells) for j, ind in enumerate(ev.indicators)]
+    # a cell's path is its block's path and ".key" (what field_path appends for a name)
+    return {f"{prefix}.{key}": loc for prefix, cells in blocks for key, loc in cells.items()}

@@ -22,17 +22,17 @@ if TYPE_CHECKING:
     from assistant.checker.context import CheckContext
     from assistant.checker.profiles import Profile
 
-T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 # --- caches ----------------------------------------------------------------------------------------
 
 _CACHES: list[Any] = []
 
 
-def _cached(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def _cached(maxsize: int) -> Callable[[F], F]:
     """``functools.lru_cache`` for pure functions of cell and sentence texts, which many rules ask
     about the same text; :func:`clear_caches` empties them all."""
-    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+    def wrap(fn: F) -> F:
         cached = functools.lru_cache(maxsize=maxsize)(fn)
         _CACHES.append(cached)
         return cached  # type: ignore[return-value]

@@ -32,6 +32,7 @@ from typing import Any
 import pytest
 
 from assistant.checker import check_submission, profile_for
+from assistant.checker.rule import FAMILIES
 from assistant.model import Finding, Submission
 from assistant.values import normalise_text, parse_value
 from eval.synth.corpus import EXT, FileSpec, build_dept, build_report, build_table, plan, plant_for
@@ -256,6 +257,7 @@ def test_every_plantable_rule_is_sampled(samples: list[Sample]) -> None:
     """Each rule was planted and found at its planted field at least once, so its location is asserted below."""
     found = {f.rule for s in samples for f in s.findings if (f.rule, f.location.field) in s.planted}
     assert set(PLANTABLE) - found == set()
+    assert {rule.split("-", 1)[0] for rule in found} == set(FAMILIES)  # DEPT through DEPT-MISS-001
 
 
 @pytest.mark.parametrize("rule", PLANTABLE)
