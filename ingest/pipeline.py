@@ -19,6 +19,7 @@ from typing import Literal
 
 from assistant.checker import check_submission
 from assistant.checker.profiles import AUTO, profile_for
+from assistant.checker.version import rules_version
 from assistant.model import Submission
 from assistant.stores import Stores
 from ingest.chunking import chunk_submission
@@ -114,7 +115,7 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         findings = check_submission(sub, profile=profile_for(sub, options.profile))
         stage("checked")
         chunks = chunk_submission(sub)
-        stores.save(sub, chunks, findings)
+        stores.save(sub, chunks, findings, rules_version=rules_version(options.profile))
         _keep_original(item.path, sub, stores)
     except IngestError as err:
         return FileResult(item.name, "failed", reason=str(err))

@@ -25,14 +25,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def active_users(settings: Settings) -> int:
+def store_state(settings: Settings) -> tuple[int, int]:
+    """(active users, submissions whose findings were made by other rules than today's)."""
+    from api.cli.recheck import stale_ids
     from api.users import UserStore
     from assistant.stores.records import RecordStore
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = RecordStore(settings.sqlalchemy_url)
     try:
-        return UserStore(records.engine).active_count()
+        return UserStore(records.engine).active_count(), len(stale_ids(records, settings.profile))
     finally:
         records.close()
 
@@ -63,7 +65,9 @@ def serve(
 ) -> None:
     """启动网页与 API / start the web page and the API."""
     settings = get_settings()
-    users = active_users(settings)
+    users, stale = store_state(settings)
+    if stale:
+        typer.echo(f"提示：{stale} 份材料的审核发现由旧版规则或口径生成，请运行 ziping recheck 更新。", err=True)
     if users == 0:
         if not is_loopback(host):
             typer.echo(f"错误 / error: 尚无用户，拒绝在非本机地址 {host} 上启动。请先运行 "

@@ -30,6 +30,7 @@ from api.schemas import (
 )
 from assistant.checker import check_submission, profile_for
 from assistant.checker.export import project_of
+from assistant.checker.version import rules_version
 from assistant.glossary import KIND_TERMS, STATUS_TERMS
 from assistant.retrieval.hybrid import location_of
 from assistant.stores.records import ChunkRow, EvaluationRow, FindingRow, SubmissionRow
@@ -301,7 +302,7 @@ def recheck(sid: str, stores: StoresDep, settings: SettingsDep, _user: CurrentUs
         raise not_found("这份材料", "submission")
     profile = profile_for(sub, settings.profile)
     findings = check_submission(sub, profile=profile)
-    stores.records.save_findings(sid, findings)
+    stores.records.save_findings(sid, findings, rules_version=rules_version(settings.profile))
     counts = SeverityCounts(**{s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")})
     return RecheckOut(submission_id=sid, profile=profile.name, findings=len(findings), counts=counts)
 

@@ -55,11 +55,11 @@ class Stores:
         return self._vectors
 
     def save(self, sub: Submission, chunks: Sequence[ChunkLike],
-             findings: Sequence[Finding] | None = None) -> str:
+             findings: Sequence[Finding] | None = None, rules_version: str | None = None) -> str:
         """Store a submission with its chunks and findings (records + full text, the records in
         one transaction); vectors follow on :meth:`sync_vectors`. Old chunks of the same
         submission are replaced everywhere."""
-        sid = self.records.save_submission(sub, chunks=chunks, findings=findings)
+        sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             self.vectors.delete_submission(sid)

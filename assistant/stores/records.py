@@ -189,6 +189,20 @@ class FindingRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
+class CheckRow(Base):
+    """Which rules made a submission's stored findings (:func:`assistant.checker.version.rules_version`).
+
+    A table of its own rather than a column of ``submissions``: added to an existing database by
+    ``create_all`` without a migration."""
+
+    __tablename__ = "checks"
+
+    submission_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    rules_version: Mapped[str] = mapped_column(String(160))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class ChunkRow(Base):
     __tablename__ = "chunks"
 
@@ -374,12 +388,12 @@ class RecordStore:
     # submissions --------------------------------------------------------------------------------
 
     def save_submission(self, sub: Submission, chunks: Sequence[ChunkLike] | None = None,
-                        findings: Sequence[Finding] | None = None) -> str:
+                        findings: Sequence[Finding] | None = None, rules_version: str | None = None) -> str:
         """Insert or replace a submission (by id) with its evaluation and indicator rows.
 
         All in one transaction. ``chunks``, when given, replace the submission's chunk rows too
-        (as not yet embedded), and ``findings`` its findings; ``None`` leaves them alone.
-        Returns the id.
+        (as not yet embedded), and ``findings`` its findings (made by ``rules_version``);
+        ``None`` leaves them alone. Returns the id.
         """
         if not sub.id:
             raise ValueError("提交材料缺少编号 / submission has no id")
@@ -415,6 +429,7 @@ class RecordStore:
             if findings is not None:
                 s.execute(delete(FindingRow).where(FindingRow.submission_id == sub.id))
                 s.add_all(_finding_rows(sub.id, findings, now))
+                _stamp(s, sub.id, rules_version, now)
         return sub.id
 
     def get_submission(self, submission_id: str) -> Submission | None:
@@ -492,13 +507,24 @@ class RecordStore:
 
     # findings -----------------------------------------------------------------------------------
 
-    def save_findings(self, submission_id: str, findings: Iterable[Finding]) -> int:
-        """Replace the submission's findings. Ids are kept when set, else ``{sid}:F{n}``."""
-        rows = _finding_rows(submission_id, findings, _now())
+    def save_findings(self, submission_id: str, findings: Iterable[Finding], rules_version: str | None = None) -> int:
+        """Replace the submission's findings (made by ``rules_version``). Ids are kept when set,
+        else ``{sid}:F{n}``."""
+        now = _now()
+        rows = _finding_rows(submission_id, findings, now)
         with self.session() as s:
             s.execute(delete(FindingRow).where(FindingRow.submission_id == submission_id))
             s.add_all(rows)
+            _stamp(s, submission_id, rules_version, now)
         return len(rows)
+
+    def rules_versions(self) -> dict[str, str | None]:
+        """Every submission id → the rules version of its stored findings (None: not recorded,
+        e.g. stored by a release before versions were kept)."""
+        with self.session() as s:
+            rows = s.execute(select(SubmissionRow.id, CheckRow.rules_version)
+                             .outerjoin(CheckRow, CheckRow.submission_id == SubmissionRow.id))
+            return dict(rows.all())
 
     def get_findings(self, submission_id: str | None = None, *, rule: str | None = None,
                      severity: str | None = None) -> list[Finding]:
@@ -568,6 +594,13 @@ class RecordStore:
         with self.session() as s:
             for start in range(0, len(ids), _IN_BATCH):
                 s.execute(update(ChunkRow).where(ChunkRow.id.in_(ids[start:start + _IN_BATCH])).values(embedded=embedded))
+
+
+def _stamp(s: Session, submission_id: str, rules_version: str | None, now: datetime) -> None:
+    """Record (or, without a version, forget) which rules made the findings just saved."""
+    s.execute(delete(CheckRow).where(CheckRow.submission_id == submission_id))
+    if rules_version:
+        s.add(CheckRow(submission_id=submission_id, rules_version=rules_version, checked_at=now))
 
 
 def _finding_rows(submission_id: str, findings: Iterable[Finding], now: datetime) -> list[FindingRow]:

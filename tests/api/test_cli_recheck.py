@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from assistant.checker.version import rules_version
 from assistant.settings import Settings, get_settings
 from assistant.stores import open_stores
 from eval.extraction import label_files
@@ -49,25 +50,43 @@ def test_check_unknown_reference_is_a_read_error(stored):
     assert "既不是文件，也不是已入库材料的编号" in result.stderr
 
 
-def test_recheck_recomputes_lost_findings_and_reports_the_change(stored, tmp_path):
+def test_recheck_takes_the_stale_submissions_recomputes_and_reports_the_change(stored, tmp_path):
     sid, rules = next(iter(stored.items()))
     stores = open_stores(Settings(data_dir=tmp_path / "data"))
-    stores.records.save_findings(sid, [])  # as if stored by a release that had none of these rules
+    assert set(stores.records.rules_versions().values()) == {rules_version("auto")}  # stamped at ingest
+    # as if stored by an older release whose rules found nothing here
+    stores.records.save_findings(sid, [], rules_version="auto@0123456789abcdef")
     stores.close()
 
     result = CliRunner().invoke(app, ["recheck", "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    by_id = {r["submission_id"]: r for r in report["rechecked"]}
-    assert set(by_id) == set(stored)
-    assert (by_id[sid]["before"], by_id[sid]["after"]) == (0, len(rules))
-    assert Counter(by_id[sid]["added"]) == Counter(rules) and by_id[sid]["removed"] == []
-    other = next(s for s in stored if s != sid)
-    assert by_id[other]["added"] == by_id[other]["removed"] == []  # unchanged rules, unchanged findings
+    [only] = json.loads(result.stdout)["rechecked"]  # the other one is up to date
+    assert only["submission_id"] == sid and (only["before"], only["after"]) == (0, len(rules))
+    assert Counter(only["added"]) == Counter(rules) and only["removed"] == []
 
     stores = open_stores(Settings(data_dir=tmp_path / "data"))
     assert sorted(f.rule for f in stores.records.get_findings(sid)) == rules
+    assert stores.records.rules_versions()[sid] == rules_version("auto")
     stores.close()
+    again = CliRunner().invoke(app, ["recheck"])
+    assert "已重新预审 0 份材料" in again.stdout and "无需重查" in again.stdout
+
+
+def test_recheck_all_with_unchanged_rules_changes_nothing(stored):
+    result = CliRunner().invoke(app, ["recheck", "--all", "--json"])
+    assert result.exit_code == 0, result.output
+    by_id = {r["submission_id"]: r for r in json.loads(result.stdout)["rechecked"]}
+    assert set(by_id) == set(stored)
+    assert all(r["added"] == r["removed"] == [] and r["before"] == r["after"] for r in by_id.values())
+
+
+def test_rules_version_follows_a_custom_profile_file(tmp_path):
+    custom = tmp_path / "hunan.yaml"
+    custom.write_text("extends: national\nname: hunan\nexecution_reason_below: 90\n", encoding="utf-8")
+    first = rules_version(custom)
+    assert first.startswith("hunan@") and first != rules_version("national")
+    custom.write_text("extends: national\nname: hunan\nexecution_reason_below: 80\n", encoding="utf-8")
+    assert rules_version(custom) != first
 
 
 def test_recheck_table_output_and_unknown_id(stored):

@@ -17,6 +17,7 @@ from assistant.settings import Settings
 from assistant.stores import open_stores
 from assistant.stores.fulltext import FullTextIndex, query_tokens
 from assistant.stores.records import (
+    CheckRow,
     ChunkRow,
     EvaluationRow,
     FindingRow,
@@ -157,6 +158,19 @@ def test_findings_replace_and_delete_cascades(records):
     for table in (EvaluationRow, IndicatorRow, FindingRow, ChunkRow):
         assert count(records, table, sub.id) == 0, table.__tablename__
     assert records.get_findings(sub.id) == []
+
+
+def test_rules_version_stamped_with_findings_and_deleted_with_the_submission(records):
+    a, b = make_submission(uid()), make_submission(uid())
+    records.save_submission(a, findings=[], rules_version="auto@aaaa")
+    records.save_submission(b)  # no findings saved: nothing to stamp
+    assert (records.rules_versions()[a.id], records.rules_versions()[b.id]) == ("auto@aaaa", None)
+    records.save_findings(b.id, [], rules_version="national@bbbb")
+    records.save_findings(a.id, [])  # findings of unknown rules: the old stamp must not stay
+    assert (records.rules_versions()[a.id], records.rules_versions()[b.id]) == (None, "national@bbbb")
+    records.delete_submission(b.id)
+    assert count(records, CheckRow, b.id) == 0 and b.id not in records.rules_versions()
+    records.delete_submission(a.id)
 
 
 def test_save_chunks_upsert_and_embedded_flag(records):
