@@ -33,6 +33,7 @@ DOCUMENT_QUESTIONS = [
     pytest.param("学生资助项目预算执行率为什么偏低？", id="reason"),
 ]
 FALLBACK_WORDS = ("调用失败", "改用离线")  # prompts/ask/texts.txt llm_fallback: the model was not used
+EVIDENCE_OPEN = "<<<材料开始>>>"  # one per numbered evidence block of the answer prompt (prompts/ask)
 
 
 @dataclass
@@ -59,8 +60,11 @@ def ask_live(question: str, stores: Stores, recorder: Recorder) -> Live:
     live = Live(answer, streamed, first if first is not None else total, total)
     print(f"\n=== {question}\n latency: first text {live.first_text_s:.2f} s, answer {live.total_s:.2f} s"
           f" ({answer.kind}; engine timings {json.dumps({k: round(v, 2) for k, v in answer.timings.items()})})")
+    shown = max((str(m.content).count(EVIDENCE_OPEN) for prompt in recorder.prompts for m in prompt), default=0)
     for n, reply in enumerate(recorder.replies, start=1):
-        print(f" raw model reply {n}: {reply!r}")
+        invented = [c for c in citations_of(reply) if not 1 <= c <= shown]
+        print(f" raw model reply {n}: {reply!r}\n   (cites {citations_of(reply)} of {shown} evidence blocks;"
+              f" invented {invented}; numbers {[x.raw for x in numbers(reply)]})")
     print(f" answer: {answer.text!r}\n guard notes: {answer.flags}")
     return live
 
@@ -72,7 +76,9 @@ def assert_streamed(live: Live) -> None:
 
 
 def assert_model_used(answer: Answer, recorder: Recorder) -> None:
+    """The live model was asked and answered every call (a failed call records no reply)."""
     assert recorder.prompts, "the configured model was never called"
+    assert len(recorder.replies) == len(recorder.prompts), f"calls without a reply: {answer.flags}"
     assert not any(w in f for f in answer.flags for w in FALLBACK_WORDS), answer.flags
 
 
