@@ -14,9 +14,11 @@ OCR quirks measured with the bundled PP-OCRv4 models (rapidocr-onnxruntime 1.4.4
 
 * full-width ``％`` is read as ASCII ``%`` and ``＞`` as ``>``; we keep what the model says.
 * ``≥``/``≧`` are read as ``≥``, sometimes with a space before the number (``≥ 98%``); the space
-  is removed (``_normalise``). At small sizes (≈ 8 pt) ``≥1次/年`` came back as ``21次/年`` and
-  ``≤5%`` as garbage: not corrected, because ``21`` is a valid number and guessing would corrupt
-  correct readings. Review ≥/≤ values from scanned pages by hand.
+  is removed (``_normalise``).
+* a leading ``≥`` is often read as ``2`` (``≥46台`` → ``246台``; before a real 2 the two merge:
+  ``≥2550人`` → ``2550人``), and a lone ≥/≤ in a cell is dropped. Both are recovered from the
+  glyph's shape (:mod:`ingest.readers.signs`), never from the text alone: ``246`` is a valid
+  number. At ≈ 8 pt ``≤5%`` once came back as garbage; that is not recovered.
 * an em dash ``—`` alone in a cell is read as ``一``; left as is, since ``一`` is also a real
   ordinal in 序号 columns.
 """
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import cv2
@@ -34,6 +36,7 @@ from PIL import Image
 
 from ingest.document import Block, Cell, Paragraph, Table
 from ingest.readers.headings import heading_level
+from ingest.readers.signs import comparison_sign, leading_sign
 from ingest.readers.wrap import unwrap_cell
 
 if TYPE_CHECKING:
@@ -154,10 +157,13 @@ def ocr_page_image(
     px_per_pt = dpi * scale / 72
     grids = find_grids(rgb, px_per_pt=px_per_pt)
     tol = max(2, round(_LINE_TOL_PT * px_per_pt))
+    gray = np.asarray(rgb.convert("L"))
+    ink = binarise(gray) > 0
     boxes = _split_at_rules(rgb, run_ocr(rgb), grids, tol)
+    boxes = [_restore_leading_sign(rgb, ink, box) for box in boxes]
 
     in_cells, free = _assign_boxes(boxes, grids)
-    _read_lone_symbols(rgb, grids, in_cells, tol, px_per_pt)
+    _read_lone_symbols(gray, grids, in_cells, tol, px_per_pt)
 
     # Reading order is top to bottom; each item is (top, left, kind, payload).
     items: list[tuple[float, float, str, object]] = [
@@ -191,16 +197,14 @@ def _assign_boxes(
     return in_cells, free
 
 
-def _read_lone_symbols(rgb: Image.Image, grids: list[Grid], in_cells: list[dict[tuple[int, int], list[TextBox]]],
+def _read_lone_symbols(gray: np.ndarray, grids: list[Grid], in_cells: list[dict[tuple[int, int], list[TextBox]]],
                        tol: int, px_per_pt: float) -> None:
     """Give cells with ink but no text the comparison sign they hold.
 
     The PP-OCR models neither detect nor recognise a lone ≥ or ≤ (measured: the 指标性质 column
     of a Sichuan scan came back empty or as ">"), and a lost sign turns "≥90%" into "90%". The
-    sign is told from its shape instead: a bar along the bottom with a chevron above it, the
-    chevron's middle to the right of its ends for ≥ and to the left for ≤.
+    sign is told from its shape instead (:func:`ingest.readers.signs.comparison_sign`).
     """
-    gray = np.asarray(rgb.convert("L"))
     margin = tol + 2
     max_glyph = _MAX_SIGN_PT * px_per_pt
     for grid, cells in zip(grids, in_cells, strict=True):
@@ -211,35 +215,9 @@ def _read_lone_symbols(rgb: Image.Image, grids: list[Grid], in_cells: list[dict[
             y0, y1 = grid.ys[r] + margin, grid.ys[r + rs] - margin
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
-            sign = comparison_sign(gray[y0:y1, x0:x1], max_glyph)
+            sign = comparison_sign(binarise(gray[y0:y1, x0:x1]) > 0, max_glyph)
             if sign:
                 cells[(r, c)] = [TextBox(sign, x0, y0, x1, y1)]
-
-
-def comparison_sign(gray: np.ndarray, max_glyph: float) -> str | None:
-    """≥ or ≤ when the crop holds one small glyph of that shape, else None."""
-    ink = _binarise(gray) > 0
-    ys, xs = np.nonzero(ink)
-    if len(ys) < 8:
-        return None
-    ink = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
-    h, w = ink.shape
-    if h > max_glyph or w > max_glyph or h < 5:
-        return None
-    cover = ink.mean(axis=1)
-    bar = h
-    while bar > 0 and cover[bar - 1] >= 0.7:  # the bottom bar: rows (almost) fully inked
-        bar -= 1
-    if bar == h or bar < h * 0.5:
-        return None
-    rows = [np.nonzero(row)[0] for row in ink[:bar]]
-    rows = [row for row in rows if len(row)]
-    if len(rows) < 3:
-        return None
-    top, middle = rows[0].mean(), rows[len(rows) // 2].mean()
-    if abs(middle - top) < 0.15 * w:
-        return None
-    return "≥" if middle > top else "≤"
 
 
 def _blocks(
@@ -328,6 +306,30 @@ def _split_at_rules(rgb: Image.Image, boxes: list[TextBox], grids: list[Grid], t
     return out
 
 
+# What PP-OCR made of a leading comparison sign, and the sign it stands for. Measured: "2" for
+# ≥; "Z" looks like that "2", and ">"/"<" are the sign without its bar.
+_MISREAD_SIGN = {"2": "≥", "Z": "≥", "z": "≥", ">": "≥", "＞": "≥", "<": "≤", "＜": "≤"}
+
+
+def _restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> TextBox:
+    """Put back a leading ≥/≤ the model misread, when the glyph's shape says so.
+
+    The text after the sign is re-read without it and must agree with the first reading (either
+    the misread sign was the first character, or the model merged it with a real "2"), so that a
+    shape test gone wrong cannot invent digits.
+    """
+    if len(box.text) < 2 or not box.text[1].isdigit() or box.text[0] not in _MISREAD_SIGN:
+        return box
+    x0, y0, x1, y1 = round(box.x0), round(box.y0), round(box.x1), round(box.y1)
+    found = leading_sign(ink[y0:y1, x0:x1])
+    if found is None or found.sign != _MISREAD_SIGN[box.text[0]]:
+        return box
+    rest = _recognise(rgb.crop((x0 + found.end, y0, x1, y1)))
+    if rest not in (box.text[1:], box.text):
+        return box
+    return replace(box, text=found.sign + rest)
+
+
 _SPACED_COMPARATOR = re.compile(r"([≥≤><])\s+(?=[\d.])")
 
 
@@ -342,7 +344,7 @@ def _normalise(text: str) -> str:
 def find_grids(image: Image.Image, *, px_per_pt: float = 150 / 72) -> list[Grid]:
     """Ruled tables on a page image, top to bottom, with merges resolved."""
     gray = np.asarray(image.convert("L"))
-    ink = _binarise(gray)
+    ink = binarise(gray)
     h_mask, v_mask = _line_masks(ink, px_per_pt)
     tol = max(2, round(_LINE_TOL_PT * px_per_pt))
     grids = []
@@ -354,7 +356,7 @@ def find_grids(image: Image.Image, *, px_per_pt: float = 150 / 72) -> list[Grid]
     return grids
 
 
-def _binarise(gray: np.ndarray) -> np.ndarray:
+def binarise(gray: np.ndarray) -> np.ndarray:
     # Adaptive rather than global threshold: scans have uneven, greyish backgrounds and faint rules.
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.document import Paragraph, Table
 from ingest.readers import ocr
-from ingest.readers.ocr import TextBox, find_grids, ocr_page_image
+from ingest.readers.ocr import TextBox, binarise, find_grids, ocr_page_image
+from ingest.readers.signs import comparison_sign, leading_sign
 
 # A 5 × 4 table: (row, col, rowspan, colspan, text). Row 2-3 of column 0 are merged vertically,
 # columns 0-2 of the last row horizontally.
@@ -141,12 +144,82 @@ def test_ocr_ruled_table_page(cjk_font):
     assert [c.merged for c in table.rows[4]] == [False, True, True, False]
 
 
+def _ink(image: Image.Image) -> np.ndarray:
+    return binarise(np.asarray(image.convert("L"))) > 0
+
+
 @pytest.mark.parametrize(("text", "expected"), [("≥", "≥"), ("≤", "≤"), ("=", None), ("中", None), ("", None)])
 def test_lone_comparison_sign_is_read_from_its_shape(cjk_font, text, expected):
     # The OCR model drops a lone ≥/≤ in a 指标性质 cell; the shape test must tell the two apart
     # at table text size (9 pt at 150 dpi) and leave other glyphs and empty cells alone.
-    import numpy as np
-
     image = Image.new("L", (40, 30), 255)
     ImageDraw.Draw(image).text((12, 6), text, fill=0, font=ImageFont.truetype(str(cjk_font), 19))
-    assert ocr.comparison_sign(np.asarray(image), max_glyph=14 * 150 / 72) == expected
+    assert comparison_sign(_ink(image), max_glyph=14 * 150 / 72) == expected
+
+
+LINE_X = 6  # where _scanned_line starts the text
+
+
+def _scanned_line(font: Path, text: str, size: int) -> Image.Image:
+    """One line of text as the scans have it: 150 dpi, saved as JPEG inside the PDF."""
+    image = Image.new("L", (size * len(text) + 12, size * 2), 255)
+    ImageDraw.Draw(image).text((LINE_X, size // 3), text, fill=0, font=ImageFont.truetype(str(font), size))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=75)
+    return Image.open(buf)
+
+
+@pytest.mark.parametrize("size", [14, 19])  # the synthetic scans' smallest and largest cell text
+@pytest.mark.parametrize(("text", "expected"), [
+    ("≥46台", "≥"), ("≥6年", "≥"), ("≥2550人", "≥"), ("≤5%", "≤"), ("≤0.7万元", "≤"),
+    # what the model reads them as, when the glyph really is that: it must stay a number
+    ("246台", None), ("26年", None), ("2550人", None), ("Z46", None), (">46台", None), ("2024年", None),
+])
+def test_leading_sign_is_told_from_a_real_2_by_shape_and_height(cjk_font, size, text, expected):
+    found = leading_sign(_ink(_scanned_line(cjk_font, text, size)))
+    assert (found.sign if found else None) == expected
+    if found:  # it ends where the sign's ink ends, before the digit's begins
+        font = ImageFont.truetype(str(cjk_font), size)
+        sign_right = LINE_X + font.getbbox(text[0])[2]
+        digit_left = LINE_X + font.getlength(text[0]) + font.getbbox(text[1])[0]
+        assert abs(found.end - sign_right) <= 1 and found.end <= digit_left
+
+
+# Cells that the model reads alike and that must come out different: measured on this layout,
+# PP-OCR reads "≥6年" as "26年", the same as the real "26年" next to it.
+SIGN_CELLS = ["≥46台", "246台", "≥6年", "26年", "≥2550人", "2550人"]
+
+
+def _sign_row(font: Path) -> tuple[Image.Image, list[tuple[float, float, float, float]]]:
+    """One table row of SIGN_CELLS at the scans' 19 px, and each text's ink box."""
+    image = Image.new("L", (130 * len(SIGN_CELLS) + 40, 90), 255)
+    draw = ImageDraw.Draw(image)
+    font_19 = ImageFont.truetype(str(font), 19)
+    boxes = []
+    for i, text in enumerate(SIGN_CELLS):
+        x0 = 20 + 130 * i
+        draw.rectangle((x0, 20, x0 + 130, 70), outline=0, width=2)
+        draw.text((x0 + 65, 32), text, font=font_19, fill=0, anchor="ma")
+        boxes.append(draw.textbbox((x0 + 65, 32), text, font=font_19, anchor="ma"))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=75)
+    return Image.open(buf).convert("RGB"), boxes
+
+
+@pytest.mark.slow
+def test_leading_sign_misread_as_2_is_restored(cjk_font):
+    image, _ = _sign_row(cjk_font)
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == SIGN_CELLS
+
+
+@pytest.mark.slow
+def test_restored_sign_is_reread_and_merged_2_kept(cjk_font, monkeypatch):
+    # Whatever this model version reads, every ≥ here comes back misread the two ways measured on
+    # scans: as a "2" ("≥6年" → "26年") and merged into a real 2 ("≥2550人" → "2550人").
+    image, ink_boxes = _sign_row(cjk_font)
+    misread = [text.replace("≥", "2").replace("22", "2") for text in SIGN_CELLS]
+    _fake_ocr(monkeypatch, [TextBox(text, x0 - 3, y0 - 5, x1 + 3, y1 + 5)
+                            for text, (x0, y0, x1, y1) in zip(misread, ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == SIGN_CELLS
