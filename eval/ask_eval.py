@@ -41,12 +41,12 @@ from typing import Any
 import yaml
 
 from assistant.answer import ask
-from assistant.answer.gazetteer import gazetteer
 from assistant.answer.guard import unsupported_numbers
 from assistant.answer.parser import parse_question
 from assistant.answer.text import numbers
 from assistant.model import Submission
 from assistant.retrieval import HybridRetriever, RetrievalFilters
+from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
 from assistant.values import normalise_text
@@ -144,12 +144,18 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+def _mentions(text: str, project: str) -> bool:
+    """Whether ``text`` names ``project``; a table's ``2020年农村人居环境整治提升`` is the report's
+    ``农村人居环境整治提升`` of 2020 (the year is checked by the caller)."""
+    return project in text or re.sub(r"^(?:19|20)\d{2}年度?", "", project) in text
+
+
 def _reports_for(labels: dict[str, dict], ids: dict[str, str], unit: str, year: int, project: str) -> set[str]:
     out = set()
     for name, lab in labels.items():
         e = lab["expected"]
         if e["kind"] == "report" and e["unit"] == unit and e["year"] == year and \
-                any(project in (s["text"] or "") for s in e["sections"]):
+                any(_mentions(s["text"] or "", project) for s in e["sections"]):
             out.add(name)
     return out
 
@@ -209,7 +215,7 @@ def fact_questions(labels: dict[str, dict], ids: dict[str, str], phrasings: int 
         text = "\n".join(s["text"] or "" for s in report["sections"])
         return {n for n, lab in labels.items() if lab["expected"]["kind"] == "table"
                 and lab["expected"]["unit"] == report["unit"] and lab["expected"]["year"] == report["year"]
-                and any(ev["project_name"] and ev["project_name"] in text for ev in lab["expected"]["evaluations"])}
+                and any(ev["project_name"] and _mentions(text, ev["project_name"]) for ev in lab["expected"]["evaluations"])}
 
     for name, lab in labels.items():
         e = lab["expected"]

@@ -21,7 +21,6 @@ from assistant.answer.conversation import Turn, last_turn, new_conversation_id, 
 from assistant.answer.executor import QueryResult, execute
 from assistant.answer.extractive import REASON_WORDS, Piece, select_pieces
 from assistant.answer.followup import resolve_followup
-from assistant.answer.gazetteer import gazetteer
 from assistant.answer.guard import GuardReport, guard_sentences
 from assistant.answer.llm import chat_model, plan_query, stream_answer
 from assistant.answer.parser import Parsed, parse_question
@@ -32,6 +31,7 @@ from assistant.answer.text import Num, numbers, sentences
 from assistant.answer.types import Answer, AnswerKind, Citation
 from assistant.answer.words import fmt_num, query_in_words, structured_sentences
 from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters
+from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
 from assistant.stores import Stores
 

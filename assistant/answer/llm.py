@@ -20,10 +20,10 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.tools import StructuredTool
 
 from assistant.answer.executor import execute
-from assistant.answer.gazetteer import Gazetteer
 from assistant.answer.prompts import prompt
 from assistant.answer.query import StructuredQuery
 from assistant.answer.words import query_in_words
+from assistant.retrieval.gazetteer import Gazetteer
 from assistant.settings import Settings
 from assistant.stores.records import RecordStore
 

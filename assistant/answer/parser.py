@@ -24,8 +24,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from assistant.answer.gazetteer import Gazetteer
 from assistant.answer.query import Aggregate, Filter, OrderBy, StructuredQuery
+from assistant.retrieval.gazetteer import Gazetteer
 from assistant.values import normalise_text
 
 __all__ = ["Parsed", "Route", "parse_question"]

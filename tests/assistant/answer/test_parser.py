@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.gazetteer import Gazetteer
 from assistant.answer.parser import parse_question
+from assistant.retrieval.gazetteer import Gazetteer
 
 GAZ = Gazetteer(units=("某县教育局", "某县卫生健康局", "清漪县卫生健康局"), projects=("学生资助", "疫苗接种"))
 

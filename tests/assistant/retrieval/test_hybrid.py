@@ -33,7 +33,7 @@ def test_is_a_langchain_retriever_returning_documents_with_provenance(small):
 
 def test_hits_carry_locations_and_both_ranks(small):
     hits = HybridRetriever(stores=small).search("疫苗接种 群众满意度", k=5)
-    assert hits[0].ranks.keys() == {"bm25", "dense"}
+    assert {"bm25", "dense"} <= hits[0].ranks.keys()
     assert isinstance(hits[0].location, Location)
     assert hits[0].location.file in {"c.docx", "d.docx", "e.pdf"}
 
