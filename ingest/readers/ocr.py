@@ -36,7 +36,7 @@ from PIL import Image
 
 from ingest.document import Block, Cell, Paragraph, Table
 from ingest.readers.headings import heading_level
-from ingest.readers.signs import comparison_sign, leading_sign
+from ingest.readers.signs import comparison_sign, ink_height, leading_sign, lone_sign
 from ingest.readers.wrap import unwrap_cell
 
 if TYPE_CHECKING:
@@ -164,6 +164,7 @@ def ocr_page_image(
 
     in_cells, free = _assign_boxes(boxes, grids)
     _read_lone_symbols(gray, grids, in_cells, tol, px_per_pt)
+    _restore_lone_signs(ink, in_cells, _digit_height(ink, boxes))
 
     # Reading order is top to bottom; each item is (top, left, kind, payload).
     items: list[tuple[float, float, str, object]] = [
@@ -306,8 +307,8 @@ def _split_at_rules(rgb: Image.Image, boxes: list[TextBox], grids: list[Grid], t
     return out
 
 
-# What PP-OCR made of a leading comparison sign, and the sign it stands for. Measured: "2" for
-# ≥; "Z" looks like that "2", and ">"/"<" are the sign without its bar.
+# What PP-OCR made of a comparison sign, and the sign it stands for. Measured: "2" for ≥ (leading
+# or alone in a cell), ">"/"<" for a lone ≥/≤ (the sign without its bar); "Z" looks like that "2".
 _MISREAD_SIGN = {"2": "≥", "Z": "≥", "z": "≥", ">": "≥", "＞": "≥", "<": "≤", "＜": "≤"}
 
 
@@ -320,14 +321,45 @@ def _restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> Te
     """
     if len(box.text) < 2 or not box.text[1].isdigit() or box.text[0] not in _MISREAD_SIGN:
         return box
-    x0, y0, x1, y1 = round(box.x0), round(box.y0), round(box.x1), round(box.y1)
-    found = leading_sign(ink[y0:y1, x0:x1])
+    found = leading_sign(_crop(ink, box))
     if found is None or found.sign != _MISREAD_SIGN[box.text[0]]:
         return box
-    rest = _recognise(rgb.crop((x0 + found.end, y0, x1, y1)))
+    x0 = round(box.x0) + found.end
+    rest = _recognise(rgb.crop((x0, round(box.y0), round(box.x1), round(box.y1))))
     if rest not in (box.text[1:], box.text):
         return box
     return replace(box, text=found.sign + rest)
+
+
+def _restore_lone_signs(ink: np.ndarray, in_cells: list[dict[tuple[int, int], list[TextBox]]],
+                        digit_height: float | None) -> None:
+    """Put back a cell's lone ≥/≤ that the model read as another character.
+
+    Measured on Sichuan scans: of six lone signs in the 指标性质 column, two came back as "2", one
+    as ">" and three as "<". A real lone "2" (a score) has the same bar and bulge as ≥, so the
+    glyph must also be shorter than the page's digits.
+    """
+    if digit_height is None:
+        return
+    for cells in in_cells:
+        for origin, boxes in cells.items():
+            if len(boxes) != 1 or boxes[0].text not in _MISREAD_SIGN:
+                continue
+            if lone_sign(_crop(ink, boxes[0]), digit_height) == _MISREAD_SIGN[boxes[0].text]:
+                cells[origin] = [replace(boxes[0], text=_MISREAD_SIGN[boxes[0].text])]
+
+
+_NUMBER = re.compile(r"\d[\d.,]*%?")
+
+
+def _digit_height(ink: np.ndarray, boxes: list[TextBox]) -> float | None:
+    """Median ink height of the page's plain numbers (a digit's height), None without any."""
+    heights = [ink_height(_crop(ink, b)) for b in boxes if len(b.text) >= 2 and _NUMBER.fullmatch(b.text)]
+    return float(np.median(heights)) if heights else None
+
+
+def _crop(ink: np.ndarray, box: TextBox) -> np.ndarray:
+    return ink[round(box.y0):round(box.y1), round(box.x0):round(box.x1)]
 
 
 _SPACED_COMPARATOR = re.compile(r"([≥≤><])\s+(?=[\d.])")

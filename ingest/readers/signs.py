@@ -2,16 +2,16 @@
 
 Two cases, measured with the bundled PP-OCRv4 models on 150-dpi scans:
 
-* a lone ≥ or ≤ in a 指标性质 cell is neither detected nor recognised, so the cell comes back
-  empty (:func:`comparison_sign`);
+* a lone ≥ or ≤ in a 指标性质 cell is often neither detected nor recognised, so the cell comes
+  back empty (:func:`comparison_sign`), or it is read as "2" (:func:`lone_sign`);
 * a ≥ that starts a value is read as the digit "2" ("≥46台" → "246台", "≥6年" → "26年"), and
-  before a real 2 the CTC decoder merges the two ("≥2550人" → "2550人") (:func:`leading_sign`).
+  before a real 2 the CTC decoder can merge the two (:func:`leading_sign`).
 
-Both look for one shape: a bar along the bottom with a chevron above it, the chevron's middle to
-the right of its ends for ≥ and to the left for ≤. A "2" has a bar and a chevron-like curve too,
-so a leading glyph must also be clearly shorter than the digit after it: ≥ and ≤ stand about
-80 % of the digit height in the fonts measured, a "2" or "Z" is as tall as its neighbours. That
-test is what keeps a real "246" a number.
+All look for one shape: a bar along the bottom with a chevron above it, the chevron's middle to
+the right of its ends for ≥ and to the left for ≤, its top at that open side. A "2" has a bar and
+a bulge to the right too, so a glyph the model read as "2" must also be clearly shorter than a
+digit: ≥ and ≤ stand about 80 % of the digit height in the fonts measured, a "2" or "Z" is as
+tall as its neighbours. That test is what keeps a real "246" a number.
 
 Everything here works on ink masks (``True`` = ink) already cut out of the page.
 """
@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-_MAX_SIGN_HEIGHT = 0.9  # × the next digit's height (measured: ≥/≤ 0.80, "2"/"Z" 1.0)
+_MAX_SIGN_HEIGHT = 0.9  # × a digit's height (measured on the scans: ≥/≤ 0.73–0.86, "2" 1.0)
 _MIN_SIGN_DROP = 0.12  # × digit height: the sign's top sits at least this far below the digit's
-_MIN_BAR = 0.45  # × digit height: a bar, not the end of a ">" arm (measured: ≥ 0.6–0.7, ">" 0.3)
+_CHEVRON_END = 0.35  # × glyph width: the chevron's top row lies within this of its open side
+_MIN_BAR = 0.45  # × digit height: a bar, not the end of a ">" arm (measured: ≥ 0.6–0.7, ">" 0.3–0.4)
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,12 @@ class LeadingSign:
 
 def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
     """≥ or ≤ when the mask holds one small glyph of that shape, else None."""
-    ys, xs = np.nonzero(ink)
-    if len(ys) < 8:
+    extent = _rows(ink)
+    if extent is None or ink.sum() < 8:
         return None
-    ink = ink[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+    ink = ink[extent[0]:extent[1]]
+    xs = np.flatnonzero(ink.any(axis=0))
+    ink = ink[:, xs[0]:xs[-1] + 1]
     h, w = ink.shape
     if h > max_glyph or w > max_glyph or h < 5:
         return None
@@ -56,7 +59,30 @@ def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
     top, middle = rows[0].mean(), rows[len(rows) // 2].mean()
     if abs(middle - top) < 0.15 * w:
         return None
-    return "≥" if middle > top else "≤"
+    sign = "≥" if middle > top else "≤"
+    # The chevron's arms end at one side; a "2" has a bar and a bulge to the right too, but its
+    # top is the middle of an arch (measured: a lone "2" in a score cell passed without this).
+    side = top / max(w - 1, 1)
+    return sign if (side <= _CHEVRON_END if sign == "≥" else side >= 1 - _CHEVRON_END) else None
+
+
+def lone_sign(ink: np.ndarray, digit_height: float) -> str | None:
+    """≥ or ≤ when the mask holds one glyph of that shape, shorter than the page's digits.
+
+    For a cell whose only text is a misread sign ("2" in a 指标性质 cell): with no digit beside
+    it, the yardstick is the height of the page's digits (:func:`ink_height` of its numbers).
+    """
+    ink = _components(ink, min_area=3)
+    height = ink_height(ink)
+    if not height or height > _MAX_SIGN_HEIGHT * digit_height:
+        return None
+    return comparison_sign(ink, max_glyph=digit_height)
+
+
+def ink_height(ink: np.ndarray) -> int:
+    """Rows from the top to the bottom of the ink (0 when there is none)."""
+    extent = _rows(ink)
+    return extent[1] - extent[0] if extent else 0
 
 
 def leading_sign(ink: np.ndarray) -> LeadingSign | None:
@@ -83,7 +109,7 @@ def leading_sign(ink: np.ndarray) -> LeadingSign | None:
         return None
     digit_top, digit_h = digit[0], digit[1] - digit[0]
     if (height > _MAX_SIGN_HEIGHT * digit_h or top - digit_top < _MIN_SIGN_DROP * digit_h
-            or width < _MIN_BAR * digit_h or width < 0.5 * height):
+            or width < _MIN_BAR * digit_h):
         return None
     sign = comparison_sign(glyph, max_glyph=digit_h)
     return LeadingSign(sign, x0 + width) if sign else None
@@ -92,9 +118,9 @@ def leading_sign(ink: np.ndarray) -> LeadingSign | None:
 def _bar(ink: np.ndarray, x0: int) -> tuple[int, int] | None:
     """(bottom row, width) of the bar that the glyph starting at column ``x0`` stands on.
 
-    The bar is the lowest row run that starts at the glyph's left edge. Before a "2" the two
-    bars can run into one, but the chevrons above them stay apart, so the width is capped at
-    the chevron's.
+    The bar is the lowest row run that starts at the glyph's left edge. A ≥ touches the next
+    digit either at the bar (before a "2" the two bars run into one) or at the chevron's point
+    (before a "6"), so the glyph ends where the first of the bar and the chevron ends.
     """
     runs = np.array([_run(row, x0) for row in ink])
     rows = np.flatnonzero(runs >= 3)

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ingest.document import Paragraph, Table
 from ingest.readers import ocr
 from ingest.readers.ocr import TextBox, binarise, find_grids, ocr_page_image
-from ingest.readers.signs import comparison_sign, leading_sign
+from ingest.readers.signs import comparison_sign, ink_height, leading_sign, lone_sign
 
 # A 5 × 4 table: (row, col, rowspan, colspan, text). Row 2-3 of column 0 are merged vertically,
 # columns 0-2 of the last row horizontally.
@@ -185,18 +185,51 @@ def test_leading_sign_is_told_from_a_real_2_by_shape_and_height(cjk_font, size, 
         assert abs(found.end - sign_right) <= 1 and found.end <= digit_left
 
 
+def test_leading_sign_as_tall_as_the_digit_is_not_one(cjk_font):
+    # In some fonts a "2" passes the shape test; what tells it from a ≥ is that it is as tall as
+    # the digit after it. A ≥ drawn a quarter bigger (as tall as the digits) must not count.
+    image = Image.new("L", (120, 40), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((LINE_X, 30), "≥", fill=0, font=ImageFont.truetype(str(cjk_font), 24), anchor="ls")
+    draw.text((LINE_X + 13, 30), "46台", fill=0, font=ImageFont.truetype(str(cjk_font), 19), anchor="ls")
+    ink = _ink(image)
+    sign_h, digit_h = ink_height(ink[:, :LINE_X + 13]), ink_height(ink[:, LINE_X + 13:LINE_X + 23])
+    assert abs(sign_h - digit_h) <= 1
+    assert leading_sign(ink) is None
+
+
+@pytest.mark.parametrize("size", [14, 19])
+@pytest.mark.parametrize(("glyph", "expected"), [("≥", "≥"), ("≤", "≤"), ("2", None), ("Z", None), (">", None)])
+def test_lone_sign_is_shorter_than_the_digits(cjk_font, size, glyph, expected):
+    # A lone "2" in a 指标性质 cell is a misread ≥, a lone "2" in a score cell is a 2. In some
+    # fonts a "2" passes the shape test, so a sign must also be shorter than the page's digits.
+    ink = _ink(_scanned_line(cjk_font, glyph, size))
+    digit_height = ink_height(_ink(_scanned_line(cjk_font, "0", size)))
+    assert lone_sign(ink, digit_height) == expected
+    assert lone_sign(ink, digit_height=ink_height(ink)) is None  # as tall as a digit: not a sign
+
+
+def test_lone_misread_sign_in_a_cell_is_restored_and_a_lone_2_kept(cjk_font, monkeypatch):
+    # A Sichuan row: 指标性质 "≥", 指标值 "2550", 分值 "2"; the model read both lone glyphs as "2".
+    image, ink_boxes = _cell_row(cjk_font, ["≥", "2550", "2"])
+    _fake_ocr(monkeypatch, [TextBox(read, x0 - 3, y0 - 5, x1 + 3, y1 + 5)
+                            for read, (x0, y0, x1, y1) in zip(["2", "2550", "2"], ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == ["≥", "2550", "2"]
+
+
 # Cells that the model reads alike and that must come out different: measured on this layout,
 # PP-OCR reads "≥6年" as "26年", the same as the real "26年" next to it.
 SIGN_CELLS = ["≥46台", "246台", "≥6年", "26年", "≥2550人", "2550人"]
 
 
-def _sign_row(font: Path) -> tuple[Image.Image, list[tuple[float, float, float, float]]]:
-    """One table row of SIGN_CELLS at the scans' 19 px, and each text's ink box."""
-    image = Image.new("L", (130 * len(SIGN_CELLS) + 40, 90), 255)
+def _cell_row(font: Path, texts: list[str]) -> tuple[Image.Image, list[tuple[float, float, float, float]]]:
+    """One scanned table row of ``texts`` at the scans' 19 px, and each text's ink box."""
+    image = Image.new("L", (130 * len(texts) + 40, 90), 255)
     draw = ImageDraw.Draw(image)
     font_19 = ImageFont.truetype(str(font), 19)
     boxes = []
-    for i, text in enumerate(SIGN_CELLS):
+    for i, text in enumerate(texts):
         x0 = 20 + 130 * i
         draw.rectangle((x0, 20, x0 + 130, 70), outline=0, width=2)
         draw.text((x0 + 65, 32), text, font=font_19, fill=0, anchor="ma")
@@ -208,7 +241,7 @@ def _sign_row(font: Path) -> tuple[Image.Image, list[tuple[float, float, float, 
 
 @pytest.mark.slow
 def test_leading_sign_misread_as_2_is_restored(cjk_font):
-    image, _ = _sign_row(cjk_font)
+    image, _ = _cell_row(cjk_font, SIGN_CELLS)
     (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
     assert [c.text for c in table.rows[0]] == SIGN_CELLS
 
@@ -217,7 +250,7 @@ def test_leading_sign_misread_as_2_is_restored(cjk_font):
 def test_restored_sign_is_reread_and_merged_2_kept(cjk_font, monkeypatch):
     # Whatever this model version reads, every ≥ here comes back misread the two ways measured on
     # scans: as a "2" ("≥6年" → "26年") and merged into a real 2 ("≥2550人" → "2550人").
-    image, ink_boxes = _sign_row(cjk_font)
+    image, ink_boxes = _cell_row(cjk_font, SIGN_CELLS)
     misread = [text.replace("≥", "2").replace("22", "2") for text in SIGN_CELLS]
     _fake_ocr(monkeypatch, [TextBox(text, x0 - 3, y0 - 5, x1 + 3, y1 + 5)
                             for text, (x0, y0, x1, y1) in zip(misread, ink_boxes, strict=True)])
