@@ -30,7 +30,7 @@ from assistant.answer.safety import neutralise
 from assistant.answer.text import Num, numbers, sentences
 from assistant.answer.types import Answer, AnswerKind, Citation
 from assistant.answer.words import fmt_num, query_in_words, structured_sentences
-from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters
+from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters, analyse
 from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
 from assistant.stores import Stores
@@ -224,7 +224,11 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         if injected:
             flags.append(text("injection_note", n=injected))
         hits_by_id = {h.chunk_id: h for h in hits}
-        names = [*parsed.units, *parsed.projects, *([parsed.unit_like] if parsed.unit_like else [])]
+        # the parser reads years first, so it misses a project named 2022年城乡最低生活保障资金
+        plan = analyse(resolved, gaz)
+        projects = list(dict.fromkeys([*parsed.projects, *plan.projects]))
+        projects = [p for p in projects if not any(p != o and p in o for o in projects)]  # the longest spelling
+        names = [*parsed.units, *plan.units, *projects, *([parsed.unit_like] if parsed.unit_like else [])]
         if model is not None and hits:
             gen = _llm_document(resolved, hits[:k], model, remove_unsupported, flags)
             for item in gen:
@@ -235,7 +239,8 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
                     citations = item
         else:
             pieces, _terms = select_pieces(hits, resolved, names=names,
-                                           project=parsed.projects[0] if len(parsed.projects) == 1 else None)
+                                           project=projects[0] if len(projects) == 1 else None,
+                                           year=year or parsed.year, doc_freqs=stores.fulltext.doc_freqs)
             evidence = {n: p.hit.text for n, p in enumerate(pieces, start=1)}
             report = guard_sentences([_piece_sentence(p, n) for n, p in enumerate(pieces, start=1)], evidence,
                                      remove=remove_unsupported)

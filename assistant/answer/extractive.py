@@ -5,24 +5,35 @@ Each retrieved chunk is cut into candidate pieces — a sentence of a report sec
 many of the question's *focus terms* it holds (the question's words minus names, years and
 question words; a term counts half when only its heading holds it). The best pieces above a
 threshold become the answer, each prefixed by where it comes from and followed by its
-citation; below the threshold the answer says plainly that the documents do not contain it.
-Pieces are verbatim evidence, so every number in them is in the cited chunk.
+citation. Pieces are verbatim evidence, so every number in them is in the cited chunk.
+
+Only pieces that add something are cited: a further piece from a document already cited must
+hold a focus term the chosen pieces lack (the 执行率 field is the answer; the 存在问题 sentence
+that repeats "执行率未达到100%" is not). A piece about another project or year than the question
+names counts half.
+
+The answer says plainly that the documents do not contain it when no piece reaches the
+threshold, and when no candidate's chunk holds the question's *key terms*: focus terms that are
+rare in the whole index (at most :data:`KEY_SHARE` of the chunks — 收费 in 第三方评价机构收费标准),
+the specific thing asked about. Evidence about 第三方机构 in general does not answer what they
+charge.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.safety import PLACEHOLDER
 from assistant.retrieval import Hit
-from assistant.retrieval.query import SYNONYMS
-from assistant.stores.fulltext import query_tokens
+from assistant.retrieval.query import SYNONYMS, without_names
+from assistant.stores.fulltext import query_tokens, tokenize
 
-__all__ = ["THRESHOLD", "Piece", "focus_terms", "pieces_of", "select_pieces"]
+__all__ = ["KEY_SHARE", "THRESHOLD", "DocFreqs", "Piece", "focus_terms", "key_terms", "pieces_of", "select_pieces"]
 
 THRESHOLD = 0.5
+KEY_SHARE = 0.01  # a focus term in at most this share of all chunks is a key term
 SEP = "｜"
 SECTION_SENTENCES = 3  # sentences one report chunk may give to an answer
 
@@ -31,6 +42,8 @@ GENERIC = frozenset({
     "主要", "内容", "有关", "相关", "请问", "一下", "介绍", "怎么", "多少钱", "呢", "那么", "那", "它", "该", "这个",
     "分别", "其", "给出", "列出", "告诉", "可以", "一共", "共", "总共", "是", "为", "有", "的", "了", "及", "和", "与",
     "本", "我", "们", "这", "哪", "些", "以及", "还是", "或者", "它们", "该单位", "该项目", "此", "当年", "全年",
+    # what kind of answer is wanted (a count, a share), and negation: not what it is about
+    "几次", "几个", "几项", "几份", "比例", "比率", "占比", "没有", "没", "未",
 })
 # question words → the label the forms print (so "预算执行率" finds "执行率：98%", not "预算执行率分值")
 ALIASES: dict[str, str] = {
@@ -40,6 +53,8 @@ ALIASES: dict[str, str] = {
 }
 # labels that only matter when asked for
 SIDE_LABELS = ("分值", "得分", "评分标准", "指标性质", "年初预算数")
+# a synonym trigger holding a question word is a phrase (得了多少分, 满不满意), not content words
+QUESTION_PHRASE = re.compile(r"多少|什么|为何|咋|怎么|好不好|满不满")
 # words that show a sentence gives a reason
 REASON_WORDS = ("原因", "由于", "因为", "导致", "所致", "影响", "滞后", "推迟", "延迟", "未能", "不到位", "偏差")
 # words in a question that point at a field label
@@ -68,16 +83,21 @@ def focus_terms(question: str, names: Sequence[str] = ()) -> list[Concept]:
     """What ``question`` asks about, without the given names (units, projects) and years: one
     concept per content word, with the form terms it stands for as alternatives
     (``问题`` → ``("问题", "存在问题")``; ``预算执行率`` → ``("执行率",)``)."""
-    q = question
-    for name in sorted(names, key=len, reverse=True):
-        if name:
-            q = q.replace(name, " ")
+    q = without_names(question, names)
     q = re.sub(r"(?:19|20)\d{2}\s*年度?", " ", q)
     concepts: list[Concept] = []
     for alias in sorted(ALIASES, key=len, reverse=True):
         if alias in q:
             concepts.append((alias, ALIASES[alias]))
             q = q.replace(alias, " ")
+    # colloquial phrases stand for their form term as a whole; cut into words they leave
+    # fragments (自评得了多少分 → 评得) that no document holds
+    for term, triggers in SYNONYMS.items():
+        said = [t for t in triggers if QUESTION_PHRASE.search(t) and t in q]
+        if said and term not in q:
+            concepts.append((term, *said))
+            for t in said:
+                q = q.replace(t, " ")
     words = [w for w in query_tokens(q) if w not in GENERIC and len(w) >= 2 and not w.isdigit()]
     words = list(dict.fromkeys(words))
     words = [w for w in words if not any(w != o and w in o for o in words)]  # "满意度" covers "满意"
@@ -223,26 +243,53 @@ def pieces_of(hit: Hit, rank: int, terms: Sequence[Concept], question: str) -> l
     return out
 
 
+DocFreqs = Callable[[Sequence[str]], tuple[int, dict[str, int]]]  # FullTextIndex.doc_freqs
+
+
+def key_terms(terms: Sequence[Concept], doc_freqs: DocFreqs) -> list[Concept]:
+    """The focus terms rare in the whole index (see the module docstring). A term's count is
+    that of its most frequent spelling, a spelling's that of its rarest word (an upper bound)."""
+    words = {a: tokenize(a) for alts in terms for a in alts}
+    n, df = doc_freqs([w for ws in words.values() for w in ws])
+    if not n:
+        return []
+
+    def count(alt: str) -> int:
+        return min((df[w] for w in words[alt]), default=0)
+
+    return [alts for alts in terms if max(count(a) for a in alts) <= KEY_SHARE * n]
+
+
+def _holds(text: str, alts: Concept) -> bool:
+    return any(a in text or (len(a) >= 3 and _part(a, text)) for a in alts)
+
+
 def select_pieces(hits: Sequence[Hit], question: str, *, names: Sequence[str] = (), max_pieces: int = 3,
-                  threshold: float = THRESHOLD, project: str | None = None,
-                  required: Sequence[str] = (), prefer: dict[str, str] | None = None
-                  ) -> tuple[list[Piece], list[Concept]]:
+                  threshold: float = THRESHOLD, project: str | None = None, year: int | None = None,
+                  required: Sequence[str] = (), prefer: dict[str, str] | None = None,
+                  doc_freqs: DocFreqs | None = None) -> tuple[list[Piece], list[Concept]]:
     """The pieces that answer ``question`` (best first) and the focus terms used.
 
     ``required``: a piece must hold one of these words (reasons: 原因, 由于 …); ``prefer``:
-    chunk metadata that earns a bonus (``{"indicator": "居民健康素养水平"}``).
+    chunk metadata that earns a bonus (``{"indicator": "居民健康素养水平"}``); ``doc_freqs``:
+    the index's word counts, for the key-term check (none without it).
     """
     terms = focus_terms(question, names)
     if not terms:
         # nothing to look for besides names: the best chunk's first piece, if any
         cands = [p for i, h in enumerate(hits[:1]) for p in pieces_of(h, i, [], question)]
         return cands[:1], terms
+    keys = key_terms(terms, doc_freqs) if doc_freqs is not None else []
     cands: list[Piece] = []
     for i, h in enumerate(hits):
+        if keys and not all(_holds(h.text, alts) for alts in keys):
+            continue  # not about the specific thing asked
         for p in pieces_of(h, i, terms, question):
             if required and not any(w in (p.reason or p.evidence) for w in required):
                 continue
             if project and h.metadata.get("project") not in (None, project) and project not in h.text:
+                p.score *= 0.5
+            if year and h.metadata.get("year") not in (None, year):
                 p.score *= 0.5
             if prefer and all(h.metadata.get(k) == v for k, v in prefer.items()):
                 p.score += 0.3
@@ -262,12 +309,21 @@ def select_pieces(hits: Sequence[Hit], question: str, *, names: Sequence[str] = 
         limit = SECTION_SENTENCES if p.hit.kind == "section" else 1
         if per_chunk.get(p.hit.chunk_id, 0) >= limit or key in seen_text:
             continue
-        if p.hit.chunk_id not in per_chunk and len(per_chunk) >= max_pieces:
+        if p.hit.chunk_id not in per_chunk and (len(per_chunk) >= max_pieces or not _adds(p, chosen, terms)):
             continue
         chosen.append(p)
         per_chunk[p.hit.chunk_id] = per_chunk.get(p.hit.chunk_id, 0) + 1
         seen_text.add(key)
     return _merge(chosen), terms
+
+
+def _adds(piece: Piece, chosen: Sequence[Piece], terms: Sequence[Concept]) -> bool:
+    """Whether citing ``piece``'s chunk adds something: another document, or a focus term the
+    chosen pieces of its document do not hold."""
+    same = [c for c in chosen if c.hit.submission_id == piece.hit.submission_id]
+    if not same:
+        return True
+    return any(_holds(piece.evidence, alts) and not any(_holds(c.evidence, alts) for c in same) for alts in terms)
 
 
 def _merge(pieces: list[Piece]) -> list[Piece]:

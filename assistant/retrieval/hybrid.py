@@ -29,7 +29,6 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.model import Location
-from assistant.retrieval.bm25 import bm25_search
 from assistant.retrieval.filters import RetrievalFilters, submissions_about
 from assistant.retrieval.fusion import RRF_K, near_duplicates, rrf_fuse
 from assistant.retrieval.gazetteer import gazetteer
@@ -174,18 +173,18 @@ class HybridRetriever(BaseRetriever):
         """BM25 on the whole question and, when it names units or projects, BM25 on its focus
         within their submissions (see :mod:`assistant.retrieval.query`)."""
         if not self.analyse_query:
-            return [("bm25", [cid for cid, _ in bm25_search(self.stores.fulltext, query, fetch, allowed)],
+            return [("bm25", [cid for cid, _ in self.stores.fulltext.search(query, fetch, allowed)],
                      self.bm25_weight)]
         names = gazetteer(self.stores.records)
         plan = analyse(query, names)
-        out = [("bm25", [cid for cid, _ in bm25_search(self.stores.fulltext, plan.text, fetch, allowed)],
+        out = [("bm25", [cid for cid, _ in self.stores.fulltext.search(plan.text, fetch, allowed)],
                 self.bm25_weight)]
         if plan.named and plan.focus:
             scope = submissions_about(self.stores.records, plan.scope_units(names), plan.projects)
             if allowed is not None:
                 scope = [sid for sid in scope if sid in set(allowed)]
             if scope:
-                found = bm25_search(self.stores.fulltext, plan.focus, fetch, scope)
+                found = self.stores.fulltext.search(plan.focus, fetch, scope)
                 # chunks that hold only near-ubiquitous focus words (得分 in every indicator row)
                 # score about 0: they say nothing about the focus, and RRF would reward them for
                 # merely being listed

@@ -17,12 +17,13 @@ Two things the keyword side needs that the question does not say plainly:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.retrieval.gazetteer import Gazetteer
 from assistant.stores.fulltext import STOPWORDS, query_tokens
 
-__all__ = ["SYNONYMS", "QueryPlan", "analyse", "expand_query"]
+__all__ = ["SYNONYMS", "QueryPlan", "analyse", "expand_query", "without_names"]
 
 # form term → what a question may say instead
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -38,6 +39,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "实际完成值": ("完成了多少", "实际完成", "完成情况", "完成多少"),
     "年度指标值": ("目标值", "指标值", "计划"),
     "绩效目标": ("目标",),
+    "群众": ("老百姓", "百姓", "民众"),
 }
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年度?")
@@ -71,15 +73,21 @@ class QueryPlan:
         return tuple(dict.fromkeys(u for p in self.projects for u in gazetteer.project_units.get(p, ())))
 
 
+def without_names(text: str, names: Sequence[str]) -> str:
+    """``text`` without ``names`` (longest first) and the locative particle right after one
+    (X项目中亩均投资: 中亩 is not a word of the question)."""
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            text = re.sub(re.escape(name) + "(?:中|里|内)?", " ", text)
+    return text
+
+
 def analyse(question: str, gazetteer: Gazetteer) -> QueryPlan:
     """Names first (a project may hold a year: ``2022年城乡最低生活保障资金``), then years."""
     rest = question
     projects = gazetteer.find_projects(rest)
-    for name in projects:
-        rest = rest.replace(name, " ")
-    units = gazetteer.find_units(rest)
-    for name in units:
-        rest = rest.replace(name, " ")
+    units = gazetteer.find_units(without_names(rest, projects))
+    rest = without_names(rest, [*projects, *units])
     rest = _NOISE.sub(" ", _YEAR.sub(" ", rest)).strip()
     focus = expand_query(rest)
     if not any(w not in STOPWORDS for w in query_tokens(focus)):

@@ -12,6 +12,14 @@ A private :class:`jieba.Tokenizer` (the shared default dictionary plus the gloss
 is built once per process on first use (about 1 s while jieba loads its cache). Changing the
 word list changes tokens: re-index after editing :data:`EXTRA_WORDS`.
 
+On large indexes a question's common words (项目, 执行率, 满意度 — in 60–70 % of 100k synthetic
+chunks) make FTS5 score most of the index for almost no ranking signal (their IDF is near zero).
+So from :data:`PRUNE_MIN_CHUNKS` chunks on, words found in more than :data:`PRUNE_MAX_DF` of the
+chunks are left out of the query when rarer words remain (measured on 100k chunks: the same top
+30, BM25 180–310 ms → 40–130 ms). Document frequencies come from an ``fts5vocab`` table in each
+connection's *temp* schema (nothing is written to the index file) and are cached per index size;
+:meth:`FullTextIndex.doc_freqs` also tells the answer engine which question words are rare.
+
 The index lives in its own SQLite file (``<data_dir>/fulltext.db``) next to the records
 database, WAL-journaled; each call opens a short connection, so one index can be shared by
 threads and processes (SQLite serialises writers; ``busy_timeout`` waits up to 30 s).
@@ -29,7 +37,10 @@ from typing import Any
 
 from assistant.glossary import LEVEL1_NAMES, TERMS
 
-__all__ = ["FullTextIndex", "query_tokens", "tokenize"]
+__all__ = ["PRUNE_MAX_DF", "PRUNE_MIN_CHUNKS", "FullTextIndex", "query_tokens", "tokenize"]
+
+PRUNE_MIN_CHUNKS = 5000
+PRUNE_MAX_DF = 0.3
 
 # Domain words jieba does not know as one word; search mode still emits their parts.
 EXTRA_WORDS: tuple[str, ...] = (
@@ -107,6 +118,8 @@ class FullTextIndex:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+        self._df: tuple[int, dict[str, int]] = (-1, {})  # (chunks when cached, word → chunks holding it)
+        self._df_lock = threading.Lock()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -169,28 +182,60 @@ class FullTextIndex:
 
     def count(self) -> int:
         with self._connect() as db:
-            return db.execute("SELECT count(*) FROM chunks_fts_ids").fetchone()[0]
+            return self._count(db)
+
+    @staticmethod
+    def _count(db: sqlite3.Connection) -> int:
+        return db.execute("SELECT count(*) FROM chunks_fts_ids").fetchone()[0]
+
+    def doc_freqs(self, words: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """(chunks in the index, how many of them hold each of ``words``) — index tokens, as
+        :func:`tokenize` makes them."""
+        with self._connect() as db:
+            n = self._count(db)
+            return n, self._doc_freqs(db, n, list(dict.fromkeys(words)))
+
+    def _doc_freqs(self, db: sqlite3.Connection, n: int, words: list[str]) -> dict[str, int]:
+        with self._df_lock:
+            if self._df[0] != n:  # the index changed since: counts are stale
+                self._df = (n, {})
+            cached = self._df[1]
+            missing = [w for w in words if w not in cached]
+        if missing:
+            db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.ziping_vocab USING fts5vocab(main, chunks_fts, 'row')")
+            # one seek per word: fts5vocab scans its whole vocabulary for an IN list
+            found = {w: row[0] for w in missing
+                     for row in db.execute("SELECT doc FROM temp.ziping_vocab WHERE term = ?", (w,))}
+            with self._df_lock:
+                for w in missing:
+                    cached[w] = int(found.get(w, 0))
+        return {w: cached[w] for w in words}
 
     def search(self, query: str, k: int = 20, submission_ids: Sequence[str] | None = None
                ) -> list[tuple[str, float]]:
         """Best ``k`` chunks for ``query`` as ``(chunk_id, score)``, score = −bm25 (higher is better).
 
         Words are OR-ed, so a chunk needs only one of them; BM25 ranks chunks with more and
-        rarer words first. ``submission_ids`` restricts the search to those submissions.
+        rarer words first. ``submission_ids`` restricts the search to those submissions. On
+        large indexes near-ubiquitous words are left out (see the module docstring).
         """
         tokens = query_tokens(query)
         if not tokens or k <= 0:
             return []
         if submission_ids is not None and not submission_ids:
             return []
-        match = " OR ".join(_literal(t) for t in tokens)
-        sql = "SELECT id, bm25(chunks_fts) AS bm FROM chunks_fts WHERE chunks_fts MATCH ?"
-        params: list[Any] = [match]
-        if submission_ids is not None:
-            sids = list(dict.fromkeys(submission_ids))
-            sql += f" AND submission_id IN ({','.join('?' * len(sids))})"
-            params += sids
-        sql += " ORDER BY bm LIMIT ?"
-        params.append(k)
         with self._connect() as db:
+            if len(tokens) > 1:
+                n = self._count(db)
+                if n >= PRUNE_MIN_CHUNKS:
+                    df = self._doc_freqs(db, n, tokens)
+                    tokens = [t for t in tokens if 0 < df[t] <= PRUNE_MAX_DF * n] or tokens
+            sql = "SELECT id, rank FROM chunks_fts WHERE chunks_fts MATCH ?"
+            params: list[Any] = [" OR ".join(_literal(t) for t in tokens)]
+            if submission_ids is not None:
+                sids = list(dict.fromkeys(submission_ids))
+                sql += f" AND submission_id IN ({','.join('?' * len(sids))})"
+                params += sids
+            sql += " ORDER BY rank LIMIT ?"  # FTS5 keeps only the best k while scanning
+            params.append(k)
             return [(cid, -float(rank)) for cid, rank in db.execute(sql, params)]

@@ -22,6 +22,11 @@ def test_names_and_years_leave_the_focus_with_its_form_terms():
     assert plan.text.startswith("云泽市民政局2022年") and plan.text.endswith("总分")
 
 
+def test_a_particle_after_a_name_goes_with_it():
+    plan = analyse("云泽市民政局城乡最低生活保障资金中保障对象满意度是多少", GAZ)
+    assert plan.focus.split()[0] == "保障对象满意度是多少"  # not 中保障 …
+
+
 def test_units_of_a_named_project_scope_the_focus():
     plan = analyse("城乡最低生活保障资金的偏差原因", GAZ)
     assert plan.units == () and plan.scope_units(GAZ) == ("云泽市民政局", "清漪县民政局")
