@@ -163,8 +163,9 @@ def ocr_page_image(
     boxes = [_restore_leading_sign(rgb, ink, box) for box in boxes]
 
     in_cells, free = _assign_boxes(boxes, grids)
-    _read_lone_symbols(gray, grids, in_cells, tol, px_per_pt)
-    _restore_lone_signs(ink, in_cells, _digit_height(ink, boxes))
+    digit_height = _digit_height(ink, boxes)
+    _read_empty_cells(rgb, gray, grids, in_cells, tol, px_per_pt, digit_height)
+    _restore_lone_signs(ink, in_cells, digit_height)
 
     # Reading order is top to bottom; each item is (top, left, kind, payload).
     items: list[tuple[float, float, str, object]] = [
@@ -198,13 +199,16 @@ def _assign_boxes(
     return in_cells, free
 
 
-def _read_lone_symbols(gray: np.ndarray, grids: list[Grid], in_cells: list[dict[tuple[int, int], list[TextBox]]],
-                       tol: int, px_per_pt: float) -> None:
-    """Give cells with ink but no text the comparison sign they hold.
+def _read_empty_cells(rgb: Image.Image, gray: np.ndarray, grids: list[Grid],
+                      in_cells: list[dict[tuple[int, int], list[TextBox]]], tol: int, px_per_pt: float,
+                      digit_height: float | None) -> None:
+    """Give cells with ink but no text what they hold: a comparison sign, or a lone number.
 
     The PP-OCR models neither detect nor recognise a lone ≥ or ≤ (measured: the 指标性质 column
     of a Sichuan scan came back empty or as ">"), and a lost sign turns "≥90%" into "90%". The
-    sign is told from its shape instead (:func:`ingest.readers.signs.comparison_sign`).
+    sign is told from its shape instead (:func:`ingest.readers.signs.comparison_sign`). The
+    detector also misses a lone digit in a tall cell (measured: a 分值 "7" beside a four-line
+    cell, which the recogniser reads at 0.99 once it is cut out).
     """
     margin = tol + 2
     max_glyph = _MAX_SIGN_PT * px_per_pt
@@ -216,9 +220,24 @@ def _read_lone_symbols(gray: np.ndarray, grids: list[Grid], in_cells: list[dict[
             y0, y1 = grid.ys[r] + margin, grid.ys[r + rs] - margin
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
-            sign = comparison_sign(binarise(gray[y0:y1, x0:x1]) > 0, max_glyph)
+            ink = binarise(gray[y0:y1, x0:x1]) > 0
+            sign = comparison_sign(ink, max_glyph)
             if sign:
                 cells[(r, c)] = [TextBox(sign, x0, y0, x1, y1)]
+            elif digit_height is not None and (number := _lone_number(rgb, ink, x0, y0, digit_height)):
+                cells[(r, c)] = [number]
+
+
+def _lone_number(rgb: Image.Image, ink: np.ndarray, x0: int, y0: int, digit_height: float) -> TextBox | None:
+    """The number a cell's ink (its top-left at ``x0, y0`` on the page) reads as, if it is one line
+    of digit height; cut out with some white around it, as the detector would."""
+    ys, xs = np.nonzero(ink)
+    if not len(ys) or not 0.6 * digit_height <= ys.max() + 1 - ys.min() <= 1.5 * digit_height:
+        return None
+    pad = round(digit_height / 2)
+    box = TextBox("", x0 + xs.min() - pad, y0 + ys.min() - pad, x0 + xs.max() + 1 + pad, y0 + ys.max() + 1 + pad)
+    text = _recognise(rgb.crop((round(box.x0), round(box.y0), round(box.x1), round(box.y1))))
+    return replace(box, text=text) if _NUMBER.fullmatch(text) else None
 
 
 def _blocks(

@@ -256,3 +256,13 @@ def test_restored_sign_is_reread_and_merged_2_kept(cjk_font, monkeypatch):
                             for text, (x0, y0, x1, y1) in zip(misread, ink_boxes, strict=True)])
     (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
     assert [c.text for c in table.rows[0]] == SIGN_CELLS
+
+
+@pytest.mark.slow
+def test_lone_number_the_detector_missed_is_read_from_its_cell(cjk_font, monkeypatch):
+    # Measured on a scan: a 分值 "7" beside a tall cell was not detected; a "—" cell must stay empty.
+    image, ink_boxes = _cell_row(cjk_font, ["2550", "7", "—"])
+    x0, y0, x1, y1 = ink_boxes[0]
+    _fake_ocr(monkeypatch, [TextBox("2550", x0 - 3, y0 - 5, x1 + 3, y1 + 5)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == ["2550", "7", ""]
