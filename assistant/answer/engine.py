@@ -191,7 +191,7 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
     citations: list[Citation] = []
     hits_by_id: dict[str, Hit] = {}
     found = True
-    retriever = HybridRetriever(stores=stores, k=k)
+    retriever = HybridRetriever(stores=stores, k=k, names=gaz)
 
     if result is not None and query is not None:
         allowed = _structured_allowed(result, query)

@@ -5,10 +5,10 @@
 """
 
 from assistant.retrieval.filters import RetrievalFilters
-from assistant.retrieval.fusion import near_duplicates, rrf_fuse
+from assistant.retrieval.fusion import distinct, rrf_fuse
 from assistant.retrieval.hybrid import Hit, HybridRetriever, location_of
 from assistant.retrieval.query import QueryPlan, analyse, expand_query
 from assistant.retrieval.rerank import NoopReranker, Reranker
 
 __all__ = ["Hit", "HybridRetriever", "NoopReranker", "QueryPlan", "Reranker", "RetrievalFilters", "analyse",
-           "expand_query", "location_of", "near_duplicates", "rrf_fuse"]
+           "distinct", "expand_query", "location_of", "rrf_fuse"]

@@ -9,40 +9,15 @@ exact-match part of both as a Chroma ``where``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import or_, select, union
+from sqlalchemy import or_, select
 
-from assistant.stores.records import EvaluationRow, RecordStore, SubmissionRow
+from assistant.stores.records import RecordStore, SubmissionRow
 
-__all__ = ["RetrievalFilters", "submissions_about"]
-
-
-def submissions_about(records: RecordStore, units: Sequence[str], projects: Sequence[str] = ()) -> list[str]:
-    """Ids of the submissions filed by or for any of ``units`` (as unit, department, or an
-    evaluation's implementing unit or department); with ``projects``, without the evaluation
-    tables whose projects are all other ones (reports, which name no project, stay). Names match
-    when one holds the other: ``2020年农村人居环境整治提升`` is the ``农村人居环境整治提升`` of 2020."""
-    if not units:
-        return []
-    names = list(units)
-    q = union(
-        select(SubmissionRow.id).where(or_(SubmissionRow.unit.in_(names), SubmissionRow.department.in_(names))),
-        select(EvaluationRow.submission_id).where(or_(EvaluationRow.impl_unit.in_(names),
-                                                      EvaluationRow.department.in_(names))),
-    )
-    with records.session() as s:
-        ids = list(s.scalars(q))
-        if not projects or not ids:
-            return ids
-        others: dict[str, bool] = {}  # submission → all of its named projects are other ones
-        for sid, name in s.execute(select(EvaluationRow.submission_id, EvaluationRow.project_name)
-                                   .where(EvaluationRow.submission_id.in_(ids))):
-            other = bool(name) and not any(p in name or name in p for p in projects)
-            others[sid] = others.get(sid, True) and other
-    return [sid for sid in ids if not others.get(sid, False)]
+__all__ = ["RetrievalFilters"]
 
 
 @dataclass(frozen=True)

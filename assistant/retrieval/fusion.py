@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-__all__ = ["RRF_K", "near_duplicates", "rrf_fuse", "shingles"]
+__all__ = ["RRF_K", "distinct", "rrf_fuse", "shingles"]
 
 RRF_K = 60
 
@@ -55,20 +55,24 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / (len(a) + len(b) - inter) if inter else 0.0
 
 
-def near_duplicates(items: Iterable[str], text_of: Callable[[str], str],
-                    threshold: float = 0.9) -> set[str]:
-    """Ids (in ``items``' order, best first) that repeat an earlier, better-ranked item.
+def distinct(items: Iterable[str], text_of: Callable[[str], str], threshold: float = 0.9,
+             limit: int | None = None) -> list[str]:
+    """``items`` (best first) without those repeating an earlier, better-ranked one; at most
+    ``limit`` of them (the rest is not even compared).
 
     Two chunks are near-identical when the Jaccard similarity of their character 3-gram sets
     is at least ``threshold`` (the same table uploaded as .docx and as .pdf, a report filed
     twice, whitespace or punctuation differences). Only the first of a group is kept.
     """
-    kept: list[frozenset[str]] = []
-    dropped: set[str] = set()
+    kept: list[str] = []
+    kept_sh: list[frozenset[str]] = []
     for item in items:
+        if limit is not None and len(kept) >= limit:
+            break
         sh = shingles(text_of(item))
-        if any(_jaccard(sh, other) >= threshold for other in kept):
-            dropped.add(item)
-        else:
-            kept.append(sh)
-    return dropped
+        # Jaccard is at most min/max of the set sizes: most pairs need no intersection
+        if not any(min(len(sh), len(o)) >= threshold * max(len(sh), len(o)) and _jaccard(sh, o) >= threshold
+                   for o in kept_sh):
+            kept.append(item)
+            kept_sh.append(sh)
+    return kept

@@ -1,4 +1,5 @@
-"""Names the records store knows — units, departments, projects — for spotting them in questions.
+"""Names the records store knows — units, departments, projects — for spotting them in questions,
+and which submissions each unit filed (so that a question naming one needs no query to scope it).
 
 Read once per store and refreshed when the submissions change (their count or latest update).
 """
@@ -6,6 +7,7 @@ Read once per store and refreshed when the submissions change (their count or la
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,10 @@ class Gazetteer:
     projects: tuple[str, ...] = ()
     # project name → the units that filed it
     project_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # unit → the submissions filed by or for it (as unit, department, implementing unit)
+    unit_submissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # submission → the projects its evaluations name
+    submission_projects: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def find_units(self, text: str) -> list[str]:
         """Known unit names that occur in ``text``, longest first, none inside another."""
@@ -32,6 +38,17 @@ class Gazetteer:
 
     def units_like(self, part: str) -> list[str]:
         return [u for u in self.units if part in u]
+
+    def submissions_about(self, units: Sequence[str], projects: Sequence[str] = ()) -> list[str]:
+        """The submissions of ``units``; with ``projects``, without the evaluation tables whose
+        projects are all other ones (reports, which name no project, stay). Names match when one
+        holds the other: ``2020年农村人居环境整治提升`` is the ``农村人居环境整治提升`` of 2020."""
+        ids = list(dict.fromkeys(sid for u in units for sid in self.unit_submissions.get(u, ())))
+        if not projects:
+            return ids
+        named = {n for sid in ids for n in self.submission_projects.get(sid, ())}
+        same = {n for n in named if any(p in n or n in p for p in projects)}
+        return [sid for sid in ids if not (ns := self.submission_projects.get(sid)) or not same.isdisjoint(ns)]
 
 
 def _longest_matches(text: str, names: tuple[str, ...]) -> list[str]:
@@ -58,20 +75,29 @@ def gazetteer(records: RecordStore) -> Gazetteer:
         cached = _cache.get(id(records))
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        units: set[str] = set()
-        for u, d in s.execute(select(SubmissionRow.unit, SubmissionRow.department)):
-            units.update(x.strip() for x in (u, d) if x and x.strip())
+        unit_subs: dict[str, set[str]] = {}
+        for sid, u, d in s.execute(select(SubmissionRow.id, SubmissionRow.unit, SubmissionRow.department)):
+            for x in (u, d):
+                if x and x.strip():
+                    unit_subs.setdefault(x.strip(), set()).add(sid)
         project_units: dict[str, set[str]] = {}
-        for name, impl, dept, sub_unit in s.execute(
-                select(EvaluationRow.project_name, EvaluationRow.impl_unit, EvaluationRow.department,
-                       SubmissionRow.unit).join(SubmissionRow, EvaluationRow.submission_id == SubmissionRow.id)):
-            units.update(x.strip() for x in (impl, dept) if x and x.strip())
-            if name and name.strip() and len(name.strip()) >= 2:
-                project_units.setdefault(name.strip(), set()).update(
-                    x for x in (sub_unit, impl) if x)
-    g = Gazetteer(units=tuple(sorted(u for u in units if len(u) >= 2)),
+        sub_projects: dict[str, set[str]] = {}
+        for sid, name, impl, dept, sub_unit in s.execute(
+                select(EvaluationRow.submission_id, EvaluationRow.project_name, EvaluationRow.impl_unit,
+                       EvaluationRow.department, SubmissionRow.unit)
+                .join(SubmissionRow, EvaluationRow.submission_id == SubmissionRow.id)):
+            for x in (impl, dept):
+                if x and x.strip():
+                    unit_subs.setdefault(x.strip(), set()).add(sid)
+            if name and name.strip():
+                sub_projects.setdefault(sid, set()).add(name.strip())
+                if len(name.strip()) >= 2:
+                    project_units.setdefault(name.strip(), set()).update(x for x in (sub_unit, impl) if x)
+    g = Gazetteer(units=tuple(sorted(u for u in unit_subs if len(u) >= 2)),
                   projects=tuple(sorted(project_units)),
-                  project_units={k: tuple(sorted(v)) for k, v in project_units.items()})
+                  project_units={k: tuple(sorted(v)) for k, v in project_units.items()},
+                  unit_submissions={k: tuple(sorted(v)) for k, v in unit_subs.items()},
+                  submission_projects={k: tuple(sorted(v)) for k, v in sub_projects.items()})
     with _lock:
         _cache[id(records)] = (stamp, g)
     return g

