@@ -6,7 +6,8 @@
   models with :func:`set_chat_model_factory` or pass ``llm=`` to ``ask``.
 * :func:`plan_query` binds one tool, ``query_records``, whose args schema *is*
   :class:`~assistant.answer.query.StructuredQuery`; a tool call becomes a validated typed query
-  (the model never writes SQL), no tool call means "answer from the documents".
+  (the model never writes SQL), the reply "检索原文" means "answer from the documents", anything
+  else is no decision (the engine falls back to the rule parser).
 * :func:`stream_answer` streams a document answer from numbered, neutralised evidence with the
   prompts in ``prompts/ask/``; the engine cuts the stream into sentences and guards each one.
 """
@@ -34,6 +35,12 @@ __all__ = ["TOOL_NAME", "chat_model", "default_chat_model", "plan_query", "query
            "set_chat_model_factory", "stream_answer"]
 
 TOOL_NAME = "query_records"
+DOCUMENTS_REPLY = "检索原文"  # what prompts/ask/query_system.md tells the model to reply for document questions
+# The prompt asks for at most three sentences; a weak model that never stops would otherwise
+# generate until the server's context is full (minutes on a CPU server) before anything is guarded.
+# Sent as the classic ``max_tokens`` in the request body: ChatOpenAI's own field goes out as
+# ``max_completion_tokens``, which llama.cpp's and other compatible servers ignore.
+MAX_TOKENS = 512
 ChatFactory = Callable[[Settings], "BaseChatModel"]
 
 
@@ -45,7 +52,7 @@ def default_chat_model(settings: Settings) -> BaseChatModel:
                           "langchain-openai is not installed: pip install 'ziping[llm]'") from exc
     return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "",
                       api_key=settings.llm_api_key or "none",  # type: ignore[arg-type]
-                      temperature=0, timeout=120, max_retries=1)
+                      temperature=0, extra_body={"max_tokens": MAX_TOKENS}, timeout=120, max_retries=1)
 
 
 _factory: ChatFactory = default_chat_model
@@ -89,7 +96,9 @@ def _text_of(message: Any) -> str:
 
 def plan_query(question: str, llm: BaseChatModel, records: RecordStore, gaz: Gazetteer
                ) -> tuple[bool, StructuredQuery | None]:
-    """Ask the model to call ``query_records``: (called, query). Raises on invalid arguments."""
+    """Ask the model to call ``query_records``: (called, query); ``(False, None)`` when it replied
+    :data:`DOCUMENTS_REPLY`. Raises on invalid arguments, and when it did neither: a model that
+    cannot call tools (or ignores the prompt) must not turn every question into a document one."""
     tool = query_tool(records)
     try:
         bound: Any = llm.bind_tools([tool])
@@ -100,7 +109,9 @@ def plan_query(question: str, llm: BaseChatModel, records: RecordStore, gaz: Gaz
     reply = bound.invoke([SystemMessage(system), HumanMessage(question)])
     calls = [c for c in (getattr(reply, "tool_calls", None) or []) if c.get("name") == TOOL_NAME]
     if not calls:
-        return False, None
+        if DOCUMENTS_REPLY in _text_of(reply):
+            return False, None
+        raise ValueError(f"neither a {TOOL_NAME} call nor {DOCUMENTS_REPLY!r}")
     return True, StructuredQuery.model_validate(calls[0].get("args") or {})
 
 

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant.answer import Answer, ask, ask_stream, set_chat_model_factory
-from assistant.answer.llm import TOOL_NAME, default_chat_model
+from assistant.answer.llm import MAX_TOKENS, TOOL_NAME, default_chat_model
 from assistant.settings import Settings
 from tests.assistant.answer.ask_support import INJECTION, make_small_stores
 
@@ -102,6 +102,14 @@ def test_invalid_tool_arguments_fall_back_to_the_parser(small):
     assert small.records.count_submissions() == 5
 
 
+def test_a_reply_that_neither_calls_the_tool_nor_asks_for_documents_falls_back_to_the_parser(small):
+    # what a model that cannot call tools does (llama.cpp's gemma chat format drops tools and system)
+    fake = ToolFake(messages=iter([AIMessage(content="哪些单位预算执行率高于80%？\n年度预算执行率\n年度预算执行率")]))
+    a = ask("哪些单位预算执行率低于80%？", small, llm=fake)
+    assert a.kind == "structured" and {r["project"] for r in a.rows} == {"学生资助", "疫苗接种"}
+    assert any("规则解析" in f for f in a.flags)
+
+
 def test_empty_structured_result_from_the_llm_falls_back_to_documents(small):
     fake = ToolFake(messages=iter([
         tool_call({"entity": "project", "filters": [{"field": "execution_rate", "op": "<", "value": 1}]}),
@@ -184,6 +192,8 @@ def test_default_factory_builds_chat_openai_without_network():
 
     model = default_chat_model(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="qwen", llm_api_key="k"))
     assert isinstance(model, ChatOpenAI) and model.model_name == "qwen"
+    # the length cap goes out as the classic max_tokens that every compatible server reads
+    assert model.max_tokens is None and model.extra_body == {"max_tokens": MAX_TOKENS}
     assert str(model.openai_api_base).startswith("http://127.0.0.1:9")
 
 
