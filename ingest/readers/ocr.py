@@ -15,10 +15,10 @@ OCR quirks measured with the bundled PP-OCRv4 models (rapidocr-onnxruntime 1.4.4
 * full-width ``％`` is read as ASCII ``%`` and ``＞`` as ``>``; we keep what the model says.
 * ``≥``/``≧`` are read as ``≥``, sometimes with a space before the number (``≥ 98%``); the space
   is removed (``_normalise``).
-* a leading ``≥`` is often read as ``2`` (``≥46台`` → ``246台``; before a real 2 the two merge:
-  ``≥2550人`` → ``2550人``), and a lone ≥/≤ in a cell is dropped. Both are recovered from the
-  glyph's shape (:mod:`ingest.readers.signs`), never from the text alone: ``246`` is a valid
-  number. At ≈ 8 pt ``≤5%`` once came back as garbage; that is not recovered.
+* a leading ``≥`` is often read as ``2`` (``≥46台`` → ``246台``), once as ``>``; a lone ≥/≤ in
+  a cell is dropped or read as ``2``, ``>`` or ``<``. All are recovered from the glyph's shape
+  (:mod:`ingest.readers.signs`), never from the text alone: ``246`` is a valid number. At ≈ 8 pt
+  ``≤5%`` once came back as garbage; that is not recovered.
 * an em dash ``—`` alone in a cell is read as ``一``; left as is, since ``一`` is also a real
   ordinal in 序号 columns.
 """
@@ -326,17 +326,17 @@ def _split_at_rules(rgb: Image.Image, boxes: list[TextBox], grids: list[Grid], t
     return out
 
 
-# What PP-OCR made of a comparison sign, and the sign it stands for. Measured: "2" for ≥ (leading
-# or alone in a cell), ">"/"<" for a lone ≥/≤ (the sign without its bar); "Z" looks like that "2".
+# What PP-OCR made of a comparison sign, and the sign it stands for. Measured: "2" and ">" for ≥
+# (leading or alone in a cell), "<" for a lone ≤ (the sign without its bar); "Z" looks like "2".
 _MISREAD_SIGN = {"2": "≥", "Z": "≥", "z": "≥", ">": "≥", "＞": "≥", "<": "≤", "＜": "≤"}
 
 
 def _restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> TextBox:
     """Put back a leading ≥/≤ the model misread, when the glyph's shape says so.
 
-    The text after the sign is re-read without it and must agree with the first reading (either
-    the misread sign was the first character, or the model merged it with a real "2"), so that a
-    shape test gone wrong cannot invent digits.
+    The text after the sign is re-read without it and must agree with the first reading: either
+    the sign was read as its first character, or it was skipped and the number starts with a real
+    "2". So a shape test gone wrong cannot invent digits.
     """
     if len(box.text) < 2 or not box.text[1].isdigit() or box.text[0] not in _MISREAD_SIGN:
         return box

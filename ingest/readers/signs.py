@@ -4,8 +4,8 @@ Two cases, measured with the bundled PP-OCRv4 models on 150-dpi scans:
 
 * a lone ≥ or ≤ in a 指标性质 cell is often neither detected nor recognised, so the cell comes
   back empty (:func:`comparison_sign`), or it is read as "2" (:func:`lone_sign`);
-* a ≥ that starts a value is read as the digit "2" ("≥46台" → "246台", "≥6年" → "26年"), and
-  before a real 2 the CTC decoder can merge the two (:func:`leading_sign`).
+* a ≥ that starts a value is read as the digit "2" ("≥46台" → "246台", "≥6年" → "26年") or,
+  once, as ">" (:func:`leading_sign`).
 
 All look for one shape: a bar along the bottom with a chevron above it, the chevron's middle to
 the right of its ends for ≥ and to the left for ≤, its top at that open side. A "2" has a bar and
