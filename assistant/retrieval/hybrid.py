@@ -84,7 +84,7 @@ class HybridRetriever(BaseRetriever):
 
     :meth:`search` returns :class:`Hit` s (what the answer engine uses); ``invoke`` wraps them
     as Documents whose metadata holds the chunk metadata plus ``chunk_id``, ``submission_id``,
-    ``score`` and ``bm25_rank`` / ``dense_rank``.
+    ``score`` and ``bm25_rank`` / ``focus_rank`` / ``dense_rank``.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -197,7 +197,8 @@ class HybridRetriever(BaseRetriever):
         if plan.named and plan.focus:
             scope = names.submissions_about(plan.scope_units(names), plan.projects)
             if allowed is not None:
-                scope = [sid for sid in scope if sid in set(allowed)]
+                allowed_set = set(allowed)
+                scope = [sid for sid in scope if sid in allowed_set]
             # a name filed by most units scopes nothing: the whole-question ranking covers it
             if scope and len(self.stores.fulltext.chunk_ids(scope, limit=SCAN_MAX_CHUNKS + 1)) <= SCAN_MAX_CHUNKS:
                 found = self.stores.fulltext.search(plan.focus, fetch, scope)

@@ -20,6 +20,11 @@ chunks are left out of the query when rarer words remain (measured on 100k chunk
 connection's *temp* schema (nothing is written to the index file) and are cached per index size;
 :meth:`FullTextIndex.doc_freqs` also tells the answer engine which question words are rare.
 
+FTS5 cannot restrict a search by submission before scoring: it ranks every match in the index,
+then drops the other submissions. A filter leaving at most :data:`SCAN_MAX_CHUNKS` chunks (a
+unit's submissions) is therefore scored here, with FTS5's BM25 formula and the index's document
+frequencies, over just those chunks (100k chunks, a unit's 600: 150 ms → ~5 ms).
+
 The index lives in its own SQLite file (``<data_dir>/fulltext.db``) next to the records
 database, WAL-journaled; each call opens a short connection, so one index can be shared by
 threads and processes (SQLite serialises writers; ``busy_timeout`` waits up to 30 s).
