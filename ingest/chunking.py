@@ -284,7 +284,14 @@ def _fielded(context: str, pairs: list[tuple[str, str | None]], limit: int) -> l
         units = [f"{label}：{_clean(v)}{SEP}" for label, v in short]
         return [t.rstrip(SEP) for t in _with_prefix(context + SEP, "", limit, overlap=False, units=units)]
     head = SEP.join([context] + [f"{label}：{_clean(v)}" for label, v in short])
-    out: list[str] = []
+    longest_label = max(len(label) for label, _ in long_)
+    if len(head) + len(SEP) + longest_label + 1 > limit // 2:
+        # Too many short fields to repeat before every piece (a funds block of four rows): the
+        # prefix would be cut and the 执行率 after the rows lost. They get chunks of their own.
+        out = _fielded(context, short, limit)
+        head = context
+    else:
+        out = []
     for label, v in long_:
         out.extend(_with_prefix(f"{head}{SEP}{label}：", v, limit))
     return out

@@ -161,6 +161,24 @@ def test_funds_header_and_result_chunks(chunks):
     assert len(result) == 1 and "总分：95｜评价等级：优" in result[0].text and "存在问题：" in result[0].text
 
 
+def test_every_funds_value_survives_four_rows_and_a_long_reason():
+    """Four money rows are too long to repeat before each piece of a long 偏差原因: the rows and
+    the rate must still be in some chunk, not cut off behind "…"."""
+    sub = make_submission()
+    funds = sub.evaluations[0].funds
+    funds.rows += [FundRow(name=name, category=cat, budget_initial=b, budget_full_year=b, exec_amount=e)
+                   for name, cat, b, e in (("其中：当年财政拨款", "current_fiscal", 80.0, 79.5),
+                                           ("上年结转资金", "carryover", 15.0, 14.0),
+                                           ("其他资金", "other", 5.0, 5.0))]
+    funds.reason = long_text(2)
+    texts = [c.text for c in chunk_submission(sub) if c.metadata.field == "evaluations[0].funds"]
+    joined = "".join(texts)
+    for fact in ("执行率：98.5%", "预算执行率得分：9.85", "其他资金：年初预算数5", "上年结转资金：年初预算数15"):
+        assert fact in joined, fact
+    assert all(len(t) <= MAX_CHARS for t in texts)
+    assert all(t.startswith("某县教育局「学生资助补助经费」") for t in texts)  # each says whose it is
+
+
 def test_ids_deterministic_and_unique(chunks):
     again = chunk_submission(make_submission())
     assert [c.id for c in chunks] == [c.id for c in again]
