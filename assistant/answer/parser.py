@@ -376,20 +376,14 @@ def parse_question(question: str, gaz: Gazetteer | None = None) -> Parsed:
                          "score": "avg"}.get(fname, "sum")
             agg = Aggregate(op=spec_unit, field=fname)  # type: ignore[arg-type]
     if agg is None:
-        if AVG_RE.search(t.text):
-            m = AVG_RE.search(t.text)
-            assert m is not None
+        # 平均 before 合计: the first aggregate word found decides, and it is consumed either way
+        m, op = next(((found, op) for op, regex in (("avg", AVG_RE), ("sum", SUM_RE))
+                      if (found := regex.search(t.text))), (None, None))
+        if m is not None:
             fname = field_near(m.start())
             t.consume(m.start(), m.end())
             if fname:
-                agg = Aggregate(op="avg", field=fname)
-        elif SUM_RE.search(t.text):
-            m = SUM_RE.search(t.text)
-            assert m is not None
-            fname = field_near(m.start())
-            t.consume(m.start(), m.end())
-            if fname:
-                agg = Aggregate(op="sum", field=fname)
+                agg = Aggregate(op=op, field=fname)  # type: ignore[arg-type]
         else:
             m = COUNT_RE.search(t.text)
             if m and not re.search(r"(?:是|为)多少", t.text[m.start() - 1:m.end() + 1]):
