@@ -61,10 +61,8 @@ def stale_ids(records: RecordStore, profile: str, year: int | None = None) -> li
 def recheck_stored(records: RecordStore, ids: list[str], profile: str, progress=None) -> list[Rechecked]:
     version = rules_version(profile)
     out = []
-    for done, sid in enumerate(ids, 1):
-        sub = records.get_submission(sid)
-        if sub is None:
-            continue
+    for done, sub in enumerate(records.get_submissions(ids), 1):  # one query, not one per id
+        sid = sub.id
         chosen = profile_for(sub, profile)
         old, new = records.get_findings(sid), check_submission(sub, profile=chosen)
         records.save_findings(sid, new, rules_version=version)
