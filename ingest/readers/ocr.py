@@ -332,22 +332,25 @@ _MISREAD_SIGN = {"2": "≥", "Z": "≥", "z": "≥", ">": "≥", "＞": "≥", "
 
 
 def _restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> TextBox:
-    """Put back a leading ≥/≤ the model misread, when the glyph's shape says so.
+    """Put back a leading ≥/≤ the model misread or skipped, when the glyph's shape says so.
 
-    The text after the sign is re-read without it and must agree with the first reading: either
-    the sign was read as its first character, or it was skipped and the number starts with a real
-    "2". So a shape test gone wrong cannot invent digits.
+    Misread: the sign came back as a look-alike ("≥6年" → "26年"). Skipped: the box holds the
+    sign's ink but the text starts at the number (measured: "≥95%" → "95%", "≥2550人" → "2550人").
+    The text after the sign is re-read without it and must agree with the first reading, minus
+    the look-alike or whole, so a shape test gone wrong cannot invent or drop digits.
     """
-    if len(box.text) < 2 or not box.text[1].isdigit() or box.text[0] not in _MISREAD_SIGN:
+    first, text = box.text[:1], box.text
+    misread = _MISREAD_SIGN.get(first) if text[1:2].isdigit() else None
+    if misread is None and not first.isdigit():
         return box
     found = leading_sign(_crop(ink, box))
-    if found is None or found.sign != _MISREAD_SIGN[box.text[0]]:
+    if found is None:
         return box
     x0 = round(box.x0) + found.end
     rest = _recognise(rgb.crop((x0, round(box.y0), round(box.x1), round(box.y1))))
-    if rest not in (box.text[1:], box.text):
-        return box
-    return replace(box, text=found.sign + rest)
+    if rest == text or (rest == text[1:] and found.sign == misread):
+        return replace(box, text=found.sign + rest)
+    return box
 
 
 def _restore_lone_signs(ink: np.ndarray, in_cells: list[dict[tuple[int, int], list[TextBox]]],

@@ -259,6 +259,17 @@ def test_restored_sign_is_reread_and_a_skipped_sign_put_back(cjk_font, monkeypat
 
 
 @pytest.mark.slow
+def test_a_sign_skipped_before_any_digit_is_put_back(cjk_font, monkeypatch):
+    # Measured on a scan: "≥95%" came back as "95%" from a box that held the sign's ink.
+    cells = ["≥95%", "95%", "≤30天", "30天", "≥8项", "8项"]
+    image, ink_boxes = _cell_row(cjk_font, cells)
+    _fake_ocr(monkeypatch, [TextBox(text.lstrip("≥≤"), x0 - 3, y0 - 5, x1 + 3, y1 + 5)
+                            for text, (x0, y0, x1, y1) in zip(cells, ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == cells
+
+
+@pytest.mark.slow
 def test_lone_number_the_detector_missed_is_read_from_its_cell(cjk_font, monkeypatch):
     # Measured on a scan: a 分值 "7" beside a tall cell was not detected; a "—" cell must stay empty.
     image, ink_boxes = _cell_row(cjk_font, ["2550", "7", "—"])
