@@ -7,7 +7,8 @@ from assistant.checker.sources import MOF_10
 @register
 class CalcTot001(Rule):
     """总分不等于各指标得分之和（项目表再加预算执行得分），差额超过 ``score_tolerance``。
-    有指标得分为空时不检查（由 MISSING-IND-001 报告）。
+    有指标得分为空时（空格由 MISSING-IND-001 报告）只报确定的错误：总分低于已填得分之和，
+    或高于已填得分加上空格各行分值之和（空格再怎么填也凑不出这个总分）。
 
     Why:
         10号：评价总分为各指标得分之和。
@@ -26,14 +27,33 @@ class CalcTot001(Rule):
 
     def check(self, ctx):
         ev = ctx.ev
-        scores = [ind.score for ind in ev.indicators]
-        if ev.total_score is None or not scores or any(s is None for s in scores):
+        if ev.total_score is None or not ev.indicators:
             return
-        s = sum(scores)
         fund = ev.funds.score if ev.kind == "project" and ev.funds.score is not None else 0.0
-        if not h.differs(ev.total_score, s + fund, ctx.profile.score_tolerance):
+        filled = sum(ind.score for ind in ev.indicators if ind.score is not None)
+        blanks = [ind for ind in ev.indicators if ind.score is None]
+        if blanks:
+            yield from self._with_blanks(ctx, filled + fund, blanks)
             return
-        parts = f"指标得分 {h.num(s)} + 预算执行得分 {h.num(fund)}" if ev.kind == "project" else f"各指标得分之和 {h.num(s)}"
+        if not h.differs(ev.total_score, filled + fund, ctx.profile.score_tolerance):
+            return
+        parts = (f"指标得分 {h.num(filled)} + 预算执行得分 {h.num(fund)}" if ev.kind == "project"
+                 else f"各指标得分之和 {h.num(filled)}")
         yield self.finding(ctx, ctx.path("total_score"),
-                           f"总分应为 {h.fixed(s + fund)}（{parts}），表内填报 {h.num(ev.total_score)}",
-                           evidence=f"总分 {h.num(ev.total_score)}", suggestion=f"总分改为 {h.fixed(s + fund)}。")
+                           f"总分应为 {h.fixed(filled + fund)}（{parts}），表内填报 {h.num(ev.total_score)}",
+                           evidence=f"总分 {h.num(ev.total_score)}", suggestion=f"总分改为 {h.fixed(filled + fund)}。")
+
+    def _with_blanks(self, ctx, known: float, blanks):
+        """The blank rows can add between 0 and their 分值: only a total outside that range is wrong."""
+        total, tol = ctx.ev.total_score, ctx.profile.score_tolerance
+        weights = [ind.weight for ind in blanks]
+        top = known + sum(weights) if all(w is not None for w in weights) else None
+        if total < known - tol - 1e-9:
+            message = f"总分 {h.num(total)} 低于已填得分之和 {h.fixed(known)}（另有 {len(blanks)} 项得分为空）"
+        elif top is not None and total > top + tol + 1e-9:
+            message = (f"总分 {h.num(total)} 高于已填得分 {h.fixed(known)} 加空白得分行的分值 "
+                       f"{h.num(top - known)}（最多 {h.fixed(top)}）")
+        else:
+            return
+        yield self.finding(ctx, ctx.path("total_score"), message, evidence=f"总分 {h.num(total)}",
+                           suggestion="补填空白的得分，并按各项得分之和重新计算总分。")
