@@ -1,7 +1,7 @@
 """Checker precision and recall against the defects planted in the synthetic corpus.
 
 A finding matches a planted defect when the rule id and the field path agree. Only the rules
-the corpus labels (:data:`eval.synth.oracle.LABELLED`) are scored: the checker may report
+the corpus labels (:func:`eval.synth.oracle.labelled`) are scored: the checker may report
 other rules (advisory or semantic ones the generator does not plant) without penalty. Two runs:
 
 * **end to end** — each file is read, recognised and checked exactly as ``ziping check`` does,
@@ -24,10 +24,10 @@ from typing import Any
 
 from assistant.checker import check_submission, check_submissions, profile_for
 from assistant.checker.helpers import clear_caches
-from assistant.model import Finding, Submission
+from assistant.model import Submission
 from assistant.stores.records import RecordStore
 from eval.extraction import extract_corpus, label_files
-from eval.synth.oracle import LABELLED
+from eval.synth.oracle import labelled
 from ingest.errors import IngestError
 from ingest.extract import extract_file
 
@@ -91,8 +91,9 @@ class CheckerReport:
                             for r, s in sorted(self.by_rule.items())}}
 
 
-def _hits(findings: list[Finding]) -> set[tuple[str, str]]:
-    return {(f.rule, f.location.field or "") for f in findings if f.rule in LABELLED}
+def _scored(hits: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (rule, field) pairs the labels speak about."""
+    return {(rule, place) for rule, place in hits if labelled(rule, place)}
 
 
 def _score(name: str, corpus: Path, subs: dict[str, Submission | None], labels: dict[str, dict]) -> CheckerReport:
@@ -100,9 +101,9 @@ def _score(name: str, corpus: Path, subs: dict[str, Submission | None], labels: 
     readable = {k: s for k, s in subs.items() if s is not None}
     results = dict(zip(readable, check_submissions(list(readable.values()), profile="auto"), strict=True))
     for file, lab in labels.items():
-        planted = {(d["rule"], d["location"].get("field") or "") for d in lab["defects"] if d["rule"] in LABELLED}
+        planted = _scored({(d["rule"], d["location"].get("field") or "") for d in lab["defects"]})
         findings = results.get(file, [])
-        report.add(file, planted, _hits(findings))
+        report.add(file, planted, _scored({(f.rule, f.location.field or "") for f in findings}))
         if lab.get("clean"):
             report.clean_files += 1
             if any(f.severity == "error" for f in findings):

@@ -41,7 +41,7 @@ Locations are field paths (:func:`assistant.model.field_path`); ``e`` is the eva
 | CALC-IND-005 | a met ≥ row scored 分值 + 1…3; co-defect CALC-IND-001 (same field) | ``evaluations[e].indicators[i].score`` | yes |
 | CALC-IND-006 | one met row's 分值 (and score) ±2–3; level-1 titles shown without points | ``evaluations[e].indicators`` | yes |
 | CALC-IND-007 | a level-1 title states ±5 points against its rows (产出指标（55分）) | ``evaluations[e].block_weights.产出指标 / .效益指标`` | no |
-| CALC-TOT-001 | 总分 0.5–3 points off Σ scores, same grade band | ``evaluations[e].total_score`` | yes |
+| CALC-TOT-001 | 总分 0.5–3 points off Σ scores, same grade band (below it when a 得分 is blank) | ``evaluations[e].total_score`` | yes |
 | CALC-GRADE-001 | a 评价等级 row shows the neighbouring band | ``evaluations[e].grade`` | yes |
 | SCORE-OVR-001 | a met count row's actual 1.6–2.4 × its target, full score, no note | ``evaluations[e].indicators[i].score`` | yes |
 | SCORE-EXE-001 | 执行率 78–88 % (explained) while every 产出 row has full marks | ``evaluations[e].total_score`` | no |
@@ -51,7 +51,7 @@ Locations are field paths (:func:`assistant.model.field_path`); ``e`` is the eva
 | DEPT-MISS-001 | 部门整体: a deducted row's 扣分原因和其他说明 blank / 无 | ``evaluations[0].indicators[i].deviation_reason`` | — |
 | MISSING-IND-001 | 部门整体: one full row's 自评得分 blank / — | ``evaluations[0].indicators[i].score`` | — |
 | CALC-IND-005 | 部门整体: 自评得分 = 分值 + 1 on one full row | ``evaluations[0].indicators[i].score`` | — |
-| CALC-TOT-001 | 部门整体: 合计 0.5–3 points off Σ 自评得分, same grade band | ``evaluations[0].total_score`` | — |
+| CALC-TOT-001 | 部门整体: 合计 0.5–3 points off Σ 自评得分, same grade band (below when a 得分 is blank) | ``evaluations[0].total_score`` | — |
 | MISSING-RPT-001 | report: one of 基本情况 / 目标完成情况 / 存在问题 / 改进措施 dropped (with its subsections) | ``sections`` | — |
 | MISSING-EVID-001 | report: every 佐证材料 / 数据来源 sentence removed | ``sections`` | — |
 
@@ -521,15 +521,28 @@ def contradiction(d: Draft, rng: random.Random, e: int) -> list[Planted] | None:
 # --- result -----------------------------------------------------------------------------------------------
 
 
+def misstated_total(true: float, rng: random.Random, blank_score: bool) -> float | None:
+    """A total 0.5–3 points off ``true`` (Σ of the filled-in scores) in the same grade band.
+
+    With a blank 得分 on the form the blank row could hold a surplus, so the stated total goes
+    below ``true``, where no value of the blank can explain it.
+    """
+    for _ in range(20):
+        sign = rng.choice((-1, 1))
+        stated = round(true + (-1 if blank_score else sign) * rng.uniform(0.5, 3.0), 2)
+        if stated <= 100 and grade_of(stated) == grade_of(true):
+            return stated
+    return None
+
+
 def wrong_total(d: Draft, rng: random.Random, e: int) -> list[Planted] | None:
     true = d.true_total()
-    for _ in range(20):
-        stated = round(true + rng.choice((-1, 1)) * rng.uniform(0.5, 3.0), 2)
-        if stated <= 100 and grade_of(stated) == grade_of(true):
-            d.total = stated
-            d.locks.add("total")
-            return _one("CALC-TOT-001", _fp(e, "total_score"), f"总分{compact(stated)}应为{compact(true)}")
-    return None
+    stated = misstated_total(true, rng, any(i.score is None for i in d.inds))
+    if stated is None:
+        return None
+    d.total = stated
+    d.locks.add("total")
+    return _one("CALC-TOT-001", _fp(e, "total_score"), f"总分{compact(stated)}应为{compact(true)}")
 
 
 def wrong_grade(d: Draft, rng: random.Random, e: int) -> list[Planted]:

@@ -15,7 +15,7 @@ from assistant.model import Evaluation, Indicator
 from assistant.values import parse_number, parse_value
 from eval.synth import content as C
 from eval.synth.cells import Style, compact, score_text
-from eval.synth.defects import Planted
+from eval.synth.defects import Planted, misstated_total
 from eval.synth.draft import grade_of
 from eval.synth.layouts import UP, Grid, GridBuilder, H, L, T, V
 
@@ -142,8 +142,8 @@ def plant_dept(dd: DeptDraft, rules: list[str], rng: random.Random) -> list[Plan
             out.append(Planted(rule, path.format(k, "score"), "自评得分为空"))
         elif rule == "CALC-TOT-001":
             true = dd.true_total()
-            stated = round(true + rng.choice((-1, 1)) * rng.uniform(0.5, 3.0), 2)
-            if stated > 100 or grade_of(stated) != grade_of(true):
+            stated = misstated_total(true, rng, any(r.score is None for r in dd.rows))
+            if stated is None:
                 return None
             dd.total = stated
             dd.locks.add("total")

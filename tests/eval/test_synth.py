@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 from pathlib import Path
 
@@ -12,12 +13,14 @@ import openpyxl
 import pdfplumber
 import pytest
 
+from assistant.checker import check_submissions
 from assistant.model import Submission
 from assistant.values import parse_number, parse_value
 from eval.synth import content as C
 from eval.synth import generate_corpus, oracle
-from eval.synth.corpus import KIND_SHARES, TABLE_KINDS, kind_counts
+from eval.synth.corpus import KIND_SHARES, TABLE_KINDS, FileSpec, _who, build_table, kind_counts
 from eval.synth.draft import grade_of
+from eval.synth.report import make_report, sections
 
 ALL_KINDS = set(KIND_SHARES)
 
@@ -66,6 +69,25 @@ def test_labels_are_exactly_what_the_oracle_finds(corpus):
         hits = {(h.rule, h.field) for h in oracle.check(Submission.from_dict(lab["expected"]))}
         planted = {(d["rule"], d["location"]["field"]) for d in lab["defects"]}
         assert hits == planted, name
+        assert all(oracle.labelled(rule, field) for rule, field in planted), name
+
+
+def test_evidence_is_labelled_on_reports_only():
+    assert oracle.labelled("MISSING-EVID-001", "sections")
+    assert not oracle.labelled("MISSING-EVID-001", "evaluations[0].indicators")
+    assert oracle.labelled("CALC-TOT-001", "evaluations[0].total_score")
+    assert not oracle.labelled("SCORE-SAT-001", "evaluations[0].indicators[7].score")
+
+
+def test_the_paired_report_does_not_explain_an_adjustment_its_table_lost():
+    # The checker reads a unit's report with its table; an explained adjustment there is no defect.
+    who = _who(random.Random(3), "mof")
+    built, _ = build_table(FileSpec(0, "docx_table", "mof", who, ["MISSING-FUND-004"]), 5, ["MISSING-FUND-004"])
+    assert [d.rule for d in built.defects] == ["MISSING-FUND-004"]
+    rep = make_report(built.base, random.Random(1))
+    report = Submission(kind="report", unit=rep.unit, year=rep.year, sections=sections(rep))
+    table_findings, _ = check_submissions([built.submission, report], profile="auto")
+    assert "MISSING-FUND-004" in {f.rule for f in table_findings}
 
 
 def test_same_seed_gives_identical_files_and_labels(corpus, tmp_path):
