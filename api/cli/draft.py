@@ -67,7 +67,7 @@ def _edits(items: list[str]) -> dict[str, str]:
 def _llm(polish: bool):
     if not polish:
         return None
-    from assistant.drafting.polish import chat_model
+    from assistant.chat_model import chat_model
 
     llm = chat_model(get_settings())
     if llm is None:

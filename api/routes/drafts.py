@@ -62,9 +62,9 @@ def version_out(v: DraftVersion) -> DraftVersionOut:
 def _llm(settings: Settings, polish: bool) -> Any:
     if not polish:
         return None
-    from assistant.drafting.polish import chat_model
+    from assistant.chat_model import chat_model
 
-    model = chat_model(settings) if settings.llm_enabled else None
+    model = chat_model(settings)
     if model is None:
         raise ApiError(400, "llm_not_configured", "未配置大模型（ZIPING_LLM_BASE_URL、ZIPING_LLM_MODEL），无法润色",
                        "no LLM configured: set ZIPING_LLM_BASE_URL and ZIPING_LLM_MODEL to polish")

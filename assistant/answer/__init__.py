@@ -10,12 +10,10 @@ conversation state per id for follow-ups. ``ask_stream`` yields the text in piec
 
 from assistant.answer.engine import ask, ask_stream
 from assistant.answer.executor import QueryResult, execute
-from assistant.answer.llm import set_chat_model_factory
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.query import Aggregate, Filter, OrderBy, StructuredQuery
 from assistant.answer.types import Answer, AnswerKind, Citation
 from assistant.answer.words import query_in_words
 
 __all__ = ["Aggregate", "Answer", "AnswerKind", "Citation", "Filter", "OrderBy", "Parsed", "QueryResult",
-           "StructuredQuery", "ask", "ask_stream", "execute", "parse_question", "query_in_words",
-           "set_chat_model_factory"]
+           "StructuredQuery", "ask", "ask_stream", "execute", "parse_question", "query_in_words"]

@@ -22,7 +22,7 @@ from assistant.answer.executor import QueryResult, execute
 from assistant.answer.extractive import REASON_WORDS, Piece, select_pieces
 from assistant.answer.followup import resolve_followup
 from assistant.answer.guard import GuardReport, guard_sentences
-from assistant.answer.llm import chat_model, plan_query, stream_answer
+from assistant.answer.llm import plan_query, stream_answer
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.prompts import text
 from assistant.answer.query import Filter, StructuredQuery
@@ -30,6 +30,7 @@ from assistant.answer.safety import neutralise
 from assistant.answer.text import Num, numbers, sentences
 from assistant.answer.types import Answer, AnswerKind, Citation
 from assistant.answer.words import fmt_num, query_in_words, structured_sentences
+from assistant.chat_model import chat_model
 from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters, analyse
 from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
@@ -163,7 +164,7 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         if unit is None and not parsed.units and not parsed.unit_like and prev.unit in gaz.units:
             unit = prev.unit
     route, query = parsed.route, parsed.query
-    model = llm if llm is not None else (chat_model(settings) if settings.llm_enabled else None)
+    model = llm if llm is not None else chat_model(settings)
     from_llm = False
     if model is not None:
         try:

@@ -1,9 +1,7 @@
 """The LLM path: a chat model from settings, the query tool, and streamed answers.
 
-* :func:`chat_model` makes the model through a replaceable factory — by default
-  ``langchain_openai.ChatOpenAI`` on ``ZIPING_LLM_BASE_URL`` / ``ZIPING_LLM_MODEL`` /
-  ``ZIPING_LLM_API_KEY`` (any OpenAI-compatible server); tests swap in LangChain's fake chat
-  models with :func:`set_chat_model_factory` or pass ``llm=`` to ``ask``.
+* the model comes from :mod:`assistant.chat_model` (tests swap in LangChain's fake chat models
+  there or pass ``llm=`` to ``ask``).
 * :func:`plan_query` binds one tool, ``query_records``, whose args schema *is*
   :class:`~assistant.answer.query.StructuredQuery`; a tool call becomes a validated typed query
   (the model never writes SQL), the reply "检索原文" means "answer from the documents", anything
@@ -14,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -25,49 +23,15 @@ from assistant.answer.prompts import prompt
 from assistant.answer.query import StructuredQuery
 from assistant.answer.words import query_in_words
 from assistant.retrieval.gazetteer import Gazetteer
-from assistant.settings import Settings
 from assistant.stores.records import RecordStore
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-__all__ = ["TOOL_NAME", "chat_model", "default_chat_model", "plan_query", "query_tool",
-           "set_chat_model_factory", "stream_answer"]
+__all__ = ["TOOL_NAME", "plan_query", "query_tool", "stream_answer"]
 
 TOOL_NAME = "query_records"
 DOCUMENTS_REPLY = "检索原文"  # what prompts/ask/query_system.md tells the model to reply for document questions
-# The prompt asks for at most three sentences; a weak model that never stops would otherwise
-# generate until the server's context is full (minutes on a CPU server) before anything is guarded.
-# Sent as the classic ``max_tokens`` in the request body: ChatOpenAI's own field goes out as
-# ``max_completion_tokens``, which llama.cpp's and other compatible servers ignore.
-MAX_TOKENS = 512
-ChatFactory = Callable[[Settings], "BaseChatModel"]
-
-
-def default_chat_model(settings: Settings) -> BaseChatModel:
-    try:
-        from langchain_openai import ChatOpenAI
-    except ImportError as exc:  # pragma: no cover - dev installs have it
-        raise ImportError("未安装 langchain-openai：pip install 'ziping[llm]' / "
-                          "langchain-openai is not installed: pip install 'ziping[llm]'") from exc
-    return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model or "",
-                      api_key=settings.llm_api_key or "none",  # type: ignore[arg-type]
-                      temperature=0, extra_body={"max_tokens": MAX_TOKENS}, timeout=120, max_retries=1)
-
-
-_factory: ChatFactory = default_chat_model
-
-
-def set_chat_model_factory(factory: ChatFactory | None) -> ChatFactory:
-    """Replace the factory (``None`` restores the default); returns the previous one."""
-    global _factory
-    previous = _factory
-    _factory = factory or default_chat_model
-    return previous
-
-
-def chat_model(settings: Settings) -> BaseChatModel:
-    return _factory(settings)
 
 
 def query_tool(records: RecordStore) -> StructuredTool:

@@ -24,9 +24,7 @@ from assistant.drafting.numbers import extract_numbers, unsupported_numbers
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-    from assistant.settings import Settings
-
-__all__ = ["chat_model", "guard", "polish"]
+__all__ = ["guard", "polish"]
 
 _MARK = re.compile(r"^\s*(\d+[、.．]\s?|（\d+）|\(\d+\))")
 _KIND_TEXT = {"review": "审核意见", "annual": "年度预算绩效管理情况报告"}
@@ -88,13 +86,3 @@ def polish(draft: Draft, llm: BaseChatModel, *, library: Library | None = None) 
         b.text, b.polished = text, True
     out.meta["polished"] = True
     return out
-
-
-def chat_model(settings: Settings) -> BaseChatModel | None:
-    """The configured OpenAI-compatible chat model, or None offline."""
-    if not settings.llm_enabled:
-        return None
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model,
-                      api_key=settings.llm_api_key or "EMPTY", temperature=0)

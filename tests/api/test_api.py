@@ -15,8 +15,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from api.app import ApiSettings, create_app
+from assistant.chat_model import set_chat_model_factory
+from assistant.drafting import Draft
+from assistant.drafting.polish import _polishable
 from assistant.settings import Settings
 from tests.api.support import XSS, wait_job
 
@@ -499,6 +503,35 @@ def test_review_draft_generate_edit_versions_and_docx(api):
     assert key in {d["key"] for d in listed}
     assert_error(c.post("/api/v1/drafts/review/0000", headers=h, json={}), 404, "not_found")
     assert_error(c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"exclude": ["nope"]}), 400, "unknown_findings")
+
+
+def test_review_draft_polished_by_the_configured_model(api):
+    c, h = api.client, api.reviewer
+    sid = api.sid("xlsx_table")
+    assert_error(c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"polish": True}), 400, "llm_not_configured")
+    template = Draft.from_dict(c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={}).json()["draft"])
+    blocks = [b for b in template.blocks if _polishable(b)]
+    # a well-behaved model: other wording, every number kept
+    replies = [b.text.replace("经审核，", "经认真审核，") for b in blocks]
+    made: list[Settings] = []
+
+    def factory(settings: Settings):
+        made.append(settings)
+        return FakeListChatModel(responses=replies)
+
+    offline = api.app.state.settings
+    api.app.state.settings = offline.model_copy(update={"llm_base_url": "http://127.0.0.1:9/v1", "llm_model": "fake"})
+    previous = set_chat_model_factory(factory)
+    try:
+        v = c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"polish": True}).json()
+    finally:
+        set_chat_model_factory(previous)
+        api.app.state.settings = offline
+    assert len(made) == 1 and made[0].llm_model == "fake"
+    polished = {b["key"] for b in v["draft"]["blocks"] if b["polished"]}
+    assert polished == {b.key for b in blocks}
+    assert v["draft"]["meta"]["polished"] is True and v["unsupported"] == {}
+    assert "经认真审核，" in next(b["text"] for b in v["draft"]["blocks"] if b["key"] == "conclusion")
 
 
 def test_annual_draft_with_statistics(api):

@@ -14,8 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
-from assistant.answer import set_chat_model_factory
-from assistant.answer.llm import default_chat_model
+from assistant.chat_model import default_chat_model, set_chat_model_factory
 from assistant.settings import Settings
 from assistant.stores import Stores
 from tests.assistant.answer.ask_support import make_small_stores

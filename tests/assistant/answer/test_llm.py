@@ -14,8 +14,9 @@ from langchain_core.language_models.fake_chat_models import FakeMessagesListChat
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from assistant.answer import Answer, ask, ask_stream, set_chat_model_factory
-from assistant.answer.llm import MAX_TOKENS, TOOL_NAME, default_chat_model
+from assistant.answer import Answer, ask, ask_stream
+from assistant.answer.llm import TOOL_NAME
+from assistant.chat_model import MAX_TOKENS, default_chat_model, set_chat_model_factory
 from assistant.settings import Settings
 from tests.assistant.answer.ask_support import INJECTION, make_small_stores
 
