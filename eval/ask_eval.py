@@ -461,9 +461,9 @@ def _matches(answer: Any, how: str, expected: Any) -> bool:
 
 def evaluate_structured(stores: Stores, labels: dict[str, dict], ids: dict[str, str]) -> dict[str, Any]:
     label_subs = [Submission.from_dict(lab["expected"]) for lab in labels.values()]
-    stored = [stores.records.get_submission(s.id) for s in stores.records.list_submissions()]
+    stored = stores.records.get_submissions([s.id for s in stores.records.list_submissions()])
     from_labels = structured_questions(project_facts(label_subs))
-    from_records = structured_questions(project_facts(s for s in stored if s is not None))
+    from_records = structured_questions(project_facts(stored))
     ok_l = ok_r = 0
     wrong: list[dict[str, Any]] = []
     routes: dict[str, int] = {}

@@ -128,12 +128,8 @@ def export_items(stores: Any, filters: FindingFilters, limit: int = 5000) -> lis
     with stores.records.session() as s:
         for r in s.execute(stmt):
             by_sub[r[0].submission_id].append(_finding(r[0]))
-    items = []
-    for sid in list(by_sub)[:limit]:
-        sub = stores.records.get_submission(sid)
-        if sub is not None:
-            items.append(CheckedFile(source=sid, submission=sub, findings=by_sub[sid]))
-    return items
+    subs = stores.records.get_submissions(list(by_sub)[:limit])
+    return [CheckedFile(source=sub.id, submission=sub, findings=by_sub[sub.id]) for sub in subs]
 
 
 @router.get("/export.xlsx", summary="导出审核发现 Excel / export findings as .xlsx", response_class=Response,
