@@ -68,6 +68,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.model import field_path
 from assistant.values import parse_value
@@ -521,28 +522,37 @@ def contradiction(d: Draft, rng: random.Random, e: int) -> list[Planted] | None:
 # --- result -----------------------------------------------------------------------------------------------
 
 
-def misstated_total(true: float, rng: random.Random, blank_score: bool) -> float | None:
-    """A total 0.5–3 points off ``true`` (Σ of the filled-in scores) in the same grade band.
+class Totalled(Protocol):
+    """A draft with a stated total (a project :class:`Draft` or a 部门整体 draft)."""
+
+    total: float | None
+    locks: set[str]
+
+    def true_total(self) -> float: ...
+
+
+def misstate_total(d: Totalled, rng: random.Random, blank_score: bool) -> tuple[float, float] | None:
+    """Lock the total 0.5–3 points off Σ of the filled-in scores, in the same grade band; (stated, true).
 
     With a blank 得分 on the form the blank row could hold a surplus, so the stated total goes
-    below ``true``, where no value of the blank can explain it.
+    below the sum, where no value of the blank can explain it.
     """
+    true = d.true_total()
     for _ in range(20):
         sign = rng.choice((-1, 1))
         stated = round(true + (-1 if blank_score else sign) * rng.uniform(0.5, 3.0), 2)
         if stated <= 100 and grade_of(stated) == grade_of(true):
-            return stated
+            d.total = stated
+            d.locks.add("total")
+            return stated, true
     return None
 
 
 def wrong_total(d: Draft, rng: random.Random, e: int) -> list[Planted] | None:
-    true = d.true_total()
-    stated = misstated_total(true, rng, any(i.score is None for i in d.inds))
-    if stated is None:
+    got = misstate_total(d, rng, any(i.score is None for i in d.inds))
+    if got is None:
         return None
-    d.total = stated
-    d.locks.add("total")
-    return _one("CALC-TOT-001", _fp(e, "total_score"), f"总分{compact(stated)}应为{compact(true)}")
+    return _one("CALC-TOT-001", _fp(e, "total_score"), f"总分{compact(got[0])}应为{compact(got[1])}")
 
 
 def wrong_grade(d: Draft, rng: random.Random, e: int) -> list[Planted]:

@@ -15,7 +15,7 @@ from assistant.model import Evaluation, Indicator
 from assistant.values import parse_number, parse_value
 from eval.synth import content as C
 from eval.synth.cells import Style, compact, score_text
-from eval.synth.defects import Planted, misstated_total
+from eval.synth.defects import Planted, misstate_total
 from eval.synth.draft import grade_of
 from eval.synth.layouts import UP, Grid, GridBuilder, H, L, T, V
 
@@ -141,12 +141,9 @@ def plant_dept(dd: DeptDraft, rules: list[str], rng: random.Random) -> list[Plan
             dd.rows[k].score, dd.rows[k].blank_score = None, rng.choice(("", "—"))
             out.append(Planted(rule, path.format(k, "score"), "自评得分为空"))
         elif rule == "CALC-TOT-001":
-            true = dd.true_total()
-            stated = misstated_total(true, rng, any(r.score is None for r in dd.rows))
-            if stated is None:
+            got = misstate_total(dd, rng, any(r.score is None for r in dd.rows))
+            if got is None:
                 return None
-            dd.total = stated
-            dd.locks.add("total")
-            out.append(Planted(rule, "evaluations[0].total_score", f"合计{compact(stated)}应为{compact(true)}"))
+            out.append(Planted(rule, "evaluations[0].total_score", f"合计{compact(got[0])}应为{compact(got[1])}"))
     dd.finalize()
     return out
