@@ -1,4 +1,4 @@
-"""Comparison signs (≥, ≤) told from their shape where the OCR model loses them.
+"""Comparison signs (≥, ≤, =) told from their shape where the OCR model loses them.
 
 Two cases, measured with the bundled PP-OCRv4 models on 150-dpi scans:
 
@@ -27,6 +27,8 @@ _MAX_SIGN_HEIGHT = 0.9  # × a digit's height (measured on the scans: ≥/≤ 0.
 _MIN_SIGN_DROP = 0.12  # × digit height: the sign's top sits at least this far below the digit's
 _CHEVRON_END = 0.35  # × glyph width: the chevron's top row lies within this of its open side
 _MIN_BAR = 0.45  # × digit height: a bar, not the end of a ">" arm (measured: ≥ 0.6–0.7, ">" 0.3–0.4)
+_EQUALS_MAX_HEIGHT = 0.9  # × width: "=" is wide and flat (measured 7 × 9 px at 150 dpi)
+_EQUALS_MAX_GAP = 2.0  # × bar thickness (measured: "=" 0.3–1.5, "二" 3–6)
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ class LeadingSign:
 
 
 def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
-    """≥ or ≤ when the mask holds one small glyph of that shape, else None."""
+    """≥, ≤ or = when the mask holds one small glyph of that shape, else None."""
     extent = _rows(ink)
     if extent is None or ink.sum() < 8:
         return None
@@ -44,7 +46,11 @@ def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
     xs = np.flatnonzero(ink.any(axis=0))
     ink = ink[:, xs[0]:xs[-1] + 1]
     h, w = ink.shape
-    if h > max_glyph or w > max_glyph or h < 5:
+    if h > max_glyph or w > max_glyph:
+        return None
+    if _equals(ink):
+        return "="
+    if h < 5:
         return None
     cover = ink.mean(axis=1)
     bar = h
@@ -64,6 +70,32 @@ def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
     # top is the middle of an arch (measured: a lone "2" in a score cell passed without this).
     side = top / max(w - 1, 1)
     return sign if (side <= _CHEVRON_END if sign == "≥" else side >= 1 - _CHEVRON_END) else None
+
+
+def _equals(ink: np.ndarray) -> bool:
+    """Two bars close together, one above the other, and nothing else: "=".
+
+    Measured on a Sichuan scan: a lone "=" in the 指标性质 column was not detected at all. "二"
+    has its bars far apart; a dash is one bar.
+    """
+    h, w = ink.shape
+    if w < 5 or h < 3 or h > _EQUALS_MAX_HEIGHT * w:
+        return False
+    cover = ink.mean(axis=1)
+    if not all(c >= 0.7 or c <= 0.1 for c in cover):
+        return False
+    bars = _bands(cover >= 0.7)
+    if len(bars) != 2 or bars[0][0] != 0 or bars[1][1] != h:
+        return False
+    # "二" leaves a gap of three to six bar widths between its bars, "=" at most two
+    gap, thick = bars[1][0] - bars[0][1], max(b - a for a, b in bars)
+    return gap <= _EQUALS_MAX_GAP * thick
+
+
+def _bands(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
 def lone_sign(ink: np.ndarray, digit_height: float) -> str | None:

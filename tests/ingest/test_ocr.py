@@ -148,9 +148,10 @@ def _ink(image: Image.Image) -> np.ndarray:
     return binarise(np.asarray(image.convert("L"))) > 0
 
 
-@pytest.mark.parametrize(("text", "expected"), [("≥", "≥"), ("≤", "≤"), ("=", None), ("中", None), ("", None)])
+@pytest.mark.parametrize(("text", "expected"), [
+    ("≥", "≥"), ("≤", "≤"), ("=", "="), ("＝", "="), ("二", None), ("—", None), ("-", None), ("中", None), ("", None)])
 def test_lone_comparison_sign_is_read_from_its_shape(cjk_font, text, expected):
-    # The OCR model drops a lone ≥/≤ in a 指标性质 cell; the shape test must tell the two apart
+    # The OCR model drops a lone ≥/≤/= in a 指标性质 cell; the shape test must tell them apart
     # at table text size (9 pt at 150 dpi) and leave other glyphs and empty cells alone.
     image = Image.new("L", (40, 30), 255)
     ImageDraw.Draw(image).text((12, 6), text, fill=0, font=ImageFont.truetype(str(cjk_font), 19))
@@ -171,7 +172,7 @@ def _scanned_line(font: Path, text: str, size: int) -> Image.Image:
 
 @pytest.mark.parametrize("size", [14, 19])  # the synthetic scans' smallest and largest cell text
 @pytest.mark.parametrize(("text", "expected"), [
-    ("≥46台", "≥"), ("≥6年", "≥"), ("≥2550人", "≥"), ("≤5%", "≤"), ("≤0.7万元", "≤"),
+    ("≥46台", "≥"), ("≥6年", "≥"), ("≥2550人", "≥"), ("≤5%", "≤"), ("≤0.7万元", "≤"), ("=100%", "="), ("=8个", "="),
     # what the model reads them as, when the glyph really is that: it must stay a number
     ("246台", None), ("26年", None), ("2550人", None), ("Z46", None), (">46台", None), ("2024年", None),
 ])
@@ -265,6 +266,17 @@ def test_a_sign_skipped_before_any_digit_is_put_back(cjk_font, monkeypatch):
     image, ink_boxes = _cell_row(cjk_font, cells)
     _fake_ocr(monkeypatch, [TextBox(text.lstrip("≥≤"), x0 - 3, y0 - 5, x1 + 3, y1 + 5)
                             for text, (x0, y0, x1, y1) in zip(cells, ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == cells
+
+
+@pytest.mark.slow
+def test_a_dropped_equals_sign_is_put_back(cjk_font, monkeypatch):
+    # Measured on a Sichuan scan: the 指标性质 cell "=" came back empty, so "=100%" read "100%".
+    cells = ["=100%", "100%", "=", "=8个", "二"]
+    image, ink_boxes = _cell_row(cjk_font, cells)
+    _fake_ocr(monkeypatch, [TextBox(text.lstrip("="), x0 - 3, y0 - 5, x1 + 3, y1 + 5)
+                            for text, (x0, y0, x1, y1) in zip(cells, ink_boxes, strict=True) if text != "="])
     (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
     assert [c.text for c in table.rows[0]] == cells
 
