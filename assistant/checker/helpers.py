@@ -91,6 +91,22 @@ def has_any(text: str | None, words: Iterable[str]) -> bool:
     return first_of(text, words) is not None
 
 
+# A measure word that is negated ("资金未落实", "尚未建立") is part of the cause.
+_MEASURE_NEGATED = re.compile(r"(未|没有|尚未|没|不)$")
+
+
+def states_measure(text: str | None, words: Iterable[str]) -> bool:
+    """Whether ``text`` proposes something: one of the forward-looking ``words``, not negated."""
+    t = compact(text)
+    for word in words:
+        start = t.find(word)
+        while start >= 0:
+            if not _MEASURE_NEGATED.search(t[max(0, start - 2):start]):
+                return True
+            start = t.find(word, start + 1)
+    return False
+
+
 def first_of(text: str | None, words: Iterable[str]) -> str | None:
     """The first of ``words`` found in ``text`` (in the order of ``words``)."""
     if not text:
@@ -113,6 +129,14 @@ def num(x: float | None) -> str:
     if x is None:
         return "（空）"
     s = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def amount(x: float | None) -> str:
+    """A money amount as filled in, every decimal kept (89.974 万元 is not 89.97)."""
+    if x is None:
+        return "（空）"
+    s = f"{x:.6f}".rstrip("0").rstrip(".")  # six places: float noise of sums gone, real decimals kept
     return "0" if s == "-0" else s
 
 
@@ -188,12 +212,17 @@ def is_vague(value: Value, words: Sequence[str]) -> bool:
 # --- scores ----------------------------------------------------------------------------------------
 
 
-def is_full(score: float | None, weight: float | None, tol: float) -> bool:
-    return score is not None and weight is not None and score >= weight - tol
+# Full marks is what the form says, not a computation: 2.9 of 3 is a deduction, however small.
+# Only float noise is tolerated (scores are written with at most two decimals).
+_WRITTEN = 0.005
 
 
-def is_below(score: float | None, weight: float | None, tol: float) -> bool:
-    return score is not None and weight is not None and score < weight - tol
+def is_full(score: float | None, weight: float | None) -> bool:
+    return score is not None and weight is not None and score >= weight - _WRITTEN
+
+
+def is_below(score: float | None, weight: float | None) -> bool:
+    return score is not None and weight is not None and score < weight - _WRITTEN
 
 
 def differs(a: float | None, b: float | None, tol: float) -> bool:
@@ -283,9 +312,9 @@ def _compare(tv: Value, av: Value) -> Comparison | None:
     return Comparison(kind, a, b, met, min(share, 1.0))
 
 
-def needs_explanation(ind: Indicator, tol: float) -> bool:
+def needs_explanation(ind: Indicator) -> bool:
     """Score below the points, or the target missed: 10号 N2 asks for reasons and measures."""
-    if is_below(ind.score, ind.weight, tol):
+    if is_below(ind.score, ind.weight):
         return True
     cmp = compare(ind)
     return cmp is not None and not cmp.met
@@ -485,22 +514,37 @@ class Execution:
     executed: float
     budget: float
     rate: float  # percent
+    from_sources: bool = False  # the total row was left empty: the source rows' sums
 
     @property
     def formula(self) -> str:
-        return f"{num(self.executed)}/{num(self.budget)}"
+        basis = "，按各资金来源合计" if self.from_sources else ""
+        return f"{num(self.executed)}/{num(self.budget)}{basis}"
 
 
-def execution(funds: Funds, profile: Profile) -> Execution | None:
-    """执行率 recomputed from the total row: 执行数 / the profile's denominator column."""
+def execution(funds: Funds, profile: Profile, *, sources: bool = False) -> Execution | None:
+    """执行率 recomputed from the total row: 执行数 / the profile's denominator column.
+
+    With ``sources``, a total row whose 执行数 and denominator are both 0 or blank gives way to the
+    sums of the source rows: real forms leave 年度资金总额 at 0/0/0 above 本年财政拨款
+    90/89.974/89.974 and then fill 执行率 and 得分 with 0 (RULES.md P1, a 池州 table). Rules that
+    locate a finding on the total row's own cells leave it False.
+    """
     found = total_row(funds)
     if found is None:
         return None
     k, row = found
     budget = getattr(row, profile.execution_denominator, None)
-    if row.exec_amount is None or not budget:
+    if row.exec_amount is not None and budget:
+        return Execution(k, row.exec_amount, budget, row.exec_amount / budget * 100.0)
+    if not sources or row.exec_amount or budget:
         return None
-    return Execution(k, row.exec_amount, budget, row.exec_amount / budget * 100.0)
+    parts = [r for _, r in source_rows(funds)]
+    executed = sum(r.exec_amount or 0.0 for r in parts)
+    budget = sum(getattr(r, profile.execution_denominator, None) or 0.0 for r in parts)
+    if not budget:
+        return None
+    return Execution(k, executed, budget, executed / budget * 100.0, from_sources=True)
 
 
 def stated_rate(funds: Funds, computed: float | None = None) -> float | None:
@@ -515,7 +559,7 @@ def stated_rate(funds: Funds, computed: float | None = None) -> float | None:
 
 def rate_for_scoring(funds: Funds, profile: Profile) -> float | None:
     """The execution rate to judge by: recomputed when the amounts allow, else as filled in."""
-    exe = execution(funds, profile)
+    exe = execution(funds, profile, sources=True)
     return exe.rate if exe is not None else stated_rate(funds)
 
 
@@ -652,7 +696,7 @@ def dept_findings(rule: Any, ctx: CheckContext, spec: RatioSpec) -> Iterator[Any
             continue
         expected = dept_expected(scheme, rate, ind.weight, ind.criteria)
         if expected is None:
-            if scheme.get("type") == "over_limit" and rate > float(scheme["limit"]) and is_full(ind.score, ind.weight, tol):
+            if scheme.get("type") == "over_limit" and rate > float(scheme["limit"]) and is_full(ind.score, ind.weight):
                 yield rule.finding(
                     ctx, ctx.path("indicators", j, "score"),
                     f"“{label}”为 {num(rate)}%，超过{num(float(scheme['limit']))}%，不应得满分，表内填报 {num(ind.score)}",

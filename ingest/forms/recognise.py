@@ -29,6 +29,8 @@ from ingest.forms.labels import LabelTable, labels, normalise_label, points_in, 
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _PROJECT_CODE = re.compile(r"^\s*([0-9A-Za-z]{8,})\s*[-－—_:：\s]\s*(.+)$", re.S)
+# Budget unit codes before a department or unit name: "219-池州市…", "219001-池州市…" (a 池州 form).
+_UNIT_CODE = re.compile(r"^\s*[0-9]{3,}\s*[-－—_:：\s]\s*(?=[^\s0-9])")
 _YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]\s*元")
 
 
@@ -57,6 +59,11 @@ def split_project_code(name: str) -> tuple[str | None, str]:
     if match and any(ch.isdigit() for ch in match.group(1)):
         return match.group(1), match.group(2).strip()
     return None, (name or "").strip()
+
+
+def strip_unit_code(name: str) -> str:
+    """``219001-池州市贵池区棠溪镇人民政府`` → the name alone, so one unit groups as one."""
+    return _UNIT_CODE.sub("", name or "").strip()
 
 
 class _Reader:
@@ -207,9 +214,9 @@ class _Reader:
                 if ev.year is None:
                     ev.year = _year_of(text) if ev.title is None else _year_of(ev.title)
             elif key in ("department", "impl_unit"):
-                setattr(ev, key, text or None)
+                setattr(ev, key, strip_unit_code(text) or None)
             elif key == "unit_name":
-                ev.impl_unit = ev.impl_unit or text or None
+                ev.impl_unit = ev.impl_unit or strip_unit_code(text) or None
             else:
                 return
             ev.cells[key if key != "unit_name" else "impl_unit"] = self._loc(table, r, col, key)
@@ -275,7 +282,7 @@ class _Reader:
         ev = self._evaluation()
         category = self.labels.match_prefix("fund_rows", name_seg.text) or "other"
         index = len(ev.funds.rows)
-        row = FundRow(name=name_seg.text, category=category)
+        row = FundRow(name=name_seg.text.strip().rstrip(":：").rstrip(), category=category)  # "年度资金总额:"
         row.cells["name"] = self._loc(table, r, name_seg.start, "funds", "rows", index, "name")
         for key in ("budget_initial", "budget_full_year", "exec_amount"):
             col = self.fund_cols.cols.get(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ingest.document import Cell, Document, Paragraph, Table
 from ingest.forms.labels import labels, points_in
-from ingest.forms.recognise import recognise_forms, split_project_code
+from ingest.forms.recognise import recognise_forms, split_project_code, strip_unit_code
 
 M = object()  # "same as the cell to the left" (horizontal merge)
 U = object()  # "same as the cell above" (vertical merge)
@@ -135,3 +135,7 @@ def test_label_matching_and_helpers():
     assert points_in("绩效指标（９０分）") == 90.0 and points_in("项目名称") is None
     assert split_project_code("A1234567-项目") == ("A1234567", "项目")
     assert split_project_code("2023年学生资助") == (None, "2023年学生资助")
+    assert strip_unit_code("219001-池州市贵池区棠溪镇人民政府") == "池州市贵池区棠溪镇人民政府"
+    assert strip_unit_code("219 池州市贵池区棠溪镇人民政府") == "池州市贵池区棠溪镇人民政府"
+    assert strip_unit_code("2023年度某县教育局") == "2023年度某县教育局"
+    assert strip_unit_code("某县教育局") == "某县教育局"

@@ -8,7 +8,8 @@ from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
 class CalcFund001(Rule):
     """执行率与金额不符：按总额行重算 执行率 = 全年执行数 / 全年预算数（分母由 profile 的
     ``execution_denominator`` 决定：全国为全年预算数，四川为调整后预算数，市级为含结转的预算数），
-    与表内填报值相差超过 ``rate_tolerance``（0.1 个百分点）；执行率栏存在却未填也报。
+    与表内填报值相差超过 ``rate_tolerance``（0.1 个百分点）；执行率栏存在却未填也报。总额行的执行数
+    和预算数都填 0 或空着时，按各资金来源行的合计重算。
 
     Why:
         执行率是预算执行得分的依据，填错会直接改变总分。
@@ -26,7 +27,7 @@ class CalcFund001(Rule):
 
     def check(self, ctx):
         funds, profile = ctx.ev.funds, ctx.profile
-        exe = h.execution(funds, profile)
+        exe = h.execution(funds, profile, sources=True)
         if exe is None:
             return
         stated = h.stated_rate(funds, exe.rate)

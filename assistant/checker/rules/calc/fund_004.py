@@ -41,8 +41,9 @@ class CalcFund004(Rule):
                 continue
             expected = sum(v for v in values if v is not None)
             if h.differs(getattr(total, col), expected, tol):
-                parts = " + ".join(h.num(v or 0.0) for v in values)
+                parts = " + ".join(h.amount(v) for v in values if v is not None)
                 yield self.finding(ctx, ctx.path("funds", "rows", k, col),
-                                   f"{total.name}的{term(col)}应为 {h.fixed(expected)}（{parts}），表内填报 {h.num(getattr(total, col))}",
-                                   evidence="；".join(f"{r.name} {h.num(getattr(r, col))}" for r in funds.rows),
+                                   f"{total.name}的{term(col)}应为 {h.amount(expected)}（{parts}），"
+                                   f"表内填报 {h.amount(getattr(total, col))}",
+                                   evidence="；".join(f"{r.name} {h.amount(getattr(r, col))}" for r in funds.rows),
                                    suggestion=f"核对{total.name}与各资金来源的{term(col)}，使总额等于各来源之和。")

@@ -25,7 +25,7 @@ class DeptMiss001(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.is_below(ind.score, ind.weight, ctx.profile.score_tolerance) and h.is_blank(ind.deviation_reason, ctx.profile):
+            if h.is_below(ind.score, ind.weight) and h.is_blank(ind.deviation_reason, ctx.profile):
                 yield self.finding(ctx, ctx.path("indicators", j, "deviation_reason"),
                                    f"{h.label(ind)}得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}，未说明扣分原因",
                                    evidence=h.row_evidence(ind), suggestion="在“扣分原因和其他说明”中写明扣分原因。")

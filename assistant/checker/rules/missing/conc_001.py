@@ -35,7 +35,7 @@ class MissingConc001(Rule):
         ev, profile = ctx.ev, ctx.profile
         tol = profile.score_tolerance
         short = ev.total_score is not None and ev.total_score < profile.total_points - tol
-        deviating = [ind for ind in ev.indicators if h.needs_explanation(ind, tol)]
+        deviating = [ind for ind in ev.indicators if h.needs_explanation(ind)]
         if not short and not deviating:
             return
         why = f"总分 {h.num(ev.total_score)}" if short else f"{h.label(deviating[0])}存在偏差"

@@ -4,7 +4,7 @@ from assistant.checker.rule import Rule
 from assistant.checker.sources import DYRMT, MOF_10, WENMI
 
 
-def shortfall(ind, tol) -> str:
+def shortfall(ind) -> str:
     """Why a row needs an explanation, in words with its numbers."""
     cmp = h.compare(ind)
     if cmp is not None and not cmp.met:
@@ -32,11 +32,10 @@ class MissingDev001(Rule):
     source = f"{MOF_10}（未完成目标的须分析原因、提出改进措施）；{WENMI}；{DYRMT}"
 
     def check(self, ctx):
-        tol = ctx.profile.score_tolerance
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.needs_explanation(ind, tol) and h.is_blank(ind.deviation_reason, ctx.profile):
+            if h.needs_explanation(ind) and h.is_blank(ind.deviation_reason, ctx.profile):
                 yield self.finding(
                     ctx, ctx.path("indicators", j, "deviation_reason"),
-                    f"{h.label(ind)}{shortfall(ind, tol)}，但偏差原因分析及改进措施为空",
+                    f"{h.label(ind)}{shortfall(ind)}，但偏差原因分析及改进措施为空",
                     evidence=h.row_evidence(ind),
                     suggestion="说明未完成（或扣分）的具体原因，并提出下一步改进措施。")

@@ -28,8 +28,8 @@ class MissingDev002(Rule):
         profile = ctx.profile
         for j, ind in enumerate(ctx.ev.indicators):
             text = ind.deviation_reason
-            if (h.needs_explanation(ind, profile.score_tolerance) and not h.is_blank(text, profile)
-                    and not h.has_any(text, profile.forward_words)):
+            if (h.needs_explanation(ind) and not h.is_blank(text, profile)
+                    and not h.states_measure(text, profile.forward_words)):
                 yield self.finding(ctx, ctx.path("indicators", j, "deviation_reason"),
                                    f"{h.label(ind)}的偏差说明只有原因，没有改进措施",
                                    evidence=h.clip(text, 80),

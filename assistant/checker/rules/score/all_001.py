@@ -26,8 +26,7 @@ class ScoreAll001(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        tol = profile.score_tolerance
-        if not ev.indicators or not all(h.is_full(i.score, i.weight, tol) for i in ev.indicators):
+        if not ev.indicators or not all(h.is_full(i.score, i.weight) for i in ev.indicators):
             return
         if ev.total_score is None or ev.total_score < profile.inflated_total - 1e-9:
             return

@@ -26,12 +26,11 @@ class ScoreCtr001(Rule):
     kinds = ("project", "department")
 
     def check(self, ctx):
-        tol = ctx.profile.score_tolerance
         for j, ind in enumerate(ctx.ev.indicators):
             text = ind.deviation_reason
-            if h.is_full(ind.score, ind.weight, tol) and (word := h.unmet_phrase(text)):
+            if h.is_full(ind.score, ind.weight) and (word := h.unmet_phrase(text)):
                 problem = f"得满分，但说明写有“{word}”"
-            elif h.is_below(ind.score, ind.weight, tol) and (word := h.done_phrase(text)):
+            elif h.is_below(ind.score, ind.weight) and (word := h.done_phrase(text)):
                 problem = f"得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}，但说明写“{word}”"
             else:
                 continue

@@ -27,7 +27,7 @@ class ScoreExe001(Rule):
         if rate is None or rate >= profile.low_execution_rate - 1e-9:
             return
         outputs = [i for i in ev.indicators if h.is_output(i)]
-        all_full = bool(outputs) and all(h.is_full(i.score, i.weight, profile.score_tolerance) for i in outputs)
+        all_full = bool(outputs) and all(h.is_full(i.score, i.weight) for i in outputs)
         high = ev.total_score is not None and ev.total_score >= profile.high_total - 1e-9
         if not (all_full or high):
             return

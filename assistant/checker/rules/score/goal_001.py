@@ -1,12 +1,23 @@
+import re
+
 from assistant.checker import helpers as h
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU
 
+# A plan copied with its numbers updated is still the plan (池州: "共申请预算资金90万元…" →
+# "共完成预算资金89.97万元…", 0.89 similar as written, 0.96 with the numbers masked).
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def _wording(text: str | None) -> str:
+    return _NUMBER.sub("#", h.norm(text))
+
 
 @register
 class ScoreGoal001(Rule):
-    """年度总体目标的“实际完成情况”与“预期目标”几乎相同（去掉标点后的相似度 ≥ ``goal_similarity``，0.9）。
+    """年度总体目标的“实际完成情况”与“预期目标”几乎相同（去掉标点、数字只看措辞后的相似度 ≥
+    ``goal_similarity``，0.9）：只改了数字的目标也是照抄。
 
     Why:
         照抄预期目标当完成情况，说明没有真正总结完成情况。经验规则。
@@ -26,9 +37,9 @@ class ScoreGoal001(Rule):
         ev, profile = ctx.ev, ctx.profile
         if h.is_blank(ev.goal_planned, profile) or h.is_blank(ev.goal_achieved, profile):
             return
-        sim = h.similarity(ev.goal_planned, ev.goal_achieved, floor=profile.goal_similarity)
+        sim = h.similarity(_wording(ev.goal_planned), _wording(ev.goal_achieved), floor=profile.goal_similarity)
         if sim >= profile.goal_similarity:
             yield self.finding(ctx, ctx.path("goal_achieved"),
-                               f"实际完成情况与预期目标相似度 {h.num(sim * 100)}%，疑似照抄目标",
+                               f"实际完成情况与预期目标措辞相似度 {h.num(sim * 100)}%（数字不计），疑似照抄目标",
                                evidence=f"预期目标：{h.clip(ev.goal_planned, 40)}；实际完成情况：{h.clip(ev.goal_achieved, 40)}",
                                suggestion="据实写明实际完成的数量、质量、时间和效果。")

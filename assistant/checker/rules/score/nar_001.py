@@ -25,14 +25,14 @@ class ScoreNar001(Rule):
     semantic = True
 
     def check(self, ctx):
-        ev, tol = ctx.ev, ctx.profile.score_tolerance
+        ev = ctx.ev
         texts = [s for sec in ctx.related_sections for s in h.sentences(sec.text)]
         texts += h.sentences(ev.problems) + h.sentences(ev.conclusion)
         unmet = [(s, w) for s in texts if (w := h.unmet_phrase(s))]
         if not unmet:
             return
         for j, ind in enumerate(ev.indicators):
-            if not h.is_full(ind.score, ind.weight, tol):
+            if not h.is_full(ind.score, ind.weight):
                 continue
             hit = next(((s, w) for s, w in unmet if j in h.mentions(ctx, s)), None)
             if hit:

@@ -23,9 +23,8 @@ class ScoreNum001(Rule):
     source = f"{DAYING}（实际完成值填“完成”）；{CHIZHOU}（“达成预期指标”）"
 
     def check(self, ctx):
-        tol = ctx.profile.score_tolerance
         for j, ind in enumerate(ctx.ev.indicators):
-            if ind.target.quantitative and h.is_text_value(ind.actual) and h.is_full(ind.score, ind.weight, tol):
+            if ind.target.quantitative and h.is_text_value(ind.actual) and h.is_full(ind.score, ind.weight):
                 yield self.finding(ctx, ctx.path("indicators", j, "actual"),
                                    f"{h.label(ind)}目标为 {h.shown(ind.target)}，实际完成值只写“{h.shown(ind.actual)}”，却得满分",
                                    evidence=h.row_evidence(ind),

@@ -32,7 +32,7 @@ class ScoreOvr001(Rule):
                 continue
             ratio = cmp.overshoot
             if (ratio is None or ratio < profile.overshoot_ratio or cmp.actual == 0
-                    or not h.is_full(ind.score, ind.weight, profile.score_tolerance)
+                    or not h.is_full(ind.score, ind.weight)
                     or not h.is_blank(ind.deviation_reason, profile)):
                 continue
             yield self.finding(ctx, ctx.path("indicators", j, "score"),

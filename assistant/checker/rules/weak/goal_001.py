@@ -6,8 +6,9 @@ from assistant.checker.sources import MOF_101
 
 @register
 class WeakGoal001(Rule):
-    """年度总体目标（预期目标）中写明的数量，在指标表中找不到相同数值的年度指标值（资金金额与项目资金
-    栏核对）。确定性的第一版：按“数字 + 单位”匹配；反方向（指标没有写进目标）暂不检查。
+    """年度总体目标（预期目标）中写明的数量，在指标表中找不到相同数值的年度指标值。资金金额不超过
+    项目资金栏的最大金额时是预算或其中的一部分（“其中30万元用于……”），归资金规则管，不报。确定性的
+    第一版：按“数字 + 单位”匹配；反方向（指标没有写进目标）暂不检查。
 
     Why:
         101号要求目标与指标“高度关联”：目标里承诺的数量应当有指标去衡量。
@@ -27,15 +28,17 @@ class WeakGoal001(Rule):
     def check(self, ctx):
         ev = ctx.ev
         targets = [ind.target for ind in ev.indicators if ind.target.number is not None]
-        money = [v for r in ev.funds.rows for v in (r.budget_initial, r.budget_full_year, r.exec_amount) if v is not None]
+        money = [h.to_wan(v, ev.funds.unit) for r in ev.funds.rows
+                 for v in (r.budget_initial, r.budget_full_year, r.exec_amount) if v is not None]
+        budget = max(money, default=None)
         unmatched = []
         for q in h.quantities(ev.goal_planned):
             if any(h.same_quantity(q, t) for t in targets):
                 continue
             wan = h.to_wan(q.number, q.unit)
-            if wan is not None and any(abs(h.to_wan(m, ev.funds.unit) - wan) <= ctx.profile.amount_tolerance for m in money):
-                continue
-            unmatched.append(q.raw.strip())
+            if wan is not None and budget is not None and wan <= budget + ctx.profile.amount_tolerance:
+                continue  # the budget or a share of it ("其中30万元用于…"): the funds block's business
+            unmatched.append(f"{h.num(q.number)}{q.unit or ''}")
         if unmatched:
             yield self.finding(ctx, ctx.path("goal_planned"),
                                f"年度总体目标中的“{'、'.join(unmatched[:5])}”在指标表中没有对应的指标值",
