@@ -522,29 +522,40 @@ class Execution:
         return f"{num(self.executed)}/{num(self.budget)}{basis}"
 
 
+def budget_row(funds: Funds) -> FundRow | None:
+    """The row whose amounts state the project's money: the total row, or, when it was left at 0 or
+    blank above filled-in sources, their sums. Real forms do that: 年度资金总额 0/0/0 above 本年财政拨款
+    90/89.974/89.974, with 执行率 and 得分 then filled as 0 (RULES.md P1, a 池州 table)."""
+    found = total_row(funds)
+    if found is None:
+        return None
+    total = found[1]
+    parts = [r for _, r in source_rows(funds)]
+    if not _left_empty(total) or all(_left_empty(r) for r in parts):
+        return total
+    sums = {col: sum(v for r in parts if (v := getattr(r, col)) is not None) for col in MONEY_COLUMNS}
+    return FundRow(name="各资金来源合计", category="total", **sums)
+
+
+def _left_empty(row: FundRow) -> bool:
+    return not any(getattr(row, col) for col in MONEY_COLUMNS)
+
+
 def execution(funds: Funds, profile: Profile, *, sources: bool = False) -> Execution | None:
     """执行率 recomputed from the total row: 执行数 / the profile's denominator column.
 
-    With ``sources``, a total row whose 执行数 and denominator are both 0 or blank gives way to the
-    sums of the source rows: real forms leave 年度资金总额 at 0/0/0 above 本年财政拨款
-    90/89.974/89.974 and then fill 执行率 and 得分 with 0 (RULES.md P1, a 池州 table). Rules that
-    locate a finding on the total row's own cells leave it False.
+    With ``sources``, a total row left empty gives way to the sums of the source rows
+    (:func:`budget_row`); rules that locate a finding on the total row's own cells leave it False.
     """
     found = total_row(funds)
     if found is None:
         return None
     k, row = found
-    budget = getattr(row, profile.execution_denominator, None)
-    if row.exec_amount is not None and budget:
-        return Execution(k, row.exec_amount, budget, row.exec_amount / budget * 100.0)
-    if not sources or row.exec_amount or budget:
+    summed = budget_row(funds) if sources else row
+    budget = getattr(summed, profile.execution_denominator, None)
+    if summed is None or summed.exec_amount is None or not budget:
         return None
-    parts = [r for _, r in source_rows(funds)]
-    executed = sum(r.exec_amount or 0.0 for r in parts)
-    budget = sum(getattr(r, profile.execution_denominator, None) or 0.0 for r in parts)
-    if not budget:
-        return None
-    return Execution(k, executed, budget, executed / budget * 100.0, from_sources=True)
+    return Execution(k, summed.exec_amount, budget, summed.exec_amount / budget * 100.0, from_sources=summed is not row)
 
 
 def stated_rate(funds: Funds, computed: float | None = None) -> float | None:

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.checker import check_submission, profile_for
 from ingest.extract import extract_file
-from tests.support.real_forms import CHIZHOU_ENTRUSTED
+from tests.support.real_forms import CHIZHOU_ENTRUSTED, CHIZHOU_VILLAGE
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,31 @@ def test_chizhou_findings_are_the_problem_cases(chizhou):
     assert not {"MISSING-FUND-003", "SCORE-EXE-001", "SCORE-ALL-001"} & set(by_rule)
     # the goal's 30万元 shares of the 90万元 budget are not targets missing from the table
     assert "WEAK-GOAL-001" not in by_rule
+    # 年初 90 → 全年 89.974 with no reason anywhere (the form has no row for one)
+    (adjusted,) = by_rule["MISSING-FUND-004"]
+    assert "年初预算数 90 与全年预算数 89.974 不一致（调整 -0.026 万元）" in adjusted.message
     # findings on cells point at them in the sheet
-    cells = [f for f in findings if f.location.field.startswith(("evaluations[0].indicators[", "evaluations[0].funds."))]
+    cells = [f for f in findings if f.location.field.startswith(("evaluations[0].indicators[", "evaluations[0].funds."))
+             and f.rule != "MISSING-FUND-004"]
     assert cells and all(f.location.row is not None and f.location.col is not None for f in cells)
+
+
+@pytest.fixture(scope="module")
+def village(tmp_path_factory):
+    path = CHIZHOU_VILLAGE.write_xlsx(Path(tmp_path_factory.mktemp("real")) / "池州_村级补助及运转经费.xlsx")
+    sub = extract_file(path)
+    return sub, check_submission(sub, profile=profile_for(sub))
+
+
+def test_chizhou_village_form(village):
+    sub, findings = village
+    (ev,) = sub.evaluations
+    assert [(i.target.op, i.target.number) for i in ev.indicators[:2]] == [("=", 8), ("=", 42)]
+    by_rule = {f.rule: f for f in findings}
+    # the budget cut from 202.64 to 132.912 万元 is unexplained, though the total row says 0 → 0
+    assert "年初预算数 202.64 与全年预算数 132.912 不一致（调整 -69.728 万元）" in by_rule["MISSING-FUND-004"].message
+    assert "执行率应为 100.00%" in by_rule["CALC-FUND-001"].message
+    # a cost ceiling 1.5 times what was spent is a loose target, said the right way round
+    assert "年度指标值 ≤202.6万元 是实际完成值 132.9 的 1.52 倍（反向指标），目标明显偏宽" in by_rule["SCORE-OVR-001"].message
+    # the goal's 2026400元 is the 202.64 万元 budget, and 8/42 met their "=" targets
+    assert not {"WEAK-GOAL-001", "CALC-IND-003", "MISSING-IND-001", "CALC-FUND-005"} & set(by_rule)

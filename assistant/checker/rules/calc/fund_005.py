@@ -25,10 +25,9 @@ class CalcFund005(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        found = h.total_row(ev.funds)
-        if found is None:
+        row = h.budget_row(ev.funds)
+        if row is None:
             return
-        row = found[1]
         budget = h.to_wan(row.budget_full_year or row.budget_initial, ev.funds.unit)
         costs = [(j, ind, h.to_wan(ind.target.number, ind.target.unit)) for j, ind in enumerate(ev.indicators)
                  if h.is_cost(ind) and ind.target.unit and "/" not in ind.target.unit]

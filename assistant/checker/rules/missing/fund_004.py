@@ -31,10 +31,9 @@ class MissingFund004(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        found = h.total_row(ev.funds)
-        if found is None:
+        row = h.budget_row(ev.funds)
+        if row is None:
             return
-        k, row = found
         if row.budget_initial is None or row.budget_full_year is None:
             return
         if not h.differs(row.budget_initial, row.budget_full_year, h.amount_tolerance(ev.funds, profile)):
@@ -45,7 +44,7 @@ class MissingFund004(Rule):
             return
         yield self.finding(
             ctx, ctx.path("funds", "adjust_reason"),  # what is missing is the reason
-            f"年初预算数 {h.num(row.budget_initial)} 与全年预算数 {h.num(row.budget_full_year)} 不一致"
-            f"（调整 {h.num(row.budget_full_year - row.budget_initial)} {ev.funds.unit}），未说明预算调整理由",
-            evidence=f"{row.name}：年初预算数 {h.num(row.budget_initial)}，全年预算数 {h.num(row.budget_full_year)}",
+            f"年初预算数 {h.amount(row.budget_initial)} 与全年预算数 {h.amount(row.budget_full_year)} 不一致"
+            f"（调整 {h.amount(row.budget_full_year - row.budget_initial)} {ev.funds.unit}），未说明预算调整理由",
+            evidence=f"{row.name}：年初预算数 {h.amount(row.budget_initial)}，全年预算数 {h.amount(row.budget_full_year)}",
             suggestion="说明年中预算调整（追加/调减）的依据和理由。")

@@ -36,9 +36,9 @@ class ScoreAll001(Rule):
             reasons.append(f"执行率 {h.num(rate)}%")
         if not h.is_blank(ev.problems, profile):
             reasons.append(f"存在问题“{h.clip(ev.problems, 30)}”")
-        found = h.total_row(ev.funds)
-        if found and h.differs(found[1].budget_initial, found[1].budget_full_year, h.amount_tolerance(ev.funds, profile)):
-            reasons.append(f"预算由 {h.num(found[1].budget_initial)} 调整为 {h.num(found[1].budget_full_year)}")
+        row = h.budget_row(ev.funds)
+        if row and h.differs(row.budget_initial, row.budget_full_year, h.amount_tolerance(ev.funds, profile)):
+            reasons.append(f"预算由 {h.amount(row.budget_initial)} 调整为 {h.amount(row.budget_full_year)}")
         if reasons:
             yield self.finding(ctx, ctx.path("total_score"),
                                f"所有指标满分、总分 {h.num(ev.total_score)}，但{'，'.join(reasons)}",

@@ -35,8 +35,12 @@ class ScoreOvr001(Rule):
                     or not h.is_full(ind.score, ind.weight)
                     or not h.is_blank(ind.deviation_reason, profile)):
                 continue
-            yield self.finding(ctx, ctx.path("indicators", j, "score"),
-                               f"{h.label(ind)}实际完成值 {h.shown(ind.actual)} 是年度指标值 {h.shown(ind.target)} 的 "
-                               f"{h.fixed(ratio)} 倍，目标明显偏低却得满分且未说明",
+            if cmp.direction == "reverse":  # a ceiling far above what was spent or took: too loose
+                gap = (f"年度指标值 {h.shown(ind.target)} 是实际完成值 {h.shown(ind.actual)} 的 {h.fixed(ratio)} 倍"
+                       f"（反向指标），目标明显偏宽")
+            else:
+                gap = (f"实际完成值 {h.shown(ind.actual)} 是年度指标值 {h.shown(ind.target)} 的 {h.fixed(ratio)} 倍，"
+                       f"目标明显偏低")
+            yield self.finding(ctx, ctx.path("indicators", j, "score"), f"{h.label(ind)}{gap}却得满分且未说明",
                                evidence=h.row_evidence(ind),
                                suggestion="按偏离程度扣分并说明原因；下一年度据实调整目标值。")

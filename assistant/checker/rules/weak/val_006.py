@@ -25,12 +25,11 @@ class WeakVal006(Rule):
     def check(self, ctx):
         ev = ctx.ev
         costs = [(j, ind) for j, ind in enumerate(ev.indicators) if h.is_cost(ind)]
-        found = h.total_row(ev.funds)
-        if len(costs) != 1 or found is None:
+        row = h.budget_row(ev.funds)
+        if len(costs) != 1 or row is None:
             return
         j, ind = costs[0]
         cost = h.to_wan(ind.target.number, ind.target.unit)
-        row = found[1]
         budgets = [h.to_wan(v, ev.funds.unit) for v in (row.budget_full_year, row.budget_initial) if v is not None]
         tol = ctx.profile.amount_tolerance
         if cost is not None and any(b is not None and abs(cost - b) <= tol for b in budgets):
