@@ -31,6 +31,9 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _PROJECT_CODE = re.compile(r"^\s*([0-9A-Za-z]{8,})\s*[-－—_:：\s]\s*(.+)$", re.S)
 # Budget unit codes before a department or unit name: "219-池州市…", "219001-池州市…" (a 池州 form).
 _UNIT_CODE = re.compile(r"^\s*[0-9]{3,}\s*[-－—_:：\s]\s*(?=[^\s0-9])")
+# The form's own fill-in instructions left in a cell: "说明相关任务目标的完成情况(100字以内)",
+# "年中发生预算调整的(追加或调减),应单独说明理由" (Sichuan forms as published). Not the unit's words.
+_FORM_PROMPT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|应单独说明理由")
 _YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]\s*元")
 
 
@@ -187,8 +190,10 @@ class _Reader:
             if key is None:
                 if self.labels.is_signature(seg.text):
                     ev = ev or self._evaluation()
-                    value = segs[i + 1].text if i + 1 < len(segs) else ""
-                    ev.signatures[normalise_label(seg.text)] = value
+                    name, _, inline = seg.text.replace("：", ":").partition(":")  # 项目负责人:查小兵
+                    nxt = segs[i + 1].text if i + 1 < len(segs) else ""
+                    value = inline.strip() or ("" if self._is_label(nxt) else nxt)
+                    ev.signatures[normalise_label(name)] = value
                     found = True
                 continue
             found = True
@@ -206,7 +211,7 @@ class _Reader:
 
     def _set_field(self, ev: Evaluation, group: str, key: str, label: Segment, value: Segment | None,
                    table: Table, r: int) -> None:
-        text = value.text if value is not None else ""
+        text = written(value.text) if value is not None else ""
         col = value.start if value is not None else label.end + 1
         if group == "header":
             if key == "project_name":
@@ -239,8 +244,11 @@ class _Reader:
         text = table.text(r, score_col) if score_col is not None else ""
         col = score_col
         if parse_number(text) is None:
-            # No score column value: take the last number on the row (总分 | 95).
-            numeric = [s for s in row_segments(table, r) if s.start > label.end and parse_number(s.text) is not None]
+            # No score column value: take the last number on the row (总分 | 95), but not the one
+            # under 权重, which is the weights' sum (Sichuan's 合计 | 100 with the score left blank).
+            weight_col = self.ind_cols.cols.get("weight")
+            numeric = [s for s in row_segments(table, r) if s.start > label.end and parse_number(s.text) is not None
+                       and not (weight_col is not None and s.start <= weight_col <= s.end)]
             if not numeric:
                 return
             text, col = numeric[-1].text, numeric[-1].start
@@ -331,8 +339,7 @@ class _Reader:
     def _goal_values(self, table: Table, r: int) -> bool:
         ev = self._evaluation()
         for key, col in self.goal_cols.items():
-            text = table.text(r, col).strip()
-            setattr(ev, key, text or None)
+            setattr(ev, key, written(table.text(r, col)) or None)
             ev.cells[key] = self._loc(table, r, col, key)
         self.mode = None
         return True
@@ -452,9 +459,15 @@ def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> s
     return value
 
 
+def written(text: str | None) -> str:
+    """A free-text cell as the unit wrote it: "" when it holds only the form's instructions."""
+    text = (text or "").strip()
+    return "" if _FORM_PROMPT.search(text) else text
+
+
 def _join_reason(reason: str | None, measures: str | None) -> str | None:
-    parts = [p.strip() for p in (reason, measures) if p and p.strip()]
-    return "；".join(parts) if parts else None
+    parts = [written(p) for p in (reason, measures)]
+    return "；".join(p for p in parts if p) or None
 
 
 def _year_of(text: str | None) -> int | None:

@@ -141,3 +141,91 @@ CHIZHOU_VILLAGE = mof_form(
     ],
     total=("100", "90"),  # ours
 )
+
+
+# The Sichuan 部门预算项目支出绩效自评表 (青神县/大英县 2023): eleven columns, 指标性质 and 度量单位 in
+# columns of their own, the 原因 cell beside the money rows holding the form's own instructions.
+SICHUAN_NOTES = ("1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);"
+                 "2.年中发生预算调整的(追加或调减),应单独说明理由;3.其他资金包括:社会投入资金、银行贷款.")
+# (name, 年初预算, 调整后预算数, 预算执行数, 预算执行率) for 总额 and its sources
+Money = tuple[str, str, str, str, str]
+# (一级 or "", 二级, 三级, 指标性质, 指标值, 度量单位, 完成值, 权重, 得分, 未完成原因分析)
+SichuanRow = tuple[str, str, str, str, str, str, str, str, str, str]
+
+
+def sichuan_form(source: str, *, year: int, project: str, department: str, unit: str,
+                 goal: tuple[str, str], process: str, money: list[Money], weight_score: tuple[str, str],
+                 reason: str, rows: list[SichuanRow], conclusion: tuple[str, str, str],
+                 signatures: tuple[str, str]) -> RealForm:
+    cells: list[Cell] = [
+        (1, 1, f"部门预算项目支出绩效自评表({year}年度)", 1, 11),
+        (2, 1, "项目名称"), (2, 2, project, 1, 10),
+        (3, 1, "主管部门"), (3, 2, department, 1, 4), (3, 6, "实施单位 (盖章)", 1, 2), (3, 8, unit, 1, 4),
+        (4, 1, "项目基本情况", 3, 1), (4, 2, "1.项目年度目标完成情况", 2, 2),
+        (4, 4, "项目年度目标", 1, 4), (4, 8, "年度目标完成情况", 1, 4),
+        (5, 4, goal[0], 1, 4), (5, 8, goal[1], 1, 4),
+        (6, 2, "2.项目实施内容及过程概述", 1, 2), (6, 4, process, 1, 8),
+        (7, 1, "预算执行情况(10分)", 1 + len(money), 1),
+        (7, 2, "年度预算数(万元)"), (7, 3, "年初预算"), (7, 4, "调整后预算数"), (7, 5, "预算执行数"),
+        (7, 6, "预算执行率"), (7, 7, "权重"), (7, 8, "得分"), (7, 9, "原因", 1, 3),
+        (8, 9, reason, len(money), 3),
+    ]
+    for k, row in enumerate(money):
+        cells += [(8 + k, 2 + j, text) for j, text in enumerate(row) if text]
+        cells += [(8, 7, weight_score[0]), (8, 8, weight_score[1])] if k == 0 else [(8 + k, 7, "/"), (8 + k, 8, "/")]
+    r = 8 + len(money)
+    header = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"]
+    cells += [(r, 1, "绩效指标(90分)", 1 + len(rows), 1)] + [(r, 2 + j, text) for j, text in enumerate(header)]
+    for k, row in enumerate(rows, start=1):
+        level1, *rest = row
+        if level1:
+            span = next((n for n in range(1, len(rows) - k + 1) if rows[k - 1 + n][0]), len(rows) - k + 1)
+            cells.append((r + k, 2, level1, span, 1))
+        cells += [(r + k, 3 + j, text) for j, text in enumerate(rest) if text]
+    r += len(rows) + 1
+    cells += [(r, 1, "合计", 1, 8), (r, 9, "100"),
+              (r + 1, 1, "评价结论"), (r + 1, 2, conclusion[0], 1, 10),
+              (r + 2, 1, "存在问题"), (r + 2, 2, conclusion[1], 1, 10),
+              (r + 3, 1, "改进措施"), (r + 3, 2, conclusion[2], 1, 10),
+              (r + 4, 1, signatures[0], 1, 5), (r + 4, 6, signatures[1], 1, 6)]
+    return RealForm(source, cells)
+
+
+# 大英县司法局 2023「安可替代补助资金」(RULES.md MISSING-FUND-004's real case and P5): 年初 0.00 →
+# 调整后 3.36 with only the form's instructions in the 原因 cell, the actual value written "完成",
+# 存在问题/改进措施 "无". The source's text ends inside the 质量指标 row: its rest and 评价结论 are ours.
+DAYING_ANKE = sichuan_form(
+    "https://dyxrmt.cn/article-157795-21.html",
+    year=2023, project="51092324T000010263357-2023年全县安可替代补助资金项目",
+    department="大英县司法局部门", unit="大英县司法局",
+    goal=("根据要求购买安可设备,并完成项目资金支付。", "完成"),
+    process="2023年购买13台安可电脑,并于12月前完成资金支付。",
+    money=[("总额", "0.00", "3.36", "3.36", "100.00%"), ("其中:财政资金", "0.00", "3.36", "3.36", "100.00%"),
+           ("财政专户管理资金", "0.00", "0.00", "0.00", "0.00%"), ("单位资金", "0.00", "0.00", "0.00", "0.00%"),
+           ("其他资金", "", "", "", "")],
+    weight_score=("10", "10"), reason=SICHUAN_NOTES,
+    rows=[("产出指标", "质量指标", "完成安可产品购买并按要求支付资金", "=", "100", "%", "完成", "90", "90", "")],
+    conclusion=("根据财政局资金下达的管理办法,将资金支付给项目施工方。", "无", "无"),  # 评价结论 ours
+    signatures=("项目负责人:查小兵", "财务负责人:唐勇"),
+)
+
+# 青神县发展和改革局 2023「工资性支出」as published: the form's prompts left in the 完成情况,
+# 评价结论, 存在问题 and 改进措施 cells, 完成值 and 得分 never filled, 年初 238.93 → 调整后 251.89.
+QINGSHEN_WAGES = sichuan_form(
+    "https://www.scqs.gov.cn/info/13206/211004.htm",
+    year=2023, project="51000021R000000019951-工资性支出",
+    department="青神县发展和改革局本级", unit="青神县发展和改革局",
+    goal=("严格执行相关政策,保障工资及时、足额发放或社保及时、足额缴纳,预算编制科学合理,减少结余资金。",
+          "对照年度目标,说明相关任务目标的完成情况(100字以内)"),
+    process="",
+    money=[("总额", "238.93", "251.89", "251.89", "100.00%"), ("其中:财政资金", "238.93", "251.89", "251.89", "100.00%"),
+           ("财政专户管理资金", "0.00", "0.00", "0.00", "0.00%"), ("单位资金", "0.00", "0.00", "0.00", "0.00%"),
+           ("其他资金", "", "", "", "")],
+    weight_score=("10", ""), reason=SICHUAN_NOTES,
+    rows=[("产出指标", "数量指标", "发放(缴纳)覆盖率", "=", "100", "%", "", "60", "", ""),
+          ("效益指标", "社会效益指标", "足额保障率(参保率)", "=", "100", "%", "", "30", "", "")],
+    conclusion=("结合自评情况,说明项目自评总分,说明项目实施取得的成效或成果。(200字以内)",
+                "结合自评情况,分析存在的问题及原因。(200字以内)",
+                "针对项目自评中发现的问题,提出下一步改进完善的意见及有关政策性建议。(200字以内)"),
+    signatures=("项目负责人:", "财务负责人:"),
+)

@@ -9,14 +9,17 @@ import pytest
 
 from assistant.checker import check_submission, profile_for
 from ingest.extract import extract_file
-from tests.support.real_forms import CHIZHOU_ENTRUSTED, CHIZHOU_VILLAGE
+from tests.support.real_forms import CHIZHOU_ENTRUSTED, CHIZHOU_VILLAGE, DAYING_ANKE, QINGSHEN_WAGES
+
+
+def _read_and_check(form, tmp_path_factory, name: str):
+    sub = extract_file(form.write_xlsx(Path(tmp_path_factory.mktemp("real")) / name))
+    return sub, check_submission(sub, profile=profile_for(sub))
 
 
 @pytest.fixture(scope="module")
 def chizhou(tmp_path_factory):
-    path = CHIZHOU_ENTRUSTED.write_xlsx(Path(tmp_path_factory.mktemp("real")) / "池州_委托业务项目.xlsx")
-    sub = extract_file(path)
-    return sub, check_submission(sub, profile=profile_for(sub))
+    return _read_and_check(CHIZHOU_ENTRUSTED, tmp_path_factory, "池州_委托业务项目.xlsx")
 
 
 def test_chizhou_form_is_read_with_its_quirks(chizhou):
@@ -68,15 +71,8 @@ def test_chizhou_findings_are_the_problem_cases(chizhou):
     assert cells and all(f.location.row is not None and f.location.col is not None for f in cells)
 
 
-@pytest.fixture(scope="module")
-def village(tmp_path_factory):
-    path = CHIZHOU_VILLAGE.write_xlsx(Path(tmp_path_factory.mktemp("real")) / "池州_村级补助及运转经费.xlsx")
-    sub = extract_file(path)
-    return sub, check_submission(sub, profile=profile_for(sub))
-
-
-def test_chizhou_village_form(village):
-    sub, findings = village
+def test_chizhou_village_form(tmp_path_factory):
+    sub, findings = _read_and_check(CHIZHOU_VILLAGE, tmp_path_factory, "池州_村级补助及运转经费.xlsx")
     (ev,) = sub.evaluations
     assert [(i.target.op, i.target.number) for i in ev.indicators[:2]] == [("=", 8), ("=", 42)]
     by_rule = {f.rule: f for f in findings}
@@ -87,3 +83,35 @@ def test_chizhou_village_form(village):
     assert "年度指标值 ≤202.6万元 是实际完成值 132.9 的 1.52 倍（反向指标），目标明显偏宽" in by_rule["SCORE-OVR-001"].message
     # the goal's 2026400元 is the 202.64 万元 budget, and 8/42 met their "=" targets
     assert not {"WEAK-GOAL-001", "CALC-IND-003", "MISSING-IND-001", "CALC-FUND-005"} & set(by_rule)
+
+
+def test_daying_form_the_adjustment_its_instructions_do_not_explain(tmp_path_factory):
+    sub, findings = _read_and_check(DAYING_ANKE, tmp_path_factory, "大英_安可替代.xlsx")
+    (ev,) = sub.evaluations
+    assert (ev.layout, ev.project_code, ev.project_name) == ("sichuan", "51092324T000010263357", "2023年全县安可替代补助资金项目")
+    assert ev.signatures == {"项目负责人": "查小兵", "财务负责人": "唐勇"}
+    assert ev.funds.reason is None  # the 原因 cell holds only the form's instructions
+    assert ev.total_score is None  # 合计 | 100 is the weights' sum; the form has no total score
+    by_rule = {f.rule: f for f in findings}
+    # RULES.md's real case: 年初 0.00 → 调整后 3.36, no reason given
+    assert "年初预算数 0 与全年预算数 3.36 不一致" in by_rule["MISSING-FUND-004"].message
+    # P5: the actual written "完成" at full marks; P4: one indicator carries 90 points
+    assert by_rule["SCORE-NUM-001"].location.field == "evaluations[0].indicators[0].actual"
+    assert "分值 90" in by_rule["WEAK-STR-002"].message
+    assert "只写了“完成”" in by_rule["MISSING-GOAL-001"].message
+    assert "SCORE-ALL-001" not in by_rule and "CALC-TOT-001" not in by_rule
+
+
+def test_qingshen_form_left_as_the_template(tmp_path_factory):
+    sub, findings = _read_and_check(QINGSHEN_WAGES, tmp_path_factory, "青神_工资性支出.xlsx")
+    (ev,) = sub.evaluations
+    # the prompts "(100字以内)" / "(200字以内)" are no completion, conclusion, problems or measures
+    assert (ev.goal_achieved, ev.conclusion, ev.problems, ev.measures) == (None, None, None, None)
+    assert ev.goal_planned.startswith("严格执行相关政策")
+    got = {(f.rule, f.location.field) for f in findings}
+    assert {("MISSING-GOAL-001", "evaluations[0].goal_achieved"),
+            ("MISSING-FUND-004", "evaluations[0].funds.adjust_reason"),
+            ("CALC-FUND-002", "evaluations[0].funds.score"),
+            ("MISSING-IND-001", "evaluations[0].indicators[0].actual"),
+            ("MISSING-IND-001", "evaluations[0].indicators[1].score")} <= got
+    assert ("MISSING-SIGN-001", "evaluations[0].signatures") in got

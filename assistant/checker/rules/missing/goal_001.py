@@ -1,8 +1,12 @@
+import re
+
 from assistant.checker import helpers as h
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_10
 from assistant.glossary import term
+
+_WORDISH = re.compile(r"[\u4e00-\u9fff]")  # a word, not a dash or slash
 
 
 @register
@@ -28,6 +32,9 @@ class MissingGoal001(Rule):
         for name in ("goal_planned", "goal_achieved"):
             text = getattr(ev, name)
             if h.is_blank(text, ctx.profile):
-                yield self.finding(ctx, ctx.path(name), f"“{term(name)}”为空",
+                said = h.compact(text)  # a bare "完成"/"无" is as empty as a dash, but say what is there
+                yield self.finding(ctx, ctx.path(name),
+                                   f"“{term(name)}”只写了“{said}”，没有内容" if said and _WORDISH.search(said)
+                                   else f"“{term(name)}”为空",
                                    evidence=f"{term(name)}：{text or '（空）'}",
                                    suggestion=f"填写{term(name)}，写明数量、质量、时效等可核对的内容。")
