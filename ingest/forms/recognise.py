@@ -377,9 +377,9 @@ class _Reader:
             self._note_block_weight(ev, level1_raw)
             return
         self.carry = {"level1": level1_raw, "level2": level2}
-        level1 = self._note_block_weight(ev, level1_raw)
+        level1 = self._note_block_weight(ev, _CJK_BREAK.sub("", level1_raw or ""))
         index = len(ev.indicators)
-        ind = Indicator(level1=level1, level2=_clean(level2), name=name or None)
+        ind = Indicator(level1=level1, level2=_name(level2), name=_name(name))
         target_text = values.get("target") or ""
         nature = values.get("nature")
         unit = values.get("unit")
@@ -434,6 +434,16 @@ def _layout_of(ev: Evaluation, header_texts: list[str]) -> str:
 def _clean(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None
+
+
+_CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+_POINTS_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+
+
+def _name(text: str | None) -> str | None:
+    """An indicator or level name as one line: a break a narrow cell put between two Chinese
+    characters is no space ("基础信息\n完整性"), and a level's weight note "(3分)" is dropped."""
+    return _clean(_POINTS_NOTE.sub("", _CJK_BREAK.sub("", text or "")))
 
 
 def _amount(text: str, unit: str) -> float | None:

@@ -9,7 +9,13 @@ import pytest
 
 from assistant.checker import check_submission, profile_for
 from ingest.extract import extract_file
-from tests.support.real_forms import CHIZHOU_ENTRUSTED, CHIZHOU_VILLAGE, DAYING_ANKE, QINGSHEN_WAGES
+from tests.support.real_forms import (
+    CHIZHOU_ENTRUSTED,
+    CHIZHOU_VILLAGE,
+    DAYING_ANKE,
+    QINGSHEN_WAGES,
+    SHOUXIAN_DEPARTMENT,
+)
 
 
 def _read_and_check(form, tmp_path_factory, name: str):
@@ -115,3 +121,18 @@ def test_qingshen_form_left_as_the_template(tmp_path_factory):
             ("MISSING-IND-001", "evaluations[0].indicators[0].actual"),
             ("MISSING-IND-001", "evaluations[0].indicators[1].score")} <= got
     assert ("MISSING-SIGN-001", "evaluations[0].signatures") in got
+
+
+def test_shouxian_department_form(tmp_path_factory):
+    sub, findings = _read_and_check(SHOUXIAN_DEPARTMENT, tmp_path_factory, "寿县_部门整体.xlsx")
+    (ev,) = sub.evaluations
+    assert (sub.kind, ev.kind, ev.year) == ("department", "department", 2023)
+    # levels without their weight notes, names without the cell's line break, weights kept
+    assert [(i.level1, i.level2, i.name) for i in ev.indicators[:2]] == [
+        ("规划", "基础信息", "基础信息完整性"), ("规划", "工作计划", "年度工作计划完整性")]
+    assert ev.block_weights == {"规划": 15, "执行": 35}
+    assert [(i.weight, i.score) for i in ev.indicators] == [(3, 3), (3, 3), (3, 3), (4, 4), (2, 2), (5, 4.5)]
+    assert ev.indicators[1].criteria == "年度工作计划是否完整可行(3分)"
+    assert ev.total_score == 19.5
+    deducted = [f for f in findings if f.rule == "DEPT-MISS-001"]
+    assert [f.location.field for f in deducted] == ["evaluations[0].indicators[5].deviation_reason"]
