@@ -27,6 +27,7 @@ _MAX_SIGN_HEIGHT = 0.9  # × a digit's height (measured on the scans: ≥/≤ 0.
 _MIN_SIGN_DROP = 0.12  # × digit height: the sign's top sits at least this far below the digit's
 _CHEVRON_END = 0.35  # × glyph width: the chevron's top row lies within this of its open side
 _MIN_BAR = 0.45  # × digit height: a bar, not the end of a ">" arm (measured: ≥ 0.6–0.7, ">" 0.3–0.4)
+_RULE_SHARE = 0.6  # × crop width: an ink line this long in a text box is a table rule
 _EQUALS_MAX_HEIGHT = 0.9  # × width: "=" is wide and flat (measured 7 × 9 px at 150 dpi)
 _EQUALS_MAX_GAP = 2.0  # × bar thickness (measured: "=" 0.3–1.5, "二" 3–6)
 
@@ -119,7 +120,7 @@ def ink_height(ink: np.ndarray) -> int:
 
 def leading_sign(ink: np.ndarray) -> LeadingSign | None:
     """The ≥ or ≤ a text line's ink starts with, or None when the first glyph is anything else."""
-    ink = _components(ink, min_area=3)  # scan specks
+    ink = _without_rules(_components(ink, min_area=3))  # scan specks, and a cell border the box caught
     cols = np.flatnonzero(ink.sum(axis=0) >= 2)
     if not len(cols):
         return None
@@ -186,6 +187,16 @@ def _first_glyph(ink: np.ndarray, min_height: float) -> np.ndarray:
            if stats[i, cv2.CC_STAT_AREA] >= 3 and stats[i, cv2.CC_STAT_HEIGHT] >= min_height]
     left = min((stats[i, cv2.CC_STAT_LEFT] for i in big), default=0)
     return np.isin(labels, [i for i in big if stats[i, cv2.CC_STAT_LEFT] <= left + 1])
+
+
+def _without_rules(ink: np.ndarray) -> np.ndarray:
+    """The mask without table rules: a detector box that overlaps its cell's border brings a line
+    across the whole crop (measured: a box 1 px into the rule above made a ≥ look as tall as a digit)."""
+    labels, stats = _label(ink)
+    width = ink.shape[1]
+    rules = [i for i in range(1, len(stats)) if stats[i, cv2.CC_STAT_WIDTH] >= _RULE_SHARE * width
+             and stats[i, cv2.CC_STAT_WIDTH] >= 4 * stats[i, cv2.CC_STAT_HEIGHT]]
+    return ink & ~np.isin(labels, rules) if rules else ink
 
 
 def _components(ink: np.ndarray, *, min_area: int = 1, touching: int | None = None) -> np.ndarray:

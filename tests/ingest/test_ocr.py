@@ -271,6 +271,17 @@ def test_a_sign_skipped_before_any_digit_is_put_back(cjk_font, monkeypatch):
 
 
 @pytest.mark.slow
+def test_a_box_that_caught_the_cell_border_still_shows_its_sign(cjk_font, monkeypatch):
+    # Measured on a scan: the detector's box reached 1 px into the rule above "≥14.5公里", so the
+    # sign's ink ran from the rule down and it looked as tall as a digit ("214.5公里" kept).
+    cells = ["≥14.5公里", "214.5公里"]
+    image, ink_boxes = _cell_row(cjk_font, cells)
+    _fake_ocr(monkeypatch, [TextBox("214.5公里", x0 - 3, 19, x1 + 3, y1 + 5) for x0, _, x1, y1 in ink_boxes])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == cells
+
+
+@pytest.mark.slow
 def test_a_dropped_equals_sign_is_put_back(cjk_font, monkeypatch):
     # Measured on a Sichuan scan: the 指标性质 cell "=" came back empty, so "=100%" read "100%".
     cells = ["=100%", "100%", "=", "=8个", "二"]
