@@ -91,8 +91,10 @@ def has_any(text: str | None, words: Iterable[str]) -> bool:
     return first_of(text, words) is not None
 
 
-# A measure word that is negated ("资金未落实", "尚未建立") is part of the cause.
+# A measure word that is negated ("资金未落实", "尚未建立") or judged wanting ("责任落实不到位",
+# "宣传推进不够") is part of the cause.
 _MEASURE_NEGATED = re.compile(r"(未|没有|尚未|没|不)$")
+_MEASURE_WANTING = re.compile(r"^(不到位|不够|不足|不力|不及时|不充分|不完善|不规范|不严|滞后|缓慢)")
 
 
 def states_measure(text: str | None, words: Iterable[str]) -> bool:
@@ -101,7 +103,8 @@ def states_measure(text: str | None, words: Iterable[str]) -> bool:
     for word in words:
         start = t.find(word)
         while start >= 0:
-            if not _MEASURE_NEGATED.search(t[max(0, start - 2):start]):
+            end = start + len(word)
+            if not (_MEASURE_NEGATED.search(t[max(0, start - 2):start]) or _MEASURE_WANTING.match(t[end:end + 3])):
                 return True
             start = t.find(word, start + 1)
     return False

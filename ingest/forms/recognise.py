@@ -369,7 +369,7 @@ class _Reader:
         ev = self._evaluation()
         cols = self.ind_cols
         values = {key: cols.text(table, r, key) for key in cols.cols}
-        name = values.get("name") or ""
+        name = _name(values.get("name")) or ""
         level1_raw = values.get("level1") or self.carry["level1"] or ""
         level2 = values.get("level2") or self.carry["level2"]
         if not name and not values.get("target") and not values.get("score"):
@@ -379,7 +379,7 @@ class _Reader:
         self.carry = {"level1": level1_raw, "level2": level2}
         level1 = self._note_block_weight(ev, _CJK_BREAK.sub("", level1_raw or ""))
         index = len(ev.indicators)
-        ind = Indicator(level1=level1, level2=_name(level2), name=_name(name))
+        ind = Indicator(level1=level1, level2=_name(level2), name=name or None)
         target_text = values.get("target") or ""
         nature = values.get("nature")
         unit = values.get("unit")
@@ -438,12 +438,17 @@ def _clean(text: str | None) -> str | None:
 
 _CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _POINTS_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+# The template's own numbering kept by the unit: "指标1工程完工率", and "指标2" on an unused row.
+_TEMPLATE_NUMBER = re.compile(r"^指标\s*\d+\s*[:：、.．]?\s*")
+_ELLIPSIS_ONLY = re.compile(r"^[.．。…·\s]*$")  # a template's "……" row
 
 
 def _name(text: str | None) -> str | None:
     """An indicator or level name as one line: a break a narrow cell put between two Chinese
-    characters is no space ("基础信息\n完整性"), and a level's weight note "(3分)" is dropped."""
-    return _clean(_POINTS_NOTE.sub("", _CJK_BREAK.sub("", text or "")))
+    characters is no space ("基础信息\n完整性"), a level's weight note "(3分)", the template's
+    numbering and a bare "……" are dropped."""
+    text = _TEMPLATE_NUMBER.sub("", _POINTS_NOTE.sub("", _CJK_BREAK.sub("", (text or "").strip())))
+    return None if _ELLIPSIS_ONLY.match(text) else text
 
 
 def _amount(text: str, unit: str) -> float | None:

@@ -15,8 +15,9 @@ import openpyxl
 
 # (row, col, text) 1-based, or (row, col, text, rowspan, colspan) for a merged cell.
 Cell = tuple[int, int, str] | tuple[int, int, str, int, int]
-# An indicator row: (二级指标 or "" under the one above, 三级指标, 年度指标值, 实际完成值, 分值, 得分)
-Row = tuple[str, str, str, str, str, str]
+# An indicator row: (二级指标 or "" under the one above, 三级指标, 年度指标值, 实际完成值, 分值, 得分
+# [, 偏差原因分析及改进措施])
+Row = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,22 @@ def _is_number(text: str) -> bool:
     return text.replace(".", "", 1).isdigit()
 
 
+# A money row: (name, 年初预算数, 全年预算数, 全年执行数); the first is 年度资金总额.
+FundLine = tuple[str, str, str, str]
+CHIZHOU_EXECUTION = ("10", "0", "0")  # 分值, 执行率, 得分 as the 池州 tables leave them
+
+
+def chizhou_money(fiscal: tuple[str, str, str]) -> list[FundLine]:
+    """The 池州 money block: the total row left at 0 above 本年财政拨款, the other sources empty."""
+    return [("年度资金总额:", "0", "0", "0"), ("其中:本年财政拨款", *fiscal), ("上年结转资金", "", "", ""),
+            ("其他资金", "", "", "")]
+
+
 def mof_form(source: str, *, year: int, project: str, department: str, unit: str,
-             fiscal: tuple[str, str, str], goals: tuple[str, str],
-             blocks: list[tuple[str, list[Row]]], total: tuple[str, str]) -> RealForm:
-    """The 财预〔2020〕10号 附件 layout as the 池州 tables fill it: nine columns, the money block
-    with its total row left at 0, one row per indicator under merged 一级/二级 cells."""
+             money: list[FundLine], execution: tuple[str, str, str], goals: tuple[str, str],
+             blocks: list[tuple[str, list[Row]]], total: tuple[str, str] | None) -> RealForm:
+    """The 财预〔2020〕10号 附件 layout: nine columns, the money block with 分值/执行率/得分 on its
+    total row, one row per indicator under merged 一级/二级 cells."""
     cells: list[Cell] = [
         (1, 1, "附件:"),
         (2, 1, "项目支出绩效自评表", 1, 9),
@@ -57,11 +69,10 @@ def mof_form(source: str, *, year: int, project: str, department: str, unit: str
         (6, 1, "项目资金\n(万元)", 5, 1),
         (6, 2, "", 1, 2), (6, 4, "年初预算数"), (6, 5, "全年预算数"), (6, 6, "全年执行数"),
         (6, 7, "分值"), (6, 8, "执行率"), (6, 9, "得分"),
-        (7, 2, "年度资金总额:", 1, 2), (7, 4, "0"), (7, 5, "0"), (7, 6, "0"), (7, 7, "10"), (7, 8, "0"), (7, 9, "0"),
-        (8, 2, "其中:本年财政拨款", 1, 2), (8, 4, fiscal[0]), (8, 5, fiscal[1]), (8, 6, fiscal[2]),
-        (8, 7, "—"), (8, 9, "—"),
-        (9, 2, "上年结转资金", 1, 2), (9, 7, "—"), (9, 9, "—"),
-        (10, 2, "其他资金", 1, 2), (10, 7, "—"), (10, 9, "—"),
+        (7, 7, execution[0]), (7, 8, execution[1]), (7, 9, execution[2]),
+        *[(7 + k, 2, name, 1, 2) for k, (name, *_) in enumerate(money)],
+        *[(7 + k, 4 + j, text) for k, (_, *amounts) in enumerate(money) for j, text in enumerate(amounts) if text],
+        *[(8 + k, c, "—") for k in range(len(money) - 1) for c in (7, 9)],
         (11, 1, "年度总体目标", 2, 1), (11, 2, "预期目标", 1, 4), (11, 6, "实际完成情况", 1, 4),
         (12, 2, goals[0], 1, 4), (12, 6, goals[1], 1, 4),
         (13, 2, "一级指标"), (13, 3, "二级指标"), (13, 4, "三级指标"), (13, 5, "年度指标值"), (13, 6, "实际完成值"),
@@ -76,7 +87,9 @@ def mof_form(source: str, *, year: int, project: str, department: str, unit: str
                 cells.append((r, 3, level2, span, 1))
             cells += [(r, 4 + j, text) for j, text in enumerate(rest) if text]
             r += 1
-    cells += [(13, 1, "绩效指标", r - 13, 1), (r, 1, "总分", 1, 6), (r, 7, total[0]), (r, 8, total[1])]
+    cells.append((13, 1, "绩效指标", r - 13, 1))
+    if total is not None:
+        cells += [(r, 1, "总分", 1, 6), (r, 7, total[0]), (r, 8, total[1])]
     return RealForm(source, cells)
 
 
@@ -86,7 +99,7 @@ CHIZHOU_ENTRUSTED = mof_form(
     "http://www.anthempetcare.com/upload_cz/download?id=502364&siteId=2",
     year=2022, project="委托业务项目",
     department="219-池州市贵池区棠溪镇人民政府", unit="219001-池州市贵池区棠溪镇人民政府",
-    fiscal=("90", "89.974", "89.974"),
+    money=chizhou_money(("90", "89.974", "89.974")), execution=CHIZHOU_EXECUTION,
     goals=("本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
            "30万元用于基建工程项目设计、规划、测绘。",
            "本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
@@ -118,7 +131,7 @@ CHIZHOU_VILLAGE = mof_form(
     "http://www.anthempetcare.com/upload_cz/download?id=502367&siteId=2",
     year=2022, project="村级补助及运转经费",
     department="219-池州市贵池区棠溪镇人民政府", unit="219001-池州市贵池区棠溪镇人民政府",
-    fiscal=("202.64", "132.912", "132.912"),
+    money=chizhou_money(("202.64", "132.912", "132.912")), execution=CHIZHOU_EXECUTION,
     goals=("本项目共申请预算资金2026400元,其中村级组织运转400000元,村民组长,党小组长基本报酬252000元,村民监督委员会"
            " 工资28000元,村级事务补助960000元,村级工作目标奖励100000元。 .. " + "." * 60,
            "本项目共完成预算资金1329120.67元,其中村级组织运转439120.67元,村民组长,党小组长基本报酬152000元,"
@@ -268,3 +281,35 @@ def _shouxian_cells() -> list[Cell]:
 
 
 SHOUXIAN_DEPARTMENT = RealForm("https://www.shouxian.gov.cn/public/118322758/1259995520.html", _shouxian_cells())
+
+# 廊坊市食品工程学校 2019「办公宿舍楼、食堂及餐厅暖通改造经费」(Hebei, the 10号 layout filled in the
+# template's own way): names keep the template's "指标1" numbering, unused "指标2" and "……" rows
+# left in, targets without sign or unit, the goal given as two amounts, 执行率 86% and 得分 9 for
+# 37.24/43.2. Transcribed in full except 生态效益 and the template rows after 满意度.
+_EMPTY = ("", "指标2", "", "", "", "")
+_MORE = ("", "……", "", "", "", "")
+LANGFANG_HEATING = mof_form(
+    "http://www.lfsp.cn/newsinfo/1158053.html",
+    year=2019, project="办公宿舍楼、食堂及餐厅暖通改造经费", department="廊坊市发改委", unit="廊坊市食品工程学校",
+    money=[("年度资金总额", "43.2", "43.2", "37.24"), ("其中:当年财政拨款", "43.2", "43.2", "37.24"),
+           ("上年结转资金", "", "", ""), ("其他资金", "", "", "")],
+    execution=("10", "86%", "9"),
+    goals=("43.2", "37.24"),
+    blocks=[
+        ("产出指标", [
+            ("数量指标", "指标1工程资金金额", "43.2", "37.24", "10", "9",
+             "已完工,剩余3%尾款未付,且最高限价低于预算金额。提高预算准确度。"), _EMPTY, _MORE,
+            ("质量指标", "指标1工程完工率", "100", "100", "10", "10"),
+            ("", "指标2工程验收合格率", "100", "100", "10", "10"), _MORE,
+            ("时效指标", "指标1项目完成及时率", "100", "100", "10", "10"), _EMPTY, _MORE,
+            ("成本指标", "指标1成本控制率", "100", "100", "10", "10"), _EMPTY, _MORE,
+        ]),
+        ("效益指标", [
+            ("经济效益\n指标", "指标1安全率", "100", "100", "10", "10", "0"), _EMPTY, _MORE,
+            ("社会效益\n指标", "指标1学校发展能力", "100", "100", "10", "10", "0"), _EMPTY, _MORE,
+            ("可持续影响\n指标", "指标1长期使用性", "100", "100", "10", "10"), _EMPTY, _MORE,
+        ]),
+        ("满意度\n指标", [("服务对象满意度指标", "指标1学生满意度", "100", "100", "10", "10", "0"), _EMPTY]),
+    ],
+    total=None,
+)

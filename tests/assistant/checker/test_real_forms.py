@@ -13,6 +13,7 @@ from tests.support.real_forms import (
     CHIZHOU_ENTRUSTED,
     CHIZHOU_VILLAGE,
     DAYING_ANKE,
+    LANGFANG_HEATING,
     QINGSHEN_WAGES,
     SHOUXIAN_DEPARTMENT,
 )
@@ -136,3 +137,22 @@ def test_shouxian_department_form(tmp_path_factory):
     assert ev.total_score == 19.5
     deducted = [f for f in findings if f.rule == "DEPT-MISS-001"]
     assert [f.location.field for f in deducted] == ["evaluations[0].indicators[5].deviation_reason"]
+
+
+def test_langfang_form_filled_in_the_templates_way(tmp_path_factory):
+    sub, findings = _read_and_check(LANGFANG_HEATING, tmp_path_factory, "廊坊_暖通改造.xlsx")
+    (ev,) = sub.evaluations
+    # "指标1工程资金金额" is the indicator 工程资金金额; the unused "指标2" and "……" rows are none
+    assert [i.name for i in ev.indicators] == ["工程资金金额", "工程完工率", "工程验收合格率", "项目完成及时率", "成本控制率",
+                                               "安全率", "学校发展能力", "长期使用性", "学生满意度"]
+    assert [i.level2 for i in ev.indicators][5:] == ["经济效益指标", "社会效益指标", "可持续影响指标", "服务对象满意度指标"]
+    got = {(f.rule, f.location.field): f for f in findings}
+    assert "执行率应为 86.20%（37.24/43.2），表内填报 86%" in got["CALC-FUND-001", "evaluations[0].funds.rate"].message
+    assert "预算执行得分应为 8.62" in got["CALC-FUND-002", "evaluations[0].funds.score"].message
+    assert ("CALC-IND-001", "evaluations[0].indicators[0].score") in got
+    # a goal given as two amounts has no content, and copies nothing
+    assert "只写了“43.2”" in got["MISSING-GOAL-001", "evaluations[0].goal_planned"].message
+    rules = {rule for rule, _ in got}
+    assert not {"SCORE-GOAL-001", "MISSING-IND-001"} & rules
+    # the low execution is explained on the spent amount's row (剩余3%尾款未付)
+    assert "MISSING-FUND-003" not in rules

@@ -5,8 +5,8 @@ from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, SICHUAN
 
-_EXECUTION = re.compile(r"执行|支出进度|支付进度|资金支付|未支付|结余|结转")
-_CAUSE = re.compile(r"因|由于|原因|导致|受|尚未|未能|未到|滞后|延迟")
+_EXECUTION = re.compile(r"执行|支出进度|支付进度|资金支付|未支付|结余|结转|尾款|未付")
+_CAUSE = re.compile(r"因|由于|原因|导致|受|尚未|未能|未到|滞后|延迟|剩余|未付|低于预算")
 
 
 @register

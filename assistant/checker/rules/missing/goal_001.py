@@ -6,7 +6,7 @@ from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_10
 from assistant.glossary import term
 
-_WORDISH = re.compile(r"[\u4e00-\u9fff]")  # a word, not a dash or slash
+_WORDISH = re.compile(r"[\u4e00-\u9fff]")  # a word, not a number, dash or slash
 
 
 @register
@@ -31,10 +31,11 @@ class MissingGoal001(Rule):
         ev = ctx.ev
         for name in ("goal_planned", "goal_achieved"):
             text = getattr(ev, name)
-            if h.is_blank(text, ctx.profile):
-                said = h.compact(text)  # a bare "完成"/"无" is as empty as a dash, but say what is there
+            said = h.compact(text)
+            # a bare "完成"/"无", or only a number ("43.2", a 廊坊 form), says no more than a dash
+            if h.is_blank(text, ctx.profile) or (said and not _WORDISH.search(said)):
                 yield self.finding(ctx, ctx.path(name),
-                                   f"“{term(name)}”只写了“{said}”，没有内容" if said and _WORDISH.search(said)
+                                   f"“{term(name)}”只写了“{said}”，没有内容" if said and not h.is_blank(said)
                                    else f"“{term(name)}”为空",
                                    evidence=f"{term(name)}：{text or '（空）'}",
                                    suggestion=f"填写{term(name)}，写明数量、质量、时效等可核对的内容。")
