@@ -263,10 +263,12 @@ def build_table(spec: FileSpec, seed: int, rules: list[str]) -> tuple[Built, lis
         planted = plant(drafts[target], plants, rng, target) if plants else []
         if planted is None:
             continue
-        # The paired report is the same unit's: the checker reads it with the table, and a report
-        # sentence about the adjustment counts as its reason (MISSING-FUND-004), so a reason the
-        # table lost must be missing from the report too.
+        # The paired report is the same unit's: the checker reads it with the table, and its
+        # sentences about the adjustment or the low execution count as their reasons (MISSING-FUND-
+        # 004/003), so a reason the table lost must be missing from the report too.
         base.funds.adjust_reason = drafts[0].funds.adjust_reason
+        if drafts[0].funds.cause is None:
+            base.funds.cause = base.funds.measure = None
         styles = [choose_style(rng, len(d.inds), plain=scan) for d in drafts]
         sub = _table_submission([evaluation(d, s) for d, s in zip(drafts, styles, strict=True)])
         accepted = _accepted(sub, planted, plants)

@@ -79,15 +79,17 @@ def test_evidence_is_labelled_on_reports_only():
     assert not oracle.labelled("SCORE-SAT-001", "evaluations[0].indicators[7].score")
 
 
-def test_the_paired_report_does_not_explain_an_adjustment_its_table_lost():
-    # The checker reads a unit's report with its table; an explained adjustment there is no defect.
+@pytest.mark.parametrize("rule", ["MISSING-FUND-004", "MISSING-FUND-003"])
+def test_the_paired_report_does_not_explain_a_reason_its_table_lost(rule):
+    # The checker reads a unit's report with its table; an explained adjustment or low execution
+    # there is no defect.
     who = _who(random.Random(3), "mof")
-    built, _ = build_table(FileSpec(0, "docx_table", "mof", who, ["MISSING-FUND-004"]), 5, ["MISSING-FUND-004"])
-    assert [d.rule for d in built.defects] == ["MISSING-FUND-004"]
+    built, _ = build_table(FileSpec(0, "docx_table", "mof", who, [rule]), 5, [rule])
+    assert [d.rule for d in built.defects] == [rule]
     rep = make_report(built.base, random.Random(1))
     report = Submission(kind="report", unit=rep.unit, year=rep.year, sections=sections(rep))
     table_findings, _ = check_submissions([built.submission, report], profile="auto")
-    assert "MISSING-FUND-004" in {f.rule for f in table_findings}
+    assert rule in {f.rule for f in table_findings}
 
 
 def test_same_seed_gives_identical_files_and_labels(corpus, tmp_path):
