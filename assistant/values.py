@@ -41,6 +41,7 @@ __all__ = [
     "VAGUE_WORDS",
     "Amount",
     "deadline_text",
+    "known_unit",
     "normalise_text",
     "parse_amount",
     "parse_number",
@@ -155,12 +156,21 @@ _UNIT_ALIASES: dict[str, str] = {
     "平方米": "平方米", "㎡": "平方米", "m²": "平方米", "m2": "平方米", "万平方米": "万平方米",
     "平方公里": "平方公里", "立方米": "立方米", "m³": "立方米", "m3": "立方米",
     "吨": "吨", "公斤": "公斤", "千克": "公斤", "kg": "公斤", "千瓦": "千瓦",
+    "美元": "美元", "万美元": "万美元",
 }
 _UNIT_RE = re.compile(_alternation(_UNIT_ALIASES), re.IGNORECASE)
 # An unknown unit is a run of CJK characters or of ASCII letters, cut before an operator suffix,
 # 左右 or a range word (至/到, as in "90至95%").
 _WORD_RE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+")
 _UNIT_STOP_RE = re.compile(_alternation([*_SUFFIX_OPS, "左右", "至", "到"]))
+
+
+def known_unit(word: str) -> str | None:
+    """The canonical unit when ``word`` is exactly one we know (万元, %, 个, 万美元 …), else None."""
+    word = normalise_text(word).strip()
+    if word in _UNIT_ALIASES or word.lower() in _UNIT_ALIASES:
+        return _UNIT_ALIASES.get(word, _UNIT_ALIASES.get(word.lower()))
+    return None
 
 
 def _take_unit_word(rest: str) -> tuple[str | None, str]:

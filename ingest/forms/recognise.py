@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.model import Evaluation, FundRow, Indicator, Location, field_path
-from assistant.values import parse_amount, parse_number, parse_value
+from assistant.values import known_unit, parse_amount, parse_number, parse_value
 from ingest.document import Document, Paragraph, Table
 from ingest.forms.grid import Segment, own_segments, row_segments
 from ingest.forms.labels import LabelTable, labels, normalise_label, points_in, strip_notes
@@ -382,7 +382,7 @@ class _Reader:
         ind = Indicator(level1=level1, level2=_name(level2), name=name or None)
         target_text = values.get("target") or ""
         nature = values.get("nature")
-        unit = values.get("unit")
+        unit = values.get("unit") or _unit_in_name(name)
         ind.nature, ind.unit = _clean(nature), _clean(unit)
         ind.target = parse_value(_with_nature_and_unit(target_text, nature, unit))
         ind.actual = parse_value(_with_nature_and_unit(values.get("actual") or "", None, unit))
@@ -461,7 +461,8 @@ def _amount(text: str, unit: str) -> float | None:
 
 
 def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> str:
-    """Sichuan layout: 指标性质 and 度量单位 in their own columns; fold them into the value to parse."""
+    """Sichuan layout: 指标性质 and 度量单位 in their own columns (or the unit in the name's bracket);
+    fold them into the value to parse."""
     value = value or ""
     if parse_value(value).blank:
         return value  # a "—" placeholder stays blank: no operator or unit is added to it
@@ -469,9 +470,20 @@ def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> s
     nature = {">": "≥", "<": "≤", "＞": "≥", "＜": "≤"}.get((nature or "").strip(), (nature or "").strip())
     if nature in {"≥", "≤", "=", "＝", "≧", "≦"} and value.lstrip()[:1] not in "≥≤=><≧≦＝":
         value = nature + value
-    if unit and unit.strip() and parse_number(value) is not None and not value.rstrip().endswith(unit.strip()):
+    parsed = parse_value(value)
+    if unit and unit.strip() and parsed.number is not None and parsed.unit is None:
         value = value + unit.strip()
     return value
+
+
+_NAME_UNIT = re.compile(r"[(（]\s*([^()（）\d]{1,5})\s*[)）]\s*$")
+
+
+def _unit_in_name(name: str) -> str | None:
+    """The unit a name carries in its closing bracket, "服务外包在岸(万美元)" with values 20000 /
+    23333.56 (a municipal form); "足额保障率(参保率)" carries none."""
+    match = _NAME_UNIT.search(name)
+    return known_unit(match.group(1)) if match else None
 
 
 def written(text: str | None) -> str:

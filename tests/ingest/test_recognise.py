@@ -124,6 +124,19 @@ def test_two_forms_in_one_document_become_two_evaluations():
     assert evs[1].indicators[0].cells["score"].table == 1
 
 
+def test_a_unit_in_the_name_is_the_values_unit():
+    # A municipal form: "服务外包在岸(万美元) | 20000 | 23333.56"; a bracket that is no unit stays a name.
+    rows = [list(r) for r in MOF]
+    rows[9] = [U, "产出指标(50分)", "数量指标", "服务外包在岸(万美元)", "20000", "23333.56", "30", "30", ""]
+    rows[10] = [U, U, "质量指标", "足额保障率(参保率)", "100", "100", "20", "20", ""]
+    rows[12] = [U, "满意度指标(10分)", "服务对象满意度", "学生满意度（%）", "≥90", "95%", "10", "10", ""]
+    doc = Document(name="a.docx", format="docx", blocks=[Paragraph("项目支出绩效自评表", 0), grid(rows)])
+    inds = recognise_forms(doc).evaluations[0].indicators
+    assert [(i.target.number, i.target.unit, i.actual.unit) for i in inds] == [
+        (20000, "万美元", "万美元"), (100, None, None), (1, "%", "%"), (90, "%", "%")]
+    assert inds[0].name == "服务外包在岸(万美元)"
+
+
 def test_label_matching_and_helpers():
     lab = labels()
     assert lab.match("fund_columns", "执行率（B/A）") == "exec_rate"
