@@ -51,6 +51,7 @@ def clear_caches() -> None:
 _WS = re.compile(r"\s+")
 _WIDE = re.compile("[\u3000\u2212\ufe63\u301c\uff01-\uff5e]")  # what normalise_text rewrites
 _WORDISH = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[\s，。、；;：:,.!！?？“”\"'‘’（）()《》【】\[\]—\-_/]+")
 _SENTENCE = re.compile(r"[。；;！!？?\n]+")
 
@@ -67,6 +68,11 @@ def norm(text: str | None) -> str:
 def compact(text: str | None) -> str:
     """Normalised text with all whitespace removed (full-width digits → ASCII)."""
     return _WS.sub("", norm(text))
+
+
+def chinese_chars(text: str | None) -> int:
+    """How many Chinese characters ``text`` has: a cell of only numbers, dashes or slashes has none."""
+    return len(_CHINESE.findall(text or ""))
 
 
 def is_blank(text: str | None, profile: Profile | None = None) -> bool:

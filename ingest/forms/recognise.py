@@ -377,7 +377,7 @@ class _Reader:
             self._note_block_weight(ev, level1_raw)
             return
         self.carry = {"level1": level1_raw, "level2": level2}
-        level1 = self._note_block_weight(ev, _CJK_BREAK.sub("", level1_raw or ""))
+        level1 = self._note_block_weight(ev, level1_raw)
         index = len(ev.indicators)
         ind = Indicator(level1=level1, level2=_name(level2), name=name or None)
         target_text = values.get("target") or ""
@@ -401,6 +401,7 @@ class _Reader:
 
     def _note_block_weight(self, ev: Evaluation, level1_raw: str) -> str | None:
         """Canonical level-1 name; its weight from a title such as 产出指标(50分) is recorded."""
+        level1_raw = _CJK_BREAK.sub("", level1_raw)  # "规划\n(15分)" as one line
         if not level1_raw:
             return None
         # Project forms use the four canonical level-1 names; the 部门整体 form has its own

@@ -93,13 +93,19 @@ def mof_form(source: str, *, year: int, project: str, department: str, unit: str
     return RealForm(source, cells)
 
 
+def chizhou_form(source: str, *, project: str, fiscal: tuple[str, str, str], goals: tuple[str, str],
+                 blocks: list[tuple[str, list[Row]]], total: tuple[str, str]) -> RealForm:
+    """A 棠溪镇 2022 table: the town's coded names, the money block of :func:`chizhou_money`."""
+    return mof_form(source, year=2022, project=project, department="219-池州市贵池区棠溪镇人民政府",
+                    unit="219001-池州市贵池区棠溪镇人民政府", money=chizhou_money(fiscal),
+                    execution=CHIZHOU_EXECUTION, goals=goals, blocks=blocks, total=total)
+
+
 # 池州市贵池区棠溪镇 2022「委托业务项目」(RULES.md problem cases P1–P3, P20). The source's text
 # ends inside the 满意度 row: that row and 总分 are ours.
-CHIZHOU_ENTRUSTED = mof_form(
+CHIZHOU_ENTRUSTED = chizhou_form(
     "http://www.anthempetcare.com/upload_cz/download?id=502364&siteId=2",
-    year=2022, project="委托业务项目",
-    department="219-池州市贵池区棠溪镇人民政府", unit="219001-池州市贵池区棠溪镇人民政府",
-    money=chizhou_money(("90", "89.974", "89.974")), execution=CHIZHOU_EXECUTION,
+    project="委托业务项目", fiscal=("90", "89.974", "89.974"),
     goals=("本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
            "30万元用于基建工程项目设计、规划、测绘。",
            "本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
@@ -127,11 +133,9 @@ CHIZHOU_ENTRUSTED = mof_form(
 # The same town's 2022「村级补助及运转经费」: 年初 202.64 → 全年 132.912 万元 with no reason given,
 # the goal in 元 (2026400元) inside a 万元 form, dot leaders left in the goal cell, "=8个" targets.
 # The source's text ends at 可持续影响: the rows from there on and 总分 are ours.
-CHIZHOU_VILLAGE = mof_form(
+CHIZHOU_VILLAGE = chizhou_form(
     "http://www.anthempetcare.com/upload_cz/download?id=502367&siteId=2",
-    year=2022, project="村级补助及运转经费",
-    department="219-池州市贵池区棠溪镇人民政府", unit="219001-池州市贵池区棠溪镇人民政府",
-    money=chizhou_money(("202.64", "132.912", "132.912")), execution=CHIZHOU_EXECUTION,
+    project="村级补助及运转经费", fiscal=("202.64", "132.912", "132.912"),
     goals=("本项目共申请预算资金2026400元,其中村级组织运转400000元,村民组长,党小组长基本报酬252000元,村民监督委员会"
            " 工资28000元,村级事务补助960000元,村级工作目标奖励100000元。 .. " + "." * 60,
            "本项目共完成预算资金1329120.67元,其中村级组织运转439120.67元,村民组长,党小组长基本报酬152000元,"

@@ -1,12 +1,8 @@
-import re
-
 from assistant.checker import helpers as h
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_10
 from assistant.glossary import term
-
-_WORDISH = re.compile(r"[\u4e00-\u9fff]")  # a word, not a number, dash or slash
 
 
 @register
@@ -33,7 +29,7 @@ class MissingGoal001(Rule):
             text = getattr(ev, name)
             said = h.compact(text)
             # a bare "完成"/"无", or only a number ("43.2", a 廊坊 form), says no more than a dash
-            if h.is_blank(text, ctx.profile) or (said and not _WORDISH.search(said)):
+            if h.is_blank(text, ctx.profile) or (said and not h.chinese_chars(said)):
                 yield self.finding(ctx, ctx.path(name),
                                    f"“{term(name)}”只写了“{said}”，没有内容" if said and not h.is_blank(said)
                                    else f"“{term(name)}”为空",

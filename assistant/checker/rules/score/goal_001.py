@@ -8,7 +8,6 @@ from assistant.checker.sources import CHIZHOU
 # A plan copied with its numbers updated is still the plan (池州: "共申请预算资金90万元…" →
 # "共完成预算资金89.97万元…", 0.89 similar as written, 0.96 with the numbers masked).
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
-_WORDS = re.compile(r"[\u4e00-\u9fff]")
 _MIN_WORDS = 4  # Chinese characters a completion needs before it can copy anything
 
 
@@ -39,7 +38,7 @@ class ScoreGoal001(Rule):
         ev, profile = ctx.ev, ctx.profile
         if h.is_blank(ev.goal_planned, profile) or h.is_blank(ev.goal_achieved, profile):
             return
-        if len(_WORDS.findall(_wording(ev.goal_achieved))) < _MIN_WORDS:
+        if h.chinese_chars(ev.goal_achieved) < _MIN_WORDS:
             return  # "37.24" under "43.2" copies nothing; MISSING-GOAL-001 says it has no content
         sim = h.similarity(_wording(ev.goal_planned), _wording(ev.goal_achieved), floor=profile.goal_similarity)
         if sim >= profile.goal_similarity:
