@@ -143,6 +143,7 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
         sheet.append([name for name, _ in columns])
         for row in data:
             sheet.append(row)
+            _as_text(sheet[sheet.max_row])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for i, (_, width) in enumerate(columns, start=1):
@@ -155,6 +156,18 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# What a spreadsheet program would take as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cells) -> None:
+    """Whatever a unit typed stays text: openpyxl stores a string that starts with "=" as a formula, so
+    a project named ``=HYPERLINK(…)`` or ``=cmd|' /C calc'!A0`` would run on the reviewer's machine."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
 
 
 def _rule_title(code: str) -> str:
