@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import total_row
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, SICHUAN
@@ -28,7 +28,7 @@ class MissingFund002(Rule):
 
     def check(self, ctx):
         funds = ctx.ev.funds
-        if h.total_row(funds) is None:
+        if total_row(funds) is None:
             return  # MISSING-FUND-001 reports the missing total row
         present = {r.category for r in funds.rows}
         missing = [CATEGORY_TITLES.get(c, c) for c in ctx.profile.required_fund_rows if c not in present]
