@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting.numbers import extract_numbers, normalize_number, number_set, unsupported_numbers
+from assistant.drafting.numbers import extract_numbers, number_set, unsupported_numbers
+from assistant.numbers import canonical
 
 
 def norms(text: str) -> list[str]:
@@ -15,7 +16,7 @@ def norms(text: str) -> list[str]:
     ("1,236.50", "1236.5"), ("40.0", "40"), ("007", "7"), ("0.50", "0.5"), ("100", "100"), ("0", "0"),
 ])
 def test_normalize(token, norm):
-    assert normalize_number(token) == norm
+    assert canonical(token) == norm
 
 
 def test_amounts_rates_and_full_width():
