@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.checker.helpers.text import num
+from assistant.checker.helpers.text import amount
 from assistant.model import Evaluation, FundRow, Funds
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class Execution:
     @property
     def formula(self) -> str:
         basis = "，按各资金来源合计" if self.from_sources else ""
-        return f"{num(self.executed)}/{num(self.budget)}{basis}"
+        return f"{amount(self.executed)}/{amount(self.budget)}{basis}"
 
 
 def budget_row(funds: Funds) -> FundRow | None:

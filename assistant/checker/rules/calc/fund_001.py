@@ -1,6 +1,6 @@
 from assistant.checker.helpers.funds import execution, stated_rate
 from assistant.checker.helpers.scores import differs
-from assistant.checker.helpers.text import fixed, num, shown
+from assistant.checker.helpers.text import amount, fixed, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
@@ -39,5 +39,5 @@ class CalcFund001(Rule):
             return
         yield self.finding(ctx, ctx.path("funds", "rate"),
                            f"执行率应为 {fixed(exe.rate)}%（{exe.formula}），表内填报 {shown(funds.rate)}",
-                           evidence=f"全年执行数 {num(exe.executed)}；全年预算数 {num(exe.budget)}；执行率 {shown(funds.rate)}",
+                           evidence=f"全年执行数 {amount(exe.executed)}；全年预算数 {amount(exe.budget)}；执行率 {shown(funds.rate)}",
                            suggestion=f"执行率改为 {fixed(exe.rate)}%，并相应重算预算执行得分。")

@@ -1,5 +1,5 @@
 from assistant.checker.helpers.funds import amount_tolerance, execution
-from assistant.checker.helpers.text import fixed, num
+from assistant.checker.helpers.text import amount, fixed
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 
@@ -28,6 +28,6 @@ class CalcFund003(Rule):
         if exe is None or exe.executed <= exe.budget + amount_tolerance(funds, profile):
             return
         yield self.finding(ctx, ctx.path("funds", "rows", exe.row, "exec_amount"),
-                           f"全年执行数 {num(exe.executed)} 超过全年预算数 {num(exe.budget)}（执行率 {fixed(exe.rate)}%）",
-                           evidence=f"{funds.rows[exe.row].name}：预算 {num(exe.budget)}，执行 {num(exe.executed)}（{funds.unit}）",
+                           f"全年执行数 {amount(exe.executed)} 超过全年预算数 {amount(exe.budget)}（执行率 {fixed(exe.rate)}%）",
+                           evidence=f"{funds.rows[exe.row].name}：预算 {amount(exe.budget)}，执行 {amount(exe.executed)}（{funds.unit}）",
                            suggestion="核对执行数和预算数（行次、计量单位）；确属超预算支出的须说明原因。")

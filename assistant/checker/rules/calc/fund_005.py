@@ -1,6 +1,6 @@
 from assistant.checker.helpers.funds import budget_row
 from assistant.checker.helpers.indicators import is_cost, label, row_evidence
-from assistant.checker.helpers.text import num, shown
+from assistant.checker.helpers.text import amount, num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.numbers import to_wan
@@ -43,6 +43,6 @@ class CalcFund005(Rule):
                 times = max(cost / budget, budget / cost)
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
                                    f"成本指标{label(ind)}“{shown(ind.target)}”与项目资金全年预算数 "
-                                   f"{num(row.budget_full_year or row.budget_initial)}{ev.funds.unit} 相差约 {num(times)} 倍，疑似元与万元混用",
+                                   f"{amount(row.budget_full_year or row.budget_initial)}{ev.funds.unit} 相差约 {num(times)} 倍，疑似元与万元混用",
                                    evidence=row_evidence(ind),
                                    suggestion="核对资金栏和成本指标的计量单位（元/万元）。")

@@ -1,6 +1,6 @@
 from assistant.checker.helpers.funds import budget_row
 from assistant.checker.helpers.indicators import is_cost, label, row_evidence
-from assistant.checker.helpers.text import num, shown
+from assistant.checker.helpers.text import amount, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_101
@@ -38,5 +38,5 @@ class WeakVal006(Rule):
         if cost is not None and any(b is not None and abs(cost - b) <= tol for b in budgets):
             yield self.finding(ctx, ctx.path("indicators", j, "target"),
                                f"唯一的成本指标{label(ind)}“{shown(ind.target)}”等于项目预算总额，没有单位成本或成本构成",
-                               evidence=f"{row_evidence(ind)}；{row.name} 全年预算数 {num(row.budget_full_year)}",
+                               evidence=f"{row_evidence(ind)}；{row.name} 全年预算数 {amount(row.budget_full_year)}",
                                suggestion="改设单位成本（如 元/人、万元/公里）或分项成本指标。")
