@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "EXEC_BANDS", "FUND_CATEGORIES", "GRADE_BANDS", "MONEY_UNITS", "Band", "canonical", "exact", "exec_band",
-    "fixed", "grade_of", "money_unit", "rounded", "to_wan",
+    "fixed", "grade_of", "in_unit", "money_unit", "rounded", "to_wan",
 ]
 
 # --- writing numbers -----------------------------------------------------------------------------
@@ -82,7 +82,6 @@ def fixed(x: float, places: int = 2) -> str:
 
 # 元 per unit: exact integers, so a conversion divides or multiplies once by an exact factor.
 MONEY_UNITS: dict[str, int] = {"元": 1, "千元": 1_000, "万元": 10_000, "百万元": 1_000_000, "亿元": 100_000_000}
-_WAN = MONEY_UNITS["万元"]
 
 
 def money_unit(word: str | None) -> str | None:
@@ -94,15 +93,21 @@ def money_unit(word: str | None) -> str | None:
     return unit if unit in MONEY_UNITS else None
 
 
-def to_wan(number: float | None, unit: str | None) -> float | None:
-    """A money number in 万元; None when ``number`` is None or ``unit`` is not a money unit.
+def in_unit(number: float | None, unit: str | None, target: str) -> float | None:
+    """A money number in ``unit`` expressed in ``target`` (元/千元/万元/百万元/亿元); None when
+    ``number`` is None or either unit is not a money unit.
 
-    Units smaller than 万元 are divided and larger ones multiplied, each by an exact factor, so
-    1234.56 元 gives 0.123456 and 1.5 亿元 gives 15000 without the noise of multiplying by 1e-4."""
-    if number is None or unit not in MONEY_UNITS:
+    One exact integer factor, divided or multiplied: 1234.56 元 gives 0.123456 万元 and 1.5 亿元
+    gives 15000 万元 without the noise of multiplying by 1e-4."""
+    if number is None or unit not in MONEY_UNITS or target not in MONEY_UNITS:
         return None
-    factor = MONEY_UNITS[unit]
-    return number / (_WAN // factor) if factor < _WAN else number * (factor // _WAN)
+    have, want = MONEY_UNITS[unit], MONEY_UNITS[target]
+    return number * (have // want) if have >= want else number / (want // have)
+
+
+def to_wan(number: float | None, unit: str | None) -> float | None:
+    """A money number in 万元, the unit of the funds block (see :func:`in_unit`)."""
+    return in_unit(number, unit, "万元")
 
 
 # --- fund source categories ----------------------------------------------------------------------

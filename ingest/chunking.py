@@ -15,6 +15,10 @@ each one must make sense alone and point back to its place in the file:
   measures (``field``). A piece too long for one chunk is split the same way as a section,
   the context prefix repeated on every part.
 
+Values are written as the form has them: cells by their raw text, amounts, points and scores by
+:func:`assistant.numbers.exact` (387664.62 stays 387664.62, 1234567.5 never becomes 1.23457e+06),
+so an answer quoting a chunk quotes the form.
+
 Chunk ids are deterministic, ``f"{submission_id}:{kind}:{n}"`` (n counts per kind in reading
 order), and one chunk keeps its id in all three stores (records, full text, vectors). Because
 ids only depend on the submission's content, re-indexing a submission means *replacing* all

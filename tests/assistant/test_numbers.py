@@ -28,6 +28,7 @@ from assistant.numbers import (
     exec_band,
     fixed,
     grade_of,
+    in_unit,
     money_unit,
     rounded,
     to_wan,
@@ -77,6 +78,13 @@ def test_rounded_empty_text_and_fixed():
 ])
 def test_to_wan(number, unit, wan):
     assert to_wan(number, unit) == wan
+
+
+def test_in_unit_converts_between_money_units():
+    assert in_unit(1.2, "万元", "元") == 12000.0
+    assert in_unit(1200.0, "元", "千元") == 1.2
+    assert in_unit(2.0, "亿元", "千元") == 200000.0
+    assert in_unit(5.0, "万元", "人") is None and in_unit(5.0, "人", "万元") is None
 
 
 def test_money_unit_and_parse_amount_share_the_units():
