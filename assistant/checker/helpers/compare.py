@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from assistant.checker.helpers.cache import _cached
 from assistant.checker.helpers.indicators import label, row_evidence
 from assistant.checker.helpers.scores import differs, is_below
-from assistant.checker.helpers.text import fixed, is_blank, num, shown
+from assistant.checker.helpers.text import is_blank, num, shown
 from assistant.model import Indicator, Value
-from assistant.numbers import to_wan
+from assistant.numbers import fixed, to_wan
 
 if TYPE_CHECKING:
     from assistant.checker.context import CheckContext

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant.checker.helpers.scores import differs, is_full
-from assistant.checker.helpers.text import clip, compact, fixed, has_any, norm, num, unquoted
+from assistant.checker.helpers.text import clip, compact, has_any, norm, num, unquoted
 from assistant.model import Evaluation, Indicator
+from assistant.numbers import fixed
 
 if TYPE_CHECKING:
     from assistant.checker.context import CheckContext

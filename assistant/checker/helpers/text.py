@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from assistant.checker.helpers.cache import _cached
 from assistant.model import Value
-from assistant.numbers import fixed, rounded
+from assistant.numbers import rounded
 from assistant.values import normalise_text, parse_value
 
 if TYPE_CHECKING:
     from assistant.checker.profiles import Profile
 
-__all__ = ["amount", "chinese_chars", "clip", "compact", "first_of", "fixed", "has_any", "is_blank", "norm", "num",
+__all__ = ["amount", "chinese_chars", "clip", "compact", "first_of", "has_any", "is_blank", "norm", "num",
            "plain", "sentences", "shown", "similarity", "states_measure", "unquoted"]
 
 _WS = re.compile(r"\s+")

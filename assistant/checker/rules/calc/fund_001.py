@@ -1,9 +1,10 @@
 from assistant.checker.helpers.funds import execution, stated_rate
 from assistant.checker.helpers.scores import differs
-from assistant.checker.helpers.text import amount, fixed, shown
+from assistant.checker.helpers.text import amount, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
+from assistant.numbers import fixed
 
 
 @register

@@ -1,9 +1,10 @@
 from assistant.checker.helpers.funds import execution_weight, rate_for_scoring
 from assistant.checker.helpers.scores import differs
-from assistant.checker.helpers.text import fixed, num, shown
+from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, WENMI
+from assistant.numbers import fixed
 
 
 @register

@@ -1,7 +1,8 @@
 from assistant.checker.helpers.funds import amount_tolerance, execution
-from assistant.checker.helpers.text import amount, fixed
+from assistant.checker.helpers.text import amount
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
+from assistant.numbers import fixed
 
 
 @register

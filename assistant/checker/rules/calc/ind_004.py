@@ -1,9 +1,10 @@
 from assistant.checker.helpers.indicators import is_text_value, label, row_evidence
 from assistant.checker.helpers.scores import BAND_TITLES, achievement, band_range
-from assistant.checker.helpers.text import fixed, num, shown
+from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, WENMI
+from assistant.numbers import fixed
 
 
 @register

@@ -1,8 +1,9 @@
 from assistant.checker.helpers.scores import differs
-from assistant.checker.helpers.text import fixed, num
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
+from assistant.numbers import fixed
 
 
 @register

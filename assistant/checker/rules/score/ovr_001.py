@@ -1,10 +1,11 @@
 from assistant.checker.helpers.compare import compare
 from assistant.checker.helpers.indicators import label, row_evidence
 from assistant.checker.helpers.scores import is_full
-from assistant.checker.helpers.text import fixed, is_blank, shown
+from assistant.checker.helpers.text import is_blank, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
+from assistant.numbers import fixed
 
 
 @register
