@@ -120,7 +120,7 @@ FUND_CATEGORIES: dict[str, str] = {
 
 # --- bands ---------------------------------------------------------------------------------------
 
-Band = tuple[str, float, "float | None", str]  # (name, low inclusive, high exclusive or None, label)
+Band = tuple[str, float, float | None, str]  # (name, low inclusive, high exclusive or None, label)
 
 # 10号 N8 grades by total score; the national profile's grade_bands say the same (a test checks).
 GRADE_BANDS: tuple[Band, ...] = (
