@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from assistant.stats import EXEC_BANDS, GRADE_BANDS
+from assistant.numbers import EXEC_BANDS, GRADE_BANDS
 
 EXEC_SHORT = {"full": "100%", "90": "90%–100%", "80": "80%–90%", "low": "低于80%", "unknown": "无法计算"}
 GRADE_COLORS = {"优": "#2f7d4f", "良": "#3b6fb6", "中": "#c98a1b", "差": "#b43c3c"}

@@ -29,20 +29,20 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from sqlalchemy import select
 
-from assistant.checker.registry import get_rule
+from assistant.checker.registry import rule_title
 from assistant.checker.rule import FAMILIES, FAMILY_TITLES
 from assistant.glossary import SEVERITY_TERMS
 from assistant.model import Location, from_dict
+from assistant.numbers import EXEC_BANDS, FUND_CATEGORIES, GRADE_BANDS, exec_band, grade_of, rounded
 from assistant.stores.records import EvaluationRow, FindingRow, RecordStore, SubmissionRow, to_wan
 
 __all__ = [
     "Figure", "GroupStats", "ObjectFacts", "FindingFacts", "RuleCount", "Scope", "UnitCount", "YearStats",
-    "fmt_amount", "fmt_number", "fmt_pct", "year_statistics",
+    "fmt_amount", "fmt_pct", "year_statistics",
 ]
 
 ScopeLevel = Literal["all", "unit", "department"]
@@ -51,43 +51,20 @@ ObjectKind = Literal["project", "department", "report"]
 OBJECT_NOUNS: dict[str, tuple[str, str]] = {  # kind → (counter, noun)
     "project": ("个", "项目"), "department": ("个", "部门整体自评"), "report": ("份", "自评报告"),
 }
-FUND_CATEGORIES: dict[str, str] = {
-    "current_fiscal": "当年财政拨款", "carryover": "上年结转资金", "special": "财政专户管理资金",
-    "unit_funds": "单位资金", "other": "其他资金",
-}
-GRADE_BANDS: tuple[tuple[str, float, float | None, str], ...] = (
-    ("优", 90.0, None, "总分90分（含）以上"), ("良", 80.0, 90.0, "总分80分（含）至90分"),
-    ("中", 60.0, 80.0, "总分60分（含）至80分"), ("差", float("-inf"), 60.0, "总分低于60分"),
-)
-EXEC_BANDS: tuple[tuple[str, float, float | None, str], ...] = (
-    ("full", 99.995, None, "执行率达到100%"), ("90", 90.0, 99.995, "执行率90%（含）至100%"),
-    ("80", 80.0, 90.0, "执行率80%（含）至90%"), ("low", float("-inf"), 80.0, "执行率低于80%"),
-)
-
 
 # --- formatting ---------------------------------------------------------------------------------
 
-def fmt_number(value: float | int | None, places: int = 2) -> str:
-    """``1236.50`` → ``1236.5``, ``40.0`` → ``40``: rounded half-up, trailing zeros dropped."""
-    if value is None:
-        return "—"
-    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = format(q, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def fmt_amount(value: float | None) -> str:
-    return fmt_number(value, 2)
+    """万元 sums as printed: two decimals at most, half-up (:func:`assistant.numbers.rounded`)."""
+    return rounded(value, 2)
 
 
 def fmt_pct(value: float | None) -> str:
-    return fmt_number(value, 1)
+    return rounded(value, 1)
 
 
 def _pct(part: int | float, whole: int | float) -> float | None:
-    return None if not whole else float(fmt_number(part / whole * 100, 1))
+    return None if not whole else float(rounded(part / whole * 100, 1))
 
 
 # --- plain results ------------------------------------------------------------------------------
@@ -145,7 +122,7 @@ class Figure:
         if self.value is None:
             return "—"
         places = 1 if self.unit == "%" else 2
-        return f"{fmt_number(self.value, places)}{self.unit}"
+        return f"{rounded(self.value, places)}{self.unit}"
 
     @property
     def statement(self) -> str:
@@ -331,7 +308,7 @@ class YearStats:
     def _rule_count(self, code: str, chosen: Sequence[FindingFacts], prefix: str) -> RuleCount:
         subs = tuple(sorted({f.submission_id for f in chosen}))
         fids = tuple(f.id for f in chosen)
-        title = _rule_title(code)
+        title = rule_title(code)
         n_objects = len({f.object_key for f in chosen})
         return RuleCount(code, title, code.split("-", 1)[0],
                          Figure(f"{prefix}.findings", f"“{title}”问题条数", len(chosen), "条", subs, fids),
@@ -372,32 +349,13 @@ def _rc_dict(rc: RuleCount) -> dict[str, Any]:
 
 
 def _round(x: float) -> float:
-    return float(fmt_number(x, 2))
-
-
-def _rule_title(code: str) -> str:
-    try:
-        return get_rule(code).title
-    except KeyError:
-        return code
+    return float(rounded(x, 2))
 
 
 def _rule_order(codes: Iterable[str]) -> list[str]:
     from assistant.checker.registry import CATALOG_ORDER
 
     return sorted(codes, key=lambda c: (CATALOG_ORDER.index(c) if c in CATALOG_ORDER else len(CATALOG_ORDER), c))
-
-
-def _grade_of(total: float | None) -> str | None:
-    if total is None:
-        return None
-    return next(name for name, low, _high, _ in GRADE_BANDS if total >= low - 1e-9)
-
-
-def _exec_band(rate: float | None) -> str | None:
-    if rate is None:
-        return None
-    return next(name for name, low, _high, _ in EXEC_BANDS if rate >= low)
 
 
 # --- the function -------------------------------------------------------------------------------
@@ -433,7 +391,7 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
             loc = r.location or {}
             findings.append(FindingFacts(
                 id=r.id, submission_id=r.submission_id, object_key=okey, rule=r.rule,
-                family=r.rule.split("-", 1)[0], rule_title=_rule_title(r.rule), severity=r.severity,
+                family=r.rule.split("-", 1)[0], rule_title=rule_title(r.rule), severity=r.severity,
                 message=r.message, evidence=r.evidence, suggestion=r.suggestion,
                 location=from_dict(Location, loc).describe(), file=loc.get("file") or sub_data[r.submission_id].file_name,
                 field=loc.get("field")))
@@ -493,7 +451,7 @@ def _objects(subs: list[SubmissionRow], evs: list[EvaluationRow],
                 department=ev.department or sub.department, project_name=ev.project_name,
                 file_name=sub.file_name, budget=ev.budget_full_year, budget_initial=ev.budget_initial,
                 exec_amount=ev.exec_amount, exec_rate=rate, total_score=ev.total_score, grade_stated=ev.grade,
-                grade=_grade_of(ev.total_score), indicator_count=ev.indicator_count or 0,
+                grade=grade_of(ev.total_score), indicator_count=ev.indicator_count or 0,
                 has_report=sub.kind == "mixed" or unit in report_units,
                 funds_by_category=funds.get(sub.id, {}).get(ev.idx, {})))
     return out
@@ -577,7 +535,7 @@ def _fill(st: YearStats, top_n: int) -> None:
 
     rated = [o for o in projects if o.exec_rate is not None]
     for name, _low, _high, label in EXEC_BANDS:
-        having = [o for o in rated if _exec_band(o.exec_rate) == name]
+        having = [o for o in rated if exec_band(o.exec_rate) == name]
         add(_fig(f"exec.{name}", f"{label}的项目数", having, len(having), "个"))
     add(_fig("exec.unknown", "无法计算执行率的项目数", [o for o in projects if o.exec_rate is None],
              sum(1 for o in projects if o.exec_rate is None), "个"))

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.model import Value
+from assistant.numbers import MONEY_UNITS, money_unit, to_wan
 
 __all__ = [
     "VAGUE_WORDS",
@@ -293,7 +294,6 @@ def parse_value(raw: str | None, *, vague_words: Iterable[str] = VAGUE_WORDS) ->
 
 # --- amounts, scores, rates ----------------------------------------------------------------------
 
-_WAN_DIVISOR: dict[str, float] = {"元": 10000.0, "千元": 10.0, "万元": 1.0, "亿元": 0.0001}
 _AMOUNT_UNIT_RE = re.compile(r"亿元|万元|千元|元|亿|万|千")
 _ACCOUNTING_NEGATIVE_RE = re.compile(r"\((-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\)")
 
@@ -308,11 +308,7 @@ class Amount:
 
     def in_wan(self) -> float | None:
         """The value in 万元, the unit of the funds block."""
-        if self.value is None:
-            return None
-        if self.unit == "亿元":
-            return self.value * 10000.0  # multiply: dividing by 0.0001 adds rounding noise
-        return self.value / _WAN_DIVISOR[self.unit]
+        return to_wan(self.value, self.unit)
 
 
 def parse_amount(raw: str | None, default_unit: str = "万元") -> Amount:
@@ -322,8 +318,8 @@ def parse_amount(raw: str | None, default_unit: str = "万元") -> Amount:
     ``default_unit`` — usually the unit in the block title, e.g. 项目资金（万元）.
     Blanks and cells without a number give value None.
     """
-    if default_unit not in _WAN_DIVISOR:
-        raise ValueError(f"unknown money unit {default_unit!r}; expected one of {sorted(_WAN_DIVISOR)}")
+    if default_unit not in MONEY_UNITS:
+        raise ValueError(f"unknown money unit {default_unit!r}; expected one of {sorted(MONEY_UNITS)}")
     raw = "" if raw is None else raw if isinstance(raw, str) else str(raw)
     t = _compact(raw)
     if _is_blank(t):
@@ -339,7 +335,7 @@ def parse_amount(raw: str | None, default_unit: str = "万元") -> Amount:
     u = _AMOUNT_UNIT_RE.match(t, end)
     unit = default_unit
     if u:
-        unit = u.group() if u.group().endswith("元") else u.group() + "元"
+        unit = money_unit(u.group()) or default_unit
     return Amount(raw=raw, value=value, unit=unit)
 
 

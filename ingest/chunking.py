@@ -15,6 +15,10 @@ each one must make sense alone and point back to its place in the file:
   measures (``field``). A piece too long for one chunk is split the same way as a section,
   the context prefix repeated on every part.
 
+Values are written as the form has them: cells by their raw text, amounts, points and scores by
+:func:`assistant.numbers.exact` (387664.62 stays 387664.62, 1234567.5 never becomes 1.23457e+06),
+so an answer quoting a chunk quotes the form.
+
 Chunk ids are deterministic, ``f"{submission_id}:{kind}:{n}"`` (n counts per kind in reading
 order), and one chunk keeps its id in all three stores (records, full text, vectors). Because
 ids only depend on the submission's content, re-indexing a submission means *replacing* all
@@ -33,6 +37,7 @@ from typing import Any, Literal
 
 from assistant.glossary import term
 from assistant.model import Evaluation, Indicator, Location, Section, Submission, field_path
+from assistant.numbers import exact
 
 __all__ = ["MAX_CHARS", "Chunk", "ChunkKind", "ChunkMeta", "chunk_submission", "split_sentences"]
 
@@ -175,14 +180,6 @@ def _with_prefix(prefix: str, body: str, limit: int, overlap: bool = True, units
 
 # --- formatting helpers ------------------------------------------------------------------------
 
-def _num(x: float | int | None) -> str | None:
-    if x is None:
-        return None
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
-    return f"{x:g}" if isinstance(x, float) else str(x)
-
-
 def _clean(s: str | None) -> str | None:
     if s is None:
         return None
@@ -305,8 +302,8 @@ def _indicator_chunks(b: _Builder, i: int, j: int, ev: Evaluation, ind: Indicato
         (term("nature"), _clean(ind.nature)),
         (term("target"), _value(ind.target.raw, _clean(ind.unit))),
         (term("actual"), _value(ind.actual.raw, _clean(ind.unit))),
-        (term("weight"), _num(ind.weight)),
-        (term("score"), _num(ind.score)),
+        (term("weight"), exact(ind.weight)),
+        (term("score"), exact(ind.score)),
         (term("criteria"), _clean(ind.criteria)),
         (term("deviation_reason"), (ind.deviation_reason or "").strip() or None),
     ]
@@ -324,15 +321,15 @@ def _funds_chunk(b: _Builder, i: int, ev: Evaluation, title: str) -> None:
     f = ev.funds
     pairs: list[tuple[str, str | None]] = []
     for r in f.rows:
-        amounts = "、".join(f"{term(k)}{_num(v)}" for k, v in (
+        amounts = "、".join(f"{term(k)}{exact(v)}" for k, v in (
             ("budget_initial", r.budget_initial), ("budget_full_year", r.budget_full_year),
             ("exec_amount", r.exec_amount)) if v is not None)
         if amounts:
             pairs.append((r.name or term("funds"), amounts))
     pairs += [
         (term("execution_rate"), _clean(f.rate.raw)),
-        (term("exec_weight"), _num(f.weight)),
-        (term("exec_score"), _num(f.score)),
+        (term("exec_weight"), exact(f.weight)),
+        (term("exec_score"), exact(f.score)),
         (term("exec_reason"), (f.reason or "").strip() or None),
         (term("adjust_reason"), (f.adjust_reason or "").strip() or None),
     ]
@@ -366,7 +363,7 @@ def _header_chunk(b: _Builder, i: int, ev: Evaluation, title: str) -> None:
 
 def _result_chunk(b: _Builder, i: int, ev: Evaluation, title: str) -> None:
     pairs = [
-        (term("total_score"), _num(ev.total_score)),
+        (term("total_score"), exact(ev.total_score)),
         (term("grade"), _clean(ev.grade)),
         (term("conclusion"), (ev.conclusion or "").strip() or None),
         (term("problems"), (ev.problems or "").strip() or None),

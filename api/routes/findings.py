@@ -16,7 +16,7 @@ from sqlalchemy.sql import Select
 from api.deps import CurrentUser, StoresDep
 from api.schemas import FindingOut, FindingPage, errors
 from assistant.checker.export import CheckedFile, to_xlsx
-from assistant.checker.registry import get_rule
+from assistant.checker.registry import rule_title
 from assistant.glossary import SEVERITY_TERMS
 from assistant.model import Finding, Location, from_dict
 from assistant.stores.records import EvaluationRow, FindingRow, SubmissionRow
@@ -24,13 +24,6 @@ from assistant.stores.records import EvaluationRow, FindingRow, SubmissionRow
 router = APIRouter(prefix="/findings", tags=["findings"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def rule_title(code: str) -> str:
-    try:
-        return get_rule(code).title
-    except KeyError:
-        return code
 
 
 def finding_out(f: Finding, *, project: str | None = None, file_name: str | None = None,

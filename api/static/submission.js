@@ -9,7 +9,8 @@
   function v(x) {
     if (x === null || x === undefined || x === '') return '';
     if (typeof x === 'object' && 'raw' in x) return x.raw || '';
-    if (typeof x === 'number') return Z.fmt(x);
+    // a form's number as written (387664.62, 1234567.5): JSON carries the shortest exact form, no rounding
+    if (typeof x === 'number') return String(x);
     return String(x);
   }
 

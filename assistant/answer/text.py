@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.numbers import money_unit, to_wan
 from assistant.values import normalise_text
 
 __all__ = ["CITE_RE", "Num", "citations_of", "normalise_markers", "numbers", "sentences", "strip_markers"]
@@ -84,7 +85,6 @@ class Num:
 
 
 _NUM = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(亿元|万元|千元|元|亿|%|‰|个百分点|百分点)?")
-_MONEY = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4, "亿": 1e4}
 # list markers and ordinals at the start of a line: "1." "2、" "（3）" "(4)"
 _ORDINAL = re.compile(r"^\s*(?:\d+[.、)）]|[（(]\d+[)）])\s*")
 
@@ -100,8 +100,9 @@ def numbers(text: str, *, skip_ordinals: bool = True) -> list[Num]:
         value = float(whole.replace(",", "") + frac)
         tol = 0.5 * 10 ** -(len(frac) - 1 if frac else 0)
         raw = m.group(0).strip()
-        if unit in _MONEY:
-            out.append(Num(value * _MONEY[unit], "万元", raw, tol * _MONEY[unit]))
+        money = money_unit(unit)
+        if money is not None:
+            out.append(Num(to_wan(value, money), "万元", raw, to_wan(tol, money)))
         elif unit in ("%",):
             out.append(Num(value, "%", raw, tol))
         else:

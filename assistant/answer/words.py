@@ -11,6 +11,7 @@ from typing import Any
 from assistant.answer.executor import QueryResult
 from assistant.answer.query import Filter, StructuredQuery
 from assistant.answer.schema import FIELDS, field_label
+from assistant.numbers import rounded
 
 __all__ = ["fmt_num", "query_in_words", "row_line", "structured_sentences"]
 
@@ -28,9 +29,7 @@ def fmt_num(v: Any) -> str:
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return f"{v:.2f}".rstrip("0").rstrip(".")
+        return rounded(v, 2)
     return str(v)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.checker.registry import get_rule
+from assistant.checker.registry import rule_title
 from assistant.glossary import KIND_TERMS, SEVERITY_TERMS, STATUS_TERMS
 from assistant.model import Finding, Submission, to_dict
 
@@ -129,7 +129,7 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
     for item in items:
         for f in item.findings:
             rows.append([item.name, project_of(item.submission, f), SEVERITY_TERMS[f.severity], f.rule,
-                         _rule_title(f.rule), f.location.describe(), f.location.field or "", f.message,
+                         rule_title(f.rule, ""), f.location.describe(), f.location.field or "", f.message,
                          f.evidence or "", f.suggestion or "", f.source or "", f.id or ""])
     summary = []
     for item in items:
@@ -169,9 +169,3 @@ def _as_text(cells) -> None:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
 
-
-def _rule_title(code: str) -> str:
-    try:
-        return get_rule(code).title
-    except KeyError:
-        return ""

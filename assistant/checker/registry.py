@@ -100,6 +100,16 @@ def get_rule(code: str) -> type[Rule]:
     return _RULES[code]
 
 
+def rule_title(code: str, unknown: str | None = None) -> str:
+    """The rule's Chinese title; for a code no rule has (a finding stored by an older version),
+    ``unknown``, or the code itself when ``unknown`` is None."""
+    _load()
+    cls = _RULES.get(code)
+    if cls is not None:
+        return cls.title
+    return code if unknown is None else unknown
+
+
 def effective_severity(rule: type[Rule] | Rule, profile: Profile) -> str | None:
     """Severity after the profile's override; ``None`` when the profile turns the rule off.
     Heuristic ([H]) rules are capped at warning."""

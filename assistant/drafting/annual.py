@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from assistant.drafting.document import Block, Draft, Fact, tidy
 from assistant.drafting.library import Library, Theme, load_library
 from assistant.model import SEVERITY_ORDER
-from assistant.stats import FUND_CATEGORIES, FindingFacts, GroupStats, Scope, YearStats, year_statistics
+from assistant.numbers import FUND_CATEGORIES
+from assistant.stats import FindingFacts, GroupStats, Scope, YearStats, year_statistics
 from assistant.stores.records import RecordStore
 
 __all__ = ["StatedTheme", "annual_from", "annual_key", "build_annual", "stated_themes"]

@@ -1,7 +1,7 @@
 """The drafts' number guard: every number in a draft must appear in the facts it cites.
 
-Self-contained on purpose (standard library only), so it can later be merged with the answer
-guard. :func:`extract_numbers` finds the numbers a reader would read as figures:
+Standard library and :mod:`assistant.numbers` only, so it can later be merged with the answer
+guard; numbers are compared by their :func:`~assistant.numbers.canonical` form. :func:`extract_numbers` finds the numbers a reader would read as figures:
 
 * Arabic numbers, full-width too, with thousands separators and decimals: ``1,236.50`` → ``1236.5``;
   ``40.0%`` and ``40%`` are both ``40`` (the unit is not part of the number);
@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 
-__all__ = ["extract_numbers", "normalize_number", "number_set", "unsupported_numbers"]
+from assistant.numbers import canonical, exact
+
+__all__ = ["extract_numbers", "number_set", "unsupported_numbers"]
 
 _RUN = re.compile(r"[A-Za-z0-9_:\-]+")
 _IDENT = re.compile(r"_|[A-Za-z][^A-Za-z]*\d")
@@ -31,21 +32,6 @@ _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _LIST_MARK = re.compile(r"^(\s*)(?:\d+\s*[、.．](?!\d)|[（(]\d+[）)])", re.MULTILINE)
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"(?<![每逐第统唯同之万单其])([零一二两三四五六七八九十百]+)(?=[个项份家条名类处])")
-
-
-def normalize_number(token: str) -> str | None:
-    """``1,236.50`` → ``1236.5``; ``007`` → ``7``; ``40.0`` → ``40``. None when not a number."""
-    try:
-        d = Decimal(token.replace(",", ""))
-    except InvalidOperation:
-        return None
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.lstrip("0") or "0"
-    if text.startswith("."):
-        text = "0" + text
-    return text
 
 
 def _cn_value(word: str) -> int | None:
@@ -79,7 +65,7 @@ def extract_numbers(text: str) -> list[tuple[str, str]]:
     masked = "".join(chars)
     out: list[tuple[int, str, str]] = []
     for m in _NUMBER.finditer(masked):
-        norm = normalize_number(m.group(0))
+        norm = canonical(m.group(0))
         if norm is not None:
             out.append((m.start(), m.group(0), norm))
     for m in _CN_NUMBER.finditer(masked):
@@ -98,9 +84,7 @@ def number_set(allowed: Iterable[str | int | float]) -> set[str]:
         if isinstance(item, bool):
             continue
         if isinstance(item, (int, float)):
-            norm = normalize_number(repr(float(item)) if isinstance(item, float) else str(item))
-            if norm is not None:
-                out.add(norm)
+            out.add(exact(item))
             continue
         out.update(n for _, n in extract_numbers(str(item)))
     return out

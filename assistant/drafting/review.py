@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.checker.export import project_of
-from assistant.checker.registry import get_rule
+from assistant.checker.registry import rule_title
 from assistant.drafting.document import Block, Draft, Fact, tidy
 from assistant.drafting.library import Library, Theme, load_library
 from assistant.glossary import KIND_TERMS, SEVERITY_TERMS
@@ -65,13 +65,6 @@ class Decision:
         return self.errors + self.warnings + self.infos
 
 
-def _title(code: str) -> str:
-    try:
-        return get_rule(code).title
-    except KeyError:
-        return code
-
-
 def decide(findings: Iterable[Finding], config: dict) -> Decision:
     """The conclusion by the rules of ``drafting.yaml`` (``review``), first match wins."""
     findings = list(findings)
@@ -82,7 +75,7 @@ def decide(findings: Iterable[Finding], config: dict) -> Decision:
     base = dict(errors=count["error"], warnings=count["warning"], infos=count["info"], threshold=threshold)
     if hits:
         codes = sorted({f.rule for f in hits}, key=return_rules.index)
-        text = "、".join(f"“{_title(c)}”（{c}）" for c in codes)
+        text = "、".join(f"“{rule_title(c)}”（{c}）" for c in codes)
         return Decision("return", "return_rule", deciding=tuple(f.id or "" for f in hits), rules_text=text, **base)
     if count["error"] >= threshold:
         return Decision("return", "return_errors", deciding=(), **base)
@@ -193,7 +186,7 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
                             key=f"h.theme:{tid}", role="theme_heading"))
         for f in sorted(groups[tid], key=lambda x: -SEVERITY_ORDER[x.severity]):
             number += 1
-            fv = {"rule": f.rule, "rule_title": _title(f.rule), "severity_text": SEVERITY_TERMS[f.severity],
+            fv = {"rule": f.rule, "rule_title": rule_title(f.rule), "severity_text": SEVERITY_TERMS[f.severity],
                   "message": tidy(_sentence(f.message)), "evidence": _sentence(f.evidence),
                   "project": project_of(sub, f) if len(sub.evaluations) > 1 else "",
                   "place": f"{f.location.file or sub.file.name or ''} {f.location.describe()}".strip(),

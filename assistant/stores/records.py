@@ -59,6 +59,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from assistant import numbers
 from assistant.model import Evaluation, Finding, Location, Submission, from_dict, to_dict
 
 __all__ = [
@@ -273,15 +274,13 @@ def flat_metadata(chunk: ChunkLike) -> dict[str, str | int | float | bool]:
 
 # --- conversions --------------------------------------------------------------------------------
 
-_WAN_FACTOR = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "百万元": 100.0, "亿元": 1e4}
-
-
 def to_wan(amount: float | None, unit: str | None) -> float | None:
-    """An amount in the funds block's unit converted to 万元 (unknown units are kept as is)."""
+    """An amount in the funds block's unit converted to 万元 for the columns (no unit means 万元,
+    the forms' default; an unknown unit is kept as is), rounded to six places."""
     if amount is None:
         return None
-    factor = _WAN_FACTOR.get((unit or "万元").strip(), 1.0)
-    return round(amount * factor, 6)
+    wan = numbers.to_wan(amount, (unit or "万元").strip())
+    return round(amount if wan is None else wan, 6)
 
 
 def _rate_computed(ev: Evaluation) -> float | None:

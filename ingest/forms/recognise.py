@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.model import Evaluation, FundRow, Indicator, Location, field_path
+from assistant.numbers import in_unit
 from assistant.values import known_unit, parse_amount, parse_number, parse_value
 from ingest.document import Document, Paragraph, Table
 from ingest.forms.grid import Segment, own_segments, row_segments
@@ -457,8 +458,7 @@ def _amount(text: str, unit: str) -> float | None:
     amount = parse_amount(text, default_unit=unit)
     if amount.value is None or amount.unit == unit:
         return amount.value
-    wan = amount.in_wan()
-    return wan * 10000.0 if unit == "元" else wan
+    return in_unit(amount.value, amount.unit, unit)
 
 
 def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> str:

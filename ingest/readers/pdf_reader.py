@@ -22,7 +22,7 @@ Per page:
   (:func:`ingest.readers.wrap.unwrap_cell`);
 * a page without characters (or with a stamped page number over a page-sized image) is a scan:
   it is rendered at :data:`OCR_DPI` with pypdfium2 and handed to
-  :func:`ingest.readers.ocr.ocr_page_image`, and ``Document.scanned`` is set.
+  :func:`ingest.readers.ocr.ocr_page_image` (the package ingest/readers/ocr/), and ``Document.scanned`` is set.
 
 Across pages: a page that starts with a table whose columns match (within
 :data:`CONTINUATION_TOLERANCE` points) the table that ended the previous page, with nothing but

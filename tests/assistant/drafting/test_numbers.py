@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
-from assistant.drafting.numbers import extract_numbers, normalize_number, number_set, unsupported_numbers
+from assistant.drafting.numbers import extract_numbers, number_set, unsupported_numbers
 
 
 def norms(text: str) -> list[str]:
     return [n for _, n in extract_numbers(text)]
-
-
-@pytest.mark.parametrize(("token", "norm"), [
-    ("1,236.50", "1236.5"), ("40.0", "40"), ("007", "7"), ("0.50", "0.5"), ("100", "100"), ("0", "0"),
-])
-def test_normalize(token, norm):
-    assert normalize_number(token) == norm
 
 
 def test_amounts_rates_and_full_width():

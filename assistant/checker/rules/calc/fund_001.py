@@ -1,7 +1,10 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import execution, stated_rate
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import amount, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
+from assistant.numbers import fixed
 
 
 @register
@@ -27,15 +30,15 @@ class CalcFund001(Rule):
 
     def check(self, ctx):
         funds, profile = ctx.ev.funds, ctx.profile
-        exe = h.execution(funds, profile, sources=True)
+        exe = execution(funds, profile, sources=True)
         if exe is None:
             return
-        stated = h.stated_rate(funds, exe.rate)
+        stated = stated_rate(funds, exe.rate)
         if stated is None and funds.rate.blank and funds.cells and "rate" not in funds.cells:
             return  # this layout has no 执行率 cell
-        if stated is not None and not h.differs(stated, exe.rate, profile.rate_tolerance):
+        if stated is not None and not differs(stated, exe.rate, profile.rate_tolerance):
             return
         yield self.finding(ctx, ctx.path("funds", "rate"),
-                           f"执行率应为 {h.fixed(exe.rate)}%（{exe.formula}），表内填报 {h.shown(funds.rate)}",
-                           evidence=f"全年执行数 {h.num(exe.executed)}；全年预算数 {h.num(exe.budget)}；执行率 {h.shown(funds.rate)}",
-                           suggestion=f"执行率改为 {h.fixed(exe.rate)}%，并相应重算预算执行得分。")
+                           f"执行率应为 {fixed(exe.rate)}%（{exe.formula}），表内填报 {shown(funds.rate)}",
+                           evidence=f"全年执行数 {amount(exe.executed)}；全年预算数 {amount(exe.budget)}；执行率 {shown(funds.rate)}",
+                           suggestion=f"执行率改为 {fixed(exe.rate)}%，并相应重算预算执行得分。")

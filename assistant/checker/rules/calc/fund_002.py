@@ -1,7 +1,10 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import execution_weight, rate_for_scoring
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, WENMI
+from assistant.numbers import fixed
 
 
 @register
@@ -27,16 +30,16 @@ class CalcFund002(Rule):
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
         funds = ev.funds
-        rate = h.rate_for_scoring(funds, profile)
+        rate = rate_for_scoring(funds, profile)
         if rate is None or (funds.score is None and "score" not in funds.cells):
             return
-        weight = h.execution_weight(ev, profile)
+        weight = execution_weight(ev, profile)
         expected = weight * min(max(rate, 0.0), 100.0) / 100.0
-        if funds.score is not None and not h.differs(funds.score, expected, profile.score_tolerance):
+        if funds.score is not None and not differs(funds.score, expected, profile.score_tolerance):
             return
         over = "（得分不得超过分值）" if funds.score is not None and funds.score > weight + profile.score_tolerance else ""
         yield self.finding(ctx, ctx.path("funds", "score"),
-                           f"预算执行得分应为 {h.fixed(expected)}（{h.num(weight)} × {h.num(min(rate, 100.0))}%），"
-                           f"表内填报 {h.num(funds.score) if funds.score is not None else '（空）'}{over}",
-                           evidence=f"执行率 {h.shown(funds.rate)}；分值 {h.num(weight)}；得分 {h.num(funds.score)}",
-                           suggestion=f"预算执行得分改为 {h.fixed(expected)}。")
+                           f"预算执行得分应为 {fixed(expected)}（{num(weight)} × {num(min(rate, 100.0))}%），"
+                           f"表内填报 {num(funds.score) if funds.score is not None else '（空）'}{over}",
+                           evidence=f"执行率 {shown(funds.rate)}；分值 {num(weight)}；得分 {num(funds.score)}",
+                           suggestion=f"预算执行得分改为 {fixed(expected)}。")

@@ -1,6 +1,8 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import amount_tolerance, execution
+from assistant.checker.helpers.text import amount
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
+from assistant.numbers import fixed
 
 
 @register
@@ -23,10 +25,10 @@ class CalcFund003(Rule):
 
     def check(self, ctx):
         funds, profile = ctx.ev.funds, ctx.profile
-        exe = h.execution(funds, profile)
-        if exe is None or exe.executed <= exe.budget + h.amount_tolerance(funds, profile):
+        exe = execution(funds, profile)
+        if exe is None or exe.executed <= exe.budget + amount_tolerance(funds, profile):
             return
         yield self.finding(ctx, ctx.path("funds", "rows", exe.row, "exec_amount"),
-                           f"全年执行数 {h.num(exe.executed)} 超过全年预算数 {h.num(exe.budget)}（执行率 {h.fixed(exe.rate)}%）",
-                           evidence=f"{funds.rows[exe.row].name}：预算 {h.num(exe.budget)}，执行 {h.num(exe.executed)}（{funds.unit}）",
+                           f"全年执行数 {amount(exe.executed)} 超过全年预算数 {amount(exe.budget)}（执行率 {fixed(exe.rate)}%）",
+                           evidence=f"{funds.rows[exe.row].name}：预算 {amount(exe.budget)}，执行 {amount(exe.executed)}（{funds.unit}）",
                            suggestion="核对执行数和预算数（行次、计量单位）；确属超预算支出的须说明原因。")

@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import MONEY_COLUMNS, amount_tolerance, source_rows, total_row
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import amount
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_10, SICHUAN
@@ -28,22 +30,22 @@ class CalcFund004(Rule):
 
     def check(self, ctx):
         funds = ctx.ev.funds
-        found = h.total_row(funds)
-        sources = h.source_rows(funds)
+        found = total_row(funds)
+        sources = source_rows(funds)
         present = {r.category for _, r in sources}
         if found is None or not sources or any(c not in present for c in ctx.profile.required_fund_rows):
             return  # an incomplete breakdown ("其中：…") need not add up; MISSING-FUND-002 reports it
         k, total = found
-        tol = h.amount_tolerance(funds, ctx.profile)
-        for col in h.MONEY_COLUMNS:
+        tol = amount_tolerance(funds, ctx.profile)
+        for col in MONEY_COLUMNS:
             values = [getattr(r, col) for _, r in sources]
             if all(v is None for v in values) or getattr(total, col) is None:
                 continue
             expected = sum(v for v in values if v is not None)
-            if h.differs(getattr(total, col), expected, tol):
-                parts = " + ".join(h.amount(v) for v in values if v is not None)
+            if differs(getattr(total, col), expected, tol):
+                parts = " + ".join(amount(v) for v in values if v is not None)
                 yield self.finding(ctx, ctx.path("funds", "rows", k, col),
-                                   f"{total.name}的{term(col)}应为 {h.amount(expected)}（{parts}），"
-                                   f"表内填报 {h.amount(getattr(total, col))}",
-                                   evidence="；".join(f"{r.name} {h.amount(getattr(r, col))}" for r in funds.rows),
+                                   f"{total.name}的{term(col)}应为 {amount(expected)}（{parts}），"
+                                   f"表内填报 {amount(getattr(total, col))}",
+                                   evidence="；".join(f"{r.name} {amount(getattr(r, col))}" for r in funds.rows),
                                    suggestion=f"核对{total.name}与各资金来源的{term(col)}，使总额等于各来源之和。")

@@ -1,6 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import budget_row
+from assistant.checker.helpers.indicators import is_cost, label, row_evidence
+from assistant.checker.helpers.text import amount, num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
+from assistant.numbers import to_wan
 
 
 @register
@@ -25,12 +28,12 @@ class CalcFund005(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        row = h.budget_row(ev.funds)
+        row = budget_row(ev.funds)
         if row is None:
             return
-        budget = h.to_wan(row.budget_full_year or row.budget_initial, ev.funds.unit)
-        costs = [(j, ind, h.to_wan(ind.target.number, ind.target.unit)) for j, ind in enumerate(ev.indicators)
-                 if h.is_cost(ind) and ind.target.unit and "/" not in ind.target.unit]
+        budget = to_wan(row.budget_full_year or row.budget_initial, ev.funds.unit)
+        costs = [(j, ind, to_wan(ind.target.number, ind.target.unit)) for j, ind in enumerate(ev.indicators)
+                 if is_cost(ind) and ind.target.unit and "/" not in ind.target.unit]
         costs = [(j, ind, c) for j, ind, c in costs if c]
         if not budget or budget <= 0:
             return
@@ -39,7 +42,7 @@ class CalcFund005(Rule):
             if cost >= budget * ratio or (len(costs) == 1 and budget >= cost * ratio):
                 times = max(cost / budget, budget / cost)
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"成本指标{h.label(ind)}“{h.shown(ind.target)}”与项目资金全年预算数 "
-                                   f"{h.num(row.budget_full_year or row.budget_initial)}{ev.funds.unit} 相差约 {h.num(times)} 倍，疑似元与万元混用",
-                                   evidence=h.row_evidence(ind),
+                                   f"成本指标{label(ind)}“{shown(ind.target)}”与项目资金全年预算数 "
+                                   f"{amount(row.budget_full_year or row.budget_initial)}{ev.funds.unit} 相差约 {num(times)} 倍，疑似元与万元混用",
+                                   evidence=row_evidence(ind),
                                    suggestion="核对资金栏和成本指标的计量单位（元/万元）。")

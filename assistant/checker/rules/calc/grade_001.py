@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import compact, num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -7,7 +7,7 @@ _GRADE_WORDS = (("优", "优"), ("良", "良"), ("中", "中"), ("差", "差"), 
 
 
 def normalise_grade(text: str | None) -> str | None:
-    t = h.compact(text)
+    t = compact(text)
     return next((g for word, g in _GRADE_WORDS if word in t), None)
 
 
@@ -44,5 +44,5 @@ class CalcGrade001(Rule):
         if stated == expected:
             return
         yield self.finding(ctx, ctx.path("grade"),
-                           f"总分 {h.num(total)} 对应等级“{expected}”（≥{h.num(floor)}），表内填报“{h.compact(ev.grade)}”",
-                           evidence=f"总分 {h.num(total)}；评价等级 {ev.grade}", suggestion=f"评价等级改为“{expected}”，或核对总分。")
+                           f"总分 {num(total)} 对应等级“{expected}”（≥{num(floor)}），表内填报“{compact(ev.grade)}”",
+                           evidence=f"总分 {num(total)}；评价等级 {ev.grade}", suggestion=f"评价等级改为“{expected}”，或核对总分。")

@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import score_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DOCZJ, MOF_10
@@ -25,4 +25,4 @@ class CalcInd001(Rule):
     source = f"{MOF_10}（定量指标评分：完成的得满分，未完成的按比例计分）；{DOCZJ}（正向指标 分值×B/A）"
 
     def check(self, ctx):
-        return h.score_findings(self, ctx, "positive")
+        return score_findings(self, ctx, "positive")

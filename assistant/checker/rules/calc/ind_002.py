@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import score_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DOCZJ, WENMI
@@ -24,4 +24,4 @@ class CalcInd002(Rule):
     source = f"{DOCZJ}（反向指标 分值×A/B）；{WENMI}"
 
     def check(self, ctx):
-        return h.score_findings(self, ctx, "reverse")
+        return score_findings(self, ctx, "reverse")

@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import score_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 
@@ -23,4 +23,4 @@ class CalcInd003(Rule):
     source = "经验规则（各地对“=”类指标评分口径不一）"
 
     def check(self, ctx):
-        return h.score_findings(self, ctx, "equal")
+        return score_findings(self, ctx, "equal")

@@ -1,7 +1,10 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_text_value, label, row_evidence
+from assistant.checker.helpers.scores import BAND_TITLES, achievement, band_range
+from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, WENMI
+from assistant.numbers import fixed
 
 
 @register
@@ -28,16 +31,16 @@ class CalcInd004(Rule):
         profile = ctx.profile
         tol = profile.score_tolerance
         for j, ind in enumerate(ctx.ev.indicators):
-            qualitative = h.is_text_value(ind.target) or (ind.nature or "").strip() == "定性"
-            band = h.achievement(ind.actual.raw) if h.is_text_value(ind.actual) else None
+            qualitative = is_text_value(ind.target) or (ind.nature or "").strip() == "定性"
+            band = achievement(ind.actual.raw) if is_text_value(ind.actual) else None
             if not qualitative or band is None or ind.weight is None or ind.score is None:
                 continue
-            lo, hi = h.band_range(band, profile.qualitative_bands)
+            lo, hi = band_range(band, profile.qualitative_bands)
             if ind.weight * lo - tol <= ind.score <= ind.weight * hi + tol:
                 continue
             yield self.finding(
                 ctx, ctx.path("indicators", j, "score"),
-                f"{h.label(ind)}实际完成值“{h.shown(ind.actual)}”属“{h.BAND_TITLES[band]}”档，得分应在 "
-                f"{h.fixed(ind.weight * lo)}–{h.fixed(ind.weight * hi)} 之间（{h.num(ind.weight)} × {h.num(lo * 100)}%–{h.num(hi * 100)}%），"
-                f"表内填报 {h.num(ind.score)}",
-                evidence=h.row_evidence(ind), suggestion="按完成档次对应的得分区间重新评分。")
+                f"{label(ind)}实际完成值“{shown(ind.actual)}”属“{BAND_TITLES[band]}”档，得分应在 "
+                f"{fixed(ind.weight * lo)}–{fixed(ind.weight * hi)} 之间（{num(ind.weight)} × {num(lo * 100)}%–{num(hi * 100)}%），"
+                f"表内填报 {num(ind.score)}",
+                evidence=row_evidence(ind), suggestion="按完成档次对应的得分区间重新评分。")

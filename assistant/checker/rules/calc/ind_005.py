@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, WENMI
@@ -28,5 +29,5 @@ class CalcInd005(Rule):
         for j, ind in enumerate(ctx.ev.indicators):
             if ind.score is not None and ind.weight is not None and ind.score > ind.weight + tol:
                 yield self.finding(ctx, ctx.path("indicators", j, "score"),
-                                   f"{h.label(ind)}得分 {h.num(ind.score)} 超过分值 {h.num(ind.weight)}",
-                                   evidence=h.row_evidence(ind), suggestion=f"得分最高为分值 {h.num(ind.weight)}。")
+                                   f"{label(ind)}得分 {num(ind.score)} 超过分值 {num(ind.weight)}",
+                                   evidence=row_evidence(ind), suggestion=f"得分最高为分值 {num(ind.weight)}。")

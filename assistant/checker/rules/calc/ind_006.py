@@ -1,4 +1,7 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import execution_weight
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
@@ -33,15 +36,15 @@ class CalcInd006(Rule):
         s = sum(weights)
         problems = []
         if ev.kind == "project":
-            exe = h.execution_weight(ev, profile)
-            if h.differs(s + exe, profile.total_points, tol):
-                problems.append(f"指标分值合计 {h.num(s)} + 预算执行率分值 {h.num(exe)} = {h.num(s + exe)}，"
-                                f"应为 {h.num(profile.total_points)}")
-            if ev.indicator_block_weight is not None and h.differs(s, ev.indicator_block_weight, tol):
-                problems.append(f"指标分值合计 {h.num(s)}，与表头绩效指标 {h.num(ev.indicator_block_weight)} 分不符")
-        elif h.differs(s, profile.total_points, tol):
-            problems.append(f"指标分值合计 {h.num(s)}，应为 {h.num(profile.total_points)}")
+            exe = execution_weight(ev, profile)
+            if differs(s + exe, profile.total_points, tol):
+                problems.append(f"指标分值合计 {num(s)} + 预算执行率分值 {num(exe)} = {num(s + exe)}，"
+                                f"应为 {num(profile.total_points)}")
+            if ev.indicator_block_weight is not None and differs(s, ev.indicator_block_weight, tol):
+                problems.append(f"指标分值合计 {num(s)}，与表头绩效指标 {num(ev.indicator_block_weight)} 分不符")
+        elif differs(s, profile.total_points, tol):
+            problems.append(f"指标分值合计 {num(s)}，应为 {num(profile.total_points)}")
         if problems:
             yield self.finding(ctx, ctx.path("indicators"), "；".join(problems),
-                               evidence="、".join(f"{h.label(i)}{h.num(i.weight)}" for i in ev.indicators[:8]),
+                               evidence="、".join(f"{label(i)}{num(i.weight)}" for i in ev.indicators[:8]),
                                suggestion="调整各指标分值，使合计为 100 分。")

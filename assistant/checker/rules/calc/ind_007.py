@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import level1_sums
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU
@@ -24,12 +26,12 @@ class CalcInd007(Rule):
 
     def check(self, ctx):
         ev = ctx.ev
-        sums = h.level1_sums(ev)
+        sums = level1_sums(ev)
         for name, header in ev.block_weights.items():
             actual = sums.get(name, 0.0)
-            if h.differs(actual, header, ctx.profile.score_tolerance):
+            if differs(actual, header, ctx.profile.score_tolerance):
                 rows = [i for i in ev.indicators if i.level1 == name]
                 yield self.finding(ctx, ctx.path("block_weights", name),
-                                   f"{name}标注 {h.num(header)} 分，其下三级指标分值合计 {h.num(actual)}",
-                                   evidence=" + ".join(h.num(i.weight) for i in rows if i.weight is not None) or "无明细",
-                                   suggestion=f"使{name}下各指标分值之和等于 {h.num(header)}，或更正表头分值。")
+                                   f"{name}标注 {num(header)} 分，其下三级指标分值合计 {num(actual)}",
+                                   evidence=" + ".join(num(i.weight) for i in rows if i.weight is not None) or "无明细",
+                                   suggestion=f"使{name}下各指标分值之和等于 {num(header)}，或更正表头分值。")

@@ -1,7 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
+from assistant.numbers import fixed
 
 
 @register
@@ -35,13 +37,13 @@ class CalcTot001(Rule):
         if blanks:
             yield from self._with_blanks(ctx, filled + fund, blanks)
             return
-        if not h.differs(ev.total_score, filled + fund, ctx.profile.score_tolerance):
+        if not differs(ev.total_score, filled + fund, ctx.profile.score_tolerance):
             return
-        parts = (f"指标得分 {h.num(filled)} + 预算执行得分 {h.num(fund)}" if ev.kind == "project"
-                 else f"各指标得分之和 {h.num(filled)}")
+        parts = (f"指标得分 {num(filled)} + 预算执行得分 {num(fund)}" if ev.kind == "project"
+                 else f"各指标得分之和 {num(filled)}")
         yield self.finding(ctx, ctx.path("total_score"),
-                           f"总分应为 {h.fixed(filled + fund)}（{parts}），表内填报 {h.num(ev.total_score)}",
-                           evidence=f"总分 {h.num(ev.total_score)}", suggestion=f"总分改为 {h.fixed(filled + fund)}。")
+                           f"总分应为 {fixed(filled + fund)}（{parts}），表内填报 {num(ev.total_score)}",
+                           evidence=f"总分 {num(ev.total_score)}", suggestion=f"总分改为 {fixed(filled + fund)}。")
 
     def _with_blanks(self, ctx, known: float, blanks):
         """The blank rows can add between 0 and their 分值: only a total outside that range is wrong."""
@@ -49,11 +51,11 @@ class CalcTot001(Rule):
         weights = [ind.weight for ind in blanks]
         top = known + sum(weights) if all(w is not None for w in weights) else None
         if total < known - tol - 1e-9:
-            message = f"总分 {h.num(total)} 低于已填得分之和 {h.fixed(known)}（另有 {len(blanks)} 项得分为空）"
+            message = f"总分 {num(total)} 低于已填得分之和 {fixed(known)}（另有 {len(blanks)} 项得分为空）"
         elif top is not None and total > top + tol + 1e-9:
-            message = (f"总分 {h.num(total)} 高于已填得分 {h.fixed(known)} 加空白得分行的分值 "
-                       f"{h.num(top - known)}（最多 {h.fixed(top)}）")
+            message = (f"总分 {num(total)} 高于已填得分 {fixed(known)} 加空白得分行的分值 "
+                       f"{num(top - known)}（最多 {fixed(top)}）")
         else:
             return
-        yield self.finding(ctx, ctx.path("total_score"), message, evidence=f"总分 {h.num(total)}",
+        yield self.finding(ctx, ctx.path("total_score"), message, evidence=f"总分 {num(total)}",
                            suggestion="补填空白的得分，并按各项得分之和重新计算总分。")

@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("在职人员控制率", "财政供养人员控制率"),
+SPEC = RatioSpec(names=("在职人员控制率", "财政供养人员控制率"),
                    numerator=("在职人员数", "实有人数", "在职人员"),
                    denominator=("编制数", "核定编制", "编制"))
 
@@ -30,4 +30,4 @@ class DeptCalc001(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("三公经费变动率",),
+SPEC = RatioSpec(names=("三公经费变动率",),
                    numerator=("本年", "本年度", "今年"),
                    denominator=("上年", "上年度", "去年"), change=True)
 
@@ -30,4 +30,4 @@ class DeptCalc002(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

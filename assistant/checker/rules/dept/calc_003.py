@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("重点支出安排率",),
+SPEC = RatioSpec(names=("重点支出安排率",),
                    numerator=("重点项目支出", "重点支出"),
                    denominator=("项目总支出", "项目支出总额", "总支出"))
 
@@ -30,4 +30,4 @@ class DeptCalc003(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

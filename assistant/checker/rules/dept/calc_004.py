@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("预算完成率", "预算执行率"),
+SPEC = RatioSpec(names=("预算完成率", "预算执行率"),
                    numerator=("预算完成数", "预算执行数", "执行数", "完成数", "支出数"),
                    denominator=("预算数", "全年预算", "调整后预算"))
 
@@ -30,4 +30,4 @@ class DeptCalc004(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("预算调整率",),
+SPEC = RatioSpec(names=("预算调整率",),
                    numerator=("预算调整数", "调整数", "调整金额"),
                    denominator=("预算数", "年初预算"))
 
@@ -30,4 +30,4 @@ class DeptCalc005(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

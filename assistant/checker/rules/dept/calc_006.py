@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("支付进度率",),
+SPEC = RatioSpec(names=("支付进度率",),
                    numerator=("实际支付进度", "实际支付"),
                    denominator=("既定支付进度", "既定进度", "计划支付进度"))
 
@@ -30,4 +30,4 @@ class DeptCalc006(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

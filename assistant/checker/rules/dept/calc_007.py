@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("结转结余率",),
+SPEC = RatioSpec(names=("结转结余率",),
                    numerator=("结转结余总额", "结转结余"),
                    denominator=("预算数", "支出完成数"))
 
@@ -30,4 +30,4 @@ class DeptCalc007(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

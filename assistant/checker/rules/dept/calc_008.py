@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("结转结余变动率",),
+SPEC = RatioSpec(names=("结转结余变动率",),
                    numerator=("本年累计结转结余", "本年结转结余", "本年"),
                    denominator=("上年累计结转结余", "上年结转结余", "上年"), change=True)
 
@@ -30,4 +30,4 @@ class DeptCalc008(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

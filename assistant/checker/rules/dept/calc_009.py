@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("公用经费控制率",),
+SPEC = RatioSpec(names=("公用经费控制率",),
                    numerator=("实际支出公用经费", "实际公用经费", "公用经费支出"),
                    denominator=("预算安排公用经费", "公用经费预算"))
 
@@ -30,4 +30,4 @@ class DeptCalc009(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

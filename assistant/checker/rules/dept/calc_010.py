@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("三公经费控制率",),
+SPEC = RatioSpec(names=("三公经费控制率",),
                    numerator=("三公经费实际支出", "实际支出"),
                    denominator=("三公经费预算数", "预算数"))
 
@@ -30,4 +30,4 @@ class DeptCalc010(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("政府采购执行率",),
+SPEC = RatioSpec(names=("政府采购执行率",),
                    numerator=("实际政府采购金额", "实际采购金额", "采购金额"),
                    denominator=("政府采购预算数", "采购预算"))
 
@@ -30,4 +30,4 @@ class DeptCalc011(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

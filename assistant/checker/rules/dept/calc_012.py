@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("固定资产利用率",),
+SPEC = RatioSpec(names=("固定资产利用率",),
                    numerator=("在用固定资产总额", "在用固定资产"),
                    denominator=("全部固定资产总额", "固定资产总额"))
 
@@ -30,4 +30,4 @@ class DeptCalc012(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

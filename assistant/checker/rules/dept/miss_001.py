@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.scores import is_below
+from assistant.checker.helpers.text import is_blank, num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import YUEYANG
@@ -25,7 +27,7 @@ class DeptMiss001(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.is_below(ind.score, ind.weight) and h.is_blank(ind.deviation_reason, ctx.profile):
+            if is_below(ind.score, ind.weight) and is_blank(ind.deviation_reason, ctx.profile):
                 yield self.finding(ctx, ctx.path("indicators", j, "deviation_reason"),
-                                   f"{h.label(ind)}得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}，未说明扣分原因",
-                                   evidence=h.row_evidence(ind), suggestion="在“扣分原因和其他说明”中写明扣分原因。")
+                                   f"{label(ind)}得分 {num(ind.score)} 低于分值 {num(ind.weight)}，未说明扣分原因",
+                                   evidence=row_evidence(ind), suggestion="在“扣分原因和其他说明”中写明扣分原因。")

@@ -1,9 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_53, YUEYANG
 
-SPEC = h.RatioSpec(names=("实际完成率", "完成及时率", "质量达标率", "重点工作办结率"),
+SPEC = RatioSpec(names=("实际完成率", "完成及时率", "质量达标率", "重点工作办结率"),
                    numerator=("实际完成", "按时完成", "质量达标", "办结", "已完成"),
                    denominator=("计划完成", "计划", "应完成", "交办", "布置"))
 
@@ -29,4 +29,4 @@ class DeptOut001(Rule):
     kinds = ("department",)
 
     def check(self, ctx):
-        return h.dept_findings(self, ctx, SPEC)
+        return dept_findings(self, ctx, SPEC)

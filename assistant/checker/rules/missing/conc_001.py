@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import needs_explanation
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.text import is_blank, num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DAYING, DYRMT
@@ -35,13 +37,13 @@ class MissingConc001(Rule):
         ev, profile = ctx.ev, ctx.profile
         tol = profile.score_tolerance
         short = ev.total_score is not None and ev.total_score < profile.total_points - tol
-        deviating = [ind for ind in ev.indicators if h.needs_explanation(ind)]
+        deviating = [ind for ind in ev.indicators if needs_explanation(ind)]
         if not short and not deviating:
             return
-        why = f"总分 {h.num(ev.total_score)}" if short else f"{h.label(deviating[0])}存在偏差"
+        why = f"总分 {num(ev.total_score)}" if short else f"{label(deviating[0])}存在偏差"
         for name in ("conclusion", "problems", "measures"):
             text = getattr(ev, name)
-            if has_block(ctx, name) and h.is_blank(text, profile):
+            if has_block(ctx, name) and is_blank(text, profile):
                 yield self.finding(ctx, ctx.path(name), f"{why}，但“{term(name)}”为空或只写“{text or '空'}”",
                                    evidence=f"{term(name)}：{text or '（空）'}",
                                    suggestion=f"据实填写{term(name)}，与扣分和偏差说明相对应。")

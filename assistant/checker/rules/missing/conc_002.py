@@ -1,6 +1,6 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import clip, compact, is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DAYING, SICHUAN
@@ -31,8 +31,8 @@ class MissingConc002(Rule):
 
     def check(self, ctx):
         text = ctx.ev.conclusion
-        if h.is_blank(text, ctx.profile) or _RESULT.search(h.compact(text)):
+        if is_blank(text, ctx.profile) or _RESULT.search(compact(text)):
             return
         yield self.finding(ctx, ctx.path("conclusion"), "评价结论没有得分、等级或目标完成结果，只是过程描述",
-                           evidence=h.clip(text, 80),
+                           evidence=clip(text, 80),
                            suggestion="写明自评总分、等级和年度绩效目标的实现程度。")

@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import compare, needs_explanation
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import is_blank, num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DYRMT, MOF_10, WENMI
@@ -6,10 +8,10 @@ from assistant.checker.sources import DYRMT, MOF_10, WENMI
 
 def shortfall(ind) -> str:
     """Why a row needs an explanation, in words with its numbers."""
-    cmp = h.compare(ind)
+    cmp = compare(ind)
     if cmp is not None and not cmp.met:
-        return f"实际完成值 {h.shown(ind.actual)} 未达到年度指标值 {h.shown(ind.target)}"
-    return f"得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}"
+        return f"实际完成值 {shown(ind.actual)} 未达到年度指标值 {shown(ind.target)}"
+    return f"得分 {num(ind.score)} 低于分值 {num(ind.weight)}"
 
 
 @register
@@ -33,9 +35,9 @@ class MissingDev001(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.needs_explanation(ind) and h.is_blank(ind.deviation_reason, ctx.profile):
+            if needs_explanation(ind) and is_blank(ind.deviation_reason, ctx.profile):
                 yield self.finding(
                     ctx, ctx.path("indicators", j, "deviation_reason"),
-                    f"{h.label(ind)}{shortfall(ind)}，但偏差原因分析及改进措施为空",
-                    evidence=h.row_evidence(ind),
+                    f"{label(ind)}{shortfall(ind)}，但偏差原因分析及改进措施为空",
+                    evidence=row_evidence(ind),
                     suggestion="说明未完成（或扣分）的具体原因，并提出下一步改进措施。")

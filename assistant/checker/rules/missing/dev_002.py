@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import needs_explanation
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.text import clip, is_blank, states_measure
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -28,9 +30,9 @@ class MissingDev002(Rule):
         profile = ctx.profile
         for j, ind in enumerate(ctx.ev.indicators):
             text = ind.deviation_reason
-            if (h.needs_explanation(ind) and not h.is_blank(text, profile)
-                    and not h.states_measure(text, profile.forward_words)):
+            if (needs_explanation(ind) and not is_blank(text, profile)
+                    and not states_measure(text, profile.forward_words)):
                 yield self.finding(ctx, ctx.path("indicators", j, "deviation_reason"),
-                                   f"{h.label(ind)}的偏差说明只有原因，没有改进措施",
-                                   evidence=h.clip(text, 80),
+                                   f"{label(ind)}的偏差说明只有原因，没有改进措施",
+                                   evidence=clip(text, 80),
                                    suggestion="补充针对性的改进措施，如“下一步将……”。")

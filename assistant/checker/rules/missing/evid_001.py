@@ -1,6 +1,8 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.narrative import has_narrative, quantities, report_text
+from assistant.checker.helpers.text import compact
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import NDHX
@@ -46,20 +48,20 @@ class MissingEvid001(Rule):
         text = "。".join(s.text for s in ctx.submission.sections)
         if _SOURCE_STATEMENT.search(text):
             return
-        quantities = h.quantities(text)
-        if len(quantities) < 2:
+        found = quantities(text)
+        if len(found) < 2:
             return
-        yield self.finding(ctx, "sections", f"报告写了 {len(quantities)} 处定量完成情况，但未说明数据来源或佐证材料",
-                           evidence="、".join(q.raw for q in quantities[:5]),
+        yield self.finding(ctx, "sections", f"报告写了 {len(found)} 处定量完成情况，但未说明数据来源或佐证材料",
+                           evidence="、".join(q.raw for q in found[:5]),
                            suggestion="在报告中注明各项完成数据的来源（名单、台账、验收报告、调查问卷等），并备齐佐证材料。")
 
     def _table(self, ctx):
         measured = [ind for ind in ctx.ev.indicators if ind.actual.quantitative]
-        if not measured or not h.has_narrative(ctx) or _EVIDENCE.search(h.report_text(ctx)):
+        if not measured or not has_narrative(ctx) or _EVIDENCE.search(report_text(ctx)):
             return
-        if any(_EVIDENCE.search(h.compact(ind.actual.raw)) for ind in measured):
+        if any(_EVIDENCE.search(compact(ind.actual.raw)) for ind in measured):
             return
         yield self.finding(ctx, ctx.path("indicators"),
                            f"{len(measured)} 项定量实际完成值均未说明佐证材料或数据来源",
-                           evidence="、".join(h.label(ind) for ind in measured[:5]),
+                           evidence="、".join(label(ind) for ind in measured[:5]),
                            suggestion="在报告或偏差说明中注明数据来源（名单、台账、验收报告、调查问卷等），并备齐佐证材料。")

@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import MONEY_COLUMNS, total_row
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, SICHUAN
@@ -26,14 +26,14 @@ class MissingFund001(Rule):
 
     def check(self, ctx):
         funds = ctx.ev.funds
-        found = h.total_row(funds)
+        found = total_row(funds)
         if found is None:
             yield self.finding(ctx, ctx.path("funds", "rows"), "项目资金栏缺少“年度资金总额”（总额）行",
                                evidence="；".join(r.name for r in funds.rows) or "未识别到资金行",
                                suggestion="填写年度资金总额行的年初预算数、全年预算数和全年执行数。")
             return
         k, row = found
-        for col in h.MONEY_COLUMNS:
+        for col in MONEY_COLUMNS:
             if getattr(row, col) is None and (not row.cells or col in row.cells):
                 yield self.finding(ctx, ctx.path("funds", "rows", k, col), f"{row.name}行的“{term(col)}”为空",
                                    evidence=f"{row.name}：{term(col)}（空）",

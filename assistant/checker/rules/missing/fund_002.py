@@ -1,10 +1,8 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import total_row
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, SICHUAN
-
-CATEGORY_TITLES = {"current_fiscal": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金",
-                   "special": "财政专户管理资金", "unit_funds": "单位资金"}
+from assistant.numbers import FUND_CATEGORIES
 
 
 @register
@@ -28,10 +26,10 @@ class MissingFund002(Rule):
 
     def check(self, ctx):
         funds = ctx.ev.funds
-        if h.total_row(funds) is None:
+        if total_row(funds) is None:
             return  # MISSING-FUND-001 reports the missing total row
         present = {r.category for r in funds.rows}
-        missing = [CATEGORY_TITLES.get(c, c) for c in ctx.profile.required_fund_rows if c not in present]
+        missing = [FUND_CATEGORIES.get(c, c) for c in ctx.profile.required_fund_rows if c not in present]
         if missing:
             yield self.finding(ctx, ctx.path("funds", "rows"), f"项目资金栏缺少资金来源行：{'、'.join(missing)}",
                                evidence="现有资金行：" + "、".join(r.name for r in funds.rows),

@@ -1,6 +1,8 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import rate_for_scoring
+from assistant.checker.helpers.narrative import narrative
+from assistant.checker.helpers.text import is_blank, num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, SICHUAN
@@ -31,16 +33,16 @@ class MissingFund003(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        rate = h.rate_for_scoring(ev.funds, profile)
+        rate = rate_for_scoring(ev.funds, profile)
         if rate is None or rate >= profile.execution_reason_below - 1e-9:
             return
-        if not h.is_blank(ev.funds.reason, profile):
+        if not is_blank(ev.funds.reason, profile):
             return
         if not profile.execution_reason_cell_only and any(
-                _EXECUTION.search(s) and _CAUSE.search(s) for s in h.narrative(ctx)):
+                _EXECUTION.search(s) and _CAUSE.search(s) for s in narrative(ctx)):
             return
         yield self.finding(
             ctx, ctx.path("funds", "reason"),
-            f"执行率 {h.num(rate)}% 低于 {h.num(profile.execution_reason_below)}%，未说明原因",
-            evidence=f"执行率 {h.shown(ev.funds.rate)}；原因：{ev.funds.reason or '（空）'}",
+            f"执行率 {num(rate)}% 低于 {num(profile.execution_reason_below)}%，未说明原因",
+            evidence=f"执行率 {shown(ev.funds.rate)}；原因：{ev.funds.reason or '（空）'}",
             suggestion="在执行率“原因”栏说明资金未支付的原因及后续安排。")

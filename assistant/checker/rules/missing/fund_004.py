@@ -1,6 +1,9 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import amount_tolerance, budget_row
+from assistant.checker.helpers.narrative import narrative
+from assistant.checker.helpers.scores import differs
+from assistant.checker.helpers.text import amount, compact, is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DAYING, SICHUAN
@@ -31,20 +34,20 @@ class MissingFund004(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        row = h.budget_row(ev.funds)
+        row = budget_row(ev.funds)
         if row is None:
             return
         if row.budget_initial is None or row.budget_full_year is None:
             return
-        if not h.differs(row.budget_initial, row.budget_full_year, h.amount_tolerance(ev.funds, profile)):
+        if not differs(row.budget_initial, row.budget_full_year, amount_tolerance(ev.funds, profile)):
             return
-        if not h.is_blank(ev.funds.adjust_reason, profile) or _ADJUST.search(h.compact(ev.funds.reason)):
+        if not is_blank(ev.funds.adjust_reason, profile) or _ADJUST.search(compact(ev.funds.reason)):
             return
-        if any(_BUDGET_ADJUST.search(s) for s in h.narrative(ctx)):
+        if any(_BUDGET_ADJUST.search(s) for s in narrative(ctx)):
             return
         yield self.finding(
             ctx, ctx.path("funds", "adjust_reason"),  # what is missing is the reason
-            f"年初预算数 {h.amount(row.budget_initial)} 与全年预算数 {h.amount(row.budget_full_year)} 不一致"
-            f"（调整 {h.amount(row.budget_full_year - row.budget_initial)} {ev.funds.unit}），未说明预算调整理由",
-            evidence=f"{row.name}：年初预算数 {h.amount(row.budget_initial)}，全年预算数 {h.amount(row.budget_full_year)}",
+            f"年初预算数 {amount(row.budget_initial)} 与全年预算数 {amount(row.budget_full_year)} 不一致"
+            f"（调整 {amount(row.budget_full_year - row.budget_initial)} {ev.funds.unit}），未说明预算调整理由",
+            evidence=f"{row.name}：年初预算数 {amount(row.budget_initial)}，全年预算数 {amount(row.budget_full_year)}",
             suggestion="说明年中预算调整（追加/调减）的依据和理由。")

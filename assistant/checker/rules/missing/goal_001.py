@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import chinese_chars, compact, is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_10
@@ -27,11 +27,11 @@ class MissingGoal001(Rule):
         ev = ctx.ev
         for name in ("goal_planned", "goal_achieved"):
             text = getattr(ev, name)
-            said = h.compact(text)
+            said = compact(text)
             # a bare "完成"/"无", or only a number ("43.2", a 廊坊 form), says no more than a dash
-            if h.is_blank(text, ctx.profile) or (said and not h.chinese_chars(said)):
+            if is_blank(text, ctx.profile) or (said and not chinese_chars(said)):
                 yield self.finding(ctx, ctx.path(name),
-                                   f"“{term(name)}”只写了“{said}”，没有内容" if said and not h.is_blank(said)
+                                   f"“{term(name)}”只写了“{said}”，没有内容" if said and not is_blank(said)
                                    else f"“{term(name)}”为空",
                                    evidence=f"{term(name)}：{text or '（空）'}",
                                    suggestion=f"填写{term(name)}，写明数量、质量、时效等可核对的内容。")

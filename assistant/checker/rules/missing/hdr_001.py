@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_10
@@ -27,11 +27,11 @@ class MissingHdr001(Rule):
     def check(self, ctx):
         ev = ctx.ev
         if ev.kind == "department":
-            fields = () if not (h.is_blank(ev.department) and h.is_blank(ev.impl_unit)) else ("department",)
+            fields = () if not (is_blank(ev.department) and is_blank(ev.impl_unit)) else ("department",)
         else:
             fields = ("project_name", "department", "impl_unit")
         for name in fields:
-            if h.is_blank(getattr(ev, name)):
+            if is_blank(getattr(ev, name)):
                 yield self.finding(ctx, ctx.path(name), f"表头“{term(name)}”为空",
                                    evidence=f"{term(name)}：{getattr(ev, name) or '（空）'}",
                                    suggestion=f"补填{term(name)}。")

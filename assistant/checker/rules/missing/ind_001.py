@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -28,11 +29,11 @@ class MissingInd001(Rule):
     def check(self, ctx):
         department = ctx.ev.kind == "department"
         for j, ind in enumerate(ctx.ev.indicators):
-            blank = {"name": h.is_blank(ind.name), "target": ind.target.blank and not department,
+            blank = {"name": is_blank(ind.name), "target": ind.target.blank and not department,
                      "actual": ind.actual.blank and not department,
                      "weight": ind.weight is None, "score": ind.score is None}
-            for name, is_blank in blank.items():
-                if is_blank:
+            for name, empty in blank.items():
+                if empty:
                     yield self.finding(ctx, ctx.path("indicators", j, name),
-                                       f"第{j + 1}项指标{h.label(ind)}的“{term(name)}”为空",
-                                       evidence=h.row_evidence(ind), suggestion=f"补填{term(name)}。")
+                                       f"第{j + 1}项指标{label(ind)}的“{term(name)}”为空",
+                                       evidence=row_evidence(ind), suggestion=f"补填{term(name)}。")

@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_satisfaction
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -24,7 +24,7 @@ class MissingInd003(Rule):
 
     def check(self, ctx):
         indicators = ctx.ev.indicators
-        if indicators and not any(h.is_satisfaction(ind) for ind in indicators):
+        if indicators and not any(is_satisfaction(ind) for ind in indicators):
             yield self.finding(ctx, ctx.path("indicators"), "指标表没有满意度指标",
                                evidence=f"共 {len(indicators)} 项指标，无满意度指标",
                                suggestion="补列服务对象满意度指标；确无直接服务对象的，请在报告中说明。")

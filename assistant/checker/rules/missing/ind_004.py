@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_output, level2
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, MOF_101
@@ -23,10 +23,10 @@ class MissingInd004(Rule):
     source = f"{MOF_10}（产出指标：数量、质量、时效、成本）；{MOF_101}"
 
     def check(self, ctx):
-        outputs = [ind for ind in ctx.ev.indicators if h.is_output(ind)]
+        outputs = [ind for ind in ctx.ev.indicators if is_output(ind)]
         if not outputs:
             return
-        kinds = "".join(h.level2(ind) for ind in outputs)
+        kinds = "".join(level2(ind) for ind in outputs)
         missing = []
         if "数量" not in kinds:
             missing.append("数量指标")
@@ -34,5 +34,5 @@ class MissingInd004(Rule):
             missing.append("质量指标或时效指标")
         if missing:
             yield self.finding(ctx, ctx.path("indicators"), f"产出指标缺少{'、'.join(missing)}",
-                               evidence="产出指标的二级指标：" + ("、".join(sorted({h.level2(i) for i in outputs} - {""})) or "未填"),
+                               evidence="产出指标的二级指标：" + ("、".join(sorted({level2(i) for i in outputs} - {""})) or "未填"),
                                suggestion=f"补列{'、'.join(missing)}。")

@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_cost
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_101
@@ -24,7 +24,7 @@ class MissingInd005(Rule):
 
     def check(self, ctx):
         indicators = ctx.ev.indicators
-        if indicators and not any(h.is_cost(ind) for ind in indicators):
+        if indicators and not any(is_cost(ind) for ind in indicators):
             yield self.finding(ctx, ctx.path("indicators"), "指标表没有成本指标",
                                evidence=f"共 {len(indicators)} 项指标，无成本指标",
                                suggestion="补列经济成本指标（如单位成本、成本控制率），反映资金投入的经济性。")

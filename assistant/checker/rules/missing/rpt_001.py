@@ -1,6 +1,6 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import clip
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, MOF_285
@@ -46,5 +46,5 @@ class MissingRpt001(Rule):
         missing = [name for name, pattern in TOPICS if not pattern.search(where)]
         if missing:
             yield self.finding(ctx, "sections", f"自评报告缺少：{'、'.join(missing)}",
-                               evidence="报告标题：" + (h.clip(headings, 80) or "（无标题）"),
+                               evidence="报告标题：" + (clip(headings, 80) or "（无标题）"),
                                suggestion=f"按报告提纲补写{'、'.join(missing)}部分。")

@@ -1,4 +1,4 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, SICHUAN
@@ -26,7 +26,7 @@ class MissingSign001(Rule):
 
     def check(self, ctx):
         signatures = ctx.ev.signatures
-        signed = [k for k, v in signatures.items() if not h.is_blank(v)]
+        signed = [k for k, v in signatures.items() if not is_blank(v)]
         if signed or not (signatures or ctx.profile.signatures_required):
             return
         if signatures:

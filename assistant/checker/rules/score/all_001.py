@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import amount_tolerance, budget_row, rate_for_scoring
+from assistant.checker.helpers.scores import differs, is_full
+from assistant.checker.helpers.text import amount, clip, is_blank, num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import JXXFW
@@ -26,21 +28,21 @@ class ScoreAll001(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        if not ev.indicators or not all(h.is_full(i.score, i.weight) for i in ev.indicators):
+        if not ev.indicators or not all(is_full(i.score, i.weight) for i in ev.indicators):
             return
         if ev.total_score is None or ev.total_score < profile.inflated_total - 1e-9:
             return
         reasons = []
-        rate = h.rate_for_scoring(ev.funds, profile)
+        rate = rate_for_scoring(ev.funds, profile)
         if rate is not None and rate < 100.0 - profile.rate_tolerance:
-            reasons.append(f"执行率 {h.num(rate)}%")
-        if not h.is_blank(ev.problems, profile):
-            reasons.append(f"存在问题“{h.clip(ev.problems, 30)}”")
-        row = h.budget_row(ev.funds)
-        if row and h.differs(row.budget_initial, row.budget_full_year, h.amount_tolerance(ev.funds, profile)):
-            reasons.append(f"预算由 {h.amount(row.budget_initial)} 调整为 {h.amount(row.budget_full_year)}")
+            reasons.append(f"执行率 {num(rate)}%")
+        if not is_blank(ev.problems, profile):
+            reasons.append(f"存在问题“{clip(ev.problems, 30)}”")
+        row = budget_row(ev.funds)
+        if row and differs(row.budget_initial, row.budget_full_year, amount_tolerance(ev.funds, profile)):
+            reasons.append(f"预算由 {amount(row.budget_initial)} 调整为 {amount(row.budget_full_year)}")
         if reasons:
             yield self.finding(ctx, ctx.path("total_score"),
-                               f"所有指标满分、总分 {h.num(ev.total_score)}，但{'，'.join(reasons)}",
-                               evidence=f"总分 {h.num(ev.total_score)}；{'；'.join(reasons)}",
+                               f"所有指标满分、总分 {num(ev.total_score)}，但{'，'.join(reasons)}",
+                               evidence=f"总分 {num(ev.total_score)}；{'；'.join(reasons)}",
                                suggestion="复核各指标的完成证据，存在问题或未完成的据实扣分。")

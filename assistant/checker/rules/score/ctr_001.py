@@ -1,4 +1,7 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.narrative import done_phrase, unmet_phrase
+from assistant.checker.helpers.scores import is_below, is_full
+from assistant.checker.helpers.text import clip, num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -28,11 +31,11 @@ class ScoreCtr001(Rule):
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
             text = ind.deviation_reason
-            if h.is_full(ind.score, ind.weight) and (word := h.unmet_phrase(text)):
+            if is_full(ind.score, ind.weight) and (word := unmet_phrase(text)):
                 problem = f"得满分，但说明写有“{word}”"
-            elif h.is_below(ind.score, ind.weight) and (word := h.done_phrase(text)):
-                problem = f"得分 {h.num(ind.score)} 低于分值 {h.num(ind.weight)}，但说明写“{word}”"
+            elif is_below(ind.score, ind.weight) and (word := done_phrase(text)):
+                problem = f"得分 {num(ind.score)} 低于分值 {num(ind.weight)}，但说明写“{word}”"
             else:
                 continue
-            yield self.finding(ctx, ctx.path("indicators", j, "score"), f"{h.label(ind)}{problem}",
-                               evidence=h.clip(text, 80), suggestion="核实完成情况，使得分与说明一致。")
+            yield self.finding(ctx, ctx.path("indicators", j, "score"), f"{label(ind)}{problem}",
+                               evidence=clip(text, 80), suggestion="核实完成情况，使得分与说明一致。")

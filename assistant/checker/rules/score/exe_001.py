@@ -1,4 +1,7 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import rate_for_scoring
+from assistant.checker.helpers.indicators import is_output
+from assistant.checker.helpers.scores import is_full
+from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 
@@ -23,16 +26,16 @@ class ScoreExe001(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        rate = h.rate_for_scoring(ev.funds, profile)
+        rate = rate_for_scoring(ev.funds, profile)
         if rate is None or rate >= profile.low_execution_rate - 1e-9:
             return
-        outputs = [i for i in ev.indicators if h.is_output(i)]
-        all_full = bool(outputs) and all(h.is_full(i.score, i.weight) for i in outputs)
+        outputs = [i for i in ev.indicators if is_output(i)]
+        all_full = bool(outputs) and all(is_full(i.score, i.weight) for i in outputs)
         high = ev.total_score is not None and ev.total_score >= profile.high_total - 1e-9
         if not (all_full or high):
             return
-        why = "产出指标全部满分" if all_full else f"总分 {h.num(ev.total_score)}"
+        why = "产出指标全部满分" if all_full else f"总分 {num(ev.total_score)}"
         yield self.finding(ctx, ctx.path("total_score"),  # the self-score is what is inflated
-                           f"执行率 {h.num(rate)}% 低于 {h.num(profile.low_execution_rate)}%，但{why}",
-                           evidence=f"执行率 {h.shown(ev.funds.rate)}；总分 {h.num(ev.total_score)}",
+                           f"执行率 {num(rate)}% 低于 {num(profile.low_execution_rate)}%，但{why}",
+                           evidence=f"执行率 {shown(ev.funds.rate)}；总分 {num(ev.total_score)}",
                            suggestion="核实产出完成情况与资金支出是否匹配，据实评分并说明原因。")

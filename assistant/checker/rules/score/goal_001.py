@@ -1,6 +1,6 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.text import chinese_chars, clip, is_blank, norm, num, similarity
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU
@@ -12,7 +12,7 @@ _MIN_WORDS = 4  # Chinese characters a completion needs before it can copy anyth
 
 
 def _wording(text: str | None) -> str:
-    return _NUMBER.sub("#", h.norm(text))
+    return _NUMBER.sub("#", norm(text))
 
 
 @register
@@ -36,13 +36,13 @@ class ScoreGoal001(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        if h.is_blank(ev.goal_planned, profile) or h.is_blank(ev.goal_achieved, profile):
+        if is_blank(ev.goal_planned, profile) or is_blank(ev.goal_achieved, profile):
             return
-        if h.chinese_chars(ev.goal_achieved) < _MIN_WORDS:
+        if chinese_chars(ev.goal_achieved) < _MIN_WORDS:
             return  # "37.24" under "43.2" copies nothing; MISSING-GOAL-001 says it has no content
-        sim = h.similarity(_wording(ev.goal_planned), _wording(ev.goal_achieved), floor=profile.goal_similarity)
+        sim = similarity(_wording(ev.goal_planned), _wording(ev.goal_achieved), floor=profile.goal_similarity)
         if sim >= profile.goal_similarity:
             yield self.finding(ctx, ctx.path("goal_achieved"),
-                               f"实际完成情况与预期目标措辞相似度 {h.num(sim * 100)}%（数字不计），疑似照抄目标",
-                               evidence=f"预期目标：{h.clip(ev.goal_planned, 40)}；实际完成情况：{h.clip(ev.goal_achieved, 40)}",
+                               f"实际完成情况与预期目标措辞相似度 {num(sim * 100)}%（数字不计），疑似照抄目标",
+                               evidence=f"预期目标：{clip(ev.goal_planned, 40)}；实际完成情况：{clip(ev.goal_achieved, 40)}",
                                suggestion="据实写明实际完成的数量、质量、时间和效果。")

@@ -1,4 +1,7 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.narrative import mentions, unmet_phrase
+from assistant.checker.helpers.scores import is_full
+from assistant.checker.helpers.text import clip, sentences
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -26,17 +29,17 @@ class ScoreNar001(Rule):
 
     def check(self, ctx):
         ev = ctx.ev
-        texts = [s for sec in ctx.related_sections for s in h.sentences(sec.text)]
-        texts += h.sentences(ev.problems) + h.sentences(ev.conclusion)
-        unmet = [(s, w) for s in texts if (w := h.unmet_phrase(s))]
+        texts = [s for sec in ctx.related_sections for s in sentences(sec.text)]
+        texts += sentences(ev.problems) + sentences(ev.conclusion)
+        unmet = [(s, w) for s in texts if (w := unmet_phrase(s))]
         if not unmet:
             return
         for j, ind in enumerate(ev.indicators):
-            if not h.is_full(ind.score, ind.weight):
+            if not is_full(ind.score, ind.weight):
                 continue
-            hit = next(((s, w) for s, w in unmet if j in h.mentions(ctx, s)), None)
+            hit = next(((s, w) for s, w in unmet if j in mentions(ctx, s)), None)
             if hit:
                 yield self.finding(ctx, ctx.path("indicators", j, "score"),
-                                   f"报告称“{h.clip(hit[0], 50)}”，但{h.label(ind)}得满分",
-                                   evidence=f"{h.clip(hit[0], 80)}；{h.row_evidence(ind)}",
+                                   f"报告称“{clip(hit[0], 50)}”，但{label(ind)}得满分",
+                                   evidence=f"{clip(hit[0], 80)}；{row_evidence(ind)}",
                                    suggestion="核实该指标完成情况，按实际完成程度评分，或更正报告表述。")

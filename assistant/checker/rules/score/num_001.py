@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_text_value, label, row_evidence
+from assistant.checker.helpers.scores import is_full
+from assistant.checker.helpers.text import shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, DAYING
@@ -24,8 +26,8 @@ class ScoreNum001(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if ind.target.quantitative and h.is_text_value(ind.actual) and h.is_full(ind.score, ind.weight):
+            if ind.target.quantitative and is_text_value(ind.actual) and is_full(ind.score, ind.weight):
                 yield self.finding(ctx, ctx.path("indicators", j, "actual"),
-                                   f"{h.label(ind)}目标为 {h.shown(ind.target)}，实际完成值只写“{h.shown(ind.actual)}”，却得满分",
-                                   evidence=h.row_evidence(ind),
-                                   suggestion=f"填写实际完成的数值（与 {h.shown(ind.target)} 同一单位），据实评分。")
+                                   f"{label(ind)}目标为 {shown(ind.target)}，实际完成值只写“{shown(ind.actual)}”，却得满分",
+                                   evidence=row_evidence(ind),
+                                   suggestion=f"填写实际完成的数值（与 {shown(ind.target)} 同一单位），据实评分。")

@@ -1,7 +1,11 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.compare import compare
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.scores import is_full
+from assistant.checker.helpers.text import is_blank, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
+from assistant.numbers import fixed
 
 
 @register
@@ -27,20 +31,20 @@ class ScoreOvr001(Rule):
     def check(self, ctx):
         profile = ctx.profile
         for j, ind in enumerate(ctx.ev.indicators):
-            cmp = h.compare(ind)
+            cmp = compare(ind)
             if cmp is None or cmp.direction == "equal" or not cmp.met:
                 continue
             ratio = cmp.overshoot
             if (ratio is None or ratio < profile.overshoot_ratio or cmp.actual == 0
-                    or not h.is_full(ind.score, ind.weight)
-                    or not h.is_blank(ind.deviation_reason, profile)):
+                    or not is_full(ind.score, ind.weight)
+                    or not is_blank(ind.deviation_reason, profile)):
                 continue
             if cmp.direction == "reverse":  # a ceiling far above what was spent or took: too loose
-                gap = (f"年度指标值 {h.shown(ind.target)} 是实际完成值 {h.shown(ind.actual)} 的 {h.fixed(ratio)} 倍"
+                gap = (f"年度指标值 {shown(ind.target)} 是实际完成值 {shown(ind.actual)} 的 {fixed(ratio)} 倍"
                        f"（反向指标），目标明显偏宽")
             else:
-                gap = (f"实际完成值 {h.shown(ind.actual)} 是年度指标值 {h.shown(ind.target)} 的 {h.fixed(ratio)} 倍，"
+                gap = (f"实际完成值 {shown(ind.actual)} 是年度指标值 {shown(ind.target)} 的 {fixed(ratio)} 倍，"
                        f"目标明显偏低")
-            yield self.finding(ctx, ctx.path("indicators", j, "score"), f"{h.label(ind)}{gap}却得满分且未说明",
-                               evidence=h.row_evidence(ind),
+            yield self.finding(ctx, ctx.path("indicators", j, "score"), f"{label(ind)}{gap}却得满分且未说明",
+                               evidence=row_evidence(ind),
                                suggestion="按偏离程度扣分并说明原因；下一年度据实调整目标值。")

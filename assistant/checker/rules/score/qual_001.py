@@ -1,6 +1,8 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_text_value, label, row_evidence
+from assistant.checker.helpers.narrative import mentions, narrative
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -31,16 +33,16 @@ class ScoreQual001(Rule):
     def check(self, ctx):
         profile = ctx.profile
         top = profile.qualitative_bands[0] / 100.0
-        sentences = h.narrative(ctx)
+        sentences = narrative(ctx)
         for j, ind in enumerate(ctx.ev.indicators):
-            qualitative = h.is_text_value(ind.target) or (ind.nature or "").strip() == "定性"
+            qualitative = is_text_value(ind.target) or (ind.nature or "").strip() == "定性"
             if not qualitative or ind.actual.number is not None or ind.weight is None or ind.score is None:
                 continue
             if ind.score < ind.weight * top - profile.score_tolerance:
                 continue
-            if any(j in h.mentions(ctx, s) and _FACT.search(s) for s in sentences):
+            if any(j in mentions(ctx, s) and _FACT.search(s) for s in sentences):
                 continue
             yield self.finding(ctx, ctx.path("indicators", j, "score"),
-                               f"定性指标{h.label(ind)}得 {h.num(ind.score)} 分（最高档），但报告和说明中没有支撑“达成”的事实",
-                               evidence=h.row_evidence(ind),
+                               f"定性指标{label(ind)}得 {num(ind.score)} 分（最高档），但报告和说明中没有支撑“达成”的事实",
+                               evidence=row_evidence(ind),
                                suggestion="在报告中写明该指标达成的具体事实和数据，或按实际达成程度降档计分。")

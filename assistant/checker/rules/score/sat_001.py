@@ -1,6 +1,8 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_satisfaction, label, row_evidence
+from assistant.checker.helpers.narrative import has_narrative, report_text
+from assistant.checker.helpers.text import compact
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DOCZJ
@@ -29,13 +31,13 @@ class ScoreSat001(Rule):
     semantic = True
 
     def check(self, ctx):
-        rows = [(j, ind) for j, ind in enumerate(ctx.ev.indicators) if h.is_satisfaction(ind) and ind.score is not None]
-        if not rows or not h.has_narrative(ctx) or _SURVEY.search(h.report_text(ctx)):
+        rows = [(j, ind) for j, ind in enumerate(ctx.ev.indicators) if is_satisfaction(ind) and ind.score is not None]
+        if not rows or not has_narrative(ctx) or _SURVEY.search(report_text(ctx)):
             return
         for j, ind in rows:
-            if _SURVEY.search(h.compact(f"{ind.actual.raw}{ind.criteria or ''}{ind.name or ''}")):
+            if _SURVEY.search(compact(f"{ind.actual.raw}{ind.criteria or ''}{ind.name or ''}")):
                 continue
             yield self.finding(ctx, ctx.path("indicators", j, "score"),
-                               f"满意度指标{h.label(ind)}有得分，但未说明调查方式、样本量或调查对象",
-                               evidence=h.row_evidence(ind),
+                               f"满意度指标{label(ind)}有得分，但未说明调查方式、样本量或调查对象",
+                               evidence=row_evidence(ind),
                                suggestion="说明满意度调查的方式、对象、样本量和有效问卷数，并留存问卷。")

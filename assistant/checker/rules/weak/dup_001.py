@@ -1,11 +1,12 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.text import compact
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import NDHX
 
 
 def signature(ev) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((h.compact(i.name), h.compact(i.target.raw)) for i in ev.indicators))
+    return tuple(sorted((compact(i.name), compact(i.target.raw)) for i in ev.indicators))
 
 
 @register
@@ -33,13 +34,13 @@ class WeakDup001(Rule):
         if len(ev.indicators) < 3:
             return
         mine = signature(ev)
-        name = h.compact(ev.project_name)
+        name = compact(ev.project_name)
         for other in ctx.other_evaluations:
-            if other is ev or not other.project_name or h.compact(other.project_name) == name:
+            if other is ev or not other.project_name or compact(other.project_name) == name:
                 continue
             if signature(other) == mine:
                 yield self.finding(ctx, ctx.path("indicators"),
                                    f"指标及指标值与项目“{other.project_name}”完全相同（{len(mine)} 项）",
-                                   evidence="、".join(h.label(i) for i in ev.indicators[:5]),
+                                   evidence="、".join(label(i) for i in ev.indicators[:5]),
                                    suggestion="按本项目的实际产出和效益重新设置指标。")
                 return

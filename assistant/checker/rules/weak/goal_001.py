@@ -1,7 +1,9 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.narrative import quantities, same_quantity
+from assistant.checker.helpers.text import clip, num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_101
+from assistant.numbers import to_wan
 
 
 @register
@@ -28,19 +30,19 @@ class WeakGoal001(Rule):
     def check(self, ctx):
         ev = ctx.ev
         targets = [ind.target for ind in ev.indicators if ind.target.number is not None]
-        money = [h.to_wan(v, ev.funds.unit) for r in ev.funds.rows
+        money = [to_wan(v, ev.funds.unit) for r in ev.funds.rows
                  for v in (r.budget_initial, r.budget_full_year, r.exec_amount) if v is not None]
         budget = max(money, default=None)
         unmatched = []
-        for q in h.quantities(ev.goal_planned):
-            if any(h.same_quantity(q, t) for t in targets):
+        for q in quantities(ev.goal_planned):
+            if any(same_quantity(q, t) for t in targets):
                 continue
-            wan = h.to_wan(q.number, q.unit)
+            wan = to_wan(q.number, q.unit)
             if wan is not None and budget is not None and wan <= budget + ctx.profile.amount_tolerance:
                 continue  # the budget or a share of it ("其中30万元用于…"): the funds block's business
-            unmatched.append(f"{h.num(q.number)}{q.unit or ''}")
+            unmatched.append(f"{num(q.number)}{q.unit or ''}")
         if unmatched:
             yield self.finding(ctx, ctx.path("goal_planned"),
                                f"年度总体目标中的“{'、'.join(unmatched[:5])}”在指标表中没有对应的指标值",
-                               evidence=h.clip(ev.goal_planned, 80),
+                               evidence=clip(ev.goal_planned, 80),
                                suggestion="为目标中的每项数量设置对应的三级指标，或修正目标表述。")

@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_benefit, is_output, label, row_evidence
+from assistant.checker.helpers.text import first_of
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DYRMT, KUNMINGCHI, MOF_10
@@ -28,9 +29,9 @@ class WeakStr001(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            word = h.first_of(ind.name, BUDGET_ITEMS) if (h.is_output(ind) or h.is_benefit(ind)) else None
+            word = first_of(ind.name, BUDGET_ITEMS) if (is_output(ind) or is_benefit(ind)) else None
             if word:
                 yield self.finding(ctx, ctx.path("indicators", j, "name"),
-                                   f"{ind.level1}中的{h.label(ind)}属于预算执行/资金管理事项（“{word}”），不是绩效指标",
-                                   evidence=h.row_evidence(ind),
+                                   f"{ind.level1}中的{label(ind)}属于预算执行/资金管理事项（“{word}”），不是绩效指标",
+                                   evidence=row_evidence(ind),
                                    suggestion="删除该指标（预算执行率已单独计分），改设反映项目产出或效益的指标。")

@@ -1,4 +1,6 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import execution_weight
+from assistant.checker.helpers.indicators import label
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DAYING, MOF_10
@@ -32,12 +34,12 @@ class WeakStr002(Rule):
         if len(inds) < profile.min_indicators:
             problems.append(f"只有 {len(inds)} 项三级指标（少于 {profile.min_indicators} 项）")
         weights = [(ind.weight, ind) for ind in inds if ind.weight is not None]
-        total = sum(w for w, _ in weights) + h.execution_weight(ev, profile)
+        total = sum(w for w, _ in weights) + execution_weight(ev, profile)
         if weights and total > 0:
             top, ind = max(weights, key=lambda p: p[0])
             if top / total >= profile.max_indicator_share - 1e-9:
-                problems.append(f"{h.label(ind)}分值 {h.num(top)}，占总分 {h.num(total)} 的 {h.num(top / total * 100)}%")
+                problems.append(f"{label(ind)}分值 {num(top)}，占总分 {num(total)} 的 {num(top / total * 100)}%")
         if problems:
             yield self.finding(ctx, ctx.path("indicators"), "；".join(problems),
-                               evidence="、".join(f"{h.label(i)}{h.num(i.weight)}分" for i in inds[:6]),
+                               evidence="、".join(f"{label(i)}{num(i.weight)}分" for i in inds[:6]),
                                suggestion="按产出、效益、满意度细化三级指标，按重要程度分配分值。")

@@ -1,6 +1,8 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import level1_sums
+from assistant.checker.helpers.narrative import report_text
+from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -10,7 +12,7 @@ _EXPLAINED = re.compile(r"(权重|分值).{0,20}(调整|因|由于|根据|考虑
 
 
 def split_text(split: dict[str, float]) -> str:
-    return "/".join(f"{k.removesuffix('指标')}{h.num(v)}" for k, v in split.items())
+    return "/".join(f"{k.removesuffix('指标')}{num(v)}" for k, v in split.items())
 
 
 @register
@@ -36,13 +38,13 @@ class WeakStr003(Rule):
         ev, profile = ctx.ev, ctx.profile
         if not ev.indicators or not profile.level1_weights:
             return
-        actual = {k: v for k, v in (ev.block_weights or h.level1_sums(ev)).items() if k in LEVEL1_NAMES and v}
+        actual = {k: v for k, v in (ev.block_weights or level1_sums(ev)).items() if k in LEVEL1_NAMES and v}
         tol = profile.score_tolerance
         for split in profile.level1_weights:
             wanted = {k: float(v) for k, v in split.items() if v}
             if actual.keys() == wanted.keys() and all(abs(actual[k] - wanted[k]) <= tol for k in wanted):
                 return
-        if _EXPLAINED.search(h.report_text(ctx)):
+        if _EXPLAINED.search(report_text(ctx)):
             return
         accepted = "；".join(split_text(s) for s in profile.level1_weights)
         yield self.finding(ctx, ctx.path("indicators"),

@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_benefit, label, row_evidence
+from assistant.checker.helpers.text import compact, first_of, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10, MOF_101
@@ -29,12 +30,12 @@ class WeakStr004(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if not h.is_benefit(ind):
+            if not is_benefit(ind):
                 continue
-            name, target = h.compact(ind.name), h.compact(ind.target.raw)
-            activity = h.first_of(name, ACTIVITY_WORDS)
+            name, target = compact(ind.name), compact(ind.target.raw)
+            activity = first_of(name, ACTIVITY_WORDS)
             if name.startswith("完成") or target.startswith("完成") or (activity and ind.target.unit in COUNT_UNITS):
                 yield self.finding(ctx, ctx.path("indicators", j, "name"),
-                                   f"效益指标{h.label(ind)}（{h.shown(ind.target)}）衡量的是活动或完成量，属于产出",
-                                   evidence=h.row_evidence(ind),
+                                   f"效益指标{label(ind)}（{shown(ind.target)}）衡量的是活动或完成量，属于产出",
+                                   evidence=row_evidence(ind),
                                    suggestion="移到产出指标；效益指标改为反映受益对象变化的指标（如知晓率、达标率、增收额）。")

@@ -1,6 +1,7 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import compact
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DYBBS
@@ -30,8 +31,8 @@ class WeakStr005(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            m = INPUT.search(h.compact(ind.name))
+            m = INPUT.search(compact(ind.name))
             if m:
                 yield self.finding(ctx, ctx.path("indicators", j, "name"),
-                                   f"{h.label(ind)}衡量的是投入（“{m.group()}”），不是产出或效益",
-                                   evidence=h.row_evidence(ind), suggestion="改为投入所产生的产出或效果指标。")
+                                   f"{label(ind)}衡量的是投入（“{m.group()}”），不是产出或效益",
+                                   evidence=row_evidence(ind), suggestion="改为投入所产生的产出或效果指标。")

@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_text_value, label, row_evidence
+from assistant.checker.helpers.text import has_any, is_blank, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_101
@@ -28,8 +29,8 @@ class WeakStr006(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.is_text_value(ind.target) and h.is_blank(ind.criteria) and not h.has_any(ind.target.raw, GRADED):
+            if is_text_value(ind.target) and is_blank(ind.criteria) and not has_any(ind.target.raw, GRADED):
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"定性指标{h.label(ind)}的年度指标值“{h.shown(ind.target)}”没有分档评分标准",
-                                   evidence=h.row_evidence(ind),
+                                   f"定性指标{label(ind)}的年度指标值“{shown(ind.target)}”没有分档评分标准",
+                                   evidence=row_evidence(ind),
                                    suggestion="写明分档标准（如 达成/部分达成/未达成 各自的判断依据），或改为可量化指标。")

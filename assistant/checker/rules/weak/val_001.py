@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_vague, label, row_evidence
+from assistant.checker.helpers.text import first_of, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_101
@@ -25,9 +26,9 @@ class WeakVal001(Rule):
     def check(self, ctx):
         words = ctx.profile.vague_words
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.is_vague(ind.target, words):
-                word = h.first_of(ind.target.raw, words)
+            if is_vague(ind.target, words):
+                word = first_of(ind.target.raw, words)
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"{h.label(ind)}的年度指标值“{h.shown(ind.target)}”含模糊用语“{word}”，没有可衡量的数值",
-                                   evidence=h.row_evidence(ind),
+                                   f"{label(ind)}的年度指标值“{shown(ind.target)}”含模糊用语“{word}”，没有可衡量的数值",
+                                   evidence=row_evidence(ind),
                                    suggestion="改为可量化的指标值（如 ≥95%），或写明分档评价标准。")

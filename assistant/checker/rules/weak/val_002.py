@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import is_blank, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import SICHUAN
@@ -25,7 +26,7 @@ class WeakVal002(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if ind.target.quantitative and ind.target.unit is None and h.is_blank(ind.unit):
+            if ind.target.quantitative and ind.target.unit is None and is_blank(ind.unit):
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"{h.label(ind)}的年度指标值“{h.shown(ind.target)}”没有计量单位",
-                                   evidence=h.row_evidence(ind), suggestion="补上计量单位（%、人、个、万元、天等）。")
+                                   f"{label(ind)}的年度指标值“{shown(ind.target)}”没有计量单位",
+                                   evidence=row_evidence(ind), suggestion="补上计量单位（%、人、个、万元、天等）。")

@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import SICHUAN
@@ -29,6 +30,6 @@ class WeakVal003(Rule):
             nature = (ind.nature or "").strip()
             if ind.target.quantitative and ind.target.op is None and nature not in _NATURE_OPS:
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"{h.label(ind)}的年度指标值“{h.shown(ind.target)}”没有 ≥、≤ 或 = 等比较符号",
-                                   evidence=h.row_evidence(ind),
+                                   f"{label(ind)}的年度指标值“{shown(ind.target)}”没有 ≥、≤ 或 = 等比较符号",
+                                   evidence=row_evidence(ind),
                                    suggestion="写明指标性质，如 ≥95%（正向）、≤30天（反向）或 =100%。")

@@ -1,6 +1,7 @@
 import re
 
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.text import compact, num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU
@@ -30,13 +31,13 @@ class WeakVal004(Rule):
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
             t = ind.target
-            m = _WORD_UNIT.search(h.compact(t.raw))
+            m = _WORD_UNIT.search(compact(t.raw))
             if m:
                 problem = f"计量单位写作“{m.group(1)}”"
             elif t.unit == "%" and t.number is not None and t.number > 100 and "率" in (ind.name or ""):
-                problem = f"比率指标的目标值为 {h.num(t.number)}%，超过 100%"
+                problem = f"比率指标的目标值为 {num(t.number)}%，超过 100%"
             else:
                 continue
             yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                               f"{h.label(ind)}的年度指标值“{h.shown(t)}”{problem}",
-                               evidence=h.row_evidence(ind), suggestion="使用规范单位（%、个、人次、万元等）并核对数值。")
+                               f"{label(ind)}的年度指标值“{shown(t)}”{problem}",
+                               evidence=row_evidence(ind), suggestion="使用规范单位（%、个、人次、万元等）并核对数值。")

@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_cost, label, row_evidence
+from assistant.checker.helpers.text import shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DOCZJ, MOF_101
@@ -24,7 +25,7 @@ class WeakVal005(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.is_cost(ind) and ind.target.op in (">=", ">"):
+            if is_cost(ind) and ind.target.op in (">=", ">"):
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"成本指标{h.label(ind)}的年度指标值“{h.shown(ind.target)}”使用了正向符号",
-                                   evidence=h.row_evidence(ind), suggestion="成本指标应写上限，如“≤2500元/人”。")
+                                   f"成本指标{label(ind)}的年度指标值“{shown(ind.target)}”使用了正向符号",
+                                   evidence=row_evidence(ind), suggestion="成本指标应写上限，如“≤2500元/人”。")

@@ -1,7 +1,10 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.funds import budget_row
+from assistant.checker.helpers.indicators import is_cost, label, row_evidence
+from assistant.checker.helpers.text import amount, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_101
+from assistant.numbers import to_wan
 
 
 @register
@@ -24,16 +27,16 @@ class WeakVal006(Rule):
 
     def check(self, ctx):
         ev = ctx.ev
-        costs = [(j, ind) for j, ind in enumerate(ev.indicators) if h.is_cost(ind)]
-        row = h.budget_row(ev.funds)
+        costs = [(j, ind) for j, ind in enumerate(ev.indicators) if is_cost(ind)]
+        row = budget_row(ev.funds)
         if len(costs) != 1 or row is None:
             return
         j, ind = costs[0]
-        cost = h.to_wan(ind.target.number, ind.target.unit)
-        budgets = [h.to_wan(v, ev.funds.unit) for v in (row.budget_full_year, row.budget_initial) if v is not None]
+        cost = to_wan(ind.target.number, ind.target.unit)
+        budgets = [to_wan(v, ev.funds.unit) for v in (row.budget_full_year, row.budget_initial) if v is not None]
         tol = ctx.profile.amount_tolerance
         if cost is not None and any(b is not None and abs(cost - b) <= tol for b in budgets):
             yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                               f"唯一的成本指标{h.label(ind)}“{h.shown(ind.target)}”等于项目预算总额，没有单位成本或成本构成",
-                               evidence=f"{h.row_evidence(ind)}；{row.name} 全年预算数 {h.num(row.budget_full_year)}",
+                               f"唯一的成本指标{label(ind)}“{shown(ind.target)}”等于项目预算总额，没有单位成本或成本构成",
+                               evidence=f"{row_evidence(ind)}；{row.name} 全年预算数 {amount(row.budget_full_year)}",
                                suggestion="改设单位成本（如 元/人、万元/公里）或分项成本指标。")

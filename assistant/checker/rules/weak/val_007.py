@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_text_value, is_timeliness, label, row_evidence
+from assistant.checker.helpers.text import has_any, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU, MOF_101
@@ -26,7 +27,7 @@ class WeakVal007(Rule):
 
     def check(self, ctx):
         for j, ind in enumerate(ctx.ev.indicators):
-            if h.is_timeliness(ind) and h.is_text_value(ind.target) and h.has_any(ind.target.raw, TIMING_WORDS):
+            if is_timeliness(ind) and is_text_value(ind.target) and has_any(ind.target.raw, TIMING_WORDS):
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                                   f"时效指标{h.label(ind)}的年度指标值“{h.shown(ind.target)}”没有具体日期或时长",
-                                   evidence=h.row_evidence(ind), suggestion="写明完成时限，如“2023年12月底前”或“≤30个工作日”。")
+                                   f"时效指标{label(ind)}的年度指标值“{shown(ind.target)}”没有具体日期或时长",
+                                   evidence=row_evidence(ind), suggestion="写明完成时限，如“2023年12月底前”或“≤30个工作日”。")

@@ -1,4 +1,5 @@
-from assistant.checker import helpers as h
+from assistant.checker.helpers.indicators import is_satisfaction, label, row_evidence
+from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import WENMI
@@ -27,14 +28,14 @@ class WeakVal008(Rule):
         floor = ctx.profile.satisfaction_floor
         for j, ind in enumerate(ctx.ev.indicators):
             t = ind.target
-            if not h.is_satisfaction(ind) or t.blank:
+            if not is_satisfaction(ind) or t.blank:
                 continue
             if t.number is None:
                 problem = "没有数值"
             elif t.unit in ("%", None) and t.number < floor and t.number > 1:
-                problem = f"低于 {h.num(floor)}%"
+                problem = f"低于 {num(floor)}%"
             else:
                 continue
             yield self.finding(ctx, ctx.path("indicators", j, "target"),
-                               f"满意度指标{h.label(ind)}的年度指标值“{h.shown(t)}”{problem}",
-                               evidence=h.row_evidence(ind), suggestion=f"设定可量化的满意度目标（不低于 {h.num(floor)}%，常用 ≥90%）。")
+                               f"满意度指标{label(ind)}的年度指标值“{shown(t)}”{problem}",
+                               evidence=row_evidence(ind), suggestion=f"设定可量化的满意度目标（不低于 {num(floor)}%，常用 ≥90%）。")

@@ -1,0 +1,104 @@
+"""The funds block: total and source rows, the execution rate recomputed and as filled in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.checker.helpers.text import amount
+from assistant.model import Evaluation, FundRow, Funds
+
+if TYPE_CHECKING:
+    from assistant.checker.profiles import Profile
+
+MONEY_COLUMNS = ("budget_initial", "budget_full_year", "exec_amount")
+
+
+def total_row(funds: Funds) -> tuple[int, FundRow] | None:
+    return next(((k, r) for k, r in enumerate(funds.rows) if r.category == "total"), None)
+
+
+def source_rows(funds: Funds) -> list[tuple[int, FundRow]]:
+    return [(k, r) for k, r in enumerate(funds.rows) if r.category != "total"]
+
+
+def amount_tolerance(funds: Funds, profile: Profile) -> float:
+    return profile.amount_tolerance * (10000.0 if funds.unit == "元" else 1.0)
+
+
+@dataclass(frozen=True)
+class Execution:
+    row: int  # index of the total row
+    executed: float
+    budget: float
+    rate: float  # percent
+    from_sources: bool = False  # the total row was left empty: the source rows' sums
+
+    @property
+    def formula(self) -> str:
+        basis = "，按各资金来源合计" if self.from_sources else ""
+        return f"{amount(self.executed)}/{amount(self.budget)}{basis}"
+
+
+def budget_row(funds: Funds) -> FundRow | None:
+    """The row whose amounts state the project's money: the total row, or, when it was left at 0 or
+    blank above filled-in sources, their sums. Real forms do that: 年度资金总额 0/0/0 above 本年财政拨款
+    90/89.974/89.974, with 执行率 and 得分 then filled as 0 (RULES.md P1, a 池州 table)."""
+    found = total_row(funds)
+    if found is None:
+        return None
+    total = found[1]
+    parts = [r for _, r in source_rows(funds)]
+    if not _left_empty(total) or all(_left_empty(r) for r in parts):
+        return total
+    sums = {col: sum(v for r in parts if (v := getattr(r, col)) is not None) for col in MONEY_COLUMNS}
+    return FundRow(name="各资金来源合计", category="total", **sums)
+
+
+def _left_empty(row: FundRow) -> bool:
+    return not any(getattr(row, col) for col in MONEY_COLUMNS)
+
+
+def execution(funds: Funds, profile: Profile, *, sources: bool = False) -> Execution | None:
+    """执行率 recomputed from the total row: 执行数 / the profile's denominator column.
+
+    With ``sources``, a total row left empty gives way to the sums of the source rows
+    (:func:`budget_row`); rules that locate a finding on the total row's own cells leave it False.
+    """
+    found = total_row(funds)
+    if found is None:
+        return None
+    k, row = found
+    summed = budget_row(funds) if sources else row
+    budget = getattr(summed, profile.execution_denominator, None)
+    if summed is None or summed.exec_amount is None or not budget:
+        return None
+    return Execution(k, summed.exec_amount, budget, summed.exec_amount / budget * 100.0, from_sources=summed is not row)
+
+
+def stated_rate(funds: Funds, computed: float | None = None) -> float | None:
+    """执行率 as filled in, in percent; a bare fraction (0.95) is read as 95% when that fits."""
+    v = funds.rate
+    if v.number is None or v.unit not in (None, "%"):
+        return None
+    if v.unit is None and v.number <= 1.5 and (computed is None or abs(v.number * 100 - computed) < abs(v.number - computed)):
+        return v.number * 100.0
+    return v.number
+
+
+def rate_for_scoring(funds: Funds, profile: Profile) -> float | None:
+    """The execution rate to judge by: recomputed when the amounts allow, else as filled in."""
+    exe = execution(funds, profile, sources=True)
+    return exe.rate if exe is not None else stated_rate(funds)
+
+
+def execution_weight(ev: Evaluation, profile: Profile) -> float:
+    return ev.funds.weight if ev.funds.weight is not None else profile.execution_weight
+
+
+def level1_sums(ev: Evaluation) -> dict[str, float]:
+    sums: dict[str, float] = {}
+    for ind in ev.indicators:
+        if ind.level1 and ind.weight is not None:
+            sums[ind.level1] = sums.get(ind.level1, 0.0) + ind.weight
+    return sums

@@ -1,0 +1,69 @@
+"""Indicator rows: their kind (产出/效益/满意度/成本/时效), the kind of their values, and how a
+row is quoted in a finding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.checker.helpers.cache import _cached
+from assistant.checker.helpers.text import clip, compact, has_any, norm, num, shown
+from assistant.glossary import BENEFIT, COST, OUTPUT, SATISFACTION
+from assistant.model import Indicator, Value
+from assistant.values import deadline_text
+
+
+def level2(ind: Indicator) -> str:
+    return ind.level2 or ""
+
+
+def is_output(ind: Indicator) -> bool:
+    return ind.level1 == OUTPUT
+
+
+def is_benefit(ind: Indicator) -> bool:
+    return ind.level1 == BENEFIT
+
+
+def is_satisfaction(ind: Indicator) -> bool:
+    return ind.level1 == SATISFACTION or "满意" in level2(ind)
+
+
+def is_cost(ind: Indicator) -> bool:
+    return ind.level1 == COST or "成本" in level2(ind)
+
+
+def is_timeliness(ind: Indicator) -> bool:
+    return "时效" in level2(ind)
+
+
+def is_deadline(value: Value) -> bool:
+    return not value.blank and _has_deadline(value.raw)
+
+
+@_cached(8192)
+def _has_deadline(raw: str) -> bool:
+    return deadline_text(raw) is not None
+
+
+def is_text_value(value: Value) -> bool:
+    """A written-out value: not blank, no number, not a date (效果明显, 完成, 是)."""
+    return not value.blank and value.number is None and not is_deadline(value)
+
+
+def is_vague(value: Value, words: Sequence[str]) -> bool:
+    """WEAK-VAL-001: a vague word and no digit (with the profile's word list)."""
+    return is_text_value(value) and has_any(value.raw, words) and not re.search(r"[0-9]", compact(value.raw))
+
+
+def row_evidence(ind: Indicator) -> str:
+    """The row as a reviewer reads it, for a finding's evidence."""
+    parts = [f"三级指标 {norm(ind.name) or '（空）'}", f"年度指标值 {shown(ind.target)}",
+             f"实际完成值 {shown(ind.actual)}", f"分值 {num(ind.weight)}", f"得分 {num(ind.score)}"]
+    if ind.deviation_reason:
+        parts.append(f"偏差说明 {clip(ind.deviation_reason, 40)}")
+    return "；".join(parts)
+
+
+def label(ind: Indicator) -> str:
+    return f"“{norm(ind.name) or '（未命名指标）'}”"
