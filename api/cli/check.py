@@ -14,27 +14,16 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from api.cli.options import profile_help
 from api.cli.output import table_text
-from assistant.checker import check_submissions, filter_severity, load_profile
-from assistant.checker.export import (
-    SEVERITIES,
-    CheckedFile,
-    table_rows,
-    title_line,
-    to_json,
-    to_markdown,
-    to_xlsx,
-)
-from assistant.checker.profiles import Profile, available_profiles
-from assistant.glossary import SEVERITY_TERMS
-from ingest.errors import IngestError
-from ingest.extract import extract_file
 
-SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".zip")
+if TYPE_CHECKING:
+    from assistant.checker.export import CheckedFile
+    from assistant.checker.profiles import Profile
 
 
 class Format(StrEnum):
@@ -50,7 +39,10 @@ class MinSeverity(StrEnum):
     error = "error"
 
 
-Resolver = Callable[[str], Iterator[CheckedFile] | None]
+Resolver = Callable[[str], "Iterator[CheckedFile] | None"]
+
+
+SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".zip")
 
 
 def resolve_file(ref: str) -> Iterator[CheckedFile] | None:
@@ -63,6 +55,10 @@ def resolve_file(ref: str) -> Iterator[CheckedFile] | None:
 
 
 def _read(path: Path) -> CheckedFile:
+    from assistant.checker.export import CheckedFile
+    from ingest.errors import IngestError
+    from ingest.extract import extract_file
+
     try:
         return CheckedFile(source=str(path), submission=extract_file(path))
     except IngestError as err:
@@ -71,6 +67,7 @@ def _read(path: Path) -> CheckedFile:
 
 def resolve_stored(ref: str) -> Iterator[CheckedFile] | None:
     """A stored submission id. None when no such submission is stored."""
+    from assistant.checker.export import CheckedFile
     from assistant.settings import get_settings
     from assistant.stores.records import RecordStore
 
@@ -90,6 +87,8 @@ RESOLVERS: list[Resolver] = [resolve_file, resolve_stored]
 
 
 def resolve(refs: list[str]) -> list[CheckedFile]:
+    from assistant.checker.export import CheckedFile
+
     out: list[CheckedFile] = []
     for ref in refs:
         found = next((r for r in (resolver(ref) for resolver in RESOLVERS) if r is not None), None)
@@ -99,6 +98,8 @@ def resolve(refs: list[str]) -> list[CheckedFile]:
 
 
 def run_checks(items: list[CheckedFile], profile: Profile | str, min_severity: str) -> list[CheckedFile]:
+    from assistant.checker import check_submissions, filter_severity
+
     readable = [i for i in items if i.submission is not None]
     results = check_submissions([i.submission for i in readable], profile=profile)  # type: ignore[misc]
     for item, findings in zip(readable, results, strict=True):
@@ -107,6 +108,9 @@ def run_checks(items: list[CheckedFile], profile: Profile | str, min_severity: s
 
 
 def render_table(items: list[CheckedFile]) -> str:
+    from assistant.checker.export import SEVERITIES, table_rows, title_line
+    from assistant.glossary import SEVERITY_TERMS
+
     blocks = []
     for item in items:
         lines = [("■ " if item.submission else "✗ ") + title_line(item)]
@@ -132,10 +136,13 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="自评表/报告文件、文件夹或已入库材料编号 / files, folders or stored submission ids")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必填） / write to this file")] = None,
-    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径；auto 按版式选择）")] = "auto",
+    profile: Annotated[str, typer.Option("--profile", "-p", help=profile_help("；auto 按版式选择"))] = "auto",
     min_severity: Annotated[MinSeverity, typer.Option("--min-severity", help="最低严重程度 / lowest severity shown")] = MinSeverity.info,
 ) -> None:
     """按规则库预审自评材料或已入库材料（不保存结果） / pre-screen files or stored submissions."""
+    from assistant.checker import load_profile
+    from assistant.checker.export import to_json, to_markdown, to_xlsx
+
     try:
         load_profile(profile)  # validate early: a bad name is a usage error
     except (FileNotFoundError, ValueError) as err:
