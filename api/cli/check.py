@@ -1,16 +1,18 @@
 """``ziping check PATH_OR_ID...``: pre-screen files or stored submissions, storing nothing.
 
-Each argument is resolved to a submission by the first resolver that knows it: a file (or a
-folder of files) is read with :func:`ingest.extract.extract_file`; anything else is looked up
-as a stored submission id (``ziping recheck`` is the command that stores new findings). An input
-that cannot be read is reported with its reason and the others are still checked; the exit code
-is 2 only when nothing could be read (or the options are wrong).
+Each argument is resolved to submissions by the first resolver that knows it: a path is taken
+the way ``ziping ingest`` takes it (:func:`ingest.collect.collect_inputs`: a file, every file
+under a folder, every member of a .zip) and each file read with :func:`ingest.extract.extract_file`;
+anything else is looked up as a stored submission id (``ziping recheck`` is the command that
+stores new findings). An input that cannot be read is reported with its reason and the others are
+still checked; the exit code is 2 only when nothing could be read (or the options are wrong).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +26,7 @@ from api.cli.output import table_text
 if TYPE_CHECKING:
     from assistant.checker.export import CheckedFile
     from assistant.checker.profiles import Profile
+    from ingest.collect import InputFile, Rejected
 
 
 class Format(StrEnum):
@@ -42,27 +45,37 @@ class MinSeverity(StrEnum):
 Resolver = Callable[[str], "Iterator[CheckedFile] | None"]
 
 
-SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".zip")
-
-
 def resolve_file(ref: str) -> Iterator[CheckedFile] | None:
-    """A path: one file, or every supported file under a folder. None when ``ref`` is no path."""
+    """A path: one file, every file under a folder, every member of a zip (as ``ingest`` takes
+    them). None when ``ref`` is no path."""
     path = Path(ref)
-    if not path.exists():
-        return None
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED) if path.is_dir() else [path]
-    return (_read(p) for p in files)
+    return _read_path(path) if path.exists() else None
 
 
-def _read(path: Path) -> CheckedFile:
+def _read_path(path: Path) -> Iterator[CheckedFile]:
+    from assistant.settings import get_settings
+    from ingest.collect import collect_inputs
+
+    settings = get_settings()
+    # zip members are unpacked here and read before the folder goes away
+    with tempfile.TemporaryDirectory(prefix="ziping-check-") as tmp:
+        for item in collect_inputs([path], Path(tmp), max_archive_bytes=settings.max_archive_mb * 2**20):
+            yield _read(item, max_bytes=settings.max_upload_mb * 2**20)
+
+
+def _read(item: InputFile | Rejected, *, max_bytes: int) -> CheckedFile:
     from assistant.checker.export import CheckedFile
+    from ingest.collect import Rejected
     from ingest.errors import IngestError
     from ingest.extract import extract_file
 
+    if isinstance(item, Rejected):
+        return CheckedFile(source=item.name, error=str(item.error))
     try:
-        return CheckedFile(source=str(path), submission=extract_file(path))
+        return CheckedFile(source=item.name,
+                           submission=extract_file(item.path, name=Path(item.name).name, max_bytes=max_bytes))
     except IngestError as err:
-        return CheckedFile(source=str(path), error=str(err))
+        return CheckedFile(source=item.name, error=str(err))
 
 
 def resolve_stored(ref: str) -> Iterator[CheckedFile] | None:
