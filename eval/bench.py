@@ -1,4 +1,4 @@
-"""``make bench``: the speed benchmarks (ingest, and ask/API when present), figures printed."""
+"""``make bench``: the speed benchmarks (CLI start-up, ingest, and ask/API when present), figures printed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from eval import bench_ingest
+from eval import bench_cli, bench_ingest
 from eval.run import machine
 
 
@@ -16,6 +16,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("data/eval-corpus"))
     args = parser.parse_args()
     print(f"机器 {machine()}")
+    bench_cli.main([])
+    print()
     bench_ingest.main(args.corpus)
     for module in ("eval.bench_ask", "eval.bench_api"):
         if importlib.util.find_spec(module) is not None:

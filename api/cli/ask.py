@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.output import table_text
-from assistant.answer import Answer, ask_stream
-from assistant.answer.schema import field_label
-from assistant.answer.words import fmt_num
-from assistant.settings import get_settings
-from assistant.stores import open_stores
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 _SKIP = {"submission_id", "file", "evaluation", "indicator_idx", "finding_id", "target_raw", "actual_raw"}
 
 
 def _cell(name: str, value: object) -> str:
+    from assistant.answer.words import fmt_num
+
     if value is None:
         return "—"
     if name == "met":
@@ -26,6 +26,8 @@ def _cell(name: str, value: object) -> str:
 
 
 def _rows_table(answer: Answer) -> str:
+    from assistant.answer.schema import field_label
+
     rows = answer.rows
     names = [k for k in rows[0] if k not in _SKIP]
     if "target_raw" in rows[0]:
@@ -45,6 +47,10 @@ def ask(
     conversation: Annotated[str | None, typer.Option(help="会话编号，用于追问 / conversation id for follow-ups")] = None,
 ) -> None:
     """回答关于已入库材料的问题（附引用） / answer a question with citations."""
+    from assistant.answer import Answer, ask_stream
+    from assistant.settings import get_settings
+    from assistant.stores import open_stores
+
     settings = get_settings()
     stores = open_stores(settings)
     answer: Answer | None = None

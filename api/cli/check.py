@@ -1,40 +1,32 @@
 """``ziping check PATH_OR_ID...``: pre-screen files or stored submissions, storing nothing.
 
-Each argument is resolved to a submission by the first resolver that knows it: a file (or a
-folder of files) is read with :func:`ingest.extract.extract_file`; anything else is looked up
-as a stored submission id (``ziping recheck`` is the command that stores new findings). An input
-that cannot be read is reported with its reason and the others are still checked; the exit code
-is 2 only when nothing could be read (or the options are wrong).
+Each argument is resolved to submissions by the first resolver that knows it: a path is taken
+the way ``ziping ingest`` takes it (:func:`ingest.collect.collect_inputs`: a file, every file
+under a folder, every member of a .zip) and each file read with :func:`ingest.extract.extract_file`;
+anything else is looked up as a stored submission id (``ziping recheck`` is the command that
+stores new findings). An input that cannot be read is reported with its reason and the others are
+still checked; the exit code is 2 only when nothing could be read (or the options are wrong).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from api.cli.options import profile_help
 from api.cli.output import table_text
-from assistant.checker import check_submissions, filter_severity, load_profile
-from assistant.checker.export import (
-    SEVERITIES,
-    CheckedFile,
-    table_rows,
-    title_line,
-    to_json,
-    to_markdown,
-    to_xlsx,
-)
-from assistant.checker.profiles import Profile, available_profiles
-from assistant.glossary import SEVERITY_TERMS
-from ingest.errors import IngestError
-from ingest.extract import extract_file
 
-SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".zip")
+if TYPE_CHECKING:
+    from assistant.checker.export import CheckedFile
+    from assistant.checker.profiles import Profile
+    from ingest.collect import InputFile, Rejected
 
 
 class Format(StrEnum):
@@ -50,27 +42,45 @@ class MinSeverity(StrEnum):
     error = "error"
 
 
-Resolver = Callable[[str], Iterator[CheckedFile] | None]
+Resolver = Callable[[str], "Iterator[CheckedFile] | None"]
 
 
 def resolve_file(ref: str) -> Iterator[CheckedFile] | None:
-    """A path: one file, or every supported file under a folder. None when ``ref`` is no path."""
+    """A path: one file, every file under a folder, every member of a zip (as ``ingest`` takes
+    them). None when ``ref`` is no path."""
     path = Path(ref)
-    if not path.exists():
-        return None
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED) if path.is_dir() else [path]
-    return (_read(p) for p in files)
+    return _read_path(path) if path.exists() else None
 
 
-def _read(path: Path) -> CheckedFile:
+def _read_path(path: Path) -> Iterator[CheckedFile]:
+    from assistant.settings import get_settings
+    from ingest.collect import collect_inputs
+
+    settings = get_settings()
+    # zip members are unpacked here and read before the folder goes away
+    with tempfile.TemporaryDirectory(prefix="ziping-check-") as tmp:
+        for item in collect_inputs([path], Path(tmp), max_archive_bytes=settings.max_archive_mb * 2**20):
+            yield _read(item, max_bytes=settings.max_upload_mb * 2**20)
+
+
+def _read(item: InputFile | Rejected, *, max_bytes: int) -> CheckedFile:
+    from assistant.checker.export import CheckedFile
+    from ingest.collect import Rejected
+    from ingest.errors import IngestError
+    from ingest.extract import extract_file
+
+    if isinstance(item, Rejected):
+        return CheckedFile(source=item.name, error=str(item.error))
     try:
-        return CheckedFile(source=str(path), submission=extract_file(path))
+        return CheckedFile(source=item.name,
+                           submission=extract_file(item.path, name=Path(item.name).name, max_bytes=max_bytes))
     except IngestError as err:
-        return CheckedFile(source=str(path), error=str(err))
+        return CheckedFile(source=item.name, error=str(err))
 
 
 def resolve_stored(ref: str) -> Iterator[CheckedFile] | None:
     """A stored submission id. None when no such submission is stored."""
+    from assistant.checker.export import CheckedFile
     from assistant.settings import get_settings
     from assistant.stores.records import RecordStore
 
@@ -90,6 +100,8 @@ RESOLVERS: list[Resolver] = [resolve_file, resolve_stored]
 
 
 def resolve(refs: list[str]) -> list[CheckedFile]:
+    from assistant.checker.export import CheckedFile
+
     out: list[CheckedFile] = []
     for ref in refs:
         found = next((r for r in (resolver(ref) for resolver in RESOLVERS) if r is not None), None)
@@ -99,6 +111,8 @@ def resolve(refs: list[str]) -> list[CheckedFile]:
 
 
 def run_checks(items: list[CheckedFile], profile: Profile | str, min_severity: str) -> list[CheckedFile]:
+    from assistant.checker import check_submissions, filter_severity
+
     readable = [i for i in items if i.submission is not None]
     results = check_submissions([i.submission for i in readable], profile=profile)  # type: ignore[misc]
     for item, findings in zip(readable, results, strict=True):
@@ -107,6 +121,9 @@ def run_checks(items: list[CheckedFile], profile: Profile | str, min_severity: s
 
 
 def render_table(items: list[CheckedFile]) -> str:
+    from assistant.checker.export import SEVERITIES, table_rows, title_line
+    from assistant.glossary import SEVERITY_TERMS
+
     blocks = []
     for item in items:
         lines = [("■ " if item.submission else "✗ ") + title_line(item)]
@@ -132,10 +149,13 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="自评表/报告文件、文件夹或已入库材料编号 / files, folders or stored submission ids")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="输出格式 / output format")] = Format.table,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="写入文件（xlsx 必填） / write to this file")] = None,
-    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径；auto 按版式选择）")] = "auto",
+    profile: Annotated[str, typer.Option("--profile", "-p", help=profile_help("；auto 按版式选择"))] = "auto",
     min_severity: Annotated[MinSeverity, typer.Option("--min-severity", help="最低严重程度 / lowest severity shown")] = MinSeverity.info,
 ) -> None:
     """按规则库预审自评材料或已入库材料（不保存结果） / pre-screen files or stored submissions."""
+    from assistant.checker import load_profile
+    from assistant.checker.export import to_json, to_markdown, to_xlsx
+
     try:
         load_profile(profile)  # validate early: a bad name is a usage error
     except (FileNotFoundError, ValueError) as err:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.serve import is_loopback, run_server, url_for
-from assistant.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 DEMO_USER = "demo-admin"
 
@@ -70,6 +72,8 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="完成后启动网页 / start the page afterwards")] = True,
 ) -> None:
     """生成演示数据、入库预审、创建管理员令牌并启动网页 / demo data, an admin token and the page."""
+    from assistant.settings import get_settings
+
     settings = get_settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})

@@ -21,17 +21,13 @@ import re
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.drafting import DraftStore, export, revise, to_markdown
-from assistant.drafting.annual import annual_key
-from assistant.drafting.review import review_key
-from assistant.settings import get_settings
-from assistant.stats import Scope, year_statistics
-from assistant.stores import open_stores
-from assistant.stores.records import RecordStore
+if TYPE_CHECKING:
+    from assistant.stats import Scope
+    from assistant.stores.records import RecordStore
 
 draft_app = typer.Typer(help="起草审核意见和年度报告的问题与措施部分 / draft review comments and the annual section",
                         no_args_is_help=True, rich_markup_mode=None)
@@ -68,6 +64,7 @@ def _llm(polish: bool):
     if not polish:
         return None
     from assistant.chat_model import chat_model
+    from assistant.settings import get_settings
 
     llm = chat_model(get_settings())
     if llm is None:
@@ -80,6 +77,8 @@ def _safe(name: str) -> str:
 
 
 def _write(draft, out: Path | None, fmt: Format | None) -> None:
+    from assistant.drafting import export, to_markdown
+
     if out is None:
         typer.echo(to_markdown(draft) if (fmt or Format.md) != Format.json else json.dumps(
             draft.to_dict(), ensure_ascii=False, indent=2))
@@ -111,6 +110,11 @@ def review(
     polish: Annotated[bool, typer.Option("--polish", help="用大模型润色（数字受校验） / polish with the LLM")] = False,
 ) -> None:
     """起草审核意见 / draft the review comment of one submission (or all with findings)."""
+    from assistant.drafting import DraftStore, export, revise
+    from assistant.drafting.review import review_key
+    from assistant.settings import get_settings
+    from assistant.stores import open_stores
+
     if bool(submission) == all_:
         _die("请给出一个材料编号，或使用 --all / give a SUBMISSION or --all")
     stores = open_stores(get_settings())
@@ -154,6 +158,8 @@ def _with_findings(records: RecordStore, year: int | None) -> list[str]:
 
 
 def _resolve_scope(records: RecordStore, year: int, level: ScopeLevel, name: str | None) -> Scope:
+    from assistant.stats import Scope, year_statistics
+
     if level == ScopeLevel.all:
         return Scope()
     if name:
@@ -183,6 +189,11 @@ def annual(
     polish: Annotated[bool, typer.Option("--polish", help="用大模型润色（数字受校验）")] = False,
 ) -> None:
     """起草年度报告“四、存在的问题和困难”“五、下一步工作措施” / draft the annual section."""
+    from assistant.drafting import DraftStore, revise
+    from assistant.drafting.annual import annual_key
+    from assistant.settings import get_settings
+    from assistant.stores import open_stores
+
     stores = open_stores(get_settings())
     drafts = DraftStore(stores.records)
     try:
@@ -204,6 +215,11 @@ def versions(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """列出稿件的各个版本（修改人、时间） / list the versions of a draft."""
+    from assistant.drafting import DraftStore
+    from assistant.drafting.review import review_key
+    from assistant.settings import get_settings
+    from assistant.stores import open_stores
+
     stores = open_stores(get_settings())
     try:
         key = key if ":" in key else review_key(key)
@@ -229,6 +245,10 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出（含每个数字对应的材料和审核发现编号）")] = False,
 ) -> None:
     """年度统计（单位、项目、资金、覆盖率、等级、执行率、审核发现） / year statistics."""
+    from assistant.settings import get_settings
+    from assistant.stats import year_statistics
+    from assistant.stores import open_stores
+
     stores = open_stores(get_settings())
     try:
         st = year_statistics(stores.records, year, _resolve_scope(stores.records, year, scope, name))

@@ -9,10 +9,6 @@ from typing import Annotated
 import typer
 
 from api.cli.output import fail, table_text
-from assistant.glossary import KIND_TERMS, STATUS_TERMS
-from ingest.errors import IngestError
-from ingest.extract import extract_file
-from ingest.provenance import field_sources
 
 
 def extract(
@@ -21,6 +17,11 @@ def extract(
     debug: Annotated[bool, typer.Option("--debug", help="列出每个字段取自哪个单元格 / show the cell behind each field")] = False,
 ) -> None:
     """识别单个文件（不入库） / recognise one file without storing it."""
+    from assistant.glossary import KIND_TERMS, STATUS_TERMS
+    from ingest.errors import IngestError
+    from ingest.extract import extract_file
+    from ingest.provenance import field_sources
+
     try:
         sub = extract_file(file)
     except IngestError as err:

@@ -10,10 +10,6 @@ import typer
 
 from api.cli.output import table_text
 from api.cli.progress import ProgressBar
-from assistant.glossary import KIND_TERMS
-from assistant.settings import get_settings
-from assistant.stores import open_stores
-from ingest.pipeline import IngestOptions, ingest_paths
 
 _STATUS = {"ok": "成功", "needs_review": "待人工核对", "failed": "失败", "skipped": "已跳过"}
 
@@ -28,6 +24,11 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
 ) -> None:
     """读取、识别、预审并入库 / read, recognise, check and store files."""
+    from assistant.glossary import KIND_TERMS
+    from assistant.settings import get_settings
+    from assistant.stores import open_stores
+    from ingest.pipeline import IngestOptions, ingest_paths
+
     settings = get_settings()
     stores = open_stores(settings)
     options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors, profile=profile,
@@ -51,6 +52,9 @@ def ingest(
 
 def embed() -> None:
     """为尚未向量化的片段生成向量 / embed chunks not yet in the vector store."""
+    from assistant.settings import get_settings
+    from assistant.stores import open_stores
+
     stores = open_stores(get_settings())
     pending = len(stores.records.chunks_pending_embedding())
     with ProgressBar(total=pending, label="生成向量") as bar:

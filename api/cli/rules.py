@@ -8,17 +8,19 @@ from typing import Annotated
 
 import typer
 
+from api.cli.options import profile_help
 from api.cli.output import table_text
-from assistant.checker.catalog import catalog, catalog_markdown, severity_text
-from assistant.checker.profiles import available_profiles, load_profile
 
 
 def rules(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="输出 Markdown 文档（docs/rules.md） / print the Markdown docs")] = False,
-    profile: Annotated[str, typer.Option("--profile", "-p", help=f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径）")] = "national",
+    profile: Annotated[str, typer.Option("--profile", "-p", help=profile_help())] = "national",
 ) -> None:
     """列出审核规则 / list the checker rules."""
+    from assistant.checker.catalog import catalog, catalog_markdown, severity_text
+    from assistant.checker.profiles import load_profile
+
     try:
         prof = load_profile(profile)
     except (FileNotFoundError, ValueError) as err:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from assistant.settings import Settings, get_settings
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 
 def is_loopback(host: str) -> bool:
@@ -27,8 +28,8 @@ def is_loopback(host: str) -> bool:
 
 def store_state(settings: Settings) -> tuple[int, int]:
     """(active users, submissions whose findings were made by other rules than today's)."""
-    from api.cli.recheck import stale_ids
     from api.users import UserStore
+    from assistant.checker.recheck import stale_ids
     from assistant.stores.records import RecordStore
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -64,6 +65,8 @@ def serve(
     port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
 ) -> None:
     """启动网页与 API / start the web page and the API."""
+    from assistant.settings import get_settings
+
     settings = get_settings()
     users, stale = store_state(settings)
     if stale:

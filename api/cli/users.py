@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.output import table_text
-from api.users import ROLE_TERMS, UserError, UserStore
-from assistant.settings import get_settings
-from assistant.stores.records import RecordStore
+
+if TYPE_CHECKING:
+    from api.users import UserStore
+    from assistant.stores.records import RecordStore
 
 user_app = typer.Typer(help="管理网页与 API 的用户和访问令牌 / manage API users and tokens",
                        no_args_is_help=True, rich_markup_mode=None)
@@ -24,6 +25,10 @@ class RoleChoice(StrEnum):
 
 
 def _store() -> tuple[RecordStore, UserStore]:
+    from api.users import UserStore
+    from assistant.settings import get_settings
+    from assistant.stores.records import RecordStore
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     records = RecordStore(settings.sqlalchemy_url)
@@ -36,6 +41,8 @@ def add(
     role: Annotated[RoleChoice, typer.Option("--role", "-r", help="reviewer 审核人员 | admin 管理员")] = RoleChoice.reviewer,
 ) -> None:
     """新增用户并打印其访问令牌（只显示这一次） / add a user and print the token once."""
+    from api.users import ROLE_TERMS, UserError
+
     records, users = _store()
     try:
         user, token = users.add(name, role.value)
@@ -51,6 +58,8 @@ def add(
 @user_app.command("list")
 def list_users(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
     """列出用户 / list users."""
+    from api.users import ROLE_TERMS
+
     records, users = _store()
     try:
         rows = users.list()

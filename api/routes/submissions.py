@@ -28,9 +28,8 @@ from api.schemas import (
     errors,
     not_found,
 )
-from assistant.checker import check_submission, profile_for
 from assistant.checker.export import project_of
-from assistant.checker.version import rules_version
+from assistant.checker.recheck import recheck_one
 from assistant.glossary import KIND_TERMS, STATUS_TERMS
 from assistant.retrieval.hybrid import location_of
 from assistant.stores.records import ChunkRow, EvaluationRow, FindingRow, SubmissionRow
@@ -297,14 +296,10 @@ def delete(sid: str, stores: StoresDep, jobs: JobsDep, _admin: AdminUser) -> Res
 @router.post("/{sid}/recheck", response_model=RecheckOut, summary="按当前规则重新预审 / re-check",
              responses=errors(401, 404))
 def recheck(sid: str, stores: StoresDep, settings: SettingsDep, _user: CurrentUser) -> RecheckOut:
-    sub = stores.records.get_submission(sid)
-    if sub is None:
+    done = recheck_one(stores.records, sid, settings.profile)
+    if done is None:
         raise not_found("这份材料", "submission")
-    profile = profile_for(sub, settings.profile)
-    findings = check_submission(sub, profile=profile)
-    stores.records.save_findings(sid, findings, rules_version=rules_version(settings.profile))
-    counts = SeverityCounts(**{s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")})
-    return RecheckOut(submission_id=sid, profile=profile.name, findings=len(findings), counts=counts)
+    return RecheckOut(submission_id=sid, profile=done.profile, findings=done.after, counts=SeverityCounts(**done.counts))
 
 
 @router.get("/{sid}/passages/{chunk_id}", response_model=PassageOut, summary="引用的原文片段 / a cited passage",

@@ -17,7 +17,7 @@ def app(small, monkeypatch) -> typer.Typer:
     monkeypatch.setenv("ZIPING_DATA_DIR", str(small.settings.data_dir))
     get_settings.cache_clear()
     # the small store was embedded with the test embedder: reuse it for the CLI's stores
-    monkeypatch.setattr(ask_cli, "open_stores", lambda settings: type(small)(
+    monkeypatch.setattr("assistant.stores.open_stores", lambda settings: type(small)(
         settings=settings, records=small.records, fulltext=small.fulltext, embeddings=small.embeddings))
     monkeypatch.setattr(type(small), "close", lambda self: None)
     app = typer.Typer()
