@@ -1,0 +1,148 @@
+"""Schema migrations of the records database: Alembic, configured in code, run when a store opens.
+
+The revisions live in ``assistant/stores/migrations/versions`` (package files, so an installed
+ziping migrates without an ``alembic.ini`` on disk). :func:`upgrade` brings a database to the
+newest revision and knows three starting points:
+
+``fresh``      no tables: the baseline and every later revision create the schema.
+``legacy``     tables made by ziping before it had migrations (``create_all``), no
+               ``alembic_version``: the baseline adopts them — it creates only the baseline
+               tables that are missing (older releases made ``users``, ``ask_turns`` and
+               ``draft_versions`` on first use), which stamps the baseline — then the later
+               revisions run.
+``versioned``  an ``alembic_version`` row: the revisions after it run (none when at head; this
+               check is one query, so opening a store stays cheap).
+
+Two processes opening the same data directory do not migrate at once: a file lock beside an
+SQLite database, a transaction-scoped advisory lock on PostgreSQL (whose DDL is transactional).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["BASELINE", "MIGRATIONS", "MigrationReport", "alembic_config", "current_revision", "differences",
+           "head_revision", "state", "upgrade"]
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BASELINE = "0001_baseline"
+VERSION_TABLE = "alembic_version"
+_PG_LOCK_KEY = 0x7A6970696E67  # "ziping": one advisory lock id for every ziping database
+_thread_lock = threading.Lock()
+
+State = Literal["fresh", "legacy", "versioned"]
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    state: State  # before the upgrade
+    before: str | None  # revision before (None: fresh or legacy)
+    after: str | None
+    applied: tuple[str, ...] = field(default_factory=tuple)  # revisions run, in order
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.applied)
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    """An Alembic ``Config`` without an ini file: the script location is this package's folder and
+    the migrations run on ``connection`` (see ``migrations/env.py``)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("version_locations", str(MIGRATIONS / "versions"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+@cache
+def _script() -> Any:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = _script().get_current_head()
+    assert head is not None, "no migrations found"
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+def state(conn: Connection) -> State:
+    names = set(inspect(conn).get_table_names())
+    if VERSION_TABLE in names:
+        return "versioned"
+    return "legacy" if names else "fresh"
+
+
+def _between(before: str | None, after: str) -> tuple[str, ...]:
+    """Revisions from after ``before`` up to ``after``, oldest first."""
+    revs = [r.revision for r in _script().iterate_revisions(after, before)]
+    return tuple(reversed(revs))
+
+
+def upgrade(engine: Engine, revision: str = "head") -> MigrationReport:
+    """Bring the database behind ``engine`` to ``revision`` (see the module docstring)."""
+    with engine.connect() as conn:
+        found = current_revision(conn)
+    target = head_revision() if revision == "head" else revision
+    if found == target:
+        return MigrationReport("versioned", found, found)
+    with _thread_lock, _file_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        before_state = state(conn)
+        before = current_revision(conn)
+        if before == target:  # another process did it while we waited
+            return MigrationReport(before_state, before, before)
+        from alembic import command
+
+        command.upgrade(alembic_config(conn), target)
+        after = current_revision(conn)
+    return MigrationReport(before_state, before, after, _between(before, after) if after else ())
+
+
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _file_lock(engine: Engine) -> Any:
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return _NoLock()
+    from filelock import FileLock
+
+    return FileLock(f"{database}.migrate.lock", timeout=120)
+
+
+def differences(engine: Engine) -> list[Any]:
+    """What differs between the database and the models (Alembic's ``compare_metadata``): empty
+    when the migrations made exactly the schema the code declares."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from assistant.stores.schema import metadata
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(ctx, metadata)
