@@ -28,8 +28,8 @@ from typing import Any, Literal
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-__all__ = ["BASELINE", "MIGRATIONS", "MigrationReport", "alembic_config", "current_revision", "differences",
-           "head_revision", "state", "upgrade"]
+__all__ = ["BASELINE", "MIGRATIONS", "MigrationReport", "SchemaStatus", "alembic_config", "current_revision",
+           "describe", "differences", "head_revision", "state", "status", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BASELINE = "0001_baseline"
@@ -133,6 +133,36 @@ def _file_lock(engine: Engine) -> Any:
     from filelock import FileLock
 
     return FileLock(f"{database}.migrate.lock", timeout=120)
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    state: State
+    current: str | None
+    head: str
+    differences: tuple[str, ...]  # what the models declare and the database lacks or has otherwise
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head and not self.differences
+
+
+def status(engine: Engine) -> SchemaStatus:
+    """Where the database stands, without changing it."""
+    with engine.connect() as conn:
+        found_state, current = state(conn), current_revision(conn)
+    return SchemaStatus(found_state, current, head_revision(), tuple(describe(d) for d in differences(engine)))
+
+
+def describe(diff: Any) -> str:
+    """One line for one of Alembic's differences: ``add_table ask_turns``,
+    ``modify_nullable findings.rule``, ``remove_column chunks.meta``."""
+    if isinstance(diff, list):  # column modifications come as a list of (op, schema, table, column, …)
+        return "; ".join(f"{d[0]} {d[2]}.{d[3]}" for d in diff)
+    op, obj = diff[0], diff[-1] if diff[0] in ("add_column", "remove_column") else diff[1]
+    if op in ("add_column", "remove_column"):
+        return f"{op} {diff[2]}.{obj.name}"
+    return f"{op} {getattr(obj, 'name', obj)}"
 
 
 def differences(engine: Engine) -> list[Any]:

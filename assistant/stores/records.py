@@ -373,7 +373,7 @@ class RecordStore:
     engine's pool hands each its own connection). Use :meth:`session` for ad-hoc queries.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, migrate: bool = True) -> None:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
@@ -387,10 +387,11 @@ class RecordStore:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        from assistant.stores.migrate import upgrade
+        from assistant.stores.migrate import MigrationReport, upgrade
 
-        # the schema is the migrations' (an older data directory is upgraded, a pre-migration one adopted)
-        self.migration = upgrade(self.engine)
+        # the schema is the migrations' (an older data directory is upgraded, a pre-migration one
+        # adopted); ``migrate=False`` only for looking at a database as it is (``ziping db status``)
+        self.migration: MigrationReport | None = upgrade(self.engine) if migrate else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
