@@ -33,6 +33,7 @@ from assistant.stores.migrate import (
     status,
     upgrade,
 )
+from assistant.stores.migrations import HEAD
 from assistant.stores.records import RecordStore
 from assistant.stores.users import UserStore
 from ingest.chunking import chunk_submission
@@ -97,7 +98,7 @@ def test_configured_in_code_from_package_files():
     assert (MIGRATIONS / "versions" / "__init__.py").exists()  # a package: shipped in the wheel
     script = ScriptDirectory.from_config(cfg)
     assert script.get_bases() == [BASELINE]  # one line of revisions from the baseline
-    assert script.get_heads() == [head_revision()]
+    assert script.get_heads() == [head_revision()] == [HEAD]  # the constant the quick check uses
 
 
 # --- a fresh database ---------------------------------------------------------------------------
