@@ -397,6 +397,12 @@ class RecordStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> str:
+        """Run a trivial query (raises when the database does not answer); the dialect's name."""
+        with self.engine.connect() as conn:
+            conn.execute(select(1))
+        return self.engine.dialect.name
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session in a transaction: committed on success, rolled back on error."""
@@ -614,21 +620,6 @@ class RecordStore:
         with self.session() as s:
             return [finding_of(r) for r in s.scalars(q)]
 
-    def chunk_counts(self, submission_id: str) -> tuple[int, int]:
-        """(chunks, of which embedded) of a submission."""
-        with self.session() as s:
-            total = s.scalar(select(func.count()).select_from(ChunkRow)
-                             .where(ChunkRow.submission_id == submission_id)) or 0
-            embedded = s.scalar(select(func.count()).select_from(ChunkRow)
-                                .where(ChunkRow.submission_id == submission_id, ChunkRow.embedded.is_(True))) or 0
-        return total, embedded
-
-    def ping(self) -> str:
-        """Run a trivial query (raises when the database does not answer); the dialect's name."""
-        with self.engine.connect() as conn:
-            conn.execute(select(1))
-        return self.engine.dialect.name
-
     # chunks -------------------------------------------------------------------------------------
 
     def save_chunks(self, chunks: Iterable[ChunkLike]) -> int:
@@ -666,6 +657,15 @@ class RecordStore:
             rows = s.scalars(select(ChunkRow).where(ChunkRow.submission_id == submission_id)
                              .order_by(ChunkRow.seq))
             return [_stored(r) for r in rows]
+
+    def chunk_counts(self, submission_id: str) -> tuple[int, int]:
+        """(chunks, of which embedded) of a submission."""
+        with self.session() as s:
+            total = s.scalar(select(func.count()).select_from(ChunkRow)
+                             .where(ChunkRow.submission_id == submission_id)) or 0
+            embedded = s.scalar(select(func.count()).select_from(ChunkRow)
+                                .where(ChunkRow.submission_id == submission_id, ChunkRow.embedded.is_(True))) or 0
+        return total, embedded
 
     def chunks_pending_embedding(self, limit: int | None = None) -> list[StoredChunk]:
         q = select(ChunkRow).where(ChunkRow.embedded.is_(False)).order_by(ChunkRow.submission_id, ChunkRow.seq)
