@@ -8,8 +8,11 @@ After the upgrade the data must read back unchanged and the schema must be the m
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from assistant.model import Finding, Location
+from assistant.model import Finding, Location, to_dict
 from assistant.settings import get_settings
 from assistant.stores.conversations import Turn, last_turn, save_turn
 from assistant.stores.drafts import DraftVersionStore
@@ -34,7 +37,7 @@ from assistant.stores.migrate import (
     upgrade,
 )
 from assistant.stores.migrations import HEAD
-from assistant.stores.records import RecordStore
+from assistant.stores.records import FindingRow, RecordStore
 from assistant.stores.users import UserStore
 from ingest.chunking import chunk_submission
 from tests.support.samples import make_submission
@@ -42,8 +45,9 @@ from tests.support.samples import make_submission
 PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
-# an older data directory: made before users, conversations and drafts were first used
-RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks"}
+# an older data directory: made before rules versions were kept and before users, conversations
+# and drafts were first used
+RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -146,9 +150,20 @@ def fill(url: str, tables: set[str]) -> dict:
                         location=Location(file="某县教育局自评.docx", table=0, row=3, col=5,
                                           field="evaluations[0].total_score"),
                         evidence="合计 95", suggestion="核对得分", source="财预〔2020〕10号")]
-    records.save_submission(sub, chunks=chunks, findings=findings, rules_version="national@1")
+    version = "national@1" if "checks" in tables else None
+    if version:
+        records.save_submission(sub, chunks=chunks, findings=findings, rules_version=version)
+    else:  # a release before the checks table wrote findings alone
+        records.save_submission(sub, chunks=chunks)
+        with records.session() as s:
+            s.add_all(FindingRow(id=f"{sub.id}:F{n}", submission_id=sub.id, seq=n, evaluation_idx=0, rule=f.rule,
+                                 severity=f.severity, message=f.message, location=to_dict(f.location),
+                                 evidence=f.evidence, suggestion=f.suggestion, source=f.source,
+                                 created_at=datetime.now(UTC))
+                      for n, f in enumerate(findings))
     records.mark_embedded([chunks[0].id])
-    data = {"sub": sub, "chunks": [c.id for c in chunks], "findings": records.get_findings(sub.id)}
+    data = {"sub": sub, "chunks": [c.id for c in chunks], "findings": records.get_findings(sub.id),
+            "version": version}
     if "users" in tables:
         _user, data["token"] = UserStore(records.engine).add("审核员", "admin")
     if "ask_turns" in tables:
@@ -180,7 +195,9 @@ def test_a_pre_migration_database_is_adopted_with_its_data(url, tables):
     assert records.get_findings(sub.id) == data["findings"]
     assert [c.id for c in records.chunks_for_submission(sub.id)] == data["chunks"]
     assert data["chunks"][0] not in {c.id for c in records.chunks_pending_embedding()}
-    assert records.rules_versions() == {sub.id: "national@1"}
+    assert records.rules_versions() == {sub.id: data["version"]}
+    records.save_findings(sub.id, data["findings"], rules_version="national@2")  # the checks table works
+    assert records.rules_versions() == {sub.id: "national@2"}
     users = UserStore(records.engine)
     if "token" in data:
         user = users.authenticate(data["token"])
@@ -212,6 +229,24 @@ def test_status_reports_without_changing(url):
     assert "add_table users" in found.differences
     assert table_names(url) == RECORDS_ONLY  # nothing changed
     records.close()
+
+
+@pytest.mark.slow
+def test_processes_opening_one_new_database_at_once_migrate_it_once(url):
+    """Three processes open the same empty database together (say, API workers starting): the lock
+    lets one migrate; the others wait and find it done."""
+    code = ("import sys; from assistant.stores.records import RecordStore; "
+            "r = RecordStore(sys.argv[1]); print(len(r.migration.applied)); r.close()")
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], cwd=root, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outs]
+    revisions = len(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))
+    assert sorted(int(out) for out, _ in outs) == [0, 0, revisions]  # one process ran every revision
+    engine = create_engine(url)
+    assert differences(engine) == []
+    engine.dispose()
 
 
 # --- the command --------------------------------------------------------------------------------
