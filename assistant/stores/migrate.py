@@ -19,6 +19,7 @@ SQLite database, a transaction-scoped advisory lock on PostgreSQL (whose DDL is 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -114,6 +115,9 @@ def upgrade(engine: Engine, revision: str = "head") -> MigrationReport:
         before = current_revision(conn)
         if before == target:  # another process did it while we waited
             return MigrationReport(before_state, before, before)
+        if before is not None and before not in {r.revision for r in _script().walk_revisions()}:
+            raise RuntimeError(f"数据库结构版本 {before} 比本程序已知的版本新，请升级 ziping / "
+                               f"the database is at revision {before}, unknown to this ziping (newer?)")
         from alembic import command
 
         command.upgrade(alembic_config(conn), target)
@@ -121,18 +125,10 @@ def upgrade(engine: Engine, revision: str = "head") -> MigrationReport:
     return MigrationReport(before_state, before, after, _between(before, after) if after else ())
 
 
-class _NoLock:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def _file_lock(engine: Engine) -> Any:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return _NoLock()
+        return contextlib.nullcontext()
     from filelock import FileLock
 
     return FileLock(f"{database}.migrate.lock", timeout=120)

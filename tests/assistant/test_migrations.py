@@ -221,6 +221,15 @@ def test_a_pre_migration_database_is_adopted_with_its_data(url, tables):
     again.close()
 
 
+def test_a_database_from_a_newer_ziping_is_refused(url):
+    records = RecordStore(url)
+    with records.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    records.close()
+    with pytest.raises(RuntimeError, match="比本程序已知的版本新"):
+        RecordStore(url)
+
+
 def test_status_reports_without_changing(url):
     create_pre_migration_schema(url, RECORDS_ONLY)
     records = RecordStore(url, migrate=False)
