@@ -31,8 +31,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import select
-
 from assistant.checker.registry import rule_title
 from assistant.checker.rule import FAMILIES, FAMILY_TITLES
 from assistant.glossary import SEVERITY_TERMS
@@ -367,34 +365,28 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
     ``"unit:某县教育局"``). ``exclude_findings`` are finding ids a reviewer has ruled out."""
     scope = Scope.of(scope, name)
     excluded = set(exclude_findings)
-    with records.session() as s:
-        subs = list(s.scalars(select(SubmissionRow).where(SubmissionRow.year == year).order_by(SubmissionRow.id)))
-        sub_ids = [r.id for r in subs]
-        evs = list(s.scalars(select(EvaluationRow).where(EvaluationRow.submission_id.in_(sub_ids))
-                             .order_by(EvaluationRow.submission_id, EvaluationRow.idx))) if sub_ids else []
-        frows = list(s.scalars(select(FindingRow).where(FindingRow.submission_id.in_(sub_ids))
-                               .order_by(FindingRow.submission_id, FindingRow.seq))) if sub_ids else []
-        sub_data = {r.id: r for r in subs}
-        objects = _objects(subs, evs, {r.id: _funds_rows(r.data) for r in subs})
-        objects = [o for o in objects if _in_scope(o, scope, objects)]
-        keys = {o.key: o for o in objects}
-        by_sub: dict[str, list[ObjectFacts]] = defaultdict(list)
-        for o in objects:
-            by_sub[o.submission_id].append(o)
-        findings = []
-        for r in frows:
-            if r.id in excluded or r.submission_id not in by_sub:
-                continue
-            okey = _object_key_for(r, by_sub[r.submission_id])
-            if okey not in keys:
-                continue
-            loc = r.location or {}
-            findings.append(FindingFacts(
-                id=r.id, submission_id=r.submission_id, object_key=okey, rule=r.rule,
-                family=r.rule.split("-", 1)[0], rule_title=rule_title(r.rule), severity=r.severity,
-                message=r.message, evidence=r.evidence, suggestion=r.suggestion,
-                location=from_dict(Location, loc).describe(), file=loc.get("file") or sub_data[r.submission_id].file_name,
-                field=loc.get("field")))
+    subs, evs, frows = records.year_rows(year)
+    sub_data = {r.id: r for r in subs}
+    objects = _objects(subs, evs, {r.id: _funds_rows(r.data) for r in subs})
+    objects = [o for o in objects if _in_scope(o, scope, objects)]
+    keys = {o.key: o for o in objects}
+    by_sub: dict[str, list[ObjectFacts]] = defaultdict(list)
+    for o in objects:
+        by_sub[o.submission_id].append(o)
+    findings = []
+    for r in frows:
+        if r.id in excluded or r.submission_id not in by_sub:
+            continue
+        okey = _object_key_for(r, by_sub[r.submission_id])
+        if okey not in keys:
+            continue
+        loc = r.location or {}
+        findings.append(FindingFacts(
+            id=r.id, submission_id=r.submission_id, object_key=okey, rule=r.rule,
+            family=r.rule.split("-", 1)[0], rule_title=rule_title(r.rule), severity=r.severity,
+            message=r.message, evidence=r.evidence, suggestion=r.suggestion,
+            location=from_dict(Location, loc).describe(), file=loc.get("file") or sub_data[r.submission_id].file_name,
+            field=loc.get("field")))
     stats = YearStats(year=year, scope=scope, objects=objects, findings=findings, figures={},
                       by_rule=[], by_family=[], top_units=[], excluded_findings=tuple(sorted(excluded)))
     _fill(stats, top_n)

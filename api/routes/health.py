@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.schemas import Health, Ready, ReadyCheck
 
@@ -25,9 +24,7 @@ def readyz(request: Request) -> JSONResponse:
         checks["database"] = ReadyCheck(ok=False, detail="stores not open")
     else:
         try:
-            with stores.records.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            checks["database"] = ReadyCheck(ok=True, detail=stores.records.engine.dialect.name)
+            checks["database"] = ReadyCheck(ok=True, detail=stores.records.ping())
         except Exception as exc:  # noqa: BLE001 — readiness reports, never raises
             checks["database"] = ReadyCheck(ok=False, detail=f"{type(exc).__name__}: {exc}")
         settings = stores.settings

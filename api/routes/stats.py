@@ -6,13 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from api.charts import exec_bars, exec_chart, grade_bars, grade_chart
 from api.deps import CurrentUser, StoresDep
 from api.schemas import ApiError, ChartBar, StatsOut, YearsOut, errors
 from assistant.stats import Scope, year_statistics
-from assistant.stores.records import SubmissionRow
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 
@@ -29,8 +27,7 @@ def _stats(stores, year: int, scope: str):
 
 @router.get("/years", response_model=YearsOut, summary="有材料的年度 / years on record", responses=errors(401))
 def years(stores: StoresDep, _user: CurrentUser) -> YearsOut:
-    with stores.records.session() as s:
-        found = sorted((y for y in s.scalars(select(SubmissionRow.year).distinct()) if y is not None), reverse=True)
+    found = stores.records.years()
     return YearsOut(years=found, latest=found[0] if found else None)
 
 

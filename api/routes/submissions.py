@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
-from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import aliased
 
 from api.deps import AdminUser, CurrentUser, JobsDep, SettingsDep, StoresDep
 from api.jobs import CHUNK, Job
@@ -32,7 +29,13 @@ from assistant.checker.export import project_of
 from assistant.checker.recheck import recheck_one
 from assistant.glossary import KIND_TERMS, STATUS_TERMS
 from assistant.retrieval.hybrid import location_of
-from assistant.stores.records import ChunkRow, EvaluationRow, FindingRow, SubmissionRow
+from assistant.stores.browse import (
+    SortKey,
+    SubmissionListRow,
+    SubmissionQuery,
+    submission_page,
+    submission_row,
+)
 from ingest.pipeline import original_path
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
@@ -44,10 +47,6 @@ MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
 }
-
-SortKey = Literal["updated", "-updated", "year", "-year", "unit", "-unit", "file", "-file", "score", "-score",
-                  "exec_rate", "-exec_rate", "errors", "-errors", "warnings", "-warnings", "findings", "-findings"]
-
 
 # --- upload ------------------------------------------------------------------------------------
 
@@ -115,21 +114,14 @@ async def upload(
 
 # --- list --------------------------------------------------------------------------------------
 
-def _counts_subquery():
-    sev = FindingRow.severity
-    return (select(FindingRow.submission_id.label("sid"),
-                   func.sum(case((sev == "error", 1), else_=0)).label("errors"),
-                   func.sum(case((sev == "warning", 1), else_=0)).label("warnings"),
-                   func.sum(case((sev == "info", 1), else_=0)).label("infos"))
-            .group_by(FindingRow.submission_id).subquery())
-
-
-def _rate(ev) -> object:
-    return func.coalesce(ev.exec_rate_filled, ev.exec_rate_computed)
-
-
-def _any_evaluation(*conds) -> object:
-    return exists(select(EvaluationRow.id).where(EvaluationRow.submission_id == SubmissionRow.id, *conds))
+def _summary_out(r: SubmissionListRow) -> SubmissionSummaryOut:
+    return SubmissionSummaryOut(
+        id=r.id, file_name=r.file_name, format=r.format, kind=r.kind, kind_text=KIND_TERMS.get(r.kind, r.kind),
+        unit=r.unit, department=r.department, year=r.year, status=r.status,
+        status_text=STATUS_TERMS.get(r.status, r.status), status_reason=r.status_reason, projects=r.projects,
+        total_score=r.total_score, grade=r.grade, exec_rate=r.exec_rate,
+        counts=SeverityCounts(error=r.errors, warning=r.warnings, info=r.infos),
+        created_at=r.created_at, updated_at=r.updated_at)
 
 
 @router.get("", response_model=SubmissionPage, summary="材料列表：筛选、排序、分页 / list submissions",
@@ -153,94 +145,21 @@ def list_submissions(
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubmissionPage:
-    ev0 = aliased(EvaluationRow)
-    counts = _counts_subquery()
-    errors_c = func.coalesce(counts.c.errors, 0)
-    warnings_c = func.coalesce(counts.c.warnings, 0)
-    infos_c = func.coalesce(counts.c.infos, 0)
-    stmt = (select(SubmissionRow.id, SubmissionRow.file_name, SubmissionRow.format, SubmissionRow.kind,
-                   SubmissionRow.unit, SubmissionRow.department, SubmissionRow.year, SubmissionRow.status,
-                   SubmissionRow.status_reason, SubmissionRow.created_at, SubmissionRow.updated_at,
-                   ev0.total_score, ev0.grade, _rate(ev0).label("exec_rate"),
-                   errors_c.label("errors"), warnings_c.label("warnings"), infos_c.label("infos"))
-            .outerjoin(ev0, and_(ev0.submission_id == SubmissionRow.id, ev0.idx == 0))
-            .outerjoin(counts, counts.c.sid == SubmissionRow.id))
-    conds = []
-    if year is not None:
-        conds.append(SubmissionRow.year == year)
-    if unit:
-        conds.append(SubmissionRow.unit == unit)
-    if department:
-        conds.append(SubmissionRow.department == department)
-    if status:
-        conds.append(SubmissionRow.status == status)
-    if kind:
-        conds.append(SubmissionRow.kind == kind)
-    if severity:
-        conds.append({"error": errors_c, "warning": warnings_c, "info": infos_c}[severity] > 0)
-    if score_min is not None:
-        conds.append(_any_evaluation(EvaluationRow.total_score >= score_min))
-    if score_max is not None:
-        conds.append(_any_evaluation(EvaluationRow.total_score <= score_max))
-    if exec_min is not None:
-        conds.append(_any_evaluation(_rate(EvaluationRow) >= exec_min))
-    if exec_max is not None:
-        conds.append(_any_evaluation(_rate(EvaluationRow) <= exec_max))
-    if q:
-        like = f"%{q}%"
-        conds.append(SubmissionRow.file_name.like(like) | SubmissionRow.unit.like(like)
-                     | SubmissionRow.department.like(like) | _any_evaluation(EvaluationRow.project_name.like(like)))
-    stmt = stmt.where(*conds)
-    key = sort.lstrip("-")
-    column = {"updated": SubmissionRow.updated_at, "year": SubmissionRow.year, "unit": SubmissionRow.unit,
-              "file": SubmissionRow.file_name, "score": ev0.total_score, "exec_rate": _rate(ev0),
-              "errors": errors_c, "warnings": warnings_c, "findings": errors_c + warnings_c + infos_c}[key]
-    ordered = column.desc() if sort.startswith("-") else column.asc()
-    stmt = stmt.order_by(column.is_(None), ordered, SubmissionRow.id)
-    with stores.records.session() as s:
-        total = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-        rows = s.execute(stmt.offset((page - 1) * size).limit(size)).all()
-        projects: dict[str, list[str]] = defaultdict(list)
-        if rows:
-            for sid, name in s.execute(select(EvaluationRow.submission_id, EvaluationRow.project_name)
-                                       .where(EvaluationRow.submission_id.in_([r.id for r in rows]))
-                                       .order_by(EvaluationRow.submission_id, EvaluationRow.idx)):
-                if name:
-                    projects[sid].append(name)
-    items = [SubmissionSummaryOut(
-        id=r.id, file_name=r.file_name, format=r.format, kind=r.kind, kind_text=KIND_TERMS.get(r.kind, r.kind),
-        unit=r.unit, department=r.department, year=r.year, status=r.status,
-        status_text=STATUS_TERMS.get(r.status, r.status), status_reason=r.status_reason, projects=projects[r.id],
-        total_score=r.total_score, grade=r.grade, exec_rate=r.exec_rate,
-        counts=SeverityCounts(error=r.errors, warning=r.warnings, info=r.infos),
-        created_at=r.created_at, updated_at=r.updated_at) for r in rows]
+    query = SubmissionQuery(year=year, unit=unit, department=department, status=status, kind=kind,
+                            severity=severity, score_min=score_min, score_max=score_max, exec_min=exec_min,
+                            exec_max=exec_max, q=q, sort=sort)
+    total, rows = submission_page(stores.records, query, offset=(page - 1) * size, limit=size)
+    items = [_summary_out(r) for r in rows]
     return SubmissionPage(items=items, total=total, page=page, size=size)
 
 
 # --- one submission ----------------------------------------------------------------------------
 
 def _summary(stores, sid: str) -> SubmissionSummaryOut:
-    with stores.records.session() as s:
-        ev0 = aliased(EvaluationRow)
-        counts = _counts_subquery()
-        r = s.execute(select(SubmissionRow, ev0.total_score, ev0.grade, _rate(ev0),
-                             func.coalesce(counts.c.errors, 0), func.coalesce(counts.c.warnings, 0),
-                             func.coalesce(counts.c.infos, 0))
-                      .outerjoin(ev0, and_(ev0.submission_id == SubmissionRow.id, ev0.idx == 0))
-                      .outerjoin(counts, counts.c.sid == SubmissionRow.id)
-                      .where(SubmissionRow.id == sid)).first()
-        if r is None:
-            raise not_found("这份材料", "submission")
-        row = r[0]
-        names = [n for n in s.scalars(select(EvaluationRow.project_name).where(EvaluationRow.submission_id == sid)
-                                      .order_by(EvaluationRow.idx)) if n]
-        return SubmissionSummaryOut(
-            id=row.id, file_name=row.file_name, format=row.format, kind=row.kind,
-            kind_text=KIND_TERMS.get(row.kind, row.kind), unit=row.unit, department=row.department, year=row.year,
-            status=row.status, status_text=STATUS_TERMS.get(row.status, row.status), status_reason=row.status_reason,
-            projects=names, total_score=r[1], grade=r[2], exec_rate=r[3],
-            counts=SeverityCounts(error=r[4], warning=r[5], info=r[6]),
-            created_at=row.created_at, updated_at=row.updated_at)
+    row = submission_row(stores.records, sid)
+    if row is None:
+        raise not_found("这份材料", "submission")
+    return _summary_out(row)
 
 
 @router.get("/{sid}", response_model=SubmissionDetail, summary="材料详情：规范 JSON、审核发现、来源",
@@ -252,10 +171,7 @@ def detail(sid: str, stores: StoresDep, _user: CurrentUser) -> SubmissionDetail:
         raise not_found("这份材料", "submission")
     findings = [finding_out(f, project=project_of(sub, f) or None, file_name=sub.file.name, unit=sub.unit,
                             year=sub.year) for f in stores.records.get_findings(sid)]
-    with stores.records.session() as s:
-        chunks = s.scalar(select(func.count()).select_from(ChunkRow).where(ChunkRow.submission_id == sid)) or 0
-        embedded = s.scalar(select(func.count()).select_from(ChunkRow)
-                            .where(ChunkRow.submission_id == sid, ChunkRow.embedded.is_(True))) or 0
+    chunks, embedded = stores.records.chunk_counts(sid)
     has_original = bool(sub.file.format) and original_path(stores, sid, sub.file.format).exists()
     provenance = Provenance(
         file_name=sub.file.name or None, sha256=sub.file.sha256 or None, format=sub.file.format or None,

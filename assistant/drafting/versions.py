@@ -1,9 +1,8 @@
 """Draft versions: every generated or reviewer-changed draft is kept, with who and when.
 
-The ``draft_versions`` table lives in the records database (same engine, same SQLAlchemy
-metadata as :mod:`assistant.stores.records`, created on first use). A row is one version of one
-draft (``draft_key`` = ``review:<submission id>`` or ``annual:<year>:<scope>``): the editor, the
-time, what was done (``generated``, ``regenerated``, ``excluded``, ``edited``, ``polished``), the
+The versions live in the records database (:mod:`assistant.stores.drafts`). A version is one
+state of one draft (``draft_key`` = ``review:<submission id>`` or ``annual:<year>:<scope>``): the
+editor, the time, what was done (``generated``, ``regenerated``, ``excluded``, ``edited``, ``polished``), the
 excluded finding ids and text edits in force, and the whole draft as JSON plus its Markdown.
 
 :func:`revise` is the reviewer's loop: take the latest version, add exclusions and text edits,
@@ -19,42 +18,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
-
 from assistant.drafting.document import Draft, to_markdown
-from assistant.stores.records import Base, RecordStore
+from assistant.stores.drafts import DraftVersionStore, StoredDraftVersion
+from assistant.stores.records import RecordStore
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from assistant.drafting.library import Library
 
-__all__ = ["DraftStore", "DraftVersion", "DraftVersionRow", "rebuild", "revise"]
+__all__ = ["DraftStore", "DraftVersion", "rebuild", "revise"]
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-class DraftVersionRow(Base):
-    __tablename__ = "draft_versions"
-    __table_args__ = (UniqueConstraint("draft_key", "version"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    draft_key: Mapped[str] = mapped_column(String(256), index=True)
-    kind: Mapped[str] = mapped_column(String(16), index=True)  # review | annual
-    subject: Mapped[str | None] = mapped_column(String(256), index=True)  # submission id, or year
-    version: Mapped[int] = mapped_column(Integer)
-    editor: Mapped[str] = mapped_column(String(128))
-    action: Mapped[str] = mapped_column(String(32), default="generated")
-    note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    excluded: Mapped[list] = mapped_column(JSON, default=list)
-    edits: Mapped[dict] = mapped_column(JSON, default=dict)  # block key → {"text", "editor", "at"}
-    content: Mapped[dict] = mapped_column(JSON, default=dict)  # Draft.to_dict()
-    text: Mapped[str] = mapped_column(Text, default="")  # Markdown
 
 
 @dataclass
@@ -71,10 +48,10 @@ class DraftVersion:
     text: str = ""
 
     @classmethod
-    def of(cls, row: DraftVersionRow) -> DraftVersion:
-        return cls(key=row.draft_key, version=row.version, editor=row.editor, action=row.action,
-                   created_at=row.created_at, draft=Draft.from_dict(row.content or {}), note=row.note,
-                   excluded=list(row.excluded or []), edits=dict(row.edits or {}), text=row.text or "")
+    def of(cls, stored: StoredDraftVersion) -> DraftVersion:
+        return cls(key=stored.key, version=stored.version, editor=stored.editor, action=stored.action,
+                   created_at=stored.created_at, draft=Draft.from_dict(stored.content), note=stored.note,
+                   excluded=list(stored.excluded), edits=dict(stored.edits), text=stored.text)
 
     def summary(self) -> dict[str, Any]:
         return {"key": self.key, "version": self.version, "editor": self.editor, "action": self.action,
@@ -83,11 +60,11 @@ class DraftVersion:
 
 
 class DraftStore:
-    """Versions of drafts in the records database (see the module docstring)."""
+    """Versions of drafts as :class:`Draft` objects, kept by :class:`DraftVersionStore`."""
 
     def __init__(self, records: RecordStore) -> None:
         self.records = records
-        DraftVersionRow.__table__.create(records.engine, checkfirst=True)
+        self._rows = DraftVersionStore(records)
 
     def save(self, draft: Draft, *, editor: str, action: str = "generated", note: str | None = None,
              edits: dict[str, dict[str, Any]] | None = None) -> DraftVersion:
@@ -96,47 +73,23 @@ class DraftStore:
             raise ValueError("须注明修改人 / an editor is required")
         excluded = list(draft.meta.get("excluded") or [])
         subject = draft.meta.get("submission_id") or (str(draft.meta["year"]) if draft.meta.get("year") else None)
-        for attempt in range(3):
-            try:
-                with self.records.session() as s:
-                    last = s.scalar(select(func.max(DraftVersionRow.version))
-                                    .where(DraftVersionRow.draft_key == draft.key)) or 0
-                    row = DraftVersionRow(draft_key=draft.key, kind=draft.kind, subject=subject, version=last + 1,
-                                          editor=editor, action=action, note=note, created_at=_now(),
-                                          excluded=excluded, edits=dict(edits or {}), content=draft.to_dict(),
-                                          text=to_markdown(draft))
-                    s.add(row)
-                    s.flush()
-                    return DraftVersion.of(row)
-            except IntegrityError:  # a concurrent save took this number: try the next one
-                if attempt == 2:
-                    raise
-        raise RuntimeError("unreachable")
+        return DraftVersion.of(self._rows.add(
+            draft.key, kind=draft.kind, subject=subject, editor=editor, action=action, note=note,
+            excluded=excluded, edits=dict(edits or {}), content=draft.to_dict(), text=to_markdown(draft)))
 
     def latest(self, key: str) -> DraftVersion | None:
-        with self.records.session() as s:
-            row = s.scalar(select(DraftVersionRow).where(DraftVersionRow.draft_key == key)
-                           .order_by(DraftVersionRow.version.desc()).limit(1))
-            return DraftVersion.of(row) if row else None
+        found = self._rows.latest(key)
+        return DraftVersion.of(found) if found else None
 
     def get(self, key: str, version: int) -> DraftVersion | None:
-        with self.records.session() as s:
-            row = s.scalar(select(DraftVersionRow).where(DraftVersionRow.draft_key == key,
-                                                         DraftVersionRow.version == version))
-            return DraftVersion.of(row) if row else None
+        found = self._rows.get(key, version)
+        return DraftVersion.of(found) if found else None
 
     def versions(self, key: str) -> list[DraftVersion]:
-        with self.records.session() as s:
-            rows = s.scalars(select(DraftVersionRow).where(DraftVersionRow.draft_key == key)
-                             .order_by(DraftVersionRow.version))
-            return [DraftVersion.of(r) for r in rows]
+        return [DraftVersion.of(v) for v in self._rows.versions(key)]
 
     def keys(self, kind: str | None = None) -> list[str]:
-        q = select(DraftVersionRow.draft_key).distinct().order_by(DraftVersionRow.draft_key)
-        if kind:
-            q = q.where(DraftVersionRow.kind == kind)
-        with self.records.session() as s:
-            return list(s.scalars(q))
+        return self._rows.keys(kind)
 
 
 def rebuild(records: RecordStore, key: str, *, excluded: Iterable[str] = (), edits: dict[str, dict] | None = None,

@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import or_, select
-
-from assistant.stores.records import RecordStore, SubmissionRow
+from assistant.stores.records import RecordStore
 
 __all__ = ["RetrievalFilters"]
 
@@ -60,22 +58,9 @@ class RetrievalFilters:
         """The submissions these filters allow, or ``None`` when they do not restrict."""
         if not self.restricts_submissions:
             return None
-        q = select(SubmissionRow.id)
-        if self.year is not None:
-            q = q.where(SubmissionRow.year == self.year)
-        if self.unit is not None:
-            q = q.where(SubmissionRow.unit == self.unit)
-        if self.unit_like:
-            like = f"%{self.unit_like}%"
-            q = q.where(or_(SubmissionRow.unit.like(like), SubmissionRow.department.like(like)))
-        if self.department is not None:
-            q = q.where(SubmissionRow.department == self.department)
-        if self.submission_kind is not None:
-            q = q.where(SubmissionRow.kind == self.submission_kind)
-        if self.submission_ids is not None:
-            q = q.where(SubmissionRow.id.in_(list(self.submission_ids)))
-        with records.session() as s:
-            return list(s.scalars(q))
+        return records.submission_ids_where(year=self.year, unit=self.unit, unit_like=self.unit_like,
+                                            department=self.department, kind=self.submission_kind,
+                                            ids=self.submission_ids)
 
     def chroma_where(self, submission_ids: list[str] | None, max_in: int = 500) -> dict[str, Any] | None:
         """Exact-match conditions for Chroma (``None``: no filter)."""

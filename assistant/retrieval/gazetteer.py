@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
-from assistant.stores.records import EvaluationRow, RecordStore, SubmissionRow
+from assistant.stores.records import RecordStore
 
 __all__ = ["Gazetteer", "gazetteer"]
 
@@ -69,30 +67,26 @@ _lock = threading.Lock()
 
 
 def gazetteer(records: RecordStore) -> Gazetteer:
-    with records.session() as s:
-        stamp = tuple(s.execute(select(func.count(), func.max(SubmissionRow.updated_at))
-                                .select_from(SubmissionRow)).one())
-        cached = _cache.get(id(records))
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        unit_subs: dict[str, set[str]] = {}
-        for sid, u, d in s.execute(select(SubmissionRow.id, SubmissionRow.unit, SubmissionRow.department)):
-            for x in (u, d):
-                if x and x.strip():
-                    unit_subs.setdefault(x.strip(), set()).add(sid)
-        project_units: dict[str, set[str]] = {}
-        sub_projects: dict[str, set[str]] = {}
-        for sid, name, impl, dept, sub_unit in s.execute(
-                select(EvaluationRow.submission_id, EvaluationRow.project_name, EvaluationRow.impl_unit,
-                       EvaluationRow.department, SubmissionRow.unit)
-                .join(SubmissionRow, EvaluationRow.submission_id == SubmissionRow.id)):
-            for x in (impl, dept):
-                if x and x.strip():
-                    unit_subs.setdefault(x.strip(), set()).add(sid)
-            if name and name.strip():
-                sub_projects.setdefault(sid, set()).add(name.strip())
-                if len(name.strip()) >= 2:
-                    project_units.setdefault(name.strip(), set()).update(x for x in (sub_unit, impl) if x)
+    stamp = records.change_stamp()
+    cached = _cache.get(id(records))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    names = records.name_rows()
+    unit_subs: dict[str, set[str]] = {}
+    for sid, u, d in names.submissions:
+        for x in (u, d):
+            if x and x.strip():
+                unit_subs.setdefault(x.strip(), set()).add(sid)
+    project_units: dict[str, set[str]] = {}
+    sub_projects: dict[str, set[str]] = {}
+    for sid, name, impl, dept, sub_unit in names.evaluations:
+        for x in (impl, dept):
+            if x and x.strip():
+                unit_subs.setdefault(x.strip(), set()).add(sid)
+        if name and name.strip():
+            sub_projects.setdefault(sid, set()).add(name.strip())
+            if len(name.strip()) >= 2:
+                project_units.setdefault(name.strip(), set()).update(x for x in (sub_unit, impl) if x)
     g = Gazetteer(units=tuple(sorted(u for u in unit_subs if len(u) >= 2)),
                   projects=tuple(sorted(project_units)),
                   project_units={k: tuple(sorted(v)) for k, v in project_units.items()},

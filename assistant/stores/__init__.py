@@ -13,6 +13,12 @@ chunk with an ``embedded`` flag, the full-text index is written with it (cheap),
 follow by :meth:`Stores.sync_vectors` (embedding is the slow step), so an interrupted run
 resumes where it stopped. The vector store is opened lazily: importing chromadb and loading
 the embedder only happen when vectors are first needed.
+
+Every table and query of ziping lives in this package: the records tables (``records``), users
+(``users``), conversation turns (``conversations``), draft versions (``drafts``), the answer
+engine's structured queries (``queries``) and the reviewer's lists (``browse``). The records
+database's schema is made by the Alembic migrations in ``migrations/``, run when a
+:class:`RecordStore` opens (:mod:`assistant.stores.migrate`, ``ziping db upgrade``).
 """
 
 from __future__ import annotations

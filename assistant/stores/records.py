@@ -2,7 +2,9 @@
 
 SQLAlchemy 2 ORM on SQLite by default (``sqlite:///<data_dir>/ziping.db``) and PostgreSQL by
 configuration (``ZIPING_DATABASE_URL=postgresql+psycopg://…``). Only portable column types
-are used (String, Text, Integer, Float, Boolean, DateTime, JSON) and tables are created on open.
+are used (String, Text, Integer, Float, Boolean, DateTime, JSON). Opening a store brings the
+database to the newest migration (:mod:`assistant.stores.migrate`): every table of the records
+database, here and in the other store modules, is made and changed by a migration.
 
 Schema
 ------
@@ -69,10 +71,12 @@ __all__ = [
     "EvaluationRow",
     "FindingRow",
     "IndicatorRow",
+    "NameRows",
     "RecordStore",
     "StoredChunk",
     "SubmissionRow",
     "SubmissionSummary",
+    "finding_of",
     "flat_metadata",
     "to_wan",
 ]
@@ -83,7 +87,8 @@ def _now() -> datetime:
 
 
 class Base(DeclarativeBase):
-    """Declarative base of all record tables (other modules may add theirs to this metadata)."""
+    """Declarative base of all record tables; the users, conversation and draft tables of the other
+    store modules join its metadata (:mod:`assistant.stores.schema` gathers them for the migrations)."""
 
     type_annotation_map = {dict[str, Any]: JSON}
 
@@ -193,8 +198,8 @@ class FindingRow(Base):
 class CheckRow(Base):
     """Which rules made a submission's stored findings (:func:`assistant.checker.version.rules_version`).
 
-    A table of its own rather than a column of ``submissions``: added to an existing database by
-    ``create_all`` without a migration."""
+    A table of its own rather than a column of ``submissions``: it was added to existing databases
+    before there were migrations."""
 
     __tablename__ = "checks"
 
@@ -241,6 +246,15 @@ class SubmissionSummary:
         return cls(id=row.id, sha256=row.sha256, file_name=row.file_name, format=row.format, kind=row.kind,
                    unit=row.unit, department=row.department, year=row.year, status=row.status,
                    status_reason=row.status_reason, created_at=row.created_at, updated_at=row.updated_at)
+
+
+@dataclass(frozen=True)
+class NameRows:
+    """Names as filed: ``submissions`` rows are (id, unit, department); ``evaluations`` rows are
+    (submission id, project name, implementing unit, department, the submission's unit)."""
+
+    submissions: list[tuple[str, str | None, str | None]]
+    evaluations: list[tuple[str, str | None, str | None, str | None, str | None]]
 
 
 class ChunkLike(Protocol):
@@ -358,7 +372,7 @@ class RecordStore:
     engine's pool hands each its own connection). Use :meth:`session` for ad-hoc queries.
     """
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, migrate: bool = True) -> None:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
@@ -372,11 +386,21 @@ class RecordStore:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        from assistant.stores.migrate import MigrationReport, upgrade
+
+        # the schema is the migrations' (an older data directory is upgraded, a pre-migration one
+        # adopted); ``migrate=False`` only for looking at a database as it is (``ziping db status``)
+        self.migration: MigrationReport | None = upgrade(self.engine) if migrate else None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> str:
+        """Run a trivial query (raises when the database does not answer); the dialect's name."""
+        with self.engine.connect() as conn:
+            conn.execute(select(1))
+        return self.engine.dialect.name
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -504,6 +528,63 @@ class RecordStore:
             result = s.execute(delete(SubmissionRow).where(SubmissionRow.id == submission_id))
             return bool(result.rowcount)
 
+    def submission_ids_where(self, *, year: int | None = None, unit: str | None = None,
+                             unit_like: str | None = None, department: str | None = None,
+                             kind: str | None = None, ids: Sequence[str] | None = None) -> list[str]:
+        """Ids of the submissions matching every given condition (``unit_like``: a part of the
+        unit or the department; ``ids``: among these)."""
+        q = select(SubmissionRow.id)
+        if year is not None:
+            q = q.where(SubmissionRow.year == year)
+        if unit is not None:
+            q = q.where(SubmissionRow.unit == unit)
+        if unit_like:
+            like = f"%{unit_like}%"
+            q = q.where(or_(SubmissionRow.unit.like(like), SubmissionRow.department.like(like)))
+        if department is not None:
+            q = q.where(SubmissionRow.department == department)
+        if kind is not None:
+            q = q.where(SubmissionRow.kind == kind)
+        if ids is not None:
+            q = q.where(SubmissionRow.id.in_(list(ids)))
+        with self.session() as s:
+            return list(s.scalars(q))
+
+    def years(self) -> list[int]:
+        """The years submissions are stored for, latest first."""
+        with self.session() as s:
+            return sorted((y for y in s.scalars(select(SubmissionRow.year).distinct()) if y is not None),
+                          reverse=True)
+
+    def change_stamp(self) -> tuple[int, datetime | None]:
+        """(number of submissions, latest update): changes whenever a submission is saved or deleted."""
+        with self.session() as s:
+            count, latest = s.execute(select(func.count(), func.max(SubmissionRow.updated_at))
+                                      .select_from(SubmissionRow)).one()
+        return int(count), latest
+
+    def name_rows(self) -> NameRows:
+        """The names filed with every submission and evaluation table (for spotting them in questions)."""
+        with self.session() as s:
+            subs = [tuple(r) for r in s.execute(select(SubmissionRow.id, SubmissionRow.unit, SubmissionRow.department))]
+            evs = [tuple(r) for r in s.execute(
+                select(EvaluationRow.submission_id, EvaluationRow.project_name, EvaluationRow.impl_unit,
+                       EvaluationRow.department, SubmissionRow.unit)
+                .join(SubmissionRow, EvaluationRow.submission_id == SubmissionRow.id))]
+        return NameRows(submissions=subs, evaluations=evs)
+
+    def year_rows(self, year: int) -> tuple[list[SubmissionRow], list[EvaluationRow], list[FindingRow]]:
+        """A year's submission rows (by id), their evaluation rows (by submission, index) and finding
+        rows (by submission, checker order), read in one transaction, detached."""
+        with self.session() as s:
+            subs = list(s.scalars(select(SubmissionRow).where(SubmissionRow.year == year).order_by(SubmissionRow.id)))
+            sub_ids = [r.id for r in subs]
+            evs = list(s.scalars(select(EvaluationRow).where(EvaluationRow.submission_id.in_(sub_ids))
+                                 .order_by(EvaluationRow.submission_id, EvaluationRow.idx))) if sub_ids else []
+            frows = list(s.scalars(select(FindingRow).where(FindingRow.submission_id.in_(sub_ids))
+                                   .order_by(FindingRow.submission_id, FindingRow.seq))) if sub_ids else []
+        return subs, evs, frows
+
     # findings -----------------------------------------------------------------------------------
 
     def save_findings(self, submission_id: str, findings: Iterable[Finding], rules_version: str | None = None) -> int:
@@ -536,12 +617,7 @@ class RecordStore:
             q = q.where(FindingRow.severity == severity)
         q = q.order_by(FindingRow.submission_id, FindingRow.seq)
         with self.session() as s:
-            return [
-                Finding(rule=r.rule, severity=r.severity, message=r.message,  # type: ignore[arg-type]
-                        location=from_dict(Location, r.location or {}), evidence=r.evidence,
-                        suggestion=r.suggestion, source=r.source, submission_id=r.submission_id, id=r.id)
-                for r in s.scalars(q)
-            ]
+            return [finding_of(r) for r in s.scalars(q)]
 
     # chunks -------------------------------------------------------------------------------------
 
@@ -581,6 +657,15 @@ class RecordStore:
                              .order_by(ChunkRow.seq))
             return [_stored(r) for r in rows]
 
+    def chunk_counts(self, submission_id: str) -> tuple[int, int]:
+        """(chunks, of which embedded) of a submission."""
+        with self.session() as s:
+            total = s.scalar(select(func.count()).select_from(ChunkRow)
+                             .where(ChunkRow.submission_id == submission_id)) or 0
+            embedded = s.scalar(select(func.count()).select_from(ChunkRow)
+                                .where(ChunkRow.submission_id == submission_id, ChunkRow.embedded.is_(True))) or 0
+        return total, embedded
+
     def chunks_pending_embedding(self, limit: int | None = None) -> list[StoredChunk]:
         q = select(ChunkRow).where(ChunkRow.embedded.is_(False)).order_by(ChunkRow.submission_id, ChunkRow.seq)
         if limit is not None:
@@ -593,6 +678,13 @@ class RecordStore:
         with self.session() as s:
             for start in range(0, len(ids), _IN_BATCH):
                 s.execute(update(ChunkRow).where(ChunkRow.id.in_(ids[start:start + _IN_BATCH])).values(embedded=embedded))
+
+
+def finding_of(r: FindingRow) -> Finding:
+    """A stored finding as the checker made it."""
+    return Finding(rule=r.rule, severity=r.severity, message=r.message,  # type: ignore[arg-type]
+                   location=from_dict(Location, r.location or {}), evidence=r.evidence,
+                   suggestion=r.suggestion, source=r.source, submission_id=r.submission_id, id=r.id)
 
 
 def _stamp(s: Session, submission_id: str, rules_version: str | None, now: datetime) -> None:

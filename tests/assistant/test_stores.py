@@ -191,6 +191,74 @@ def test_save_chunks_upsert_and_embedded_flag(records):
     records.delete_submission(sub.id)
 
 
+def test_lookups_behind_filters_stats_and_health(records):
+    unit = "查询单位" + uid()
+    table = make_submission(uid(), unit=unit, year=2031)
+    report = make_submission(uid(), unit=unit, year=2032)
+    report.kind = "report"
+    records.save_submission(table, chunks=chunk_submission(table))
+    records.save_submission(report)
+    assert {2031, 2032} <= set(records.years()) and records.years() == sorted(records.years(), reverse=True)
+    assert records.submission_ids_where(unit=unit) in ([table.id, report.id], [report.id, table.id])
+    assert records.submission_ids_where(unit_like=unit[2:], year=2031) == [table.id]
+    assert records.submission_ids_where(unit=unit, kind="report") == [report.id]
+    assert records.submission_ids_where(unit=unit, ids=[report.id, "missing"]) == [report.id]
+    names = records.name_rows()
+    assert (table.id, unit, unit) in names.submissions
+    assert (table.id, "学生资助补助经费", unit, unit, unit) in names.evaluations
+    stamp = records.change_stamp()
+    records.delete_submission(report.id)
+    assert records.change_stamp() != stamp
+    subs, evs, frows = records.year_rows(2031)
+    assert table.id in [r.id for r in subs] and table.id in [e.submission_id for e in evs]
+    total, embedded = records.chunk_counts(table.id)
+    assert total == len(chunk_submission(table)) and embedded == 0
+    records.mark_embedded([c.id for c in records.chunks_for_submission(table.id)][:2])
+    assert records.chunk_counts(table.id) == (total, 2)
+    assert records.ping() in ("sqlite", "postgresql")
+
+
+def test_browse_lists_filter_sort_and_page(records):
+    from assistant.stores.browse import (
+        FindingQuery,
+        SubmissionQuery,
+        finding_page,
+        findings_by_submission,
+        submission_page,
+        submission_row,
+    )
+
+    unit = "列表单位" + uid()
+    low, high = make_submission(uid(), unit=unit), make_submission(uid(), unit=unit)
+    low.evaluations[0].total_score = 60.0
+    records.save_submission(low, findings=[
+        Finding(rule="CALC-IND-001", severity="error", message="合计不符", location=Location(field="evaluations[0]")),
+        Finding(rule="FORM-001", severity="warning", message="缺少签章", location=Location())])
+    records.save_submission(high, findings=[])
+    total, rows = submission_page(records, SubmissionQuery(unit=unit, sort="score"), offset=0, limit=10)
+    assert total == 2 and [r.id for r in rows] == [low.id, high.id]
+    assert (rows[0].total_score, rows[0].errors, rows[0].warnings, rows[0].infos) == (60.0, 1, 1, 0)
+    assert rows[0].projects == ["学生资助补助经费"] and rows[0].exec_rate == 98.5
+    total, rows = submission_page(records, SubmissionQuery(unit=unit, severity="error"), offset=0, limit=10)
+    assert total == 1 and rows[0].id == low.id
+    total, rows = submission_page(records, SubmissionQuery(unit=unit, score_min=90), offset=0, limit=10)
+    assert [r.id for r in rows] == [high.id]
+    total, rows = submission_page(records, SubmissionQuery(unit=unit, sort="-score"), offset=1, limit=1)
+    assert total == 2 and [r.id for r in rows] == [low.id]
+    assert submission_row(records, low.id) == submission_page(
+        records, SubmissionQuery(unit=unit, severity="warning"), offset=0, limit=1)[1][0]
+    assert submission_row(records, "missing") is None
+
+    total, found = finding_page(records, FindingQuery(unit=unit), offset=0, limit=10)
+    assert total == 2 and [c.finding.rule for c in found] == ["CALC-IND-001", "FORM-001"]
+    assert found[0].project_name == "学生资助补助经费" and found[1].project_name is None
+    assert found[0].file_name == low.file.name and found[0].year == low.year
+    total, found = finding_page(records, FindingQuery(unit=unit, q="签章"), offset=0, limit=10)
+    assert total == 1 and found[0].finding.message == "缺少签章"
+    assert findings_by_submission(records, FindingQuery(unit=unit, severity="error")) == {
+        low.id: records.get_findings(low.id, severity="error")}
+
+
 def test_amount_conversion():
     assert to_wan(1_000_000, "元") == 100.0
     assert to_wan(2.5, "亿元") == 25000.0

@@ -1,0 +1,255 @@
+"""The queries behind the reviewer's lists: submissions with their scores and finding counts,
+and findings with the file, unit and project they belong to — filtered, sorted and paged.
+
+Routes (``/api/v1/submissions``, ``/api/v1/findings``) fill a query object from their
+parameters and call these functions; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
+
+from assistant.model import Finding
+from assistant.stores.records import EvaluationRow, FindingRow, RecordStore, SubmissionRow, finding_of
+
+__all__ = ["FindingInContext", "FindingQuery", "SubmissionListRow", "SubmissionQuery", "finding_page",
+           "findings_by_submission", "submission_page", "submission_row"]
+
+SortKey = Literal["updated", "-updated", "year", "-year", "unit", "-unit", "file", "-file", "score", "-score",
+                  "exec_rate", "-exec_rate", "errors", "-errors", "warnings", "-warnings", "findings", "-findings"]
+
+
+# --- submissions ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SubmissionQuery:
+    """Exact matches on ``year``/``unit``/``department``/``status``/``kind``; ``severity``: has a
+    finding of it; score and execution-rate bounds hold for any one evaluation table; ``q`` a part
+    of the file name, unit, department or a project name. ``sort`` a :data:`SortKey` (``-``: descending)."""
+
+    year: int | None = None
+    unit: str | None = None
+    department: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    severity: str | None = None
+    score_min: float | None = None
+    score_max: float | None = None
+    exec_min: float | None = None
+    exec_max: float | None = None
+    q: str | None = None
+    sort: str = "-updated"
+
+
+@dataclass(frozen=True)
+class SubmissionListRow:
+    """A submission with its first evaluation's score, grade and rate and its findings counted."""
+
+    id: str
+    file_name: str | None
+    format: str | None
+    kind: str
+    unit: str | None
+    department: str | None
+    year: int | None
+    status: str
+    status_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    total_score: float | None
+    grade: str | None
+    exec_rate: float | None
+    errors: int
+    warnings: int
+    infos: int
+    projects: list[str] = field(default_factory=list)
+
+
+def _counts_subquery() -> Any:
+    sev = FindingRow.severity
+    return (select(FindingRow.submission_id.label("sid"),
+                   func.sum(case((sev == "error", 1), else_=0)).label("errors"),
+                   func.sum(case((sev == "warning", 1), else_=0)).label("warnings"),
+                   func.sum(case((sev == "info", 1), else_=0)).label("infos"))
+            .group_by(FindingRow.submission_id).subquery())
+
+
+def _rate(ev: Any) -> Any:
+    return func.coalesce(ev.exec_rate_filled, ev.exec_rate_computed)
+
+
+def _any_evaluation(*conds: Any) -> Any:
+    return exists(select(EvaluationRow.id).where(EvaluationRow.submission_id == SubmissionRow.id, *conds))
+
+
+def _list_select() -> tuple[Select[Any], Any, dict[str, Any]]:
+    """The list's statement (unfiltered), the first-evaluation alias and the count columns."""
+    ev0 = aliased(EvaluationRow)
+    counts = _counts_subquery()
+    c = {"error": func.coalesce(counts.c.errors, 0), "warning": func.coalesce(counts.c.warnings, 0),
+         "info": func.coalesce(counts.c.infos, 0)}
+    stmt = (select(SubmissionRow.id, SubmissionRow.file_name, SubmissionRow.format, SubmissionRow.kind,
+                   SubmissionRow.unit, SubmissionRow.department, SubmissionRow.year, SubmissionRow.status,
+                   SubmissionRow.status_reason, SubmissionRow.created_at, SubmissionRow.updated_at,
+                   ev0.total_score, ev0.grade, _rate(ev0).label("exec_rate"),
+                   c["error"].label("errors"), c["warning"].label("warnings"), c["info"].label("infos"))
+            .outerjoin(ev0, and_(ev0.submission_id == SubmissionRow.id, ev0.idx == 0))
+            .outerjoin(counts, counts.c.sid == SubmissionRow.id))
+    return stmt, ev0, c
+
+
+def _conditions(q: SubmissionQuery, counts: dict[str, Any]) -> list[Any]:
+    conds: list[Any] = []
+    if q.year is not None:
+        conds.append(SubmissionRow.year == q.year)
+    if q.unit:
+        conds.append(SubmissionRow.unit == q.unit)
+    if q.department:
+        conds.append(SubmissionRow.department == q.department)
+    if q.status:
+        conds.append(SubmissionRow.status == q.status)
+    if q.kind:
+        conds.append(SubmissionRow.kind == q.kind)
+    if q.severity:
+        conds.append(counts[q.severity] > 0)
+    if q.score_min is not None:
+        conds.append(_any_evaluation(EvaluationRow.total_score >= q.score_min))
+    if q.score_max is not None:
+        conds.append(_any_evaluation(EvaluationRow.total_score <= q.score_max))
+    if q.exec_min is not None:
+        conds.append(_any_evaluation(_rate(EvaluationRow) >= q.exec_min))
+    if q.exec_max is not None:
+        conds.append(_any_evaluation(_rate(EvaluationRow) <= q.exec_max))
+    if q.q:
+        like = f"%{q.q}%"
+        conds.append(SubmissionRow.file_name.like(like) | SubmissionRow.unit.like(like)
+                     | SubmissionRow.department.like(like) | _any_evaluation(EvaluationRow.project_name.like(like)))
+    return conds
+
+
+def _projects(s: Any, ids: list[str]) -> dict[str, list[str]]:
+    projects: dict[str, list[str]] = defaultdict(list)
+    if ids:
+        for sid, name in s.execute(select(EvaluationRow.submission_id, EvaluationRow.project_name)
+                                   .where(EvaluationRow.submission_id.in_(ids))
+                                   .order_by(EvaluationRow.submission_id, EvaluationRow.idx)):
+            if name:
+                projects[sid].append(name)
+    return projects
+
+
+def _list_row(r: Any, projects: dict[str, list[str]]) -> SubmissionListRow:
+    return SubmissionListRow(
+        id=r.id, file_name=r.file_name, format=r.format, kind=r.kind, unit=r.unit, department=r.department,
+        year=r.year, status=r.status, status_reason=r.status_reason, created_at=r.created_at,
+        updated_at=r.updated_at, total_score=r.total_score, grade=r.grade, exec_rate=r.exec_rate,
+        errors=r.errors, warnings=r.warnings, infos=r.infos, projects=list(projects.get(r.id, [])))
+
+
+def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, limit: int
+                    ) -> tuple[int, list[SubmissionListRow]]:
+    """(how many match, the rows from ``offset``); rows without the sort value come last."""
+    stmt, ev0, counts = _list_select()
+    stmt = stmt.where(*_conditions(q, counts))
+    key = q.sort.lstrip("-")
+    column = {"updated": SubmissionRow.updated_at, "year": SubmissionRow.year, "unit": SubmissionRow.unit,
+              "file": SubmissionRow.file_name, "score": ev0.total_score, "exec_rate": _rate(ev0),
+              "errors": counts["error"], "warnings": counts["warning"],
+              "findings": counts["error"] + counts["warning"] + counts["info"]}[key]
+    ordered = column.desc() if q.sort.startswith("-") else column.asc()
+    stmt = stmt.order_by(column.is_(None), ordered, SubmissionRow.id)
+    with records.session() as s:
+        total = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        rows = s.execute(stmt.offset(offset).limit(limit)).all()
+        projects = _projects(s, [r.id for r in rows])
+    return total, [_list_row(r, projects) for r in rows]
+
+
+def submission_row(records: RecordStore, submission_id: str) -> SubmissionListRow | None:
+    """One submission as the list shows it, or None."""
+    stmt, _ev0, _counts = _list_select()
+    with records.session() as s:
+        r = s.execute(stmt.where(SubmissionRow.id == submission_id)).first()
+        if r is None:
+            return None
+        return _list_row(r, _projects(s, [submission_id]))
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FindingQuery:
+    """Exact matches on ``submission_id``/``rule``/``severity`` and the submission's ``year``/``unit``/
+    ``department``; ``q`` a part of the message, file name, unit or rule code."""
+
+    submission_id: str | None = None
+    rule: str | None = None
+    severity: str | None = None
+    year: int | None = None
+    unit: str | None = None
+    department: str | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingInContext:
+    finding: Finding
+    file_name: str | None
+    unit: str | None
+    year: int | None
+    project_name: str | None  # of the finding's evaluation table
+    evaluation_department: str | None
+
+
+def _finding_select(f: FindingQuery) -> Select[Any]:
+    stmt = (select(FindingRow, SubmissionRow.file_name, SubmissionRow.unit, SubmissionRow.year,
+                   EvaluationRow.project_name, EvaluationRow.department)
+            .join(SubmissionRow, SubmissionRow.id == FindingRow.submission_id)
+            .outerjoin(EvaluationRow, and_(EvaluationRow.submission_id == FindingRow.submission_id,
+                                           EvaluationRow.idx == FindingRow.evaluation_idx)))
+    if f.submission_id:
+        stmt = stmt.where(FindingRow.submission_id == f.submission_id)
+    if f.rule:
+        stmt = stmt.where(FindingRow.rule == f.rule)
+    if f.severity:
+        stmt = stmt.where(FindingRow.severity == f.severity)
+    if f.year is not None:
+        stmt = stmt.where(SubmissionRow.year == f.year)
+    if f.unit:
+        stmt = stmt.where(SubmissionRow.unit == f.unit)
+    if f.department:
+        stmt = stmt.where(SubmissionRow.department == f.department)
+    if f.q:
+        like = f"%{f.q}%"
+        stmt = stmt.where(or_(FindingRow.message.like(like), SubmissionRow.file_name.like(like),
+                              SubmissionRow.unit.like(like), FindingRow.rule.like(like)))
+    return stmt
+
+
+def finding_page(records: RecordStore, f: FindingQuery, *, offset: int, limit: int
+                 ) -> tuple[int, list[FindingInContext]]:
+    """(how many match, the findings from ``offset``): newest submissions first, checker order within."""
+    stmt = _finding_select(f)
+    with records.session() as s:
+        total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = s.execute(stmt.order_by(SubmissionRow.updated_at.desc(), FindingRow.submission_id, FindingRow.seq)
+                         .offset(offset).limit(limit)).all()
+        return total, [FindingInContext(finding_of(r[0]), file_name=r[1], unit=r[2], year=r[3], project_name=r[4],
+                                        evaluation_department=r[5]) for r in rows]
+
+
+def findings_by_submission(records: RecordStore, f: FindingQuery, *, limit: int = 50_000) -> dict[str, list[Finding]]:
+    """The matching findings (at most ``limit``) per submission id, by submission then checker order."""
+    stmt = _finding_select(f).order_by(FindingRow.submission_id, FindingRow.seq).limit(limit)
+    by_sub: dict[str, list[Finding]] = defaultdict(list)
+    with records.session() as s:
+        for r in s.execute(stmt):
+            by_sub[r[0].submission_id].append(finding_of(r[0]))
+    return dict(by_sub)

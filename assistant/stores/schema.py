@@ -1,0 +1,15 @@
+"""Every table of the records database on one metadata: what the migrations build and what
+``alembic check`` / :func:`assistant.stores.migrate.differences` compare the database against."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from assistant.stores import conversations, drafts, records, users
+
+__all__ = ["TABLE_MODULES", "metadata"]
+
+# the modules whose tables share the records metadata (importing them registers the tables)
+TABLE_MODULES = (records, users, conversations, drafts)
+
+metadata: MetaData = records.Base.metadata
