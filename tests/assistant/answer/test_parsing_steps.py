@@ -220,3 +220,18 @@ def test_an_invalid_query_is_a_note_not_an_error() -> None:
     b = route.build_query(True, "", "project", [], None, [], None, [], None, None,
                           OrderBy(field="value"), 1, [], [])
     assert b.query is None and b.route == "document" and b.notes[0].startswith("查询无效：")
+
+
+# words.yaml ----------------------------------------------------------------------------------------
+
+def test_every_field_in_words_yaml_is_a_field_of_its_entity() -> None:
+    from assistant.answer.parsing.vocabulary import ENTITY_FIELDS, GRADES, PRE_OPS, SEVERITIES, SUF_OPS
+    from assistant.answer.query import Op
+    from assistant.answer.schema import FIELDS
+
+    for entity, table in ENTITY_FIELDS.items():
+        for name in table:
+            assert name in FIELDS and entity in FIELDS[name].entities, (entity, name)
+    ops = set(Op.__args__)
+    assert set(PRE_OPS.values()) <= ops and set(SUF_OPS.values()) <= ops
+    assert set(SEVERITIES.values()) == {"error", "warning", "info"} and GRADES["优秀"] == "优"
