@@ -15,6 +15,7 @@ Each step stays a function that a test calls alone with its inputs.
 from __future__ import annotations
 
 import inspect
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,7 @@ class Step:
     @classmethod
     def of(cls, fn: Callable[..., tuple]) -> Step:
         """The step a function is: inputs from its parameters, outputs from its NamedTuple return type."""
-        ret = fn.__annotations__.get("return")
-        if isinstance(ret, str):  # postponed annotations: resolve in the function's module
-            ret = eval(ret, fn.__globals__)  # noqa: S307 - a type name written in our own source
-        outputs = getattr(ret, "_fields", None)
+        outputs = getattr(typing.get_type_hints(fn).get("return"), "_fields", None)
         if outputs is None:
             raise TypeError(f"step {fn.__name__}: its return annotation must be a NamedTuple (its outputs)")
         return cls(fn.__name__, fn, tuple(inspect.signature(fn).parameters), tuple(outputs))
