@@ -17,7 +17,8 @@ import yaml
 BLANK = "□"
 
 WORDS_FILE = Path(__file__).with_name("words.yaml")
-_WORDS = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+# the C loader when PyYAML has it: read on every start of the answer engine
+_WORDS = yaml.load(WORDS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 # field synonyms per entity, longest match wins
 ENTITY_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {

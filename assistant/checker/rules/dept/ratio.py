@@ -73,7 +73,9 @@ class RatioRule(Rule):
 
 
 def load_entries(path: Path = RATIOS_FILE) -> list[RatioRuleEntry]:
-    return [RatioRuleEntry.from_data(item) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    # the C loader when PyYAML has it: this file is read on every `ziping rules` / check start
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return [RatioRuleEntry.from_data(item) for item in yaml.load(path.read_text(encoding="utf-8"), Loader=loader)]
 
 
 def rule_class(entry: RatioRuleEntry) -> type[RatioRule]:
