@@ -72,6 +72,11 @@ class LabelTable:
                 if norm.startswith(label) or norm.endswith(label)]
         return max(hits)[1] if hits else None
 
+    def layout_of(self, header_texts: list[str]) -> str | None:
+        """The layout (``layouts`` group: sichuan, municipal) whose own header labels a row uses, if any."""
+        norm = {normalise_label(t) for t in header_texts}
+        return next((layout for layout, markers in self.groups["layouts"].items() if norm & set(markers)), None)
+
     def is_signature(self, text: str) -> bool:
         norm = strip_notes(normalise_label(text))
         return any(norm.startswith(s) for s in self.signatures)

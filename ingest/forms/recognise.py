@@ -280,7 +280,7 @@ class _Reader:
         if ev.funds.weight is None and points_in(score_label) is not None:
             ev.funds.weight = points_in(score_label)  # 得分（20分*执行率）
         ev.funds.denominator = "budget_full_year"
-        ev.layout = _layout_of(ev, [s.text for s in segs])
+        ev.layout = _layout_of(ev, [s.text for s in segs], self.labels)
         return True
 
     def _fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
@@ -360,7 +360,7 @@ class _Reader:
         self.carry = {"level1": None, "level2": None}
         if "criteria" in cols:
             ev.kind = "department"
-        ev.layout = _layout_of(ev, [s.text for s in segs]) if ev.layout in (None, "mof") else ev.layout
+        ev.layout = _layout_of(ev, [s.text for s in segs], self.labels) if ev.layout in (None, "mof") else ev.layout
         for seg in row_segments(table, r):
             if self.labels.match("blocks", seg.text) == "indicators" and points_in(seg.text) is not None:
                 ev.indicator_block_weight = points_in(seg.text)
@@ -415,22 +415,12 @@ class _Reader:
         return name
 
 
-# Header labels only one layout uses (RULES.md section 4: C = Sichuan, D = municipal).
-_LAYOUT_MARKERS = {
-    "sichuan": ("调整后预算数", "预算执行数", "指标性质", "度量单位", "权重"),
-    "municipal": ("预算数(A)", "执行数(B)", "得分(20分*执行率)", "年初目标值(A)", "偏差大或目标未完成原因分析"),
-}
-
-
-def _layout_of(ev: Evaluation, header_texts: list[str]) -> str:
-    """Which province's layout a header row belongs to; used to pick the rules profile."""
+def _layout_of(ev: Evaluation, header_texts: list[str], table: LabelTable) -> str:
+    """Which province's layout a header row belongs to (``layouts`` in labels.yaml, else MOF);
+    used to pick the rules profile."""
     if ev.kind == "department":
         return "department"
-    norm = {normalise_label(t) for t in header_texts}
-    for layout, markers in _LAYOUT_MARKERS.items():
-        if norm & {normalise_label(m) for m in markers}:
-            return layout
-    return "mof"
+    return table.layout_of(header_texts) or "mof"
 
 
 def _clean(text: str | None) -> str | None:
