@@ -16,8 +16,8 @@ from typing import ClassVar
 
 import yaml
 
-from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker import sources
+from assistant.checker.helpers.dept import RatioSpec, dept_findings
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 
