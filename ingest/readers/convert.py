@@ -16,6 +16,7 @@ and with a timeout: a file that hangs the converter is reported and the converte
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -149,18 +150,14 @@ class Converter:
     def stop(self) -> None:
         for proc in (self._worker, self._office):
             if proc is not None and proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
                 proc.wait(timeout=10)
         for proc in (self._worker,):
             if proc is not None and proc.stdin is not None:
                 for stream in (proc.stdin, proc.stdout):
-                    try:
+                    with contextlib.suppress(OSError, AttributeError):
                         stream.close()
-                    except (OSError, AttributeError):
-                        pass
         self._office = self._worker = None
         if self._profile is not None:
             shutil.rmtree(self._profile, ignore_errors=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ingest.document import Block, Cell, Document, Paragraph, Table
+from ingest.document import Cell, Document, Paragraph, Table
 from ingest.errors import CorruptFile, EmptyFile, IngestError
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell

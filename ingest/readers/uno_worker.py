@@ -8,6 +8,7 @@ starts once per batch instead of once per file. Protocol: one JSON object per li
 Started and timed out by :mod:`ingest.readers.convert`; no project imports here.
 """
 
+import contextlib
 import json
 import sys
 import time
@@ -57,10 +58,8 @@ def main(pipe: str, connect_timeout: float) -> int:
             reply = {"ok": False, "error": f"{type(e).__name__}: {getattr(e, 'Message', '') or e}"[:300]}
         finally:
             if doc is not None:
-                try:
+                with contextlib.suppress(Exception):
                     doc.close(True)
-                except Exception:
-                    pass
         print(json.dumps(reply, ensure_ascii=False), flush=True)
     return 0
 
