@@ -61,6 +61,9 @@ def main(pipe: str, connect_timeout: float) -> int:
                 with contextlib.suppress(Exception):
                     doc.close(True)
         print(json.dumps(reply, ensure_ascii=False), flush=True)
+    # stdin closed: the project process is gone (or done), so LibreOffice goes too
+    with contextlib.suppress(Exception):
+        desktop.terminate()
     return 0
 
 

@@ -176,3 +176,28 @@ def test_batch_reports_bad_legacy_files_and_goes_on(legacy, office, tmp_path):
         assert stored is not None and stored.kind == by[good.name].kind
     finally:
         stores.close()
+
+
+def test_a_hanging_converter_fails_only_its_files_and_harms_nothing_stored(legacy, office, tmp_path):
+    stores = open_stores(Settings(data_dir=tmp_path / "data"))
+    try:
+        first = ingest_paths([legacy["xlsx_table"][0]], stores, IngestOptions(defer_vectors=True)).files[0]
+        before = stores.records.get_submission(first.submission_id).to_dict()
+        folder = tmp_path / "batch"
+        folder.mkdir()
+        shutil.copyfile(legacy["docx_table"][0], folder / "a.doc")
+        shutil.copyfile(legacy["xlsx_table_wps"][0], folder / "b.et")
+        (folder / "c.md").write_text("一、基本情况\n本项目预算资金100万元，绩效目标全部完成。\n", "utf-8")
+        office.timeout = 0.001  # every conversion "hangs"
+        try:
+            report = ingest_paths([folder], stores, IngestOptions(defer_vectors=True, force=True))
+        finally:
+            office.timeout = 60.0
+        by = {Path(f.name).name: f for f in report.files}
+        assert by["a.doc"].status == by["b.et"].status == "failed"
+        assert "超时" in by["a.doc"].reason and "超时" in by["b.et"].reason
+        assert by["c.md"].status != "failed"
+        assert stores.records.get_submission(first.submission_id).to_dict() == before
+        read_document(legacy["docx_table"][0])  # and the converter works again afterwards
+    finally:
+        stores.close()
