@@ -202,7 +202,8 @@ def _collect(content, page: _Page) -> None:
     for obj in content.iter():
         kind = _local(obj.tag)
         if kind == "TextObject":
-            bx, by, *_ = (_numbers(obj.get("Boundary")) + [0, 0])[:2]
+            # CTM (scaling/rotation of text) is not applied: forms are written upright
+            bx, by = (_numbers(obj.get("Boundary")) + [0.0, 0.0])[:2]
             size = float(obj.get("Size") or 3.5)
             for code in (c for c in obj if _local(c.tag) == "TextCode"):
                 text = (code.text or "").strip()

@@ -186,7 +186,7 @@ def test_a_hanging_converter_fails_only_its_files_and_harms_nothing_stored(legac
         folder = tmp_path / "batch"
         folder.mkdir()
         shutil.copyfile(legacy["docx_table"][0], folder / "a.doc")
-        shutil.copyfile(legacy["xlsx_table_wps"][0], folder / "b.et")
+        shutil.copyfile(legacy["report_docx_wps"][0], folder / "b.wps")
         (folder / "c.md").write_text("一、基本情况\n本项目预算资金100万元，绩效目标全部完成。\n", "utf-8")
         office.timeout = 0.001  # every conversion "hangs"
         try:
@@ -194,10 +194,34 @@ def test_a_hanging_converter_fails_only_its_files_and_harms_nothing_stored(legac
         finally:
             office.timeout = 60.0
         by = {Path(f.name).name: f for f in report.files}
-        assert by["a.doc"].status == by["b.et"].status == "failed"
-        assert "超时" in by["a.doc"].reason and "超时" in by["b.et"].reason
+        assert by["a.doc"].status == by["b.wps"].status == "failed"
+        assert "超时" in by["a.doc"].reason and "超时" in by["b.wps"].reason
         assert by["c.md"].status != "failed"
         assert stores.records.get_submission(first.submission_id).to_dict() == before
         read_document(legacy["docx_table"][0])  # and the converter works again afterwards
     finally:
         stores.close()
+
+
+@pytest.mark.parametrize("kind", ["xlsx_table", "xlsx_table_wps"])
+def test_xls_read_directly_equals_the_libreoffice_conversion(legacy, office, tmp_path, kind):
+    from ingest.readers.xls_reader import read_xls
+    from ingest.readers.xlsx_reader import read_xlsx
+
+    path = legacy[kind][0]
+    direct = read_xls(path)
+    converted = read_xlsx(office.convert(path, tmp_path / "c.xlsx"))
+
+    def grid(doc):
+        return [(t.sheet, [[(c.text, c.merged, c.rowspan, c.colspan) for c in row] for row in t.rows])
+                for t in doc.tables]
+
+    assert grid(direct) and grid(direct) == grid(converted)
+
+
+def test_xls_needs_no_libreoffice(legacy, monkeypatch):
+    monkeypatch.setenv("ZIPING_SOFFICE", "/nonexistent/soffice")
+    path, labels, _ = legacy["xlsx_table_wps"]
+    sub = extract_file(path)
+    assert not [name for name, ok in compare_submission(labels["expected"], sub.to_dict()) if not ok]
+    assert sub.file.format == "et"
