@@ -29,8 +29,12 @@ from ingest.readers.headings import heading_level, split_heading
 from ingest.readers.sniff import sniff
 
 MAX_BYTES = 50 * 1024 * 1024
+# what a folder scan or an upload form should offer: every format read here, and the archives
+# the batch importer unpacks (ingest.collect)
+SUPPORTED_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".ofd", ".xlsx", ".xls", ".et", ".txt", ".md",
+                      ".zip", ".7z")
 
-__all__ = ["MAX_BYTES", "read_document", "sniff", "heading_level", "split_heading"]
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "read_document", "sniff", "heading_level", "split_heading"]
 
 
 def read_document(path: Path, *, name: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
