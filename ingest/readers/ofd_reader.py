@@ -36,6 +36,9 @@ from ingest.errors import CorruptFile, EmptyFile, IngestError
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
+MAX_PART_BYTES = 64 * 2**20  # one part of the package, unpacked: a zip bomb stops here
+MAX_SEGMENTS = 4000  # ruling segments per page; beyond that the page is a drawing, not a form
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 LINE_TOL = 0.6  # mm: segments closer than this are one ruling line
 MIN_RULE = 2.0  # mm: shorter strokes are glyph parts or ticks, not table rules
 OCR_DPI = 150
@@ -89,7 +92,7 @@ def read_ofd(path: Path, *, name: str | None = None) -> Document:
             if page.runs:
                 _add_blocks(doc, page)
             elif page.images:
-                _ocr_page(doc, page, archive, package.media)
+                _ocr_page(doc, page, package)
     if not doc.blocks:
         if any(p.images for p in pages):
             raise EmptyFile("OFD 只有图片，且图片中未识别出文字 / the OFD holds only images and OCR found no text",
@@ -110,7 +113,12 @@ class _OfdPackage:
         member = self.names.get(loc.lstrip("/"))
         if member is None:
             raise CorruptFile(f"OFD 缺少部件 {loc} / missing part {loc}")
-        return etree.fromstring(self.archive.read(member))
+        return etree.fromstring(self.read(member), parser=_PARSER)
+
+    def read(self, member: str) -> bytes:
+        if self.archive.getinfo(member).file_size > MAX_PART_BYTES:
+            raise CorruptFile(f"OFD 部件 {member} 解压后过大 / part {member} too large when unpacked")
+        return self.archive.read(member)
 
     def pages(self) -> list[_Page]:
         root = self.xml("OFD.xml")
@@ -322,7 +330,11 @@ def _grids(page: _Page) -> list[_Grid]:
 
 
 def _add_blocks(doc: Document, page: _Page) -> None:
-    grids = _grids(page)
+    if len(page.hsegs) + len(page.vsegs) > MAX_SEGMENTS:  # grouping is quadratic in the segments
+        doc.warnings.append(f"第{page.number}页线条过多，未识别表格 / page {page.number}: too many lines for tables")
+        grids = []
+    else:
+        grids = _grids(page)
     in_grid: list[list[_Run]] = [[] for _ in grids]
     free: list[_Run] = []
     for run in page.runs:
@@ -412,7 +424,7 @@ def _slot(lines: list[float], v: float) -> int | None:
 # ------------------------------------------------------------------------------- scans
 
 
-def _ocr_page(doc: Document, page: _Page, archive: zipfile.ZipFile, media: dict[str, str]) -> None:
+def _ocr_page(doc: Document, page: _Page, package: _OfdPackage) -> None:
     """Paste the page's images onto a white page at :data:`OCR_DPI` and OCR it."""
     from PIL import Image
 
@@ -422,15 +434,15 @@ def _ocr_page(doc: Document, page: _Page, archive: zipfile.ZipFile, media: dict[
     canvas = Image.new("RGB", (max(1, round(page.box[0] * px)), max(1, round(page.box[1] * px))), "white")
     pasted = False
     for resource_id, (x, y, w, h) in page.images:
-        member = media.get(resource_id)
+        member = package.names.get(package.media.get(resource_id, "").lstrip("/"))
         if member is None:
             continue
         try:
-            with Image.open(io.BytesIO(archive.read(member))) as im:
+            with Image.open(io.BytesIO(package.read(member))) as im:
                 canvas.paste(im.convert("RGB").resize((max(1, round(w * px)), max(1, round(h * px)))),
                              (round(x * px), round(y * px)))
             pasted = True
-        except (OSError, KeyError, ValueError) as e:
+        except (OSError, KeyError, ValueError, CorruptFile, Image.DecompressionBombError) as e:
             doc.warnings.append(f"第{page.number}页图片无法读取 / page {page.number} image unreadable: {e}")
     if not pasted:
         return
