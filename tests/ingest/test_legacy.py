@@ -225,3 +225,39 @@ def test_xls_needs_no_libreoffice(legacy, monkeypatch):
     sub = extract_file(path)
     assert not [name for name, ok in compare_submission(labels["expected"], sub.to_dict()) if not ok]
     assert sub.file.format == "et"
+
+
+@pytest.mark.slow
+def test_an_office_crashing_during_a_file_fails_that_file_and_the_next_converts(legacy, tmp_path):
+    import os
+    import signal
+    import threading
+
+    from docx import Document as new_docx
+
+    big = new_docx()  # long enough that LibreOffice is still converting when it is killed
+    for i in range(20000):
+        big.add_paragraph(f"第{i}段：项目资金执行率为98.5%，绩效目标全部完成。")
+    big.save(tmp_path / "big.docx")
+    converter = Converter()
+    try:
+        converter.convert(legacy["docx_table"][0], tmp_path / "warm.docx")
+        office = converter._office
+        errors: list[Exception] = []
+
+        def convert_big() -> None:
+            try:
+                converter.convert(tmp_path / "big.docx", tmp_path / "big.doc")
+            except ConversionFailed as e:
+                errors.append(e)
+
+        worker = threading.Thread(target=convert_big)
+        worker.start()
+        time.sleep(0.5)
+        os.killpg(office.pid, signal.SIGKILL)
+        worker.join(timeout=120)
+        assert len(errors) == 1 and not (tmp_path / "big.doc").exists()
+        converter.convert(legacy["docx_table"][0], tmp_path / "after.docx")
+        assert (tmp_path / "after.docx").stat().st_size > 0 and converter.starts == 2
+    finally:
+        converter.stop()
