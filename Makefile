@@ -6,9 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages the product and its tests use: a CJK font for PDFs, chromium for the browser
-# tests, poppler for page images. Installed with apt when missing (root, as on CI).
-SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils postgresql
-SYSTEM_CHECK    := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/bin/chromium /usr/bin/pdftoppm /usr/lib/postgresql
+# tests, poppler for page images, LibreOffice (headless, with its Python bridge) for .doc/.wps/
+# .xls/.et files. Installed with apt when missing (root, as on CI).
+SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils postgresql libreoffice-writer-nogui libreoffice-calc-nogui python3-uno
+SYSTEM_CHECK    := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/bin/chromium /usr/bin/pdftoppm /usr/lib/postgresql /usr/lib/libreoffice/program/libswlo.so /usr/lib/libreoffice/program/libsclo.so /usr/lib/python3/dist-packages/uno.py
 DATA   ?= data
 
 .PHONY: run test test-llm install system-deps lint eval eval-corpus bench clean help

@@ -70,6 +70,7 @@ TERMS: dict[str, str] = {
     # narrative
     "section": "自评报告章节",
     "sections": "报告章节",
+    "doc_type": "文件类型",
     "path": "标题路径",
     "text": "正文",
     "level": "标题层级",

@@ -20,6 +20,8 @@ Example (abridged)::
     {"id": "3f2a…", "kind": "table", "unit": "某县教育局", "department": "某县教育局",
      "year": 2023, "status": "ok", "status_reason": null,
      "file": {"name": "a.docx", "sha256": "…", "format": "docx", "pages": 1, "size": 20480},
+     "doc_type": {"code": "evaluation_table", "name": "自评表", "confidence": 0.95,
+                  "reason": "识别出自评表…", "checked": true},
      "evaluations": [{"kind": "project", "layout": "mof", "project_name": "学生资助",
         "project_code": null, "department": "…", "impl_unit": "…", "year": 2023,
         "funds": {"unit": "万元", "denominator": "budget_full_year", "weight": 10.0,
@@ -211,10 +213,25 @@ class Section:
 class FileInfo:
     name: str = ""
     sha256: str = ""
-    format: str = ""  # docx | pdf | xlsx | txt | md
+    format: str = ""  # docx | pdf | xlsx | doc | wps | xls | et | ofd | txt | md
     pages: int | None = None
     size: int | None = None
     scanned: bool = False
+
+
+@dataclass
+class DocumentType:
+    """What the file is, decided at reading time (:mod:`ingest.classify`): ``code`` is one of
+    ``evaluation_table`` (自评表), ``evaluation_report`` (自评报告), ``goal_form`` (绩效目标申报表),
+    ``monitoring_form`` (绩效监控表), ``other`` (其他); ``name`` its Chinese name. Only ``checked``
+    types go through the checker. Records stored before classification load as unclassified
+    (``code`` None) and are checked as before."""
+
+    code: str | None = None
+    name: str | None = None
+    confidence: float | None = None
+    reason: str | None = None
+    checked: bool = True
 
 
 @dataclass
@@ -231,6 +248,7 @@ class Submission:
     file: FileInfo = field(default_factory=FileInfo)
     evaluations: list[Evaluation] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    doc_type: DocumentType = field(default_factory=DocumentType)
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)

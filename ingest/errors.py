@@ -33,8 +33,8 @@ class IngestError(Exception):
 
 class UnsupportedFormat(IngestError):
     code = "unsupported_format"
-    zh = "不支持的文件类型（支持 .docx .pdf .xlsx .txt .md .zip）"
-    en = "unsupported file type (supported: .docx .pdf .xlsx .txt .md .zip)"
+    zh = "不支持的文件类型（支持 .docx .doc .wps .xlsx .xls .et .pdf .ofd .txt .md .zip .7z）"
+    en = "unsupported file type (supported: .docx .doc .wps .xlsx .xls .et .pdf .ofd .txt .md .zip .7z)"
 
 
 class CorruptFile(IngestError):
@@ -65,3 +65,15 @@ class UnsafeArchive(IngestError):
     code = "unsafe_archive"
     zh = "压缩包含有不安全的路径或解压后过大"
     en = "the archive has unsafe member paths or is too large when extracted"
+
+
+class ConverterMissing(IngestError):
+    code = "converter_missing"
+    zh = "本机未安装 LibreOffice，无法读取旧版 Office / WPS 文件"
+    en = "LibreOffice is not installed, so legacy Office / WPS files cannot be read"
+
+
+class ConversionFailed(IngestError):
+    code = "conversion_failed"
+    zh = "旧版 Office / WPS 文件转换失败"
+    en = "the legacy Office / WPS file could not be converted"

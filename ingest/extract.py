@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from assistant.model import FileInfo, Submission
+from assistant.model import FileInfo, Location, Section, Submission
+from ingest.classify import classify
 from ingest.document import Document
 from ingest.forms.recognise import recognise_forms
 from ingest.forms.sections import build_sections, report_header
@@ -67,4 +68,22 @@ def extract_document(doc: Document) -> Submission:
     elif not found.evaluations and not sections:
         sub.status = "needs_review"
         sub.status_reason = "未识别到自评表或报告章节，版式未知，请人工核对"
+    sub.doc_type = classify(doc, sub)
+    if not sub.doc_type.checked:
+        _keep_as_text(doc, sub)
     return sub
+
+
+def _keep_as_text(doc: Document, sub: Submission) -> None:
+    """A file that is no self-evaluation keeps its text (sections, and each table as one
+    section) so it can be searched, and no form: nothing in it is checked or counted."""
+    sub.kind = "unknown"
+    sub.evaluations = []
+    sub.sections = build_sections(doc) + [
+        Section(path=[f"表{t.index + 1}" + (f"（{t.sheet}）" if t.sheet else "")], level=1,
+                text="\n".join("｜".join(c.text for c in row if not c.merged and c.text) for row in t.rows),
+                location=Location(file=doc.name, page=t.page, table=t.index, sheet=t.sheet))
+        for t in doc.tables]
+    sub.status = "needs_review"
+    sub.status_reason = (f"判定为{sub.doc_type.name}（{sub.doc_type.reason}），不是绩效自评材料："
+                         "已入库可检索，不作为自评表或自评报告审核")

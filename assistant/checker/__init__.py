@@ -34,6 +34,8 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
     with a table, or the unit's other project tables): their sections feed the narrative rules and
     their evaluations the template-copy rule.
     """
+    if not sub.doc_type.checked:
+        return []  # not a self-evaluation (其他, 申报表, 监控表): stored and searchable, never checked
     profile = profile or load_profile()
     rules = _enabled(profile)
     sections = list(sub.sections) + [s for r in related for s in r.sections]

@@ -10,6 +10,10 @@ format      reader                             what comes out
 docx        :func:`.docx_reader.read_docx`     paragraphs (style/numbering headings), tables
 pdf         :func:`.pdf_reader.read_pdf`       lines/paragraphs, ruled tables, OCR for scans
 xlsx        :func:`.xlsx_reader.read_xlsx`     one table per sheet
+doc / xls   :func:`.legacy_reader.read_legacy` .doc/.wps/.xls/.et converted by a warm
+                                               LibreOffice, then read as docx / xlsx
+ofd         :func:`.ofd_reader.read_ofd`       text lines and ruled tables from the XML; OCR
+                                               for pages that are only images
 txt / md    :func:`.text_reader.read_text`     paragraphs with numbering / ``#`` headings
 ==========  =================================  ============================================
 """
@@ -25,8 +29,12 @@ from ingest.readers.headings import heading_level, split_heading
 from ingest.readers.sniff import sniff
 
 MAX_BYTES = 50 * 1024 * 1024
+# what a folder scan or an upload form should offer: every format read here, and the archives
+# the batch importer unpacks (ingest.collect)
+SUPPORTED_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".ofd", ".xlsx", ".xls", ".et", ".txt", ".md",
+                      ".zip", ".7z")
 
-__all__ = ["MAX_BYTES", "read_document", "sniff", "heading_level", "split_heading"]
+__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "read_document", "sniff", "heading_level", "split_heading"]
 
 
 def read_document(path: Path, *, name: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
@@ -62,7 +70,7 @@ def _read(path: Path, name: str, max_bytes: int) -> Document:
         raise UnsupportedFormat("压缩包请通过批量导入上传 / upload archives through the batch import")
     doc = _reader(fmt)(path, name=name)
     suffix = Path(name).suffix.lower().lstrip(".")
-    if suffix in {"docx", "pdf", "xlsx"} and suffix != fmt:
+    if suffix in {"docx", "pdf", "xlsx", "ofd"} and suffix != fmt:
         doc.warnings.append(f"扩展名为 .{suffix}，实际内容是 {fmt}，已按 {fmt} 读取 / "
                             f"named .{suffix} but the content is {fmt}; read as {fmt}")
     return doc
@@ -82,6 +90,14 @@ def _reader(fmt: str) -> Callable[..., Document]:
         from ingest.readers.xlsx_reader import read_xlsx
 
         return read_xlsx
+    if fmt in ("doc", "xls"):
+        from ingest.readers.legacy_reader import read_legacy
+
+        return lambda path, name: read_legacy(path, fmt, name=name)
+    if fmt == "ofd":
+        from ingest.readers.ofd_reader import read_ofd
+
+        return read_ofd
     from ingest.readers.text_reader import read_text
 
     return lambda path, name: read_text(path, name=name, markdown=fmt == "md")

@@ -8,10 +8,14 @@ content                                         result
 ==============================================  ============================================
 zip with ``word/document.xml``                  ``docx``
 zip with ``xl/workbook.xml``                    ``xlsx``
+zip with ``OFD.xml``                            ``ofd`` (GB/T 33190)
 other zip                                       ``zip`` (archives belong to the batch importer)
 ``%PDF-`` in the first KiB                      ``pdf``
 OLE compound file with ``EncryptedPackage``     :class:`EncryptedFile` (password-protected Office)
-other OLE compound file                         :class:`UnsupportedFormat` (.doc / .xls / .wps)
+OLE compound file with a ``WordDocument`` stream ``doc`` (.doc, .wps: WPS saves Word's format)
+OLE compound file with a ``Workbook`` stream    ``xls`` (.xls, .et)
+other OLE compound file                         ``doc`` / ``xls`` by the name (.wps / .et), else
+                                                :class:`UnsupportedFormat`
 UTF-8 / UTF-16 / GB18030 text                   ``md`` for ``.md``, else ``txt``
 known binary (exe, image, rar…) or unknown      :class:`CorruptFile` when the name promises a
                                                 format we read, else :class:`UnsupportedFormat`
@@ -28,7 +32,9 @@ from ingest.readers.text_reader import decode_text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-READABLE_SUFFIXES = {".docx", ".pdf", ".xlsx", ".txt", ".md", ".markdown"}
+READABLE_SUFFIXES = {".docx", ".pdf", ".xlsx", ".txt", ".md", ".markdown", ".doc", ".wps", ".xls", ".et", ".ofd"}
+WORD_SUFFIXES = {".doc", ".wps", ".dot", ".wpt"}
+SHEET_SUFFIXES = {".xls", ".et", ".xlt", ".ett"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 # text formats we could decode but must not present as plain text
 NOT_PLAIN_TEXT = {".rtf", ".htm", ".html", ".xml", ".mht", ".mhtml"}
@@ -49,17 +55,11 @@ KNOWN_BINARIES: list[tuple[bytes, str, str]] = [
     (b"{\\rtf", "RTF 文档", "an RTF document"),
 ]
 
-# OLE stream names are UTF-16LE in the directory sectors
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_OLE_KINDS: list[tuple[bytes, str, str]] = [
-    ("WordDocument".encode("utf-16-le"), ".doc", "旧版 Word 文档（.doc）"),
-    ("Workbook".encode("utf-16-le"), ".xls", "旧版 Excel 工作簿（.xls）"),
-    ("Book".encode("utf-16-le"), ".xls", "旧版 Excel 工作簿（.xls）"),
-]
 
 
 def sniff(path: Path, *, name: str | None = None) -> str:
-    """``docx`` | ``xlsx`` | ``pdf`` | ``txt`` | ``md`` | ``zip`` for a file, or raise IngestError."""
+    """``docx`` | ``xlsx`` | ``pdf`` | ``doc`` | ``xls`` | ``ofd`` | ``txt`` | ``md`` | ``zip`` for a
+    file, or raise IngestError."""
     name = name or path.name
     suffix = Path(name).suffix.lower()
     with path.open("rb") as fh:
@@ -70,13 +70,15 @@ def sniff(path: Path, *, name: str | None = None) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(OLE_MAGIC):
-        _raise_ole(path.read_bytes())
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():  # before parsing: any OLE
+            raise EncryptedFile("Office 文档设置了打开密码 / password-protected Office document")
+        return _sniff_ole(path, suffix)
     for magic, zh, en in KNOWN_BINARIES:
         # two-letter magics (MZ, BM) can start a text file too; RTF is text but never plain
         if head.startswith(magic) and (magic == b"{\\rtf" or not _is_text(path, head)):
             _raise_mismatch(suffix, f"文件内容是{zh}", f"the content is {en}")
     if suffix not in NOT_PLAIN_TEXT and _is_text(path, head):
-        if suffix in {".docx", ".pdf", ".xlsx"}:
+        if suffix in READABLE_SUFFIXES - {".txt", ".md", ".markdown"}:
             _raise_mismatch(suffix, "文件内容是纯文本", "the content is plain text")
         return "md" if suffix in MARKDOWN_SUFFIXES else "txt"
     _raise_mismatch(suffix, "无法识别的文件内容", "unrecognised content")
@@ -93,8 +95,10 @@ def _sniff_zip(path: Path, suffix: str) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    if suffix in {".docx", ".xlsx"}:
-        part = "word/document.xml" if suffix == ".docx" else "xl/workbook.xml"
+    if "OFD.xml" in names or "/OFD.xml" in names:
+        return "ofd"
+    if suffix in {".docx", ".xlsx", ".ofd"}:
+        part = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".ofd": "OFD.xml"}[suffix]
         raise CorruptFile(f"{suffix} 文件中缺少 {part} / {suffix} file without {part}")
     if "ppt/presentation.xml" in names or "content.xml" in names:
         raise UnsupportedFormat("演示文稿或 ODF 文档请另存为 .docx 或 .pdf / save presentations and "
@@ -102,16 +106,27 @@ def _sniff_zip(path: Path, suffix: str) -> str:
     return "zip"
 
 
-def _raise_ole(data: bytes) -> None:
-    if _ENCRYPTED_PACKAGE in data:
-        raise EncryptedFile("Office 文档设置了打开密码 / password-protected Office document")
-    for marker, suffix, zh in _OLE_KINDS:
-        if marker in data:
-            new = ".docx" if suffix == ".doc" else ".xlsx"
-            raise UnsupportedFormat(f"这是{zh}，请在 Word/WPS/Excel 中另存为 {new} 后再上传 / "
-                                    f"legacy {suffix} file: save it as {new}")
-    raise UnsupportedFormat("旧版 Office 或 WPS 文件，请另存为 .docx / .xlsx / .pdf / "
-                            "legacy Office or WPS file: save it as .docx, .xlsx or .pdf")
+def _sniff_ole(path: Path, suffix: str) -> str:
+    import olefile  # imported here: only legacy files need it
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir()}
+    except (OSError, ValueError) as e:
+        raise CorruptFile(f"OLE 复合文档结构损坏 / broken OLE structure: {e}"[:300]) from e
+    word = "WordDocument" in streams
+    sheet = bool({"Workbook", "Book"} & streams)
+    # a workbook can embed a Word object and vice versa: the name breaks the tie
+    if word and (not sheet or suffix in WORD_SUFFIXES):
+        return "doc"
+    if sheet:
+        return "xls"
+    if suffix in WORD_SUFFIXES:
+        return "doc"  # WPS's own format: LibreOffice reads it
+    if suffix in SHEET_SUFFIXES:
+        return "xls"
+    raise UnsupportedFormat("无法识别的旧版 Office 文件，请另存为 .docx / .xlsx / .pdf 后上传 / "
+                            "unrecognised legacy Office file: save it as .docx, .xlsx or .pdf")
 
 
 def _raise_mismatch(suffix: str, zh: str, en: str) -> None:
