@@ -24,6 +24,7 @@ GROUPS: dict[str, str] = {
     "goal": "年度总体目标",
     "indicator_columns": "绩效指标区块的列名",
     "level1": "一级指标名称",
+    "layouts": "版式标记：表中出现这些标签即判为该省份/地市版式（否则为财政部版式）",
     "result": "指标之后的单项行",
     "signatures": "签章行",
 }
