@@ -17,6 +17,26 @@ import pytest
 from tests.support.shared import missing_reason, seed_reports
 from tests.support.synth_corpus import build_synth_corpus
 
+
+def _runs_ocr(item: pytest.Item) -> bool:
+    """Whether a test runs OCR through a fixture or helper tagged ``runs_ocr`` (the ingested
+    synthetic corpus holds a scanned PDF)."""
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    if any(getattr(d.func, "runs_ocr", False) for name in item.fixturenames for d in defs.get(name, ())):
+        return True
+    fn = getattr(item, "function", None)
+    module_globals = getattr(fn, "__globals__", {})
+    return any(getattr(module_globals.get(n), "runs_ocr", False) for n in getattr(fn, "__code__", None).co_names) \
+        if fn is not None and hasattr(fn, "__code__") else False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The fast lane (make test-fast) leaves out browser, PostgreSQL and OCR tests by marker; the
+    # OCR a test reaches only through a fixture is marked here, where it cannot be seen in the test.
+    for item in items:
+        if "ocr" not in item.keywords and _runs_ocr(item):
+            item.add_marker(pytest.mark.ocr)
+
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 

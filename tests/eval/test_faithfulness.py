@@ -8,6 +8,7 @@ from dataclasses import asdict
 import pytest
 
 from eval.faithfulness import Scope, check_text, claim_blocks, explained, numbers_of
+from tests.support.synth_corpus import runs_ocr
 
 SUBS = [
     {"id": "s1", "kind": "table", "unit": "某县教育局", "department": "某县教育局", "year": 2023, "evaluations": [
@@ -68,6 +69,7 @@ def test_an_invented_name_is_unexplained():
 # --- real drafts ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
+@runs_ocr
 def drafted(tmp_path_factory):
     from assistant.drafting import build_annual, build_review
     from eval.draft_eval import record_scope

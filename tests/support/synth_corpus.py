@@ -13,6 +13,13 @@ from pathlib import Path
 N_FILES, SEED = 12, 1
 
 
+def runs_ocr(fn):
+    """Tags a fixture or helper that ingests the corpus's scanned PDF, so OCR runs: a test using it
+    is marked ``ocr`` (tests/conftest.py) and stays out of ``make test-fast``."""
+    fn.runs_ocr = True
+    return fn
+
+
 def build_synth_corpus(base: Path) -> Path:
     out, done = base / "synth-corpus", base / "synth-corpus.complete"
     if not done.exists():

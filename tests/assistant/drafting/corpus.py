@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
-from tests.support.synth_corpus import build_synth_corpus
+from tests.support.synth_corpus import build_synth_corpus, runs_ocr
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Corpus:
         return years.most_common(1)[0][0]
 
 
+@runs_ocr  # the corpus holds a scanned PDF
 def ingested_corpus(base: Path) -> Corpus:
     from ingest.pipeline import IngestOptions, ingest_paths
 
