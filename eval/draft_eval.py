@@ -79,7 +79,7 @@ class DraftEvalResult:
     def ok(self) -> bool:
         return (self.numbers_supported == self.numbers and self.problems_citing == self.problems
                 and self.measures_answering == self.measures and not self.themes_without_data
-                and self.families_mentioned == self.families_required)
+                and self.families_mentioned == self.families_required and not self.independent.unexplained)
 
     def lines(self) -> list[str]:
         drafts = self.review_drafts + self.annual_drafts
