@@ -5,9 +5,11 @@ would hide its mistakes (a misread operator would sit in the label and in the ou
 module is written apart from it and imports nothing of the product:
 
 * :func:`norm_text` — NFKC (full-width letters, digits and punctuation to half-width), no
-  whitespace; the only text normalisation the graders use;
-* :func:`read_number` — the first number of a text: thousands separators dropped, full-width
-  digits read;
+  whitespace; the text normalisation the graders use;
+* :func:`norm_spaced` — the same with whitespace kept as one space, for reading numbers out of a
+  text (a table row's "315.92 100.00%" is two numbers, not "315.92100.00");
+* :func:`read_number` / :func:`numbers_in` — numbers of a text: thousands separators dropped,
+  full-width digits read;
 * :func:`read_value` — an indicator value as a reviewer reads it: operator (≥ 不低于 … or a suffix
   以上/以内), number, unit (a few spellings of one unit made one: 日 → 天, 个月 → 月); a cell
   without a number, or a date, is read as text;
@@ -56,19 +58,31 @@ def norm_text(value: Any) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
 
 
+def norm_spaced(value: Any) -> str:
+    """NFKC, each whitespace run one space: numbers in separate cells or words stay apart."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+
+
 def is_blank(value: Any) -> bool:
     return value is None or norm_text(value) in BLANKS
 
 
 def read_number(text: str) -> float | None:
-    m = _NUMBER.search(norm_text(text))
+    m = _NUMBER.search(norm_spaced(text))
     return float(m.group().replace(",", "")) if m else None
 
 
 def numbers_in(text: str) -> list[tuple[float, str]]:
-    """Every number of ``text`` with the text right after it (for a unit check)."""
-    t = norm_text(text)
-    return [(float(m.group().replace(",", "")), t[m.end():m.end() + 4]) for m in _NUMBER.finditer(t)]
+    """Every number of ``text`` with the unit-bearing text right after it: a word after a space is
+    the next cell or word ("100 项目…"), while a percent sign may stand apart ("55.20 %")."""
+    t = norm_spaced(text)
+    out = []
+    for m in _NUMBER.finditer(t):
+        after = t[m.end():m.end() + 6]
+        if after.startswith(" "):
+            after = after.lstrip() if after.lstrip()[:1] in ("%", "‰") else ""
+        out.append((float(m.group().replace(",", "")), after))
+    return out
 
 
 def _split_unit(after: str) -> tuple[str, str]:

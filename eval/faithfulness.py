@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from eval.compare import norm_text
+from eval.compare import norm_spaced, norm_text
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "prompts" / "drafting"
 TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
@@ -40,6 +40,7 @@ TO_WAN = {"元": 1e-4, "千元": 0.1, "万元": 1.0, "亿元": 1e4}
 BANDS = frozenset({100.0, 90.0, 80.0, 60.0})
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?")
 _ORDINAL = re.compile(r"^\s*\d+[、.．]")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _PROJECT = re.compile(r"“([^”]{2,60})”(?:项目|$)")
 # A unit written out: a county/city/district body ending in an office word (临渊县农业农村局).
 _UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|旗)[\u4e00-\u9fff]{1,16}?(?:局|委员会|委|办公室|办|中心|院|站|所|馆|队)")
@@ -47,8 +48,8 @@ CLAIM_KINDS = ("para", "item", "note", "table")
 
 
 def numbers_of(text: str) -> list[float]:
-    t = _ORDINAL.sub("", norm_text(text))
-    return [float(m.group()) for m in _NUMBER.finditer(t.replace(",", ""))]
+    t = _ORDINAL.sub("", norm_spaced(text))
+    return [float(m.group()) for m in _NUMBER.finditer(_THOUSANDS.sub("", t))]
 
 
 def _decimals(x: float) -> int:
@@ -85,7 +86,7 @@ def recorded_numbers(data: Any) -> set[float]:
             if isinstance(v, int):
                 out.add(float(v + 1))
         elif isinstance(v, str):
-            out.update(float(m.group()) for m in _NUMBER.finditer(norm_text(v).replace(",", "")))
+            out.update(float(m.group()) for m in _NUMBER.finditer(_THOUSANDS.sub("", norm_spaced(v))))
     return out
 
 

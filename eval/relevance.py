@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from eval.compare import TOLERANCE, norm_text, read_value, unit_of
+from eval.compare import TOLERANCE, norm_text, numbers_in, read_value, unit_of
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 # A number directly followed by one of these is stated in a unit.
@@ -58,15 +58,10 @@ def _stated_unit(after: str, unit: str | None) -> bool:
 
 def holds(text: str, fact: Fact) -> bool:
     """Whether ``text`` states ``fact`` (see the module docstring)."""
-    t = text_key(text)
     if fact.number is None:
-        return bool(fact.text) and fact.text in t
-    for m in re.finditer(r"(?<![\d.])-?\d+(?:\.\d+)?", t):
-        if abs(float(m.group()) - fact.number) > TOLERANCE:
-            continue
-        if _stated_unit(t[m.end():], fact.unit):
-            return True
-    return False
+        return bool(fact.text) and fact.text in text_key(text)
+    return any(abs(number - fact.number) <= TOLERANCE and _stated_unit(after, fact.unit)
+               for number, after in numbers_in(text))
 
 
 def holds_any(text: str, facts: list[Fact]) -> bool:

@@ -23,7 +23,7 @@ def test_text_normalisation():
 
 @pytest.mark.parametrize(("text", "number"), [
     ("1,234.5万元", 1234.5), ("１２３４５６７.５", 1234567.5), ("387664.62", 387664.62), ("-3.5分", -3.5),
-    ("合计 1,234,567 元", 1234567.0), ("无", None),
+    ("合计 1,234,567 元", 1234567.0), ("无", None), ("315.92 100.00%", 315.92),
 ])
 def test_read_number(text: str, number: float | None):
     assert read_number(text) == number

@@ -40,6 +40,7 @@ def test_rounding_as_written():
     assert explained(98.46, [98.4567]) and explained(98.5, [98.4567]) and explained(98, [98.0])
     assert not explained(98.47, [98.4567]) and not explained(98.4, [98.4567])
     assert numbers_of("1、共发现问题3条，占75%") == [3.0, 75.0]  # the list marker is no claim
+    assert numbers_of("合计 1,236.55　37.09 第1，2项") == [1236.55, 37.09, 1.0, 2.0]  # cells stay apart
 
 
 def test_every_number_of_a_faithful_text_has_a_source():

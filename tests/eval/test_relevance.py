@@ -13,6 +13,10 @@ def test_a_value_is_found_in_any_wording():
     assert holds("年度资金总额 | 100 | 100 | 55.2 | 10 | 55.2% | 5.52", rate)  # a table's plain text
     assert holds("预算执行率为 55.20 ％。", rate)  # full-width, trailing zero
     assert holds("全年执行数 | 55.2", rate)  # a bare cell: the unit is in the header
+    # a table row in plain text: cells apart only by spaces are still separate numbers
+    assert holds("年度财政资金总额 315.92 315.92 55.2 55.2% 20", rate)
+    assert holds("总分 100 99.21", Fact.of("99.21分")) and not holds("总分 100 99.2", Fact.of("99.21分"))
+    assert holds("总分 100 99.21 \n项目支出绩效自评表", Fact.of("99.21分"))  # the next cell is no unit
 
 
 def test_a_value_is_not_found_in_another_number_or_unit():
