@@ -45,6 +45,7 @@ _PROJECT = re.compile(r"“([^”]{2,60})”(?:项目|$)")
 # A unit written out: a county/city/district body ending in an office word (临渊县农业农村局).
 _UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:省|市|县|区|旗)[\u4e00-\u9fff]{1,16}?(?:局|委员会|委|办公室|办|中心|院|站|所|馆|队)")
 CLAIM_KINDS = ("para", "item", "note", "table")
+_EVALUATION = re.compile(r"evaluations\[(\d+)\]")
 
 
 def numbers_of(text: str) -> list[float]:
@@ -185,10 +186,21 @@ class Scope:
             rule = f.get("rule") or ""
             for k in ("family:" + rule.split("-")[0], "theme:" + theme(rule)):
                 keys.setdefault(k, []).append(f)
+        return [Scope(self._flagged(finds), finds) for finds in keys.values()]
+
+    def _flagged(self, finds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The submissions of ``finds``, each with only the evaluations a finding points at
+        (``evaluations[1].funds…``: the second project of a file); all of them when one does not."""
         out = []
-        for finds in keys.values():
-            ids = {f.get("submission_id") for f in finds}
-            out.append(Scope([s for s in self.submissions if s.get("id") in ids], finds))
+        for s in self.submissions:
+            mine = [f for f in finds if f.get("submission_id") == s.get("id")]
+            if not mine:
+                continue
+            where = [_EVALUATION.match(((f.get("location") or {}).get("field")) or "") for f in mine]
+            if all(where):
+                keep = {int(m.group(1)) for m in where if m}
+                s = {**s, "evaluations": [ev for i, ev in enumerate(s.get("evaluations") or []) if i in keep]}
+            out.append(s)
         return out
 
     def derived(self) -> set[float]:

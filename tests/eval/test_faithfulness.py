@@ -101,3 +101,16 @@ def test_a_tampered_real_draft_is_caught(drafted):
     block["text"] = block["text"].replace("万元", "1万元", 1)  # 1236.55万元 → 1236.551万元
     r = check_text(claim_blocks(data), scope, {float(d.meta["year"])}, set())
     assert len(r.unexplained) == 1 and r.unexplained[0]["block"] == block["key"]
+
+
+def test_a_group_sum_counts_only_the_flagged_projects_of_a_file():
+    three = {"id": "s3", "kind": "table", "unit": "某县水利局", "year": 2023, "evaluations": [
+        {"kind": "project", "project_name": f"工程{i}", "funds": {"unit": "万元", "rows": [
+            {"category": "total", "budget_full_year": amount}]}} for i, amount in ((1, 40.0), (2, 70.0), (3, 25.0))]}
+    findings = [{"id": f"f{i}", "submission_id": "s3", "rule": "WEAK-VAL-001", "severity": "warning", "message": "",
+                 "location": {"field": f"evaluations[{i}].indicators[0].target"}} for i in (0, 1)]
+    scope = Scope([three], findings)
+    # the two flagged projects: 40 + 70; the file's three projects (135) are explained by the scope total
+    assert check_text([("b", "存在该类问题的项目全年预算数合计110万元")], scope, set(), set()).unexplained == []
+    wrong = check_text([("b", "存在该类问题的项目全年预算数合计95万元")], scope, set(), set())  # 70 + 25
+    assert [u["number"] for u in wrong.unexplained] == [95.0]
