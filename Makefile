@@ -12,11 +12,12 @@ SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils postgresql libreoff
 SYSTEM_CHECK    := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/bin/chromium /usr/bin/pdftoppm /usr/lib/postgresql /usr/lib/libreoffice/program/libswlo.so /usr/lib/libreoffice/program/libsclo.so /usr/lib/python3/dist-packages/uno.py
 DATA   ?= data
 
-.PHONY: run test test-llm install system-deps lint eval eval-corpus bench clean help
+.PHONY: run test test-fast test-llm install system-deps lint eval eval-corpus bench clean help
 
 help:
 	@echo "make run    — 安装并启动（生成演示数据） / install and start on embedded defaults"
 	@echo "make test   — 安装并运行全部测试 / install and run the whole test suite"
+	@echo "make test-fast — 快速测试：不含浏览器、OCR、PostgreSQL、慢测试 / the fast lane (≤ 90 s)"
 	@echo "make test-llm — 启动本地小模型并测试问答护栏（可选，首次编译10–30分钟） / guards against a real model"
 	@echo "make eval   — 评测（抽取、规则、问答、起草） / print the evaluation figures"
 	@echo "make bench  — 性能基准 / print the benchmarks"
@@ -42,6 +43,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The fast lane: no browser, no OCR, no PostgreSQL, nothing marked slow (markers in pyproject.toml).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser and not postgres and not ocr and not llm"
 
 # Optional end-to-end check of the answer engine against a real OpenAI-compatible server: a tiny
 # gemma3 270M (shipped on PyPI) served by llama-cpp-python, in a venv of its own so the product

@@ -11,6 +11,11 @@ Faithfulness
     * problems — each problem (review item, annual theme) cites at least one finding;
     * measures — each theme measure answers a theme stated in section 四.
 
+Independent faithfulness (:mod:`eval.faithfulness`, no drafting or statistics code)
+    * every number of every claim is in the records of the draft's scope, or a count / sum /
+      mean / share computed by the evaluation from them, or a template constant; every quoted
+      project name and written-out unit name is a stored one.
+
 Coverage (annual drafts)
     * every finding family (MISSING/WEAK/CALC/SCORE/DEPT) whose share of objects is at least
       ``annual.coverage_threshold`` (prompts/drafting/drafting.yaml) is written about;
@@ -36,6 +41,8 @@ from assistant.settings import Settings
 from assistant.stats import Scope, year_statistics
 from assistant.stores import open_stores
 from assistant.stores.records import RecordStore
+from eval.faithfulness import Faithfulness, check_text, claim_blocks, template_numbers
+from eval.faithfulness import Scope as RecordScope
 
 
 @dataclass
@@ -58,6 +65,7 @@ class DraftEvalResult:
     families_mentioned: int = 0
     unsupported: list[dict] = field(default_factory=list)
     missing_families: list[dict] = field(default_factory=list)
+    independent: Faithfulness = field(default_factory=Faithfulness)
 
     @staticmethod
     def _pct(a: int, b: int) -> float:
@@ -71,7 +79,7 @@ class DraftEvalResult:
     def ok(self) -> bool:
         return (self.numbers_supported == self.numbers and self.problems_citing == self.problems
                 and self.measures_answering == self.measures and not self.themes_without_data
-                and self.families_mentioned == self.families_required)
+                and self.families_mentioned == self.families_required and not self.independent.unexplained)
 
     def lines(self) -> list[str]:
         drafts = self.review_drafts + self.annual_drafts
@@ -86,14 +94,19 @@ class DraftEvalResult:
             f"{self._pct(self.measures_answering, self.measures)}%",
             f"  覆盖：超过阈值的问题类别已写到 {self.families_mentioned}/{self.families_required} = "
             f"{self._pct(self.families_mentioned, self.families_required)}%；无数据支撑的主题 {self.themes_without_data} 个",
+            f"  独立核对（对照记录库）：数字 {self.independent.explained}/{self.independent.numbers} = "
+            f"{self._pct(self.independent.explained, self.independent.numbers)}% 有来源"
+            f"（记录原值 {self.independent.recorded}，由记录计算 {self.independent.derived}，模板常量 "
+            f"{self.independent.template}）；名称 {self.independent.names_found}/{self.independent.names} 在库",
             f"  结论：{'达标' if self.ok else '未达标'}",
-        ] + [f"  未找到来源的数字：{u}" for u in self.unsupported[:20]] + \
+        ] + [f"  独立核对未找到来源：{u}" for u in self.independent.unexplained[:20]] + [f"  未找到来源的数字：{u}" for u in self.unsupported[:20]] + \
             [f"  未写到的问题类别：{m}" for m in self.missing_families]
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["faithfulness"] = self.faithfulness
         d["ok"] = self.ok
+        d["independent"] = self.independent.to_dict()
         return d
 
 
@@ -205,7 +218,35 @@ def evaluate(records: RecordStore, result: DraftEvalResult) -> DraftEvalResult:
         result.themes_without_data += len(check.themes_without_data)
         for block, numbers in check.unsupported.items():
             result.unsupported.append({"draft": d.key, "block": block, "numbers": numbers})
+    independent_check(records, drafts, result.independent)
     return result
+
+
+def record_scope(records: RecordStore, draft: Draft, subs: list[dict], findings: list[dict]) -> RecordScope:
+    """The records a draft is about, chosen from the records' plain data: a review's submission
+    and its findings; an annual draft's year (and 主管部门, for a department scope)."""
+    meta, excluded = draft.meta, set(draft.meta.get("excluded") or ())
+    if draft.kind == "review":
+        chosen = [s for s in subs if s["id"] == meta["submission_id"]]
+    else:
+        chosen = [s for s in subs if s.get("year") == meta["year"]]
+        scope = meta.get("scope") or {}
+        if scope.get("level") == "department":
+            # a unit's report names no 主管部门: it joins the department its tables name
+            units = {s.get("unit") for s in chosen if s.get("department") == scope.get("name")} | {scope.get("name")}
+            chosen = [s for s in chosen if s.get("department") == scope.get("name") or s.get("unit") in units]
+    ids = {s["id"] for s in chosen}
+    return RecordScope(chosen, [f for f in findings if f.get("submission_id") in ids and f.get("id") not in excluded])
+
+
+def independent_check(records: RecordStore, drafts: list[Draft], out: Faithfulness) -> None:
+    subs = [s.to_dict() for s in records.get_submissions([s.id for s in records.list_submissions()])]
+    findings = [asdict(f) for f in records.get_findings()]
+    templates = template_numbers()
+    for d in drafts:
+        year = d.meta.get("year")
+        context = {float(year), float(year) - 1} if year else set()
+        out.add(check_text(claim_blocks(d.to_dict()), record_scope(records, d, subs, findings), context, templates))
 
 
 def _coverage(draft: Draft, st, lib, threshold: float, result: DraftEvalResult) -> None:

@@ -1,18 +1,18 @@
 """Extraction accuracy against the synthetic labels: per field, per file kind and layout.
 
 Every file of a corpus is read and recognised exactly as ``ziping extract`` does, and each field
-of the result is compared with the label's ``expected`` canonical JSON: text after whitespace
-normalisation, numbers within 0.005, indicator values by their parse (operator, number, unit)
-or, for text values, by their normalised text. Fields are flattened to paths such as
-``indicators.target`` so the report says which kind of field goes wrong where.
+of the result is compared with the label's ``expected`` canonical JSON by the evaluation's own
+comparator (:mod:`eval.compare`, no product code): text after NFKC and whitespace removal,
+numbers within 0.005, indicator values by reading the label's text as written (operator, number,
+unit) and comparing with what the product stored, or, for text values, by their normalised text.
+Fields are flattened to paths such as ``indicators.target`` so the report says which kind of
+field goes wrong where.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,11 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from assistant.model import Submission
+from eval.compare import same, same_value
 from ingest.errors import IngestError
 from ingest.extract import extract_file
-
-TOLERANCE = 0.005
-_SPACE = re.compile(r"\s+")
 
 SUBMISSION_FIELDS = ("kind", "unit", "department", "year")
 EVALUATION_FIELDS = ("kind", "project_name", "project_code", "department", "impl_unit", "year",
@@ -159,27 +157,3 @@ def compare_evaluation(ev: dict[str, Any], got: dict[str, Any]) -> Iterator[tupl
                 yield f"indicators.{key}", same_value(ind.get(key), other.get(key))
             else:
                 yield f"indicators.{key}", same(ind.get(key), other.get(key))
-
-
-def norm_text(value: Any) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", str(value)))
-
-
-def same(a: Any, b: Any) -> bool:
-    if a in (None, "", [], {}) or b in (None, "", [], {}):
-        return a in (None, "", [], {}) and b in (None, "", [], {})
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(float(a) - float(b)) <= TOLERANCE
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return norm_text(a) == norm_text(b)
-
-
-def same_value(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
-    """Two parsed values agree: both blank, or the same parse, or (text values) the same text."""
-    a, b = a or {}, b or {}
-    if a.get("blank", True) or b.get("blank", True):
-        return a.get("blank", True) == b.get("blank", True)
-    if a.get("number") is not None or b.get("number") is not None:
-        return same(a.get("number"), b.get("number")) and a.get("op") == b.get("op") and a.get("unit") == b.get("unit")
-    return same(a.get("raw"), b.get("raw"))

@@ -14,7 +14,29 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from tests.support.shared import missing_reason, seed_reports
+from tests.support.synth_corpus import build_synth_corpus
+
+
+def _runs_ocr(item: pytest.Item) -> bool:
+    """Whether a test runs OCR through a fixture or helper tagged ``runs_ocr`` (the ingested
+    synthetic corpus holds a scanned PDF)."""
+    defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    if any(getattr(d.func, "runs_ocr", False) for name in item.fixturenames for d in defs.get(name, ())):
+        return True
+    fn = getattr(item, "function", None)
+    module_globals = getattr(fn, "__globals__", {})
+    return any(getattr(module_globals.get(n), "runs_ocr", False) for n in getattr(fn, "__code__", None).co_names) \
+        if fn is not None and hasattr(fn, "__code__") else False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The fast lane (make test-fast) leaves out browser, PostgreSQL and OCR tests by marker; the
+    # OCR a test reaches only through a fixture is marked here, where it cannot be seen in the test.
+    for item in items:
+        if "ocr" not in item.keywords and _runs_ocr(item):
+            item.add_marker(pytest.mark.ocr)
+
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 
@@ -55,17 +77,18 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture
 def seed_report() -> Path:
-    files = sorted((SHARED / "seeds").glob("*.txt"))
-    require_system("../shared/seeds", bool(files))
+    """The real seed report from ``../shared/seeds`` (not in the repository: skipped without it)."""
+    files = seed_reports()
+    if not files:
+        if os.environ.get("CI") == "true":
+            pytest.fail(missing_reason("seeds") + " — CI must have it")
+        pytest.skip(missing_reason("seeds"))
     return files[0]
 
 
 @pytest.fixture(scope="session")
 def synth_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small synthetic corpus of every file kind, with labels (12 files, seed 1)."""
+    """The session's synthetic corpus of every file kind, with labels (12 files, seed 1): the one
+    build every fixture of synthetic files shares (see tests/support/synth_corpus.py)."""
     require_system("fonts-wqy-microhei", CJK_FONT.exists())
-    from eval.synth import generate_corpus
-
-    out = tmp_path_factory.mktemp("synth-corpus")
-    generate_corpus(out, n=12, seed=1)
-    return out
+    return build_synth_corpus(tmp_path_factory.getbasetemp())

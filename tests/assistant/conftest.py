@@ -11,8 +11,7 @@ import pytest
 
 from assistant.stores import Stores
 from tests.assistant.answer.ask_support import make_small_stores, synth_stores
-
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+from tests.support.shared import seed_reports
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +22,10 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
 
 
 @pytest.fixture(scope="session")
-def synth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def synth(tmp_path_factory: pytest.TempPathFactory, synth_corpus: Path) -> dict[str, Any]:
+    """A few synthetic files and, when ``../shared`` is present, the real seed report (the tests
+    on the seed report also take ``seed_report``, which skips without it)."""
     root = tmp_path_factory.getbasetemp() / "ask-synth"
     root.mkdir(exist_ok=True)
-    seeds = sorted(SEEDS.glob("*.txt"))
-    return synth_stores(root, seeds[0] if seeds else None)
+    seeds = seed_reports()
+    return synth_stores(root, synth_corpus, seeds[0] if seeds else None)

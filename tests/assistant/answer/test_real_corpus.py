@@ -49,7 +49,7 @@ def test_structured_answers_agree_with_the_labels(synth):
     assert {(r["unit"], r["project"], r["indicator"]) for r in c.rows} == unmet
 
 
-def test_seed_report_figures(synth):
+def test_seed_report_figures(seed_report, synth):
     stores = synth["stores"]
     a = ask("2020年多少个项目编制了绩效目标、涉及金额多少？", stores)
     assert a.kind == "document"

@@ -7,9 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from tests.assistant.drafting.corpus import Corpus, ingested_corpus
+from tests.support.synth_corpus import runs_ocr
 
 
 @pytest.fixture(scope="session")
+@runs_ocr
 def corpus(tmp_path_factory) -> Iterator[Corpus]:
     c = ingested_corpus(tmp_path_factory.getbasetemp())
     yield c

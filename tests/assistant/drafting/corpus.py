@@ -1,8 +1,9 @@
-"""One synthetic corpus per test session, generated with ``eval.synth`` and ingested into SQLite.
+"""The session's synthetic corpus (tests/support/synth_corpus.py) ingested into SQLite.
 
-Both ``tests/assistant/drafting`` and ``tests/assistant/test_stats.py`` use it; it is built once
+Both ``tests/assistant/drafting`` and ``tests/assistant/test_stats.py`` use it; it is ingested once
 under the session's base temp dir (a marker file says it is complete), so the two fixture
-definitions that import :func:`ingested_corpus` share one build.
+definitions that import :func:`ingested_corpus` share one build, of the one corpus every synthetic
+fixture uses.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from pathlib import Path
 
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
-
-N_FILES, SEED = 12, 1
+from tests.support.synth_corpus import build_synth_corpus, runs_ocr
 
 
 @dataclass
@@ -33,14 +33,14 @@ class Corpus:
         return years.most_common(1)[0][0]
 
 
+@runs_ocr  # the corpus holds a scanned PDF
 def ingested_corpus(base: Path) -> Corpus:
-    from eval.synth import generate_corpus
     from ingest.pipeline import IngestOptions, ingest_paths
 
     root = base / "drafting-corpus"
-    corpus_dir, data_dir, done = root / "corpus", root / "data", root / "ingested"
+    corpus_dir, data_dir, done = build_synth_corpus(base), root / "data", root / "ingested"
     if not done.exists():
-        generate_corpus(corpus_dir, n=N_FILES, seed=SEED)
+        root.mkdir(parents=True, exist_ok=True)
         stores = open_stores(Settings(data_dir=data_dir))
         report = ingest_paths([corpus_dir], stores, IngestOptions(defer_vectors=True))
         assert report.count("failed") == 0, report.to_dict()
