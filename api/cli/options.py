@@ -1,10 +1,27 @@
-"""Option help shared by several commands, built without importing the checker's rules."""
+"""Option help shared by several commands, built without importing the checker.
+
+Typer evaluates every command's annotations to build the command line, so whatever an option's
+help imports is paid by every command, ``--help`` included: the profile names are read from the
+profiles folder directly rather than through :mod:`assistant.checker.profiles` (whose package
+loads the model, YAML and the rule registry).
+"""
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
+AUTO = "auto"  # the same word as assistant.checker.profiles.AUTO (a test keeps them equal)
+
+
+def profile_names() -> list[str]:
+    """``auto`` and the bundled profiles (``assistant/checker/profiles/*.yaml``), as
+    :func:`assistant.checker.profiles.available_profiles` lists them."""
+    spec = importlib.util.find_spec("assistant")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "checker" / "profiles"
+    return [AUTO, *sorted(p.stem for p in folder.glob("*.yaml"))]
+
 
 def profile_help(note: str = "") -> str:
-    """Help for ``--profile``: the bundled profiles by name (read from the profiles folder)."""
-    from assistant.checker.profiles import available_profiles
-
-    return f"审核口径（{'/'.join(available_profiles())} 或 YAML 路径{note}）"
+    """Help for ``--profile``: the bundled profiles by name."""
+    return f"审核口径（{'/'.join(profile_names())} 或 YAML 路径{note}）"

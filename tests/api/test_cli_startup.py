@@ -82,6 +82,7 @@ def test_top_level_help_loads_no_heavy_library(tmp_path):
     assert "check" in done.stdout and "rules" in done.stdout
     assert heavy_in(modules) == []
     assert not any(m.startswith("assistant.checker.rules") for m in modules)  # no rule is needed to list commands
+    assert "assistant.checker" not in modules  # not even the checker: the --profile help reads the folder
 
 
 def test_rules_loads_no_heavy_library(tmp_path):
@@ -102,3 +103,12 @@ def test_no_command_help_loads_a_heavy_library(tmp_path):
     seen = json.loads(out.read_text())
     assert seen["codes"] == [0] * len(lines)
     assert heavy_in(set(seen["modules"])) == []
+
+
+def test_profile_names_in_the_help_are_the_checkers():
+    from api.cli.options import AUTO, profile_names
+    from assistant.checker.profiles import AUTO as CHECKER_AUTO
+    from assistant.checker.profiles import available_profiles
+
+    assert AUTO == CHECKER_AUTO
+    assert profile_names() == available_profiles()
