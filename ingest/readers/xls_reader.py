@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.document import Cell, Document, Table
+from ingest.document import Document, Table
 from ingest.errors import EmptyFile
-from ingest.readers.xlsx_reader import format_value
+from ingest.readers.xlsx_reader import format_value, grid_table
 
 
 class NotBiff8(Exception):
@@ -56,21 +56,9 @@ def _sheet_table(book, sheet, *, index: int, block: int) -> Table | None:
             text = format_value(_value(book, cell), _number_format(book, cell))
             if text:
                 texts[(r, c)] = text
-    if not texts:
-        return None
     # xlrd's merged ranges are (rlo, rhi, clo, chi) with exclusive ends, like openpyxl's max+1
-    merges = [m for m in sheet.merged_cells if (m[0], m[2]) in texts]
-    n_rows = max([r for r, _ in texts] + [m[1] - 1 for m in merges]) + 1
-    n_cols = max([c for _, c in texts] + [m[3] - 1 for m in merges]) + 1
-    rows = [[Cell(texts.get((r, c), ""), r, c) for c in range(n_cols)] for r in range(n_rows)]
-    for r0, r_end, c0, c_end in merges:
-        origin = rows[r0][c0]
-        origin.rowspan, origin.colspan = r_end - r0, c_end - c0
-        for r in range(r0, r_end):
-            for c in range(c0, c_end):
-                if (r, c) != (r0, c0):
-                    rows[r][c] = Cell(origin.text, r, c, merged=True)
-    return Table(index=index, rows=rows, sheet=sheet.name, block=block)
+    merges = [(r0, c0, r_end, c_end) for r0, r_end, c0, c_end in sheet.merged_cells]
+    return grid_table(texts, merges, index=index, sheet=sheet.name, block=block)
 
 
 def _value(book, cell) -> object:

@@ -71,16 +71,24 @@ def sheet_table(ws, *, index: int, block: int) -> Table | None:
             text = format_value(cell.value, cell.number_format)
             if text:
                 texts[(cell.row - 1, cell.column - 1)] = text
-    if not texts:
-        return None
     # merges whose origin holds text: they extend the grid (a 合计 cell merged over A4:A5
     # covers row 5 even when row 5 is otherwise empty)
-    merges = [(m.min_row - 1, m.min_col - 1, m.max_row, m.max_col) for m in ws.merged_cells.ranges
-              if (m.min_row - 1, m.min_col - 1) in texts]
+    merges = [(m.min_row - 1, m.min_col - 1, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+    return grid_table(texts, merges, index=index, sheet=ws.title, block=block)
+
+
+def grid_table(texts: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]], *,
+               index: int, sheet: str, block: int) -> Table | None:
+    """A sheet's :class:`Table` from its cell texts (0-based (row, col) → text) and merged ranges
+    ``(row0, col0, row_end, col_end)`` with exclusive ends: the grid starts at A1, and a merge whose
+    origin holds text is copied into the cells it covers. None for a sheet with no text. Shared by
+    the .xlsx and .xls readers so both give the same grid."""
+    if not texts:
+        return None
+    merges = [m for m in merges if (m[0], m[1]) in texts]
     n_rows = max([r for r, _ in texts] + [m[2] - 1 for m in merges]) + 1
     n_cols = max([c for _, c in texts] + [m[3] - 1 for m in merges]) + 1
     rows = [[Cell(texts.get((r, c), ""), r, c) for c in range(n_cols)] for r in range(n_rows)]
-
     for r0, c0, r_end, c_end in merges:
         origin = rows[r0][c0]
         origin.rowspan, origin.colspan = r_end - r0, c_end - c0
@@ -88,7 +96,7 @@ def sheet_table(ws, *, index: int, block: int) -> Table | None:
             for c in range(c0, c_end):
                 if (r, c) != (r0, c0):
                     rows[r][c] = Cell(origin.text, r, c, merged=True)
-    return Table(index=index, rows=rows, sheet=ws.title, block=block)
+    return Table(index=index, rows=rows, sheet=sheet, block=block)
 
 
 def _stored_cells(ws):
