@@ -1,4 +1,4 @@
 """ziping's core: the domain model, value parsing, the checker, stores, retrieval, answers and drafts.
 
-Nothing in here parses file formats or knows about HTTP (see DESIGN.md).
+Nothing in here parses file formats or knows about HTTP (see docs/architecture.md).
 """

@@ -2,7 +2,7 @@
 
 Code is English; everything a reviewer reads is Chinese. Messages, table headers and exports
 take their Chinese labels from :data:`TERMS` so one term is never spelled two ways. The
-synonyms that real tables use for the same field (RULES.md section 4) are parsing data and
+synonyms that real tables use for the same field (docs/domain.md section 4) are parsing data and
 live with the form recogniser in ``ingest``.
 """
 

@@ -106,7 +106,7 @@ class Value:
     """One indicator value as written and as parsed: ``≥95%`` → op ``>=``, number 95, unit ``%``.
 
     ``qualitative`` is True for text values (效果明显, 按时完成, 是); ``vague`` is True when the
-    text holds a vague word (RULES.md G8) and no number. ``blank`` is True for empty cells and
+    text holds a vague word (docs/domain.md G8) and no number. ``blank`` is True for empty cells and
     placeholders (—, /, *, 无).
     """
 

@@ -1,6 +1,6 @@
 """Read the values people type into self-evaluation tables: ``≥95%``, ``不低于90%``, ``1，234.5万元``.
 
-A 年度指标值 / 实际完成值 cell mixes an operator, a number and a unit (RULES.md G4 and section 4,
+A 年度指标值 / 实际完成值 cell mixes an operator, a number and a unit (docs/domain.md G4 and section 4,
 parsing note 3); :func:`parse_value` splits it into a :class:`~assistant.model.Value` and keeps
 ``raw`` untouched so a reviewer always sees what the cell said. Money, score and rate cells have
 their own small readers (:func:`parse_amount`, :func:`parse_number`, :func:`parse_percent`).
@@ -50,7 +50,7 @@ __all__ = [
     "parse_value",
 ]
 
-# RULES.md G8. No national list exists, so callers (e.g. a provincial profile) may pass their own.
+# docs/domain.md G8. No national list exists, so callers (e.g. a provincial profile) may pass their own.
 VAGUE_WORDS: tuple[str, ...] = (
     "有所", "进一步", "显著", "明显", "较好", "良好", "有效", "大幅", "逐步", "基本",
     "力争", "稳步", "不断", "持续", "按时", "符合要求", "达标", "效果明显",

@@ -1,6 +1,6 @@
 """The checker: pre-screen a :class:`~assistant.model.Submission` against the rules catalog.
 
-``check_submission(sub)`` runs every enabled rule (RULES.md sections 3.1–3.5, one module each
+``check_submission(sub)`` runs every enabled rule (docs/domain.md sections 3.1–3.5, one module each
 under ``rules/``) on every evaluation of the submission, and the report-level rules on its
 narrative sections. Each :class:`~assistant.model.Finding` states the numbers, points at the
 exact field (``Location.field`` is a field path, the rest is the cell in the source file),

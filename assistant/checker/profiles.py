@@ -1,7 +1,7 @@
 """Province / layout profiles: every threshold, tolerance and word list the rules read.
 
 A profile is a YAML file (``profiles/national.yaml`` is the MOF default, ``sichuan.yaml`` and
-``municipal.yaml`` the variants of RULES.md section 7). A province adds its own file — a path
+``municipal.yaml`` the variants of docs/domain.md section 7). A province adds its own file — a path
 works anywhere a profile name does — without touching code::
 
     extends: national          # inherit everything, then override
@@ -94,7 +94,7 @@ _MERGED_MAPS = ("rules", "text_limits", "dept_scoring")
 
 
 AUTO = "auto"
-# Which bundled profile fits a recognised layout (RULES.md section 7); others get the default.
+# Which bundled profile fits a recognised layout (docs/domain.md section 7); others get the default.
 LAYOUT_PROFILES = {"sichuan": "sichuan", "municipal": "municipal"}
 
 

@@ -1,7 +1,7 @@
 """The rule registry: rules register themselves with :func:`register`; :func:`all_rules` imports
 every module under ``assistant/checker/rules/`` (pkgutil) so a new rule is one new file.
 
-The registry also enforces the catalog's evidence policy: a rule tagged ``H`` (heuristic, RULES.md
+The registry also enforces the catalog's evidence policy: a rule tagged ``H`` (heuristic, docs/domain.md
 section 0) is advisory, so whatever its default or a profile says, it is reported at most as a
 warning (:func:`effective_severity`).
 """
@@ -18,7 +18,7 @@ from assistant.model import SEVERITY_ORDER
 _RULES: dict[str, type[Rule]] = {}
 _loaded = False
 
-# RULES.md ids with no rule, and why. Shown in ``ziping rules`` and in docs/rules.md.
+# docs/domain.md ids with no rule, and why. Shown in ``ziping rules`` and in docs/rules.md.
 NOT_IMPLEMENTED: dict[str, str] = {
     "CALC-AGG-001": "汇总口径（多单位/转移支付项目先汇总再评分）需要知道哪张表是汇总表、哪些是下级单位分表及其资金权重，"
                     "抽取结果中没有这种表间关系，无法确定性判断。",
@@ -63,7 +63,7 @@ def _load() -> None:
     _loaded = True
 
 
-# RULES.md sections 3.1–3.5 in document order: the catalog, docs and ``ziping rules`` follow it.
+# docs/domain.md sections 3.1–3.5 in document order: the catalog, docs and ``ziping rules`` follow it.
 CATALOG_ORDER: tuple[str, ...] = (
     "MISSING-HDR-001", "MISSING-FUND-001", "MISSING-FUND-002", "MISSING-FUND-003", "MISSING-FUND-004",
     "MISSING-GOAL-001", "MISSING-IND-001", "MISSING-IND-002", "MISSING-IND-003", "MISSING-IND-004",

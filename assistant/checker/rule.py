@@ -2,7 +2,7 @@
 
 Like a SQLFluff or ruff rule, a rule carries everything a reviewer needs to trust it:
 
-* ``code`` — the RULES.md id (``CALC-IND-001``); the family is its first part;
+* ``code`` — the docs/domain.md id (``CALC-IND-001``); the family is its first part;
 * ``title`` (Chinese), default ``severity``, evidence ``tag`` (K / V / V-3p / H) and ``source``
   (policy document, article and address);
 * its docstring, which *is* its documentation: a description of the exact condition, then the

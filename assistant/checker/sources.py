@@ -1,7 +1,7 @@
-"""Citations used by rule ``source`` strings (RULES.md section 0, "Key documents").
+"""Citations used by rule ``source`` strings (docs/domain.md section 0, "Key documents").
 
 User-facing output cites the official document; third-party reposts are given as the address
-where the wording was seen (RULES.md: "cite the official document in user-facing output").
+where the wording was seen (docs/domain.md: "cite the official document in user-facing output").
 """
 
 MOF_10 = "财政部《项目支出绩效评价管理办法》（财预〔2020〕10号）"

@@ -7,7 +7,7 @@ which level-2 family they belong to, how they are scored (``pos`` ≥A, ``rev`` 
 ``qual`` 定性 with grading text, ``date`` a deadline) and the range their target is drawn from.
 
 Texts that the rules read are written to keep clean files clean: qualitative statements avoid
-the vague words of RULES.md G8, deviation causes carry no forward-looking word (so a cause on
+the vague words of docs/domain.md G8, deviation causes carry no forward-looking word (so a cause on
 its own is a MISSING-DEV-002 case) and every measure carries one.
 """
 

@@ -1,4 +1,4 @@
-"""Planted defects: small mutations of a clean draft, each tied to one RULES.md rule.
+"""Planted defects: small mutations of a clean draft, each tied to one docs/domain.md rule.
 
 After the mutations, :func:`eval.synth.narrative.finalize` recomputes everything that depends
 on them (scores of untouched rows, total, grade, goal and conclusion texts), so only the

@@ -1,4 +1,4 @@
-"""部门整体支出绩效自评表 (Hunan style, RULES.md 3.5 and section 4 row E): build, grid, labels, defects.
+"""部门整体支出绩效自评表 (Hunan style, docs/domain.md 3.5 and section 4 row E): build, grid, labels, defects.
 
 Columns 一级指标 / 二级指标 / 三级指标 / 评分标准 / 分值 / 自评得分 / 扣分原因和其他说明, rows from
 the 53号 common framework (投入 / 过程 / 产出 / 效果), a 合计 row and an optional 自评等级 row.

@@ -18,7 +18,7 @@ PARTIAL_SHARE = 0.7  # score share of a 部分达成 qualitative row: inside [0.
 
 
 def grade_of(total: float) -> str:
-    """RULES.md N8: 优 ≥ 90 > 良 ≥ 80 > 中 ≥ 60 > 差."""
+    """docs/domain.md N8: 优 ≥ 90 > 良 ≥ 80 > 中 ≥ 60 > 差."""
     return next(name for floor, name in BANDS if total >= floor - 1e-9)
 
 
@@ -67,7 +67,7 @@ class Ind:
         return self.actual >= self.target - 1e-9
 
     def correct_score(self) -> float:
-        """The score RULES.md CALC-IND-001/002/004 expect for this row."""
+        """The score docs/domain.md CALC-IND-001/002/004 expect for this row."""
         w = self.weight
         if self.kind == "qual":
             return w if self.band == "达成" else round(w * PARTIAL_SHARE, 2)

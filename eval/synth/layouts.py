@@ -1,7 +1,7 @@
 """The per-layout label sets and the shared grid: layout → 2-D cell texts + merge spans.
 
 One :class:`Grid` feeds all four table renderers (docx, xlsx, text PDF, scanned PDF), so the
-files of one evaluation differ only in their format. Labels per layout (RULES.md section 4):
+files of one evaluation differ only in their format. Labels per layout (docs/domain.md section 4):
 
 | part | mof (A) | sichuan (C) | municipal (D) |
 | --- | --- | --- | --- |

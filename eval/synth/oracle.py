@@ -5,10 +5,10 @@ finds are exactly the planted ones (plus the co-defects a mutation cannot avoid,
 :mod:`eval.synth.defects`). So the labels say "these rules fire, and no other rule of
 :data:`LABELLED` does" — a checker is scored on :data:`LABELLED` and may report anything else
 (info rules such as WEAK-STR-003 or SCORE-SAT-001, semantic ones such as WEAK-GOAL-001)
-without penalty. This is not the product's checker; it reads the conditions of RULES.md
+without penalty. This is not the product's checker; it reads the conditions of docs/domain.md
 section 3 literally, with these choices:
 
-* blank = ``None`` or one of :data:`BLANKS` (RULES.md MISSING-IND-001 / MISSING-DEV-001);
+* blank = ``None`` or one of :data:`BLANKS` (docs/domain.md MISSING-IND-001 / MISSING-DEV-001);
 * 执行率 is recomputed from the total row when its amounts are there, else the stated rate;
 * thresholds: 执行率 must be explained below 90 % (sichuan) / 100 % (mof, municipal);
   qualitative bands 80/60 (mof, sichuan) and 80/50 (municipal);

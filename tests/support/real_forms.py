@@ -101,7 +101,7 @@ def chizhou_form(source: str, *, project: str, fiscal: tuple[str, str, str], goa
                     execution=CHIZHOU_EXECUTION, goals=goals, blocks=blocks, total=total)
 
 
-# 池州市贵池区棠溪镇 2022「委托业务项目」(RULES.md problem cases P1–P3, P20). The source's text
+# 池州市贵池区棠溪镇 2022「委托业务项目」(docs/domain.md problem cases P1–P3, P20). The source's text
 # ends inside the 满意度 row: that row and 总分 are ours.
 CHIZHOU_ENTRUSTED = chizhou_form(
     "http://www.anthempetcare.com/upload_cz/download?id=502364&siteId=2",
@@ -208,7 +208,7 @@ def sichuan_form(source: str, *, year: int, project: str, department: str, unit:
     return RealForm(source, cells)
 
 
-# 大英县司法局 2023「安可替代补助资金」(RULES.md MISSING-FUND-004's real case and P5): 年初 0.00 →
+# 大英县司法局 2023「安可替代补助资金」(docs/domain.md MISSING-FUND-004's real case and P5): 年初 0.00 →
 # 调整后 3.36 with only the form's instructions in the 原因 cell, the actual value written "完成",
 # 存在问题/改进措施 "无". The source's text ends inside the 质量指标 row: its rest and 评价结论 are ours.
 DAYING_ANKE = sichuan_form(

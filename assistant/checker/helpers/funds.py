@@ -43,7 +43,7 @@ class Execution:
 def budget_row(funds: Funds) -> FundRow | None:
     """The row whose amounts state the project's money: the total row, or, when it was left at 0 or
     blank above filled-in sources, their sums. Real forms do that: 年度资金总额 0/0/0 above 本年财政拨款
-    90/89.974/89.974, with 执行率 and 得分 then filled as 0 (RULES.md P1, a 池州 table)."""
+    90/89.974/89.974, with 执行率 and 得分 then filled as 0 (docs/domain.md P1, a 池州 table)."""
     found = total_row(funds)
     if found is None:
         return None

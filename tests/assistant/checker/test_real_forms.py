@@ -1,4 +1,4 @@
-"""Real published tables, read and checked end to end: what RULES.md's problem cases say a reviewer
+"""Real published tables, read and checked end to end: what docs/domain.md's problem cases say a reviewer
 should be told about them, and nothing the form does not support."""
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def test_daying_form_the_adjustment_its_instructions_do_not_explain(tmp_path_fac
     assert ev.funds.reason is None  # the 原因 cell holds only the form's instructions
     assert ev.total_score is None  # 合计 | 100 is the weights' sum; the form has no total score
     by_rule = {f.rule: f for f in findings}
-    # RULES.md's real case: 年初 0.00 → 调整后 3.36, no reason given
+    # docs/domain.md's real case: 年初 0.00 → 调整后 3.36, no reason given
     assert "年初预算数 0 与全年预算数 3.36 不一致" in by_rule["MISSING-FUND-004"].message
     # P5: the actual written "完成" at full marks; P4: one indicator carries 90 points
     assert by_rule["SCORE-NUM-001"].location.field == "evaluations[0].indicators[0].actual"
