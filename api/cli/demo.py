@@ -32,7 +32,9 @@ def build_demo(settings: Settings, n: int, seed: int, *, echo=typer.echo) -> tup
     corpus = settings.data_dir / "demo-corpus"
     existing = [p for p in corpus.glob("*") if not p.name.endswith(".labels.json")] if corpus.exists() else []
     if not existing:
-        from eval.synth import generate_corpus  # developer dependency, loaded only here
+        from api.cli.synth import corpus_generator
+
+        generate_corpus = corpus_generator()
 
         echo(f"生成演示材料 {n} 份 / generating {n} synthetic submissions → {corpus}")
         generate_corpus(corpus, n=n, seed=seed)
