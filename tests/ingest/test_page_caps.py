@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings
 from ingest.errors import PageTooLarge
 from ingest.readers.ocr.image import MAX_PAGE_AREA_PT2, open_capped, render_scale
 from tests.ingest.ofd_writer import image_page, write_package
@@ -112,3 +112,21 @@ def test_ofd_page_or_picture_beyond_the_limits_is_reported_not_decoded(tmp_path:
                          images={5: _png((30, 30))})
     with pytest.raises(PageTooLarge, match="超过 4 张 A0"):
         read_document(tall)
+
+
+def test_a_refused_page_fails_its_file_and_the_batch_goes_on(tmp_path: Path):
+    from assistant.stores import open_stores
+    from ingest.pipeline import IngestOptions, ingest_paths
+    from tests.api.test_cli_ingest_exit import _form
+
+    big = _image_pdf(tmp_path / "巨幅页面.pdf", 14400)
+    good = _form(tmp_path / "甲自评表.xlsx")
+    stores = open_stores(Settings(data_dir=tmp_path / "data"))
+    try:
+        report = ingest_paths([big, good], stores, IngestOptions(defer_vectors=True))
+    finally:
+        stores.close()
+    by_name = {Path(f.name).name: f for f in report.files}
+    assert by_name["巨幅页面.pdf"].status == "failed"
+    assert "页面或图片尺寸过大" in by_name["巨幅页面.pdf"].reason and "超过 4 张 A0" in by_name["巨幅页面.pdf"].reason
+    assert by_name["甲自评表.xlsx"].status in ("ok", "needs_review")
