@@ -10,7 +10,9 @@ chunks at the end (state ``embedding``). Every change bumps the job's ``version`
 waiters of :meth:`JobManager.wait`, which is what the server-sent-events route streams.
 
 Jobs live in memory (the last :data:`KEEP_JOBS`); what they produced is in the stores. The upload
-folder is removed when a job ends: the pipeline keeps its own copy of every original.
+folder is removed when a job ends: the pipeline keeps its own copy of every original. Upload
+folders and unpacked archives (``<data_dir>/tmp/unpack-*``) are :class:`ingest.scratch.Scratch`
+folders: a server killed mid-job leaves them behind, and the next start removes them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import queue
 import re
 import secrets
 import shutil
-import tempfile
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import FileTooLarge, IngestError
 from ingest.pipeline import IngestOptions, ingest_one
 from ingest.readers.sniff import sniff
+from ingest.scratch import UNPACK_PREFIX, Scratch, scratch_dir, scratch_root, sweep
 
 KEEP_JOBS = 200
 CHUNK = 1 << 20
@@ -90,6 +92,13 @@ class Job:
     embedded: int = 0
     version: int = 0
     error: str | None = None
+    scratch: Scratch | None = field(default=None, repr=False)  # owns ``folder`` until the job ends
+
+    def drop_folder(self) -> None:
+        if self.scratch is not None:
+            self.scratch.close()
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
     def finished(self) -> bool:
@@ -117,6 +126,10 @@ class JobManager:
         self.settings = settings
         self.upload_root = settings.data_dir / "uploads"
         self.upload_root.mkdir(parents=True, exist_ok=True)
+        self.scratch_root = scratch_root(settings.data_dir)
+        # jobs live in memory: upload folders and unpacked archives of a killed server are orphans
+        sweep(self.upload_root)
+        sweep(self.scratch_root, UNPACK_PREFIX)
         self.write_lock = threading.RLock()  # held while anything writes the stores' vectors
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._cond = threading.Condition()
@@ -144,10 +157,11 @@ class JobManager:
         job_id = secrets.token_hex(6)
         folder = self.upload_root / job_id
         folder.mkdir(parents=True, exist_ok=False)
+        scratch = Scratch(folder)
         options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors,
                                 profile=self.settings.profile, max_bytes=self.max_file_bytes,
                                 max_archive_bytes=self.settings.max_archive_mb * 2**20)
-        return Job(id=job_id, owner=owner, folder=folder, options=options)
+        return Job(id=job_id, owner=owner, folder=folder, options=options, scratch=scratch)
 
     @property
     def max_file_bytes(self) -> int:
@@ -198,7 +212,7 @@ class JobManager:
             self._cond.notify_all()
 
     def discard(self, job: Job) -> None:
-        shutil.rmtree(job.folder, ignore_errors=True)
+        job.drop_folder()
 
     # reading jobs -------------------------------------------------------------------------------
 
@@ -264,12 +278,12 @@ class JobManager:
                     self._finish(job, "failed", f"内部错误 / internal error: {type(exc).__name__}: {exc}")
                     self._cond.notify_all()
             finally:
-                shutil.rmtree(job.folder, ignore_errors=True)
+                job.drop_folder()
 
     def _run(self, job: Job) -> None:
         self._changed(job, state="running")
         chunks = 0
-        with tempfile.TemporaryDirectory(prefix="unpack-", dir=self.upload_root) as tmp:
+        with scratch_dir(self.scratch_root) as tmp:
             for fs in list(job.files):
                 if fs.path is None:
                     continue

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     profile: str = Field("auto", description="rules profile: auto (by layout) | national | sichuan | municipal | a file")
     max_upload_mb: int = 50
     max_archive_mb: int = 500
+    # A scanned page is rendered to an image for OCR: a few bytes of PDF can declare a page of
+    # 5 m × 5 m, which at 150 dpi is a 30000 × 30000 px (2.7 GB) bitmap. The render scale is
+    # lowered so the image stays under this many pixels (A4 at 200 dpi is 3.9 Mpx), and embedded
+    # pictures (OFD scans) bigger than this are not decoded.
+    max_page_pixels: int = Field(40_000_000, description="OCR 渲染单页图像的像素上限 / pixel budget of one page image")
 
     @property
     def sqlalchemy_url(self) -> str:

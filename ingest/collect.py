@@ -151,14 +151,23 @@ def unpack_zip(path: Path, name: str, target_root: Path, *, max_archive_bytes: i
                 yield Rejected(member_name_, UnsafeArchive(reason, file=member_name_))
                 continue
             target = target_root / PurePosixPath(decoded.replace("\\", "/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target == target_root:  # "." or "./": no file name at all
+                yield Rejected(member_name_, CorruptFile("压缩包成员没有文件名 / the member has no file name",
+                                                         file=member_name_))
+                continue
             try:
+                # inside the try: a name too long for the file system, or one whose folder is
+                # already a file ("a" then "a/b"), is this member's problem, not the batch's
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(member) as src, target.open("wb") as dst:
                     _copy_capped(src, dst, member.file_size)
             except (UnsafeArchive, zipfile.BadZipFile, OSError, RuntimeError) as exc:
-                target.unlink(missing_ok=True)
+                _remove_partial(target)
                 if isinstance(exc, RuntimeError) and "encrypted" in str(exc):  # zipfile: password required
                     error: IngestError = EncryptedFile("压缩包成员设置了密码 / the member is password-protected")
+                elif isinstance(exc, OSError) and exc.strerror:
+                    error = CorruptFile(f"成员无法解压（文件名过长或与其他成员冲突） / the member could not be "
+                                        f"written: {exc.strerror}")
                 else:
                     error = exc if isinstance(exc, UnsafeArchive) else CorruptFile(str(exc))
                 error.file = member_name_
@@ -220,6 +229,15 @@ def unsafe_member_reason(member: zipfile.ZipInfo) -> str | None:
     if (member.external_attr >> 16) & 0o170000 == 0o120000:
         return f"成员是符号链接 / member is a symbolic link: {member.filename}"
     return None
+
+
+def _remove_partial(target: Path) -> None:
+    """Remove what a failed member wrote; the target may be a folder or an impossible name."""
+    try:
+        if target.is_file() and not target.is_symlink():
+            target.unlink()
+    except OSError:
+        pass
 
 
 def _copy_capped(src, dst, declared: int) -> None:

@@ -77,3 +77,9 @@ class ConversionFailed(IngestError):
     code = "conversion_failed"
     zh = "旧版 Office / WPS 文件转换失败"
     en = "the legacy Office / WPS file could not be converted"
+
+
+class PageTooLarge(IngestError):
+    code = "page_too_large"
+    zh = "页面或图片尺寸过大，拒绝渲染识别"
+    en = "the page or image is too large to render for OCR"

@@ -11,7 +11,6 @@ keyword search are available before the vectors are.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import IngestError
 from ingest.extract import extract_file, file_sha256, submission_id
+from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep, sweep_legacy_temp
 
 FileStatus = Literal["ok", "needs_review", "failed", "skipped"]
 Stage = Literal["queued", "parsed", "checked", "indexed", "failed", "skipped"]
@@ -77,8 +77,11 @@ Progress = Callable[[Stage, str, int, int], None]
 def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
                  progress: Progress | None = None) -> IngestReport:
     report = IngestReport()
-    with tempfile.TemporaryDirectory(prefix="ziping-unpack-") as tmp:
-        inputs = list(collect_inputs(paths, Path(tmp), max_archive_bytes=options.max_archive_bytes))
+    root = scratch_root(stores.settings.data_dir)
+    sweep(root, UNPACK_PREFIX)  # what killed runs left behind (see ingest.scratch)
+    sweep_legacy_temp()
+    with scratch_dir(root) as tmp:
+        inputs = list(collect_inputs(paths, tmp, max_archive_bytes=options.max_archive_bytes))
         total = len(inputs)
         for done, item in enumerate(inputs, start=1):
             if isinstance(item, Rejected):

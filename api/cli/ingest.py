@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.output import table_text
 from api.cli.progress import ProgressBar
+
+if TYPE_CHECKING:
+    from ingest.pipeline import IngestReport
 
 _STATUS = {"ok": "成功", "needs_review": "待人工核对", "failed": "失败", "skipped": "已跳过"}
 
@@ -23,7 +26,13 @@ def ingest(
     profile: Annotated[str, typer.Option(help="审核口径（auto 按版式选择） / rules profile")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
 ) -> None:
-    """读取、识别、预审并入库 / read, recognise, check and store files."""
+    """读取、识别、预审并入库 / read, recognise, check and store files.
+
+    退出码：0 = 至少一个文件已入库（或内容相同已跳过），部分失败时在最后一行说明失败几个；
+    1 = 一个文件也没有入库（全部失败，或没有找到任何文件）。
+    Exit status: 0 when at least one file was stored or already stored (a partial failure is
+    named on the last line); 1 when nothing was stored (every file failed, or none was found).
+    """
     from assistant.glossary import KIND_TERMS
     from assistant.settings import get_settings
     from assistant.stores import open_stores
@@ -40,6 +49,7 @@ def ingest(
     stores.close()
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _exit_status(report, as_json=True)
         return
     rows = [(f.name, _STATUS[f.status], KIND_TERMS.get(f.kind or "", "—"), f.evaluations, f.findings,
              f.reason or "") for f in report.files]
@@ -48,6 +58,21 @@ def ingest(
     typer.echo(f"\n成功 {counts['ok']}，待人工核对 {counts['needs_review']}，失败 {counts['failed']}，"
                f"已跳过 {counts['skipped']}；向量 {report.embedded} 条"
                + ("（已推迟，请运行 ziping embed）" if defer_vectors else ""))
+    _exit_status(report, as_json=False)
+
+
+def _exit_status(report: IngestReport, *, as_json: bool) -> None:
+    """Exit 1 when nothing was stored (see ``ingest --help``); say so, and name partial failures."""
+    failed, total = report.count("failed"), len(report.files)
+    if total and failed < total:
+        if failed:
+            typer.echo(f"注意：{total} 个文件中有 {failed} 个失败，其余已入库，失败原因见上表", err=as_json)
+        return
+    if total == 0:
+        typer.echo("入库失败：没有找到任何文件 / nothing to ingest", err=True)
+    else:
+        typer.echo(f"入库失败：全部 {total} 个文件都未能入库 / every file failed", err=True)
+    raise typer.Exit(1)
 
 
 def embed() -> None:

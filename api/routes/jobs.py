@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.deps import CurrentUser, JobsDep
@@ -22,6 +22,14 @@ def _visible(jobs: JobManager, job_id: str, user: User) -> None:
     owner = jobs.owner_of(job_id)
     if owner is None or (owner != user.name and not user.is_admin):
         raise not_found("这个任务", "job")
+
+
+def visible_job(job_id: str, jobs: JobsDep, user: CurrentUser) -> str:
+    """The job id once the job is known to exist and be the user's. A dependency, because the
+    events route is a generator: a check in its body runs only after the 200 and the stream's
+    headers are sent, so an unknown id ended as an empty stream and a logged traceback."""
+    _visible(jobs, job_id, user)
+    return job_id
 
 
 @router.get("", response_model=list[JobOut], summary="最近的任务（管理员看全部） / recent jobs",
@@ -46,8 +54,7 @@ def get_job(job_id: str, jobs: JobsDep, user: CurrentUser) -> JobOut:
             description="每次进度变化发送一个 `progress` 事件（数据同 `GET /jobs/{id}`），任务结束时发送 `done` 事件后关闭；"
                         "空闲时每 10 秒发送注释行保持连接。浏览器请用 fetch 读取流（需带 Authorization 头）。",
             responses=errors(401, 404))
-def job_events(job_id: str, jobs: JobsDep, user: CurrentUser) -> Iterator[ServerSentEvent]:
-    _visible(jobs, job_id, user)
+def job_events(job_id: Annotated[str, Depends(visible_job)], jobs: JobsDep) -> Iterator[ServerSentEvent]:
     version = -1
     while True:
         snapshot = jobs.wait(job_id, version, timeout=KEEPALIVE_S)

@@ -22,7 +22,6 @@ from its images and sent through OCR (:func:`ingest.readers.ocr.ocr_page_image`)
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
 import zipfile
@@ -32,7 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from ingest.document import Cell, Document, Paragraph, Table
-from ingest.errors import CorruptFile, EmptyFile, IngestError
+from ingest.errors import CorruptFile, EmptyFile, IngestError, PageTooLarge
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
@@ -88,12 +87,16 @@ def read_ofd(path: Path, *, name: str | None = None) -> Document:
             raise CorruptFile(f"OFD 文件结构损坏 / broken OFD structure: {type(e).__name__}: {e}"[:300],
                               file=name) from e
         doc = Document(name=name, format="ofd", pages=len(pages))
+        refused: PageTooLarge | None = None  # the last page or picture refused for its size
         for page in pages:
             if page.runs:
                 _add_blocks(doc, page)
             elif page.images:
-                _ocr_page(doc, page, package)
+                refused = _ocr_page(doc, page, package) or refused
     if not doc.blocks:
+        if refused is not None:  # the reason nothing was read is a page's or picture's size
+            refused.file = name
+            raise refused
         if any(p.images for p in pages):
             raise EmptyFile("OFD 只有图片，且图片中未识别出文字 / the OFD holds only images and OCR found no text",
                             file=name)
@@ -424,33 +427,49 @@ def _slot(lines: list[float], v: float) -> int | None:
 # ------------------------------------------------------------------------------- scans
 
 
-def _ocr_page(doc: Document, page: _Page, package: _OfdPackage) -> None:
-    """Paste the page's images onto a white page at :data:`OCR_DPI` and OCR it."""
+def _ocr_page(doc: Document, page: _Page, package: _OfdPackage) -> PageTooLarge | None:
+    """Paste the page's images onto a white page at :data:`OCR_DPI` (less for a page that would
+    exceed the pixel budget; none for an absurdly large page) and OCR it. Returns the refusal
+    when the page or one of its pictures was too large."""
     from PIL import Image
 
+    from assistant.settings import get_settings
     from ingest.readers.ocr import ocr_page_image  # imported here: onnxruntime is slow to load
+    from ingest.readers.ocr.image import PT_PER_MM, open_capped, render_scale
 
-    px = OCR_DPI / 25.4
+    budget = get_settings().max_page_pixels
+    try:
+        px_per_pt = render_scale(page.box[0] * PT_PER_MM, page.box[1] * PT_PER_MM, OCR_DPI, budget)
+    except PageTooLarge as e:
+        doc.warnings.append(f"第{page.number}页未识别 / page {page.number} not read: {e}")
+        return e
+    px = px_per_pt * PT_PER_MM
     canvas = Image.new("RGB", (max(1, round(page.box[0] * px)), max(1, round(page.box[1] * px))), "white")
     pasted = False
+    refused: PageTooLarge | None = None
     for resource_id, (x, y, w, h) in page.images:
         member = package.names.get(package.media.get(resource_id, "").lstrip("/"))
         if member is None:
             continue
         try:
-            with Image.open(io.BytesIO(package.read(member))) as im:
-                canvas.paste(im.convert("RGB").resize((max(1, round(w * px)), max(1, round(h * px)))),
-                             (round(x * px), round(y * px)))
+            size = (max(1, round(w * px)), max(1, round(h * px)))
+            if size[0] * size[1] > budget:  # placed far bigger than the page: would not fit anyway
+                raise PageTooLarge(f"图片放置尺寸 {w:.0f}×{h:.0f} 毫米，超出页面")
+            with open_capped(package.read(member), budget) as im:
+                canvas.paste(im.convert("RGB").resize(size), (round(x * px), round(y * px)))
             pasted = True
-        except (OSError, KeyError, ValueError, CorruptFile, Image.DecompressionBombError) as e:
+        except (OSError, KeyError, ValueError, CorruptFile, PageTooLarge, Image.DecompressionBombError) as e:
             doc.warnings.append(f"第{page.number}页图片无法读取 / page {page.number} image unreadable: {e}")
+            if isinstance(e, PageTooLarge):
+                refused = e
     if not pasted:
-        return
-    blocks = ocr_page_image(canvas, page.number, len(doc.tables), len(doc.blocks), dpi=OCR_DPI)
+        return refused
+    blocks = ocr_page_image(canvas, page.number, len(doc.tables), len(doc.blocks), dpi=px_per_pt * 72)
     for block in blocks:
         if isinstance(block, Table):
             block.ocr = True
         doc.blocks.append(block)
     if blocks:
         doc.scanned = True
+    return refused
 

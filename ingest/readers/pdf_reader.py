@@ -21,7 +21,9 @@ Per page:
 * text wrapped inside a narrow cell (``社会效益指\\n标``, ``1,23\\n4.5``) is joined back
   (:func:`ingest.readers.wrap.unwrap_cell`);
 * a page without characters (or with a stamped page number over a page-sized image) is a scan:
-  it is rendered at :data:`OCR_DPI` with pypdfium2 and handed to
+  it is rendered at :data:`OCR_DPI` with pypdfium2 — less when the image would exceed the pixel
+  budget, not at all when the page's area is absurd (:func:`ingest.readers.ocr.image.render_scale`)
+  — and handed to
   :func:`ingest.readers.ocr.ocr_page_image` (the package ingest/readers/ocr/), and ``Document.scanned`` is set.
 
 Across pages: a page that starts with a table whose columns match (within
@@ -40,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.document import Block, Cell, Document, Paragraph, Table
-from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError
+from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError, PageTooLarge
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
@@ -124,8 +126,12 @@ def read_pdf(path: Path, *, name: str | None = None) -> Document:
     doc = Document(name=name, format="pdf", pages=len(pages))
     doc.warnings.extend(f"第{p.number}页无法读取 / page {p.number} unreadable: {p.error}"
                         for p in pages if p.error)
-    _Assembler(doc, path).run(pages)
+    assembler = _Assembler(doc, path)
+    assembler.run(pages)
     if not doc.blocks:
+        if assembler.refused is not None:  # the reason nothing was read is the page's size
+            assembler.refused.file = name
+            raise assembler.refused
         if pages and all(p.error for p in pages):
             raise CorruptFile("所有页面都无法读取 / no page could be read", file=name)
         raise EmptyFile("PDF 中没有可识别的文字 / no readable text in the PDF", file=name)
@@ -301,6 +307,7 @@ class _Assembler:
         # the paragraph's last line, the right edge of text on its page, and the page number
         self.para_line: tuple[_Line, float, int] | None = None
         self._pdfium = None
+        self.refused: PageTooLarge | None = None  # the last page refused for its size
 
     def run(self, pages: list[_Page]) -> None:
         running = _running_texts(pages)
@@ -371,7 +378,9 @@ class _Assembler:
 
     def _ocr(self, page: _Page) -> None:
         try:
+            from assistant.settings import get_settings
             from ingest.readers.ocr import ocr_page_image
+            from ingest.readers.ocr.image import render_scale
         except Exception as e:  # the OCR stack (onnxruntime, opencv) is optional at import
             self.doc.warnings.append(f"第{page.number}页是扫描页，但 OCR 不可用 / page {page.number} "
                                      f"is scanned but OCR is unavailable: {type(e).__name__}")
@@ -383,10 +392,15 @@ class _Assembler:
                 self._pdfium = pdfium.PdfDocument(str(self.path))
             pdf_page = self._pdfium[page.number - 1]
             try:
-                image = pdf_page.render(scale=OCR_DPI / 72).to_pil()
+                scale = render_scale(*pdf_page.get_size(), OCR_DPI, get_settings().max_page_pixels)
+                image = pdf_page.render(scale=scale).to_pil()
             finally:
                 pdf_page.close()
-            blocks = ocr_page_image(image, page.number, self.n_tables, len(self.doc.blocks), dpi=OCR_DPI)
+            blocks = ocr_page_image(image, page.number, self.n_tables, len(self.doc.blocks), dpi=scale * 72)
+        except PageTooLarge as e:
+            self.refused = e
+            self.doc.warnings.append(f"第{page.number}页未识别 / page {page.number} not read: {e}")
+            return
         except Exception as e:  # one failed page must not lose the rest of the document
             self.doc.warnings.append(f"第{page.number}页 OCR 失败 / OCR failed on page {page.number}: "
                                      f"{type(e).__name__}: {e}"[:300])
