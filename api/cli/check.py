@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -55,10 +54,12 @@ def resolve_file(ref: str) -> Iterator[CheckedFile] | None:
 def _read_path(path: Path) -> Iterator[CheckedFile]:
     from assistant.settings import get_settings
     from ingest.collect import collect_inputs
+    from ingest.scratch import scratch_dir, scratch_root
 
     settings = get_settings()
-    # zip members are unpacked here and read before the folder goes away
-    with tempfile.TemporaryDirectory(prefix="ziping-check-") as tmp:
+    # zip members are unpacked here and read before the folder goes away; a folder a killed
+    # check leaves behind is swept by the next ingest or server start (ingest/scratch.py)
+    with scratch_dir(scratch_root(settings.data_dir)) as tmp:
         for item in collect_inputs([path], Path(tmp), max_archive_bytes=settings.max_archive_mb * 2**20):
             yield _read(item, max_bytes=settings.max_upload_mb * 2**20)
 
