@@ -7,14 +7,16 @@ this order, both deterministic (they depend only on the findings, in the checker
    finding asking for the same fix is merged into the specific one and kept as an
    :class:`~assistant.model.Occurrence` (its supporting evidence). Which rule is more specific than
    which is data: ``fold.yaml``, a list of (specific, general) pairs with the reason for each.
-2. **Same pattern over a table.** Findings of the same rule, on the same column of the same table,
-   whose messages differ only by the row (its number and the texts quoted from it), are one
-   table-level finding: its message says how many rows and names a few, its ``occurrences`` list
-   every row with its evidence. A finding that is alone in its pattern is left as it is.
+2. **Same pattern over a table.** Findings of the same rule on rows of the same table whose
+   messages differ only by the row (its number and the texts quoted from it: the name, the cell,
+   the column's name) are one table-level finding — a form without 分值 and 得分 columns is one
+   finding, not two per row. Its message says how many rows (and which columns) and names a few,
+   its ``occurrences`` list every cell with its evidence. A pattern on one row only is left as the
+   rule raised it.
 
 A folded finding is about the whole block (field ``evaluations[0].indicators``, located at the
-evaluation's table as the checker locates a block) and its id hashes the submission, the rule, the
-column and the message pattern: the same table re-checked gives the same id; unfolded findings
+evaluation's table as the checker locates a block) and its id hashes the submission, the rule, that
+field and the message pattern: the same table re-checked gives the same id; unfolded findings
 keep the checker's ids.
 """
 
@@ -31,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from assistant.checker.context import evaluation_cells
+from assistant.glossary import term
 from assistant.model import SEVERITY_ORDER, Finding, Location, Occurrence, Submission
 
 PRECEDENCE_FILE = Path(__file__).with_name("fold.yaml")
@@ -121,14 +124,13 @@ def fold_patterns(findings: Sequence[Finding], sub: Submission) -> list[Finding]
     keys: list[tuple | None] = []
     for f in findings:
         place = _place(f)
-        key = None if place is None else (f.rule, f.severity, place.evaluation, place.table, place.attr,
-                                          pattern(f.message))
+        key = None if place is None else (f.rule, f.severity, place.evaluation, place.table, pattern(f.message))
         keys.append(key)
         if key is not None:
             groups.setdefault(key, []).append(f)
     out: list[Finding] = []
     for f, key in zip(findings, keys, strict=True):
-        if key is None or len(groups[key]) < 2:
+        if key is None or len({_place(g).row for g in groups[key]}) < 2:  # type: ignore[union-attr]
             out.append(f)
         elif groups[key][0] is f:  # the folded finding takes the place of the group's first row
             out.append(_folded(groups[key], key, sub))
@@ -159,25 +161,27 @@ def _block_location(sub: Submission, evaluation: str, field: str, first: Locatio
 
 
 def _folded(members: list[Finding], key: tuple, sub: Submission) -> Finding:
-    rule, severity, evaluation, table, attr, template = key
+    rule, severity, evaluation, table, template = key
     first = members[0]
     rows = _rows_in(sub, evaluation, table)
-    places = [_place(f) for f in members]
-    names = [(rows[p.row].name or "").strip() if p and p.row < len(rows) else "" for p in places]
-    named = "".join(f"“{n}”" for n in names[:NAMED] if n)
-    n = len(members)
-    count = f"全部 {n} {_ROWS_WORD[table]}" if n == len(rows) else f"{n} {_ROWS_WORD[table]}（共 {len(rows)} 项）"
-    if not rows:
-        count = f"{n} {_ROWS_WORD[table]}"
-    more = "等" if n > NAMED else ""
-    message = f"{count}同一问题（{named}{more}），如：{first.message}" if named else f"{count}同一问题，如：{first.message}"
+    places = [p for p in map(_place, members) if p is not None]
+    row_numbers = list(dict.fromkeys(p.row for p in places))  # each row once, in the checker's order
+    attrs = list(dict.fromkeys(p.attr for p in places))
+    names = [(rows[r].name or "").strip() for r in row_numbers if r < len(rows)]
+    n = len(row_numbers)
+    count = f"全部 {n} {_ROWS_WORD[table]}" if n == len(rows) else f"{n} {_ROWS_WORD[table]}"
+    if rows and n < len(rows):
+        count += f"（共 {len(rows)} 项）"
+    columns = f"的{'、'.join(term(a) for a in attrs)}" if len(attrs) > 1 else ""
+    named = "".join(f"“{name}”" for name in names[:NAMED] if name) + ("等" if n > NAMED else "")
+    message = f"{count}{columns}同一问题" + (f"（{named}）" if named else "") + f"，如：{first.message}"
     field = f"{evaluation}.{table}"
     location = _block_location(sub, evaluation, field, first.location)
     occurrences: list[Occurrence] = []
     for f in members:
         occurrences.append(Occurrence(location=f.location, evidence=f.evidence, message=f.message))
         occurrences.extend(f.occurrences)
-    key_text = f"{sub.id}|{rule}|{field}.{attr}|{template}"  # as the checker keys a finding, plus the pattern
+    key_text = f"{sub.id}|{rule}|{field}|{template}"  # as the checker keys a finding, plus the pattern
     return Finding(rule=rule, severity=severity, message=message, location=location, evidence=first.evidence,
                    suggestion=first.suggestion, source=first.source, submission_id=first.submission_id,
                    id=hashlib.sha1(key_text.encode("utf-8")).hexdigest()[:16], occurrences=occurrences)
