@@ -173,3 +173,30 @@ def test_exports_show_merged_findings(national):
     (data,) = to_json([item])
     (calc,) = [f for f in data["findings"] if f["rule"] == "CALC-IND-001"]
     assert calc["occurrences"][0]["rule"] == "MISSING-DEV-001"
+
+
+def test_statistics_and_the_review_letter_count_defects(national, tmp_path):
+    from assistant.drafting.review import review_from
+    from assistant.stats import year_statistics
+    from assistant.stores.records import RecordStore
+
+    sub = build_submission(NO_SCORES)
+    sub.file.sha256 = "f" * 64
+    found = check_submission(sub, profile=national)
+    rows = len(check_submission(sub, profile=national, fold=False))
+    assert len(found) < rows
+    records = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    records.save_submission(sub, findings=found)
+    assert records.get_findings(sub.id) == found  # the occurrences are stored with them
+
+    stats = year_statistics(records, 2023)
+    assert len(stats.findings) == len(found)
+    (facts,) = [f for f in stats.findings if f.rule == "MISSING-IND-001"]
+    assert facts.occurrences == 7 * 2 and facts.location == "表1（14 处）"
+
+    letter = review_from(sub, records.get_findings(sub.id))
+    assert f"审核发现问题{len(found)}项" in letter.facts["review:counts"].text
+    (folded,) = [f for f in found if f.rule == "MISSING-IND-001"]
+    (problem,) = [b for b in letter.blocks_with("problem") if b.cites == [folded.id]]
+    assert "出现位置（14 处）：表1 第" in problem.text
+    records.close()
