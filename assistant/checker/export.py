@@ -80,7 +80,11 @@ def occurrences_text(f: Finding, sep: str = "\n") -> str:
     parts = []
     rows = own_rows(f)
     if rows:
-        parts.append(f"出现位置（{len(rows)} 处）：" + "；".join(o.location.describe() for o in rows))
+        table = f.location.describe()  # the table said once: the next places start at their row
+        places = [o.location.describe() for o in rows]
+        if all(p.startswith(table + " ") for p in places):
+            places = places[:1] + [p[len(table) + 1:] for p in places[1:]]
+        parts.append(f"出现位置（{len(rows)} 处）：" + "；".join(places))
     parts += [f"同处另有 {o.rule}（{rule_title(o.rule or '', '')}）：{o.message or ''}" for o in merged(f)]
     return sep.join(parts)
 

@@ -42,7 +42,6 @@ NAMED = 3  # rows named in a folded finding's message; the occurrences list them
 # evaluations[0].indicators[3].score → ("evaluations[0]", "indicators", 3, "score")
 _ROW_FIELD = re.compile(r"^(evaluations\[\d+\])\.(indicators|funds\.rows)\[(\d+)\]\.(\w+)$")
 _EV_INDEX = re.compile(r"^evaluations\[(\d+)\]$")
-_QUOTED = re.compile(r"“[^”]*”")
 _ROW_NUMBER = re.compile(r"第\d+(项|行)")
 _ROWS_WORD = {"indicators": "项指标", "funds.rows": "行资金"}
 
@@ -115,7 +114,23 @@ def merge_same_row(findings: Sequence[Finding]) -> list[Finding]:
 
 def pattern(message: str) -> str:
     """A message without what belongs to its row: quoted texts and the row number."""
-    return _ROW_NUMBER.sub(r"第…\1", _QUOTED.sub("“…”", message))
+    return _ROW_NUMBER.sub(r"第…\1", _unquoted(message))
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with each outermost “…” span emptied; quotes nest, as in a name quoting a policy
+    (“对推动“四项制度”落实的影响”), so a regular expression would cut the name in two."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            if depth == 0:
+                out.append("“…”")
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
 
 
 def fold_patterns(findings: Sequence[Finding], sub: Submission) -> list[Finding]:

@@ -93,9 +93,19 @@ def test_unsupported_full_marks_merge_into_the_specific_finding(national, row, s
     found = check(case, national)
     assert not of(found, "SCORE-QUAL-001")
     (kept,) = [f for f in of(found, specific) if f.location.field == f"evaluations[0].indicators[5].{field}"]
-    (merged,) = kept.occurrences
-    assert merged.rule == "SCORE-QUAL-001" and merged.location.field == "evaluations[0].indicators[5].score"
+    (merged,) = [o for o in kept.occurrences if o.rule == "SCORE-QUAL-001"]
+    assert merged.location.field == "evaluations[0].indicators[5].score"
     assert "最高档" in merged.message and merged.evidence
+
+
+def test_an_ungraded_vague_target_is_one_finding(national):
+    """“效果明显” is vague and has no graded standard: one fix (a measurable value or the grades)."""
+    case = {"evaluation": {"indicators": {5: {"target": "效果明显", "actual": "达到"}}}}
+    before = {f.rule for f in check(case, national, fold=False) if f.location.field.startswith("evaluations[0].indicators[5].")}
+    assert {"WEAK-VAL-001", "WEAK-STR-006", "SCORE-QUAL-001"} <= before
+    found = [f for f in check(case, national) if f.location.field.startswith("evaluations[0].indicators[5].")]
+    assert [f.rule for f in found] == ["WEAK-VAL-001"]
+    assert sorted(o.rule for o in found[0].occurrences) == ["SCORE-QUAL-001", "WEAK-STR-006"]
 
 
 def test_an_unexplained_shortfall_merges_into_the_score_calculation(national):
