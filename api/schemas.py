@@ -108,6 +108,18 @@ _FINDING_EXAMPLE = {
 }
 
 
+class OccurrenceOut(BaseModel):
+    """A row of a pattern folded into one finding, or another rule's finding on the same row kept as
+    supporting evidence (``rule`` set)."""
+
+    location: dict[str, Any] = Field(description="Location：file/page/table/row/col/paragraph/sheet/field")
+    location_text: str
+    evidence: str | None = None
+    message: str | None = None
+    rule: str | None = Field(None, description="合并进来的另一条规则的发现；空：本规则的一处")
+    rule_title: str | None = None
+
+
 class FindingOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_FINDING_EXAMPLE]})
 
@@ -127,6 +139,8 @@ class FindingOut(BaseModel):
     file_name: str | None = None
     unit: str | None = None
     year: int | None = None
+    occurrences: list[OccurrenceOut] = Field(default_factory=list,
+                                             description="一条发现涉及的各行（及并入的同行发现）；单个单元格的发现为空")
 
 
 class FindingPage(BaseModel):

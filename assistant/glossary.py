@@ -92,6 +92,8 @@ TERMS: dict[str, str] = {
     "evidence": "原文依据",
     "suggestion": "修改建议",
     "source": "规则依据",
+    "occurrences": "出现位置",
+    "submission_id": "提交编号",
 }
 
 SEVERITY_TERMS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -259,8 +259,25 @@ class Submission:
 
 
 @dataclass
+class Occurrence:
+    """One place a finding is seen: a row of a table-wide pattern, or another rule's finding on the
+    same cell kept as supporting evidence (then ``rule`` and ``message`` are that finding's)."""
+
+    location: Location = field(default_factory=Location)
+    evidence: str | None = None
+    message: str | None = None
+    rule: str | None = None  # None: the finding's own rule
+
+
+@dataclass
 class Finding:
-    """One problem the checker found, with where it is and how to fix it."""
+    """One problem the checker found, with where it is and how to fix it.
+
+    One finding is one defect: a pattern over a table (a column blank in every row) is one finding
+    whose ``occurrences`` list the rows; another rule's finding on the same cell that asks for the
+    same fix is kept among them as supporting evidence (see :mod:`assistant.checker.fold`). A
+    finding about one cell has no occurrences.
+    """
 
     rule: str
     severity: Severity
@@ -271,6 +288,13 @@ class Finding:
     source: str | None = None
     submission_id: str | None = None
     id: str | None = None
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    def places(self) -> list[tuple[str, Location]]:
+        """(rule, location) of every place this finding speaks for: its own rows (or its own cell
+        when it has none) and the cells of the findings merged into it."""
+        own = [o.location for o in self.occurrences if o.rule is None] or [self.location]
+        return [(self.rule, loc) for loc in own] + [(o.rule, o.location) for o in self.occurrences if o.rule]
 
 
 T = TypeVar("T")

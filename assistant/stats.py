@@ -180,9 +180,10 @@ class FindingFacts:
     message: str
     evidence: str | None
     suggestion: str | None
-    location: str  # Location.describe()
+    location: str  # Location.describe(), with the number of cells a folded pattern lists
     file: str | None
     field: str | None
+    occurrences: int = 0  # the cells a folded pattern lists (0: a finding about one cell); it counts once
 
     def texts(self) -> list[str]:
         """Everything a sentence citing this finding may take numbers from."""
@@ -381,12 +382,13 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
         if okey not in keys:
             continue
         loc = r.location or {}
+        cells = sum(1 for o in r.occurrences or [] if not o.get("rule"))
         findings.append(FindingFacts(
             id=r.id, submission_id=r.submission_id, object_key=okey, rule=r.rule,
             family=r.rule.split("-", 1)[0], rule_title=rule_title(r.rule), severity=r.severity,
             message=r.message, evidence=r.evidence, suggestion=r.suggestion,
-            location=from_dict(Location, loc).describe(), file=loc.get("file") or sub_data[r.submission_id].file_name,
-            field=loc.get("field")))
+            location=from_dict(Location, loc).describe() + (f"（{cells} 处）" if cells else ""),
+            file=loc.get("file") or sub_data[r.submission_id].file_name, field=loc.get("field"), occurrences=cells))
     stats = YearStats(year=year, scope=scope, objects=objects, findings=findings, figures={},
                       by_rule=[], by_family=[], top_units=[], excluded_findings=tuple(sorted(excluded)))
     _fill(stats, top_n)

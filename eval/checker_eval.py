@@ -1,6 +1,8 @@
 """Checker precision and recall against the defects planted in the synthetic corpus.
 
-A finding matches a planted defect when the rule id and the field path agree. Only the rules
+A finding matches a planted defect when the rule id and the field path agree; a finding that folds
+a pattern over a table, or holds another rule's finding on the same row, matches the defects of
+each place it lists (:func:`assistant.checker.fold.unfold`). Only the rules
 the corpus labels (:func:`eval.synth.oracle.labelled`) are scored: the checker may report
 other rules (advisory or semantic ones the generator does not plant) without penalty. Two runs:
 
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.checker import check_submission, check_submissions, profile_for
+from assistant.checker.fold import unfold
 from assistant.checker.helpers import clear_caches
 from assistant.model import Submission
 from assistant.stores.records import RecordStore
@@ -53,6 +56,8 @@ class CheckerReport:
     overall: RuleScore = field(default_factory=RuleScore)
     by_rule: dict[str, RuleScore] = field(default_factory=lambda: defaultdict(RuleScore))
     clean_files: int = 0
+    forms: int = 0
+    findings: int = 0  # what a reviewer reads: folded findings count once
     errors_on_clean: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
@@ -77,7 +82,8 @@ class CheckerReport:
         out = [f"== 规则检查 {self.name} ==",
                f"总体 precision {self.overall.precision:.3f}  recall {self.overall.recall:.3f}  "
                f"(TP {self.overall.tp}, FP {self.overall.fp}, FN {self.overall.fn})；"
-               f"干净文件 {self.clean_files} 个，其中出现“错误”级发现的 {len(self.errors_on_clean)} 个"]
+               f"干净文件 {self.clean_files} 个，其中出现“错误”级发现的 {len(self.errors_on_clean)} 个；"
+               f"每份 {self.findings / max(self.forms, 1):.1f} 条发现（{self.forms} 份共 {self.findings} 条）"]
         for rule, s in sorted(self.by_rule.items()):
             flag = "" if s.precision >= 0.9 and s.recall >= 0.9 else "  ← 低于 0.9"
             out.append(f"  {rule:<17} P {s.precision:.2f}  R {s.recall:.2f}  (TP {s.tp} FP {s.fp} FN {s.fn}){flag}")
@@ -86,7 +92,7 @@ class CheckerReport:
     def to_dict(self) -> dict[str, Any]:
         return {"precision": self.overall.precision, "recall": self.overall.recall,
                 "tp": self.overall.tp, "fp": self.overall.fp, "fn": self.overall.fn,
-                "errors_on_clean_files": len(self.errors_on_clean),
+                "errors_on_clean_files": len(self.errors_on_clean), "forms": self.forms, "findings": self.findings,
                 "by_rule": {r: {"precision": s.precision, "recall": s.recall, "tp": s.tp, "fp": s.fp, "fn": s.fn}
                             for r, s in sorted(self.by_rule.items())}}
 
@@ -96,14 +102,17 @@ def _scored(hits: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return {(rule, place) for rule, place in hits if labelled(rule, place)}
 
 
-def _score(name: str, corpus: Path, subs: dict[str, Submission | None], labels: dict[str, dict]) -> CheckerReport:
+def _score(name: str, corpus: Path, subs: dict[str, Submission | None], labels: dict[str, dict],
+           fold: bool = True) -> CheckerReport:
     report = CheckerReport(name)
     readable = {k: s for k, s in subs.items() if s is not None}
-    results = dict(zip(readable, check_submissions(list(readable.values()), profile="auto"), strict=True))
+    results = dict(zip(readable, check_submissions(list(readable.values()), profile="auto", fold=fold), strict=True))
     for file, lab in labels.items():
         planted = _scored({(d["rule"], d["location"].get("field") or "") for d in lab["defects"]})
         findings = results.get(file, [])
-        report.add(file, planted, _scored({(f.rule, f.location.field or "") for f in findings}))
+        report.forms += 1
+        report.findings += len(findings)
+        report.add(file, planted, _scored({(f.rule, f.location.field or "") for f in unfold(findings)}))
         if lab.get("clean"):
             report.clean_files += 1
             if any(f.severity == "error" for f in findings):
@@ -111,14 +120,14 @@ def _score(name: str, corpus: Path, subs: dict[str, Submission | None], labels: 
     return report
 
 
-def evaluate_checker(corpus: Path, extracted: dict[str, Submission | IngestError] | None = None
-                     ) -> tuple[CheckerReport, CheckerReport]:
+def evaluate_checker(corpus: Path, extracted: dict[str, Submission | IngestError] | None = None,
+                     fold: bool = True) -> tuple[CheckerReport, CheckerReport]:
     labels = {path.name: lab for path, lab in label_files(corpus)}
     results = extracted if extracted is not None else extract_corpus(corpus)
     extracted_ok = {name: (r if isinstance(r, Submission) else None) for name, r in results.items()}
     from_labels = {name: Submission.from_dict(lab["expected"]) for name, lab in labels.items()}
-    return _score("端到端（读取+识别+检查）", corpus, extracted_ok, labels), _score("仅规则（标注 JSON）", corpus,
-                                                                            from_labels, labels)
+    return (_score("端到端（读取+识别+检查）", corpus, extracted_ok, labels, fold),
+            _score("仅规则（标注 JSON）", corpus, from_labels, labels, fold))
 
 
 def throughput(corpus: Path, rounds: int = 7) -> dict[str, float]:

@@ -134,6 +134,9 @@ class RecordFacts:
         sub = self._sub(sid)
         texts = [f.message, f.evidence or "", f.suggestion or "", f.location.describe(),
                  f.location.file or sub.file.name, project_of(sub, f)]
+        # a folded finding names every place it lists, and how many rows of its own
+        texts += [t or "" for o in f.occurrences for t in (o.location.describe(), o.message, o.evidence, o.rule)]
+        texts.append(str(sum(1 for o in f.occurrences if o.rule is None)))
         for ev in sub.evaluations:  # the annual examples name the project
             texts.append(ev.project_name or "")
         return number_set(texts)

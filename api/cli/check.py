@@ -122,7 +122,7 @@ def run_checks(items: list[CheckedFile], profile: Profile | str, min_severity: s
 
 
 def render_table(items: list[CheckedFile]) -> str:
-    from assistant.checker.export import SEVERITIES, table_rows, title_line
+    from assistant.checker.export import SEVERITIES, occurrence_lines, table_rows, title_line
     from assistant.glossary import SEVERITY_TERMS
 
     blocks = []
@@ -136,6 +136,7 @@ def render_table(items: list[CheckedFile]) -> str:
                 if rows:
                     lines += [f"【{SEVERITY_TERMS[sev]}】{len(rows)} 项",
                               table_text(("规则", "项目", "位置", "问题说明", "修改建议"), rows, max_width=80)]
+                    lines += occurrence_lines(item, sev)
             if not item.findings:
                 lines.append("  未发现问题。")
         blocks.append("\n".join(lines))

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import CurrentUser, StoresDep
-from api.schemas import FindingOut, FindingPage, errors
-from assistant.checker.export import CheckedFile, to_xlsx
+from api.schemas import FindingOut, FindingPage, OccurrenceOut, errors
+from assistant.checker.export import CheckedFile, location_text, to_xlsx
 from assistant.checker.registry import rule_title
 from assistant.glossary import SEVERITY_TERMS
-from assistant.model import Finding
+from assistant.model import Finding, Location
 from assistant.stores.browse import FindingQuery, finding_page, findings_by_submission
 
 router = APIRouter(prefix="/findings", tags=["findings"])
@@ -29,10 +29,16 @@ def finding_out(f: Finding, *, project: str | None = None, file_name: str | None
     return FindingOut(
         id=f.id, submission_id=f.submission_id, rule=f.rule, rule_title=rule_title(f.rule), severity=f.severity,
         severity_text=SEVERITY_TERMS.get(f.severity, f.severity), message=f.message,
-        location={k: getattr(f.location, k) for k in ("file", "page", "table", "row", "col", "paragraph", "sheet",
-                                                      "field")},
-        location_text=f.location.describe(), evidence=f.evidence, suggestion=f.suggestion, source=f.source,
-        project=project, file_name=file_name or f.location.file, unit=unit, year=year)
+        location=_location(f.location), location_text=location_text(f), evidence=f.evidence,
+        suggestion=f.suggestion, source=f.source, project=project, file_name=file_name or f.location.file,
+        unit=unit, year=year,
+        occurrences=[OccurrenceOut(location=_location(o.location), location_text=o.location.describe(),
+                                   evidence=o.evidence, message=o.message, rule=o.rule,
+                                   rule_title=rule_title(o.rule) if o.rule else None) for o in f.occurrences])
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    return {k: getattr(loc, k) for k in ("file", "page", "table", "row", "col", "paragraph", "sheet", "field")}
 
 
 def finding_filters(

@@ -126,8 +126,21 @@
     return findField(loc.field);
   }
 
-  function highlight(findings) {
+  /* A finding and every place it lists (the rows of a folded pattern, the findings merged into
+   * it), each as {severity, rule, message, location}: each of their cells is flagged. */
+  function places(findings) {
+    var out = [];
     findings.forEach(function (f) {
+      out.push(f);
+      (f.occurrences || []).forEach(function (o) {
+        out.push({ severity: f.severity, rule: o.rule || f.rule, message: o.message || f.message, location: o.location });
+      });
+    });
+    return out;
+  }
+
+  function highlight(findings) {
+    places(findings).forEach(function (f) {
       var node = findTarget(f.location);
       if (!node) return;
       var rank = Z.SEVERITY_RANK[f.severity] || 0;
@@ -161,6 +174,7 @@
       f.evidence ? el('p', { class: 'evidence' }, el('span', { class: 'k' }, '原文：'), f.evidence) : null,
       f.suggestion ? el('p', { class: 'fix' }, el('span', { class: 'k' }, '建议：'), f.suggestion) : null,
       f.source ? el('p', { class: 'source muted' }, el('span', { class: 'k' }, '依据：'), f.source) : null,
+      occurrencesView(f),
       f.location.page && detail.provenance.format === 'pdf' && detail.provenance.original_url
         ? el('button', { type: 'button', class: 'btn-link', onclick: function (e) { e.stopPropagation(); openOriginal(f.location.page); } }, '原件第 ' + f.location.page + ' 页')
         : null);
@@ -172,6 +186,29 @@
     item.addEventListener('click', go);
     item.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } });
     return item;
+  }
+
+  /* The rows a folded finding lists and the findings merged into it; clicking one goes to its cell. */
+  function occurrencesView(f) {
+    var occ = f.occurrences || [];
+    if (!occ.length) return null;
+    var own = occ.filter(function (o) { return !o.rule; }).length;
+    var label = own ? '出现位置（' + own + ' 处）' : '同处另有 ' + (occ.length) + ' 条发现';
+    if (own && own < occ.length) label += '，同处另有 ' + (occ.length - own) + ' 条发现';
+    var list = el('ul', { class: 'occurrences' });
+    occ.forEach(function (o) {
+      var li = el('li', { tabindex: 0, role: 'button', dataset: { field: o.location.field || '' } },
+        el('span', { class: 'muted' }, o.location_text + ' '),
+        o.rule ? el('code', null, o.rule + ' ' + (o.rule_title || '')) : null,
+        o.message ? el('span', null, ' ' + o.message) : null);
+      function go(e) { e.stopPropagation(); focusField(o.location.field, o.location); }
+      li.addEventListener('click', go);
+      li.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(e); } });
+      list.append(li);
+    });
+    var box = el('details', { class: 'occurrences-box' }, el('summary', null, label), list);
+    box.addEventListener('click', function (e) { e.stopPropagation(); });
+    return box;
   }
 
   function openOriginal(page) {

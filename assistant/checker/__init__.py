@@ -8,7 +8,9 @@ quotes the cell text as evidence, suggests a fix and cites the rule's source.
 
 Severity comes from the rule's default, then the profile's override; heuristic ([H]) rules are
 never reported above warning. Findings come out in a stable order (evaluation, cell position,
-rule) with stable ids (hash of submission id, rule and field).
+rule) with stable ids (hash of submission id, rule and field). Last, one finding per defect: a
+pattern over a table becomes one finding listing its rows, and findings on one row that ask for
+the same fix merge into the most specific (:mod:`assistant.checker.fold`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from assistant.checker.context import CheckContext
+from assistant.checker.fold import fold as fold_findings
 from assistant.checker.profiles import Profile, load_profile, profile_for
 from assistant.checker.registry import all_rules, effective_severity, validate_profile
 from assistant.checker.rule import Rule
@@ -27,12 +30,13 @@ __all__ = ["CheckContext", "Profile", "Rule", "check_submission", "check_submiss
 
 
 def check_submission(sub: Submission, *, profile: Profile | None = None,
-                     related: Sequence[Submission] = ()) -> list[Finding]:
+                     related: Sequence[Submission] = (), fold: bool = True) -> list[Finding]:
     """Every finding of every enabled rule on ``sub``.
 
     ``related`` are other submissions of the same unit (typically the narrative 自评报告 that goes
     with a table, or the unit's other project tables): their sections feed the narrative rules and
-    their evaluations the template-copy rule.
+    their evaluations the template-copy rule. ``fold=False`` gives the rules' findings unfolded,
+    one per row and rule (to measure what folding does).
     """
     if not sub.doc_type.checked:
         return []  # not a self-evaluation (其他, 申报表, 监控表): stored and searchable, never checked
@@ -54,10 +58,12 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
     for rule, severity in rules:
         if rule.scope == "submission":
             findings.extend(_finish(f, rule, severity, sub) for f in rule.check(ctx))
-    return sorted(_dedupe(findings), key=_order)
+    findings = _dedupe(findings)
+    return sorted(fold_findings(findings, sub) if fold else findings, key=_order)
 
 
-def check_submissions(subs: Sequence[Submission], *, profile: Profile | str | None = None) -> list[list[Finding]]:
+def check_submissions(subs: Sequence[Submission], *, profile: Profile | str | None = None,
+                      fold: bool = True) -> list[list[Finding]]:
     """Check a batch; submissions of the same unit and year are each other's ``related``.
 
     ``profile`` is a loaded profile, or a name/path (``auto`` picks one per submission)."""
@@ -65,7 +71,7 @@ def check_submissions(subs: Sequence[Submission], *, profile: Profile | str | No
     for sub in subs:
         related = [o for o in subs if o is not sub and _same_group(o, sub)]
         chosen = profile if isinstance(profile, Profile) else profile_for(sub, profile)
-        out.append(check_submission(sub, profile=chosen, related=related))
+        out.append(check_submission(sub, profile=chosen, related=related, fold=fold))
     return out
 
 

@@ -1,5 +1,9 @@
 """Check results for people and scripts: plain text, JSON, Markdown and an Excel workbook.
 
+A finding that folds a pattern over a table, or holds other rules' findings on its row, shows its
+:class:`~assistant.model.Occurrence` s inside it: every row with its place (and, in JSON and the
+workbook, its evidence), so a count of findings is a count of defects.
+
 A :class:`CheckedFile` is one input (a file now, a stored submission later) with its submission
 and findings, or the reason it could not be read. Every renderer takes a list of them.
 """
@@ -14,7 +18,7 @@ from typing import Any
 
 from assistant.checker.registry import rule_title
 from assistant.glossary import KIND_TERMS, SEVERITY_TERMS, STATUS_TERMS
-from assistant.model import Finding, Submission, to_dict
+from assistant.model import Finding, Occurrence, Submission, to_dict
 
 SEVERITIES = ("error", "warning", "info")
 _EVAL = re.compile(r"^evaluations\[(\d+)\]")
@@ -55,6 +59,42 @@ def header(item: CheckedFile) -> dict[str, Any]:
             "projects": [ev.project_name for ev in sub.evaluations], "error": None}
 
 
+def own_rows(f: Finding) -> list[Occurrence]:
+    """The rows of a folded pattern (empty for a finding about one cell)."""
+    return [o for o in f.occurrences if o.rule is None]
+
+
+def merged(f: Finding) -> list[Occurrence]:
+    """Other rules' findings on the same row, kept as this finding's supporting evidence."""
+    return [o for o in f.occurrences if o.rule]
+
+
+def location_text(f: Finding) -> str:
+    """Where the finding is, with the number of rows of a folded pattern."""
+    rows = own_rows(f)
+    return f.location.describe() + (f"（{len(rows)} 处）" if rows else "")
+
+
+def occurrences_text(f: Finding, sep: str = "\n") -> str:
+    """The places a finding lists, for a reader: its rows, then the findings merged into it."""
+    parts = []
+    rows = own_rows(f)
+    if rows:
+        table = f.location.describe()  # the table said once: the next places start at their row
+        places = [o.location.describe() for o in rows]
+        if all(p.startswith(table + " ") for p in places):
+            places = places[:1] + [p[len(table) + 1:] for p in places[1:]]
+        parts.append(f"出现位置（{len(rows)} 处）：" + "；".join(places))
+    parts += [f"同处另有 {o.rule}（{rule_title(o.rule or '', '')}）：{o.message or ''}" for o in merged(f)]
+    return sep.join(parts)
+
+
+def occurrence_lines(item: CheckedFile, severity: str) -> list[str]:
+    """One line per finding of ``severity`` that lists places, for the plain-text table."""
+    return [f"  · {f.rule} {project_of(item.submission, f)} {occurrences_text(f, '；')}"
+            for f in item.findings if f.severity == severity and f.occurrences]
+
+
 def to_json(items: Sequence[CheckedFile]) -> list[dict[str, Any]]:
     out = []
     for item in items:
@@ -62,8 +102,10 @@ def to_json(items: Sequence[CheckedFile]) -> list[dict[str, Any]]:
         for f in item.findings:
             d = to_dict(f)
             d["severity_text"] = SEVERITY_TERMS[f.severity]
-            d["location_text"] = f.location.describe()
+            d["location_text"] = location_text(f)
             d["project"] = project_of(item.submission, f)
+            for occ, o in zip(d["occurrences"], f.occurrences, strict=True):
+                occ["location_text"] = o.location.describe()
             findings.append(d)
         out.append({"submission": header(item), "counts": item.counts(), "findings": findings})
     return out
@@ -81,7 +123,7 @@ def title_line(item: CheckedFile) -> str:
 
 
 def table_rows(item: CheckedFile, severity: str) -> list[tuple[str, ...]]:
-    return [(f.rule, project_of(item.submission, f), f.location.describe(), f.message, f.suggestion or "")
+    return [(f.rule, project_of(item.submission, f), location_text(f), f.message, f.suggestion or "")
             for f in item.findings if f.severity == severity]
 
 
@@ -98,8 +140,9 @@ def to_markdown(items: Sequence[CheckedFile]) -> str:
             continue
         out += ["| 严重程度 | 规则 | 项目 | 位置 | 问题说明 | 原文依据 | 修改建议 |", "| --- | --- | --- | --- | --- | --- | --- |"]
         for f in item.findings:
-            cells = [SEVERITY_TERMS[f.severity], f.rule, project_of(item.submission, f), f.location.describe(),
-                     f.message, f.evidence or "", f.suggestion or ""]
+            message = f.message + (f"<br>{occurrences_text(f, '<br>')}" if f.occurrences else "")
+            cells = [SEVERITY_TERMS[f.severity], f.rule, project_of(item.submission, f), location_text(f),
+                     message, f.evidence or "", f.suggestion or ""]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -111,13 +154,14 @@ def _md(text: str) -> str:
 
 FINDING_COLUMNS = (("文件", 24), ("项目", 24), ("严重程度", 10), ("规则", 18), ("规则名称", 24), ("位置", 22),
                    ("字段", 36), ("问题说明", 60), ("原文依据", 48), ("修改建议", 48), ("规则依据", 48),
-                   ("发现编号", 18))
+                   ("发现编号", 18), ("出现位置", 60))
 SUMMARY_COLUMNS = (("文件", 28), ("提交编号", 18), ("类型", 20), ("单位", 24), ("状态", 12),
                    ("错误", 8), ("警告", 8), ("提示", 8), ("合计", 8), ("说明", 48))
 
 
 def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
-    """A workbook with sheet 审核发现 (every finding) and sheet 汇总 (counts per submission)."""
+    """A workbook with sheet 审核发现 (every finding, with the places it lists) and sheet 汇总 (counts
+    per submission)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -130,7 +174,7 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
         for f in item.findings:
             rows.append([item.name, project_of(item.submission, f), SEVERITY_TERMS[f.severity], f.rule,
                          rule_title(f.rule, ""), f.location.describe(), f.location.field or "", f.message,
-                         f.evidence or "", f.suggestion or "", f.source or "", f.id or ""])
+                         f.evidence or "", f.suggestion or "", f.source or "", f.id or "", occurrences_text(f)])
     summary = []
     for item in items:
         c = item.counts()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.checker.export import project_of
+from assistant.checker.export import occurrences_text, project_of
 from assistant.checker.registry import rule_title
 from assistant.drafting.document import Block, Draft, Fact, tidy
 from assistant.drafting.library import Library, Theme, load_library
@@ -106,7 +106,7 @@ def _unit(sub: Submission) -> str:
 
 def _finding_fact(f: Finding, sub: Submission) -> Fact:
     parts = [f.message, f.evidence, f.suggestion, f.location.describe(), f.location.file or sub.file.name,
-             project_of(sub, f)]
+             project_of(sub, f), occurrences_text(f, "；")]  # a folded finding: every row it lists
     return Fact(ref=f.id or "", kind="finding", text="；".join(p for p in parts if p),
                 submissions=[sub.id], findings=[f.id or ""])
 
@@ -189,7 +189,8 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
             fv = {"rule": f.rule, "rule_title": rule_title(f.rule), "severity_text": SEVERITY_TERMS[f.severity],
                   "message": tidy(_sentence(f.message)), "evidence": _sentence(f.evidence),
                   "project": project_of(sub, f) if len(sub.evaluations) > 1 else "",
-                  "place": f"{f.location.file or sub.file.name or ''} {f.location.describe()}".strip(),
+                  "place": (f"{f.location.file or sub.file.name or ''} {f.location.describe()}".strip()
+                            + (f"；{occurrences_text(f, '；')}" if f.occurrences else "")),
                   "suggestion": tidy(f.suggestion)}
             blocks.append(Block("item", str(m.problem(number, fv)), key=f"problem:{f.id}", role="problem",
                                 cites=[f.id or ""]))

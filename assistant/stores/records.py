@@ -18,7 +18,8 @@ Schema
                  with money in 万元 (converted from the table's unit), the execution rate as
                  filled (percent) and as computed from the total row, scores and grade.
 ``indicators``   one row per indicator with raw text and parse of target and actual.
-``findings``     checker output; ``location`` is the :class:`Location` as JSON.
+``findings``     checker output; ``location`` is the :class:`Location` as JSON, ``occurrences``
+                 the rows a folded finding lists (JSON list of :class:`Occurrence`; NULL: none).
 ``chunks``       retrievable chunks (the same ids as in the full-text index and the vector
                  store) and whether each one has been embedded yet.
 
@@ -62,7 +63,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from assistant import numbers
-from assistant.model import Evaluation, Finding, Location, Submission, from_dict, to_dict
+from assistant.model import Evaluation, Finding, Location, Occurrence, Submission, from_dict, to_dict
 
 __all__ = [
     "Base",
@@ -193,6 +194,8 @@ class FindingRow(Base):
     suggestion: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # since migration 0002; NULL (every finding stored before it, and one about a single cell): none
+    occurrences: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class CheckRow(Base):
@@ -684,7 +687,8 @@ def finding_of(r: FindingRow) -> Finding:
     """A stored finding as the checker made it."""
     return Finding(rule=r.rule, severity=r.severity, message=r.message,  # type: ignore[arg-type]
                    location=from_dict(Location, r.location or {}), evidence=r.evidence,
-                   suggestion=r.suggestion, source=r.source, submission_id=r.submission_id, id=r.id)
+                   suggestion=r.suggestion, source=r.source, submission_id=r.submission_id, id=r.id,
+                   occurrences=[from_dict(Occurrence, o) for o in r.occurrences or []])
 
 
 def _stamp(s: Session, submission_id: str, rules_version: str | None, now: datetime) -> None:
@@ -703,5 +707,6 @@ def _finding_rows(submission_id: str, findings: Iterable[Finding], now: datetime
             evaluation_idx=int(m.group(1)) if m else None, rule=f.rule, severity=f.severity,
             message=f.message, location=to_dict(f.location), evidence=f.evidence,
             suggestion=f.suggestion, source=f.source, created_at=now,
+            occurrences=to_dict(f.occurrences) or None,
         ))
     return rows

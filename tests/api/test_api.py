@@ -551,3 +551,30 @@ def test_pages_are_served_in_chinese(api):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
         assert 'lang="zh-CN"' in r.text and "自评审核助手" in r.text
     assert api.client.get("/static/app.js").status_code == 200
+
+
+def test_a_finding_shows_its_occurrences(api):
+    from assistant.model import Finding, Location, Occurrence
+
+    sid = api.sid("xlsx_table")
+    records = api.app.state.stores.records
+    before = records.get_findings(sid)
+    rows = [Occurrence(location=Location(table=0, row=r, col=5, field=f"evaluations[0].indicators[{r - 8}].score"),
+                       evidence=f"第{r}行", message="得分为空") for r in (8, 9)]
+    merged = Occurrence(location=Location(table=0, row=8, col=6), message="满分无事实支撑", rule="SCORE-QUAL-001")
+    folded = Finding(rule="MISSING-IND-001", severity="error", message="2 项指标同一问题", id="fold0000000000a1",
+                     submission_id=sid, location=Location(table=0, field="evaluations[0].indicators"),
+                     occurrences=[*rows, merged])
+    records.save_findings(sid, [folded])
+    try:
+        detail = api.client.get(f"/api/v1/submissions/{sid}", headers=api.reviewer).json()
+        listed = api.client.get("/api/v1/findings", headers=api.reviewer, params={"submission_id": sid}).json()
+        for f in (detail["findings"][0], listed["items"][0]):
+            assert f["location_text"] == "表1（2 处）"
+            assert [(o["location_text"], o["evidence"], o["rule"]) for o in f["occurrences"]] == [
+                ("表1 第9行 第6列", "第8行", None), ("表1 第10行 第6列", "第9行", None), ("表1 第9行 第7列", None, "SCORE-QUAL-001")]
+            assert f["occurrences"][2]["rule_title"] == "定性指标满分无事实支撑"
+            assert f["occurrences"][0]["location"]["field"] == "evaluations[0].indicators[0].score"
+        assert listed["total"] == 1  # one defect, however many rows it lists
+    finally:
+        records.save_findings(sid, before)

@@ -8,6 +8,7 @@ After the upgrade the data must read back unchanged and the schema must be the m
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import uuid
@@ -22,7 +23,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from assistant.model import Finding, Location, to_dict
+from assistant.model import Finding, Location, Occurrence, to_dict
 from assistant.settings import get_settings
 from assistant.stores.conversations import Turn, last_turn, save_turn
 from assistant.stores.drafts import DraftVersionStore
@@ -37,7 +38,7 @@ from assistant.stores.migrate import (
     upgrade,
 )
 from assistant.stores.migrations import HEAD
-from assistant.stores.records import FindingRow, RecordStore
+from assistant.stores.records import CheckRow, FindingRow, RecordStore
 from assistant.stores.users import UserStore
 from ingest.chunking import chunk_submission
 from tests.support.samples import make_submission
@@ -151,19 +152,22 @@ def fill(url: str, tables: set[str]) -> dict:
                                           field="evaluations[0].total_score"),
                         evidence="合计 95", suggestion="核对得分", source="财预〔2020〕10号")]
     version = "national@1" if "checks" in tables else None
-    if version:
-        records.save_submission(sub, chunks=chunks, findings=findings, rules_version=version)
-    else:  # a release before the checks table wrote findings alone
-        records.save_submission(sub, chunks=chunks)
-        with records.session() as s:
-            s.add_all(FindingRow(id=f"{sub.id}:F{n}", submission_id=sub.id, seq=n, evaluation_idx=0, rule=f.rule,
-                                 severity=f.severity, message=f.message, location=to_dict(f.location),
-                                 evidence=f.evidence, suggestion=f.suggestion, source=f.source,
-                                 created_at=datetime.now(UTC))
-                      for n, f in enumerate(findings))
+    records.save_submission(sub, chunks=chunks)
+    # the findings rows as that release wrote them: its columns only (today's ORM also writes
+    # ``occurrences``, added by migration 0002)
+    with records.engine.begin() as conn:
+        conn.execute(FindingRow.__table__.insert(), [
+            {"id": f"{sub.id}:F{n}", "submission_id": sub.id, "seq": n, "evaluation_idx": 0, "rule": f.rule,
+             "severity": f.severity, "message": f.message, "location": to_dict(f.location), "evidence": f.evidence,
+             "suggestion": f.suggestion, "source": f.source, "created_at": datetime.now(UTC)}
+            for n, f in enumerate(findings)])
+        if version:  # a release with the checks table stamped the rules that made them
+            conn.execute(CheckRow.__table__.insert(), [{"submission_id": sub.id, "rules_version": version,
+                                                         "checked_at": datetime.now(UTC)}])
     records.mark_embedded([chunks[0].id])
-    data = {"sub": sub, "chunks": [c.id for c in chunks], "findings": records.get_findings(sub.id),
-            "version": version}
+    # the findings as stored (read back after the upgrade: today's store reads the occurrences column)
+    stored = [dataclasses.replace(f, id=f"{sub.id}:F{n}", submission_id=sub.id) for n, f in enumerate(findings)]
+    data = {"sub": sub, "chunks": [c.id for c in chunks], "findings": stored, "version": version}
     if "users" in tables:
         _user, data["token"] = UserStore(records.engine).add("审核员", "admin")
     if "ask_turns" in tables:
@@ -286,4 +290,33 @@ def test_ziping_db_upgrade_adopts_a_data_directory(tmp_path, monkeypatch):
         get_settings.cache_clear()
     records = RecordStore(url)
     assert records.get_submission("legacy0000000001") is not None
+    records.close()
+
+
+# --- 0002: findings carry their occurrences -----------------------------------------------------
+
+def test_upgrade_from_the_baseline_keeps_findings_and_adds_occurrences(url):
+    """A database at 0001 holding findings: 0002 adds the column, the stored findings read back with
+    no occurrences, and a folded finding's occurrences are stored and read back whole."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), BASELINE)
+    engine.dispose()
+    data = fill(url, ALL_TABLES)  # 0001's tables are the pre-migration ones: the same rows go in
+
+    records = RecordStore(url)
+    assert records.migration is not None and records.migration.before == BASELINE
+    assert records.migration.applied == ("0002_finding_occurrences",) and differences(records.engine) == []
+    sub = data["sub"]
+    (kept,) = records.get_findings(sub.id)
+    assert kept == data["findings"][0] and kept.occurrences == []
+
+    rows = [Occurrence(location=Location(table=0, row=r, col=4, field=f"evaluations[0].indicators[{r - 5}].score"),
+                       evidence=f"第{r}行", message="分值为空") for r in (5, 6)]
+    merged = Occurrence(location=Location(table=0, row=5, col=5), message="满分无事实支撑", rule="SCORE-QUAL-001")
+    folded = Finding(rule="MISSING-IND-001", severity="error", message="全部 2 项指标同一问题",
+                     location=Location(table=0, field="evaluations[0].indicators"), id="f0ld", submission_id=sub.id,
+                     occurrences=[*rows, merged])
+    records.save_findings(sub.id, [kept, folded])
+    assert records.get_findings(sub.id) == [kept, folded]
     records.close()

@@ -10,6 +10,7 @@ from assistant.model import (
     Funds,
     Indicator,
     Location,
+    Occurrence,
     Section,
     Submission,
     field_path,
@@ -60,7 +61,7 @@ def test_location_describes_itself_in_chinese():
 def test_glossary_covers_every_model_field():
     import dataclasses
 
-    for cls in (Evaluation, Indicator, Funds, FundRow, Submission, Section):
+    for cls in (Evaluation, Indicator, Funds, FundRow, Submission, Section, Finding, Occurrence):
         for f in dataclasses.fields(cls):
             assert f.name in TERMS, f"{cls.__name__}.{f.name} has no Chinese term"
     assert term("execution_rate") == "执行率"
