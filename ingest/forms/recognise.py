@@ -19,9 +19,9 @@ like a form but lacks an indicator header is reported, not guessed at.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from assistant.model import Evaluation, FundRow, Indicator, Location, field_path
+from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Location, Value, field_path
 from assistant.numbers import in_unit
 from assistant.values import known_unit, parse_amount, parse_number, parse_value
 from ingest.document import Document, Paragraph, Table
@@ -381,12 +381,12 @@ class _Reader:
         level1 = self._note_block_weight(ev, level1_raw)
         index = len(ev.indicators)
         ind = Indicator(level1=level1, level2=_name(level2), name=name or None)
-        target_text = values.get("target") or ""
         nature = values.get("nature")
-        unit = values.get("unit") or _unit_in_name(name)
-        ind.nature, ind.unit = _clean(nature), _clean(unit)
-        ind.target = parse_value(_with_nature_and_unit(target_text, nature, unit))
-        ind.actual = parse_value(_with_nature_and_unit(values.get("actual") or "", None, unit))
+        column_unit = _clean(values.get("unit"))
+        ind.nature, ind.unit = _clean(nature), column_unit
+        unit, source = (column_unit, "unit_column") if column_unit else (_unit_in_name(name), "name_bracket")
+        ind.target = cell_value(values.get("target") or "", nature, unit, source)
+        ind.actual = cell_value(values.get("actual") or "", None, unit, source)
         ind.weight = parse_number(values.get("weight") or "")
         ind.score = parse_number(values.get("score") or "")
         reason = values.get("deviation_reason")
@@ -451,9 +451,23 @@ def _amount(text: str, unit: str) -> float | None:
     return in_unit(amount.value, amount.unit, unit)
 
 
+def cell_value(text: str, nature: str | None, unit: str | None, unit_source: str) -> Value:
+    """An indicator cell parsed with the operator and unit its row gives it elsewhere (指标性质 and
+    度量单位 columns, or the name's bracket), ``raw`` kept exactly as the cell says: "15" under
+    度量单位 个 is raw "15", number 15, unit 个 from ``unit_column``."""
+    parsed = parse_value(_with_nature_and_unit(text, nature, unit))
+    if parsed.unit is None:
+        source = None
+    elif parse_value(text).unit is not None:
+        source = "cell"
+    else:
+        source = unit_source
+    return replace(parsed, raw=text, unit_source=source)
+
+
 def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> str:
     """Sichuan layout: 指标性质 and 度量单位 in their own columns (or the unit in the name's bracket);
-    fold them into the value to parse."""
+    fold them into the value to parse (the stored ``raw`` stays the cell's text, see :func:`cell_value`)."""
     value = value or ""
     if parse_value(value).blank:
         return value  # a "—" placeholder stays blank: no operator or unit is added to it
