@@ -83,6 +83,8 @@ class _Reader:
         self.ind_cols = _Columns()
         self.goal_cols: dict[str, int] = {}
         self.pending_title: str | None = None
+        self.carry: dict[str, str | None] = {"level1": None, "level2": None}
+        self.group: IndicatorGroup | None = None  # the parent row the indicator rows now sit under
 
     # -- helpers -------------------------------------------------------------------------------
     def _loc(self, table: Table, row: int, col: int, *path: str | int) -> Location:
@@ -355,9 +357,12 @@ class _Reader:
         if not ({"level1", "name"} <= cols.keys() or {"level2", "name", "target"} <= cols.keys()):
             return False
         ev = self._evaluation()
+        if self.mode == "indicators" and cols == self.ind_cols.cols:
+            return True  # the header repeated on a new page or sheet: the rows below continue the block
         self.ind_cols = _Columns(cols)
         self.mode = "indicators"
         self.carry = {"level1": None, "level2": None}
+        self.group = None
         if "criteria" in cols:
             ev.kind = "department"
         ev.layout = _layout_of(ev, [s.text for s in segs], self.labels) if ev.layout in (None, "mof") else ev.layout
@@ -371,6 +376,8 @@ class _Reader:
         cols = self.ind_cols
         values = {key: cols.text(table, r, key) for key in cols.cols}
         name = _name(values.get("name")) or ""
+        if self._group_row(ev, table, r, values):
+            return
         level1_raw = values.get("level1") or self.carry["level1"] or ""
         level2 = values.get("level2") or self.carry["level2"]
         if not name and not values.get("target") and not values.get("score"):
@@ -379,8 +386,11 @@ class _Reader:
             return
         self.carry = {"level1": level1_raw, "level2": level2}
         level1 = self._note_block_weight(ev, level1_raw)
+        if self.group is not None and self.group.level1 not in (None, level1):
+            self.group = None  # a new level-1 block ends the parent row's children
         index = len(ev.indicators)
-        ind = Indicator(level1=level1, level2=_name(level2), name=name or None)
+        ind = Indicator(level1=level1, level2=_name(level2), name=name or None,
+                        group=self.group.name if self.group is not None else None)
         nature = values.get("nature")
         column_unit = _clean(values.get("unit"))
         ind.nature, ind.unit = _clean(nature), column_unit
@@ -399,6 +409,36 @@ class _Reader:
                 continue
             ind.cells[attr] = self._loc(table, r, col, "indicators", index, attr)
         ev.indicators.append(ind)
+
+    def _group_row(self, ev: Evaluation, table: Table, r: int, values: dict[str, str]) -> bool:
+        """A parent row ("一、示范区建立 | 15"): numbered like a heading, a weight of its own and no
+        target or actual. It becomes an :class:`IndicatorGroup` over the rows below it, so its
+        weight is never summed with theirs."""
+        keys = [k for k in ("name", "level2") if values.get(k)]
+        key = next((k for k in keys if _GROUP_NUMBER.match(values[k])), None)
+        weight = parse_number(values.get("weight") or "")
+        if key is None or weight is None or (key == "level2" and values.get("name") not in ("", values[key])):
+            return False
+        if any(not parse_value(values.get(k) or "").blank for k in ("target", "actual")):
+            return False
+        text = values[key]
+        own = {k: v for k, v in values.items() if v != text}  # a title merged across the level columns
+        if own.get("level1"):
+            self.carry["level1"] = own["level1"]
+        if key == "name" and own.get("level2"):
+            self.carry["level2"] = own["level2"]
+        level1 = self._note_block_weight(ev, self.carry["level1"] or "")
+        index = len(ev.groups)
+        group = IndicatorGroup(name=_name(text) or text, level1=level1,
+                               level2=_name(self.carry["level2"]) if key == "name" else None,
+                               weight=weight, score=parse_number(values.get("score") or ""))
+        for attr, col in (("name", self.ind_cols.cols[key]), ("weight", self.ind_cols.cols.get("weight")),
+                          ("score", self.ind_cols.cols.get("score"))):
+            if col is not None:
+                group.cells[attr] = self._loc(table, r, col, "groups", index, attr)
+        ev.groups.append(group)
+        self.group = group
+        return True
 
     def _note_block_weight(self, ev: Evaluation, level1_raw: str) -> str | None:
         """Canonical level-1 name; its weight from a title such as 产出指标(50分) is recorded."""
@@ -429,6 +469,8 @@ def _clean(text: str | None) -> str | None:
 
 
 _CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# A parent row is numbered like a heading: "一、示范区建立", "（二）项目管理".
+_GROUP_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])")
 _POINTS_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # The template's own numbering kept by the unit: "指标1工程完工率", and "指标2" on an unused row.
 _TEMPLATE_NUMBER = re.compile(r"^指标\s*\d+\s*[:：、.．]?\s*")
@@ -518,7 +560,8 @@ def recognise_forms(doc: Document) -> Recognised:
 
 def _number_fields(ev: Evaluation, index: int) -> None:
     prefix = f"evaluations[{index}]"
-    cell_maps = [ev.cells, ev.funds.cells, *(r.cells for r in ev.funds.rows), *(i.cells for i in ev.indicators)]
+    cell_maps = [ev.cells, ev.funds.cells, *(r.cells for r in ev.funds.rows), *(i.cells for i in ev.indicators),
+                 *(g.cells for g in ev.groups)]
     for cells in cell_maps:
         for loc in cells.values():
             if loc.field and not loc.field.startswith("evaluations["):
