@@ -35,6 +35,8 @@ _UNIT_CODE = re.compile(r"^\s*[0-9]{3,}\s*[-－—_:：\s]\s*(?=[^\s0-9])")
 # The form's own fill-in instructions left in a cell: "说明相关任务目标的完成情况(100字以内)",
 # "年中发生预算调整的(追加或调减),应单独说明理由" (Sichuan forms as published). Not the unit's words.
 _FORM_PROMPT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|应单独说明理由")
+# A money cell holding an amount and nothing else: "120", "1,200.50", "3.36万元".
+_AMOUNT_ONLY = re.compile(r"^[0-9０-９][0-9０-９,，.．\s]*(?:万元|元|万)?$")
 _YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]\s*元")
 
 
@@ -288,16 +290,23 @@ class _Reader:
     def _fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
         name_seg = next((s for s in segs if self.labels.match_prefix("fund_rows", s.text)
                          and self.labels.match("blocks", s.text) is None), None)
-        if name_seg is None:
-            return False
         ev = self._evaluation()
-        category = self.labels.match_prefix("fund_rows", name_seg.text) or "other"
         index = len(ev.funds.rows)
-        row = FundRow(name=name_seg.text.strip().rstrip(":：").rstrip(), category=category)  # "年度资金总额:"
-        row.cells["name"] = self._loc(table, r, name_seg.start, "funds", "rows", index, "name")
+        if name_seg is not None:
+            category = self.labels.match_prefix("fund_rows", name_seg.text) or "other"
+            row = FundRow(name=name_seg.text.strip().rstrip(":：").rstrip(), category=category)  # "年度资金总额:"
+            row.cells["name"] = self._loc(table, r, name_seg.start, "funds", "rows", index, "name")
+            name_end = name_seg.end
+        elif self._unlabelled_fund_row(table, r, segs):
+            # Sichuan forms as some counties fill them: no 总额 label, the amounts under the column
+            # headers only. The first such row is the total (often the block's only row).
+            category = "total" if not any(row.category == "total" for row in ev.funds.rows) else "other"
+            row, name_end = FundRow(name="", category=category), -1
+        else:
+            return False
         for key in ("budget_initial", "budget_full_year", "exec_amount"):
             col = self.fund_cols.cols.get(key)
-            if col is None or col <= name_seg.end:
+            if col is None or col <= name_end:
                 continue
             setattr(row, key, _amount(table.text(r, col), ev.funds.unit))
             row.cells[key] = self._loc(table, r, col, "funds", "rows", index, key)
@@ -305,6 +314,17 @@ class _Reader:
         if category == "total" or index == 0:
             self._fund_scores(ev, table, r)
         return True
+
+    def _unlabelled_fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        """A funds row without a row label: nothing of its own left of the money columns (the
+        first column empty, or covered by the block title merged down), and amounts alone in at
+        least two money columns."""
+        money = [self.fund_cols.cols[k] for k in ("budget_initial", "budget_full_year", "exec_amount")
+                 if k in self.fund_cols.cols]
+        if not money or any(s.start < min(money) for s in segs):
+            return False
+        amounts = [s for s in segs if s.start == s.end and s.start in money and _AMOUNT_ONLY.match(s.text)]
+        return len(amounts) >= 2
 
     def _fund_scores(self, ev: Evaluation, table: Table, r: int) -> None:
         funds = ev.funds

@@ -127,3 +127,54 @@ def test_a_form_with_parent_rows_is_read_right_from_files(ext, tmp_path: Path):
     assert ev.total_score == 98.5
     area = ev.indicators[1]
     assert (area.target.raw, area.target.unit, area.target.unit_source) == ("≥300", "亩", "name_bracket")
+
+
+def _sichuan_without_row_labels(money_rows: list[list[object]]) -> Document:
+    header = ["预算执行情况（10分）", "", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因", M]
+    rows = [*SICHUAN[:2], header, *money_rows, *SICHUAN[5:]]
+    return Document(name="s.xlsx", format="xlsx", blocks=[Paragraph("部门预算项目支出绩效自评表", 0), grid(rows)])
+
+
+def test_a_funds_block_without_row_labels_is_read_by_position():
+    # The block title merged down the first column, the row-label column left empty
+    doc = _sichuan_without_row_labels([[U, "", "80", "90", "72", "80%", "10", "8", "", M]])
+    (ev,) = recognise_forms(doc).evaluations
+    (total,) = ev.funds.rows
+    assert (total.category, total.name) == ("total", "")
+    assert (total.budget_initial, total.budget_full_year, total.exec_amount) == (80.0, 90.0, 72.0)
+    assert (ev.funds.weight, ev.funds.rate.number, ev.funds.score) == (10.0, 80.0, 8.0)
+    loc = total.cells["exec_amount"]
+    assert (loc.row, loc.col, loc.field) == (3, 4, "evaluations[0].funds.rows[0].exec_amount")
+    assert ev.goal_planned.startswith("保障") and len(ev.indicators) == 2  # the rows after it are read as before
+
+
+def test_unlabelled_funds_rows_after_the_first_are_sources_and_text_is_no_amount():
+    doc = _sichuan_without_row_labels([
+        [U, "", "80", "90", "72", "80%", "10", "8", "", M],
+        [U, "", "80", "90", "72", "", "", "", "", M],
+        [U, "", "资金按进度拨付", M, M, M, M, M, M, M],  # a merged note, no amounts
+    ])
+    (ev,) = recognise_forms(doc).evaluations
+    assert [(r.category, r.budget_full_year) for r in ev.funds.rows] == [("total", 90.0), ("other", 90.0)]
+
+
+def test_no_false_missing_funds_error_for_a_block_without_row_labels():
+    from assistant.checker import check_submission, profile_for
+
+    sub = extract_document(_sichuan_without_row_labels([[U, "", "80", "90", "72", "80%", "10", "8", "", M]]))
+    rules = {f.rule for f in check_submission(sub, profile=profile_for(sub))}
+    assert "MISSING-FUND-001" not in rules
+    assert sub.evaluations[0].funds.total.exec_amount == 72.0
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "docx"])
+def test_a_real_sichuan_form_with_its_money_row_labels_left_out(ext, tmp_path: Path):
+    # 大英县 安可替代 as transcribed, with the 总额/其中:财政资金/… labels under 年度预算数(万元) removed
+    form = real_forms.DAYING_ANKE
+    cells = [c for c in form.cells if not (c[1] == 2 and 8 <= c[0] <= 12)]
+    path = getattr(real_forms.RealForm(form.source, cells), f"write_{ext}")(tmp_path / f"daying.{ext}")
+    (ev,) = extract_document(read_document(path)).evaluations
+    assert [(r.category, r.budget_initial, r.budget_full_year, r.exec_amount) for r in ev.funds.rows] == [
+        ("total", 0, 3.36, 3.36), ("other", 0, 3.36, 3.36), ("other", 0, 0, 0), ("other", 0, 0, 0)]
+    assert (ev.funds.weight, ev.funds.rate.number, ev.funds.score) == (10, 100, 10)
+    assert [i.name for i in ev.indicators] == ["完成安可产品购买并按要求支付资金"]
