@@ -178,3 +178,28 @@ def test_a_real_sichuan_form_with_its_money_row_labels_left_out(ext, tmp_path: P
         ("total", 0, 3.36, 3.36), ("other", 0, 3.36, 3.36), ("other", 0, 0, 0), ("other", 0, 0, 0)]
     assert (ev.funds.weight, ev.funds.rate.number, ev.funds.score) == (10, 100, 10)
     assert [i.name for i in ev.indicators] == ["完成安可产品购买并按要求支付资金"]
+
+
+def test_a_pdf_table_split_across_pages_under_a_repeated_header(tmp_path: Path):
+    # Page 2 starts with a repeat of the indicator header row, inside the second parent row's children
+    doc = read_document(real_forms.PARENT_ROWS.write_pdf(tmp_path / "parent.pdf", split=True))
+    (ev,) = extract_document(doc).evaluations
+    assert [(i.name, i.group, i.cells["name"].page) for i in ev.indicators] == [
+        ("1.建成示范区数量", "一、示范区建立", 1), ("2.示范区面积(亩)", "一、示范区建立", 1),
+        ("1.推广面积", "二、技术推广", 2), ("2.培训农户", "二、技术推广", 2), ("带动农户增收", None, 2),
+        ("农户满意度", None, 2)]
+    assert [(g.name, g.weight, g.score) for g in ev.groups] == [("一、示范区建立", 15, 15), ("二、技术推广", 35, 33.5)]
+    assert (ev.total_score, ev.block_weights["产出指标"]) == (98.5, 50)
+    assert _assert_raw_is_cell_text(doc) == 12
+
+
+@pytest.mark.parametrize("repeated", [True, False])
+def test_an_indicator_table_continued_on_a_second_sheet(repeated: bool):
+    # sheet 1 ends inside the second parent row's children; sheet 2 repeats the header row, or not
+    second = [HEADER, *GROUPED[15:]] if repeated else [["绩效指标", *GROUPED[15][1:]], *GROUPED[16:]]
+    doc = Document(name="g.xlsx", format="xlsx", blocks=[grid(GROUPED[:14], 0), grid(second, 1)])
+    (ev,) = recognise_forms(doc).evaluations
+    assert [(i.name, i.group, i.cells["name"].table) for i in ev.indicators] == [
+        ("1.建成示范区数量", "一、示范区建立", 0), ("2.示范区验收合格率", "一、示范区建立", 0), ("推广面积", "（二）技术推广", 0),
+        ("培训农户", "（二）技术推广", 1), ("带动农户增收", None, 1), ("农户满意度", None, 1)]
+    assert ev.total_score == 98.5

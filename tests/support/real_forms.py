@@ -41,8 +41,22 @@ class RealForm:
 
     def write_docx(self, path: Path) -> Path:
         """The same cells as one Word table (the synthetic corpus' docx writer), merges kept."""
-        from eval.synth.layouts import GCell, Grid
         from eval.synth.render_docx import write_tables
+
+        path.write_bytes(write_tables([self.grid()], author="test"))
+        return path
+
+    def write_pdf(self, path: Path, *, split: bool = False) -> Path:
+        """A text PDF (the synthetic corpus' writer); ``split`` puts the second half of the
+        indicator rows on page 2 under a repeat of the indicator header row."""
+        from eval.synth.render_pdf import write_pdf
+
+        path.write_bytes(write_pdf(self.grid(), "test", force_split=split)[0])
+        return path
+
+    def grid(self):
+        """The cells as the synthetic corpus' :class:`~eval.synth.layouts.Grid`."""
+        from eval.synth.layouts import GCell, Grid
 
         n_rows = max(c[0] + (c[3] if len(c) == 5 else 1) - 1 for c in self.cells)
         n_cols = max(c[1] + (c[4] if len(c) == 5 else 1) - 1 for c in self.cells)
@@ -58,9 +72,8 @@ class RealForm:
                     for cc in range(c, c + cs):
                         if (rr, cc) != (r, c):
                             rows[rr][cc] = None
-        grid = Grid(cells=rows, merges=merges, widths=[1.0] * n_cols, header_row=0, title="")
-        path.write_bytes(write_tables([grid], author="test"))
-        return path
+        header = next((c[0] - 1 for c in self.cells if c[2] == "一级指标"), 0)
+        return Grid(cells=rows, merges=merges, widths=[1.0] * n_cols, header_row=header, title="")
 
 
 def _is_number(text: str) -> bool:
