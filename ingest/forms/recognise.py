@@ -6,13 +6,17 @@ Sichuan, municipal and 部门整体 layouts and the variants in between:
 
 * header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``;
 * the funds block — a column-header row (年初预算数, 全年预算数, 全年执行数, 执行率…) then one row
-  per fund source (年度资金总额, 当年财政拨款…);
+  per fund source (年度资金总额, 当年财政拨款…); rows without a label are read by position, the
+  first as the total;
 * the overall goal — ``预期目标 | 实际完成情况`` over a value row, or label/value rows;
 * the indicator block — a column-header row holding 一级/二级/三级指标, then indicator rows
-  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down;
+  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down; a
+  parent row numbered like a heading (一、示范区建立 | 15) is an :class:`IndicatorGroup` over the
+  rows below it; the header row repeated on a new page or sheet continues the block;
 * result rows — ``label | value``.
 
-Every field keeps the :class:`Location` of its cell, with its field path. A table that looks
+Every field keeps the :class:`Location` of its cell, with its field path; a value's ``raw`` is
+exactly its cell's text. A table that looks
 like a form but lacks an indicator header is reported, not guessed at.
 """
 
@@ -447,6 +451,8 @@ class _Reader:
             self.carry["level1"] = own["level1"]
         if key == "name" and own.get("level2"):
             self.carry["level2"] = own["level2"]
+        elif key == "level2":
+            self.carry["level2"] = None  # the parent row stands where a level-2 name would; none carries over it
         level1 = self._note_block_weight(ev, self.carry["level1"] or "")
         index = len(ev.groups)
         group = IndicatorGroup(name=_name(text) or text, level1=level1,

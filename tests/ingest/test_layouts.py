@@ -203,3 +203,14 @@ def test_an_indicator_table_continued_on_a_second_sheet(repeated: bool):
         ("1.建成示范区数量", "一、示范区建立", 0), ("2.示范区验收合格率", "一、示范区建立", 0), ("推广面积", "（二）技术推广", 0),
         ("培训农户", "（二）技术推广", 1), ("带动农户增收", None, 1), ("农户满意度", None, 1)]
     assert ev.total_score == 98.5
+
+
+def test_a_parent_row_in_the_level2_column():
+    rows = [list(r) for r in GROUPED]
+    rows[9] = [U, "产出指标(50分)", "一、示范区建立", "", "", "", "15", "", ""]
+    rows[10][2] = rows[11][2] = ""  # its children leave 二级指标 empty
+    ev = _read(rows)
+    assert [(g.name, g.level1, g.level2, g.weight, g.score) for g in ev.groups][0] == (
+        "一、示范区建立", "产出指标", None, 15.0, None)
+    assert [(i.name, i.group, i.level2) for i in ev.indicators[:2]] == [
+        ("1.建成示范区数量", "一、示范区建立", None), ("2.示范区验收合格率", "一、示范区建立", None)]
