@@ -214,3 +214,10 @@ def test_a_parent_row_in_the_level2_column():
         "一、示范区建立", "产出指标", None, 15.0, None)
     assert [(i.name, i.group, i.level2) for i in ev.indicators[:2]] == [
         ("1.建成示范区数量", "一、示范区建立", None), ("2.示范区验收合格率", "一、示范区建立", None)]
+
+
+def test_raw_is_exactly_the_cell_text_on_the_synthetic_tables(synth_corpus: Path):
+    files = [p for p in sorted(synth_corpus.iterdir())
+             if p.suffix in (".docx", ".xlsx", ".pdf") and "_table_" in p.name and "scanned" not in p.name]
+    assert len({p.suffix for p in files}) == 3  # every table format the corpus has without OCR
+    assert sum(_assert_raw_is_cell_text(read_document(p)) for p in files) > 0
