@@ -58,6 +58,9 @@ TERMS: dict[str, str] = {
     "nature": "指标性质",
     "measure_unit": "度量单位",
     "criteria": "评分标准",
+    "group": "所属上级指标",
+    "groups": "上级指标（分组行）",
+    "unit_source": "单位来源",
     "block_weights": "一级指标分值",
     "indicator_block_weight": "绩效指标总分值",
     # result

@@ -12,8 +12,11 @@ synthetic corpus' ``labels.json`` and the records store all use it. It is ``data
 of these classes, with two conventions:
 
 * every key is present (``None`` for unknown), lists are never omitted;
-* a :class:`Value` is ``{"raw", "op", "number", "unit", "qualitative", "vague"}``; ``raw`` is
-  what the cell said, the rest is its parse (see :mod:`assistant.values`).
+* a :class:`Value` is ``{"raw", "op", "number", "unit", "qualitative", "vague", "blank",
+  "unit_source"}``; ``raw`` is exactly what the cell said, the rest is its parse (see
+  :mod:`assistant.values`), ``unit_source`` where the unit came from when not from the cell;
+* an indicator table's parent rows (一、示范区建立 | 15) are :class:`IndicatorGroup` s in
+  ``groups``, never indicators; a child names its group in ``Indicator.group``.
 
 Example (abridged)::
 
@@ -108,6 +111,10 @@ class Value:
     ``qualitative`` is True for text values (效果明显, 按时完成, 是); ``vague`` is True when the
     text holds a vague word (docs/domain.md G8) and no number. ``blank`` is True for empty cells and
     placeholders (—, /, *, 无).
+
+    ``unit_source`` says where ``unit`` came from: ``cell`` (written in the cell), ``unit_column``
+    (the 度量单位 column, Sichuan) or ``name_bracket`` (the indicator name's closing bracket,
+    "服务外包在岸(万美元)"); None without a unit. ``raw`` never carries a borrowed unit or operator.
     """
 
     raw: str = ""
@@ -117,6 +124,7 @@ class Value:
     qualitative: bool = False
     vague: bool = False
     blank: bool = True
+    unit_source: str | None = None  # cell | unit_column | name_bracket
 
     @property
     def quantitative(self) -> bool:
@@ -138,6 +146,21 @@ class Indicator:
     nature: str | None = None  # 指标性质 column (≥ ≤ = 定性) when the layout has one
     unit: str | None = None  # 度量单位 column when the layout has one
     criteria: str | None = None  # 评分标准 (部门整体 form)
+    group: str | None = None  # name of the parent row it sits under (IndicatorGroup.name)
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class IndicatorGroup:
+    """A parent row inside the indicator table ("一、示范区建立 | 15"): a weight (and sometimes a
+    score) over the indicator rows below it, which name it in ``Indicator.group``. Kept apart
+    from the indicators so that no sum counts a weight twice."""
+
+    name: str = ""
+    level1: str | None = None
+    level2: str | None = None
+    weight: float | None = None
+    score: float | None = None
     cells: dict[str, Location] = field(default_factory=dict)
 
 
@@ -188,6 +211,7 @@ class Evaluation:
     goal_planned: str | None = None
     goal_achieved: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
+    groups: list[IndicatorGroup] = field(default_factory=list)  # parent rows with their own weight
     block_weights: dict[str, float] = field(default_factory=dict)  # 产出指标(50分) → 50
     indicator_block_weight: float | None = None  # 绩效指标（90分） → 90
     total_score: float | None = None

@@ -90,5 +90,6 @@ def evaluation_cells(ev: Evaluation, i: int) -> dict[str, Location]:
     blocks = [(field_path(i), ev.cells), (field_path(i, "funds"), ev.funds.cells)]
     blocks += [(field_path(i, "funds", "rows", k), row.cells) for k, row in enumerate(ev.funds.rows)]
     blocks += [(field_path(i, "indicators", j), ind.cells) for j, ind in enumerate(ev.indicators)]
+    blocks += [(field_path(i, "groups", k), group.cells) for k, group in enumerate(ev.groups)]
     # a cell's path is its block's path and ".key" (what field_path appends for a name)
     return {f"{prefix}.{key}": loc for prefix, cells in blocks for key, loc in cells.items()}

@@ -6,22 +6,26 @@ Sichuan, municipal and 部门整体 layouts and the variants in between:
 
 * header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``;
 * the funds block — a column-header row (年初预算数, 全年预算数, 全年执行数, 执行率…) then one row
-  per fund source (年度资金总额, 当年财政拨款…);
+  per fund source (年度资金总额, 当年财政拨款…); rows without a label are read by position, the
+  first as the total;
 * the overall goal — ``预期目标 | 实际完成情况`` over a value row, or label/value rows;
 * the indicator block — a column-header row holding 一级/二级/三级指标, then indicator rows
-  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down;
+  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down; a
+  parent row numbered like a heading (一、示范区建立 | 15) is an :class:`IndicatorGroup` over the
+  rows below it; the header row repeated on a new page or sheet continues the block;
 * result rows — ``label | value``.
 
-Every field keeps the :class:`Location` of its cell, with its field path. A table that looks
+Every field keeps the :class:`Location` of its cell, with its field path; a value's ``raw`` is
+exactly its cell's text. A table that looks
 like a form but lacks an indicator header is reported, not guessed at.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from assistant.model import Evaluation, FundRow, Indicator, Location, field_path
+from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Location, Value, field_path
 from assistant.numbers import in_unit
 from assistant.values import known_unit, parse_amount, parse_number, parse_value
 from ingest.document import Document, Paragraph, Table
@@ -35,6 +39,8 @@ _UNIT_CODE = re.compile(r"^\s*[0-9]{3,}\s*[-－—_:：\s]\s*(?=[^\s0-9])")
 # The form's own fill-in instructions left in a cell: "说明相关任务目标的完成情况(100字以内)",
 # "年中发生预算调整的(追加或调减),应单独说明理由" (Sichuan forms as published). Not the unit's words.
 _FORM_PROMPT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|应单独说明理由")
+# A money cell holding an amount and nothing else: "120", "1,200.50", "3.36万元".
+_AMOUNT_ONLY = re.compile(r"^[0-9０-９][0-9０-９,，.．\s]*(?:万元|元|万)?$")
 _YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]\s*元")
 
 
@@ -83,6 +89,8 @@ class _Reader:
         self.ind_cols = _Columns()
         self.goal_cols: dict[str, int] = {}
         self.pending_title: str | None = None
+        self.carry: dict[str, str | None] = {"level1": None, "level2": None}
+        self.group: IndicatorGroup | None = None  # the parent row the indicator rows now sit under
 
     # -- helpers -------------------------------------------------------------------------------
     def _loc(self, table: Table, row: int, col: int, *path: str | int) -> Location:
@@ -286,16 +294,23 @@ class _Reader:
     def _fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
         name_seg = next((s for s in segs if self.labels.match_prefix("fund_rows", s.text)
                          and self.labels.match("blocks", s.text) is None), None)
-        if name_seg is None:
-            return False
         ev = self._evaluation()
-        category = self.labels.match_prefix("fund_rows", name_seg.text) or "other"
         index = len(ev.funds.rows)
-        row = FundRow(name=name_seg.text.strip().rstrip(":：").rstrip(), category=category)  # "年度资金总额:"
-        row.cells["name"] = self._loc(table, r, name_seg.start, "funds", "rows", index, "name")
+        if name_seg is not None:
+            category = self.labels.match_prefix("fund_rows", name_seg.text) or "other"
+            row = FundRow(name=name_seg.text.strip().rstrip(":：").rstrip(), category=category)  # "年度资金总额:"
+            row.cells["name"] = self._loc(table, r, name_seg.start, "funds", "rows", index, "name")
+            name_end = name_seg.end
+        elif self._unlabelled_fund_row(table, r, segs):
+            # Sichuan forms as some counties fill them: no 总额 label, the amounts under the column
+            # headers only. The first such row is the total (often the block's only row).
+            category = "total" if not any(row.category == "total" for row in ev.funds.rows) else "other"
+            row, name_end = FundRow(name="", category=category), -1
+        else:
+            return False
         for key in ("budget_initial", "budget_full_year", "exec_amount"):
             col = self.fund_cols.cols.get(key)
-            if col is None or col <= name_seg.end:
+            if col is None or col <= name_end:
                 continue
             setattr(row, key, _amount(table.text(r, col), ev.funds.unit))
             row.cells[key] = self._loc(table, r, col, "funds", "rows", index, key)
@@ -303,6 +318,17 @@ class _Reader:
         if category == "total" or index == 0:
             self._fund_scores(ev, table, r)
         return True
+
+    def _unlabelled_fund_row(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        """A funds row without a row label: nothing of its own left of the money columns (the
+        first column empty, or covered by the block title merged down), and amounts alone in at
+        least two money columns."""
+        money = [self.fund_cols.cols[k] for k in ("budget_initial", "budget_full_year", "exec_amount")
+                 if k in self.fund_cols.cols]
+        if not money or any(s.start < min(money) for s in segs):
+            return False
+        amounts = [s for s in segs if s.start == s.end and s.start in money and _AMOUNT_ONLY.match(s.text)]
+        return len(amounts) >= 2
 
     def _fund_scores(self, ev: Evaluation, table: Table, r: int) -> None:
         funds = ev.funds
@@ -355,9 +381,12 @@ class _Reader:
         if not ({"level1", "name"} <= cols.keys() or {"level2", "name", "target"} <= cols.keys()):
             return False
         ev = self._evaluation()
+        if self.mode == "indicators" and cols == self.ind_cols.cols:
+            return True  # the header repeated on a new page or sheet: the rows below continue the block
         self.ind_cols = _Columns(cols)
         self.mode = "indicators"
         self.carry = {"level1": None, "level2": None}
+        self.group = None
         if "criteria" in cols:
             ev.kind = "department"
         ev.layout = _layout_of(ev, [s.text for s in segs], self.labels) if ev.layout in (None, "mof") else ev.layout
@@ -371,6 +400,8 @@ class _Reader:
         cols = self.ind_cols
         values = {key: cols.text(table, r, key) for key in cols.cols}
         name = _name(values.get("name")) or ""
+        if self._group_row(ev, table, r, values):
+            return
         level1_raw = values.get("level1") or self.carry["level1"] or ""
         level2 = values.get("level2") or self.carry["level2"]
         if not name and not values.get("target") and not values.get("score"):
@@ -379,14 +410,17 @@ class _Reader:
             return
         self.carry = {"level1": level1_raw, "level2": level2}
         level1 = self._note_block_weight(ev, level1_raw)
+        if self.group is not None and self.group.level1 not in (None, level1):
+            self.group = None  # a new level-1 block ends the parent row's children
         index = len(ev.indicators)
-        ind = Indicator(level1=level1, level2=_name(level2), name=name or None)
-        target_text = values.get("target") or ""
+        ind = Indicator(level1=level1, level2=_name(level2), name=name or None,
+                        group=self.group.name if self.group is not None else None)
         nature = values.get("nature")
-        unit = values.get("unit") or _unit_in_name(name)
-        ind.nature, ind.unit = _clean(nature), _clean(unit)
-        ind.target = parse_value(_with_nature_and_unit(target_text, nature, unit))
-        ind.actual = parse_value(_with_nature_and_unit(values.get("actual") or "", None, unit))
+        column_unit = _clean(values.get("unit"))
+        ind.nature, ind.unit = _clean(nature), column_unit
+        unit, source = (column_unit, "unit_column") if column_unit else (_unit_in_name(name), "name_bracket")
+        ind.target = cell_value(values.get("target") or "", nature, unit, source)
+        ind.actual = cell_value(values.get("actual") or "", None, unit, source)
         ind.weight = parse_number(values.get("weight") or "")
         ind.score = parse_number(values.get("score") or "")
         reason = values.get("deviation_reason")
@@ -399,6 +433,38 @@ class _Reader:
                 continue
             ind.cells[attr] = self._loc(table, r, col, "indicators", index, attr)
         ev.indicators.append(ind)
+
+    def _group_row(self, ev: Evaluation, table: Table, r: int, values: dict[str, str]) -> bool:
+        """A parent row ("一、示范区建立 | 15"): numbered like a heading, a weight of its own and no
+        target or actual. It becomes an :class:`IndicatorGroup` over the rows below it, so its
+        weight is never summed with theirs."""
+        keys = [k for k in ("name", "level2") if values.get(k)]
+        key = next((k for k in keys if _GROUP_NUMBER.match(values[k])), None)
+        weight = parse_number(values.get("weight") or "")
+        if key is None or weight is None or (key == "level2" and values.get("name") not in ("", values[key])):
+            return False
+        if any(not parse_value(values.get(k) or "").blank for k in ("target", "actual")):
+            return False
+        text = values[key]
+        own = {k: v for k, v in values.items() if v != text}  # a title merged across the level columns
+        if own.get("level1"):
+            self.carry["level1"] = own["level1"]
+        if key == "name" and own.get("level2"):
+            self.carry["level2"] = own["level2"]
+        elif key == "level2":
+            self.carry["level2"] = None  # the parent row stands where a level-2 name would; none carries over it
+        level1 = self._note_block_weight(ev, self.carry["level1"] or "")
+        index = len(ev.groups)
+        group = IndicatorGroup(name=_name(text) or text, level1=level1,
+                               level2=_name(self.carry["level2"]) if key == "name" else None,
+                               weight=weight, score=parse_number(values.get("score") or ""))
+        for attr, col in (("name", self.ind_cols.cols[key]), ("weight", self.ind_cols.cols.get("weight")),
+                          ("score", self.ind_cols.cols.get("score"))):
+            if col is not None:
+                group.cells[attr] = self._loc(table, r, col, "groups", index, attr)
+        ev.groups.append(group)
+        self.group = group
+        return True
 
     def _note_block_weight(self, ev: Evaluation, level1_raw: str) -> str | None:
         """Canonical level-1 name; its weight from a title such as 产出指标(50分) is recorded."""
@@ -429,6 +495,8 @@ def _clean(text: str | None) -> str | None:
 
 
 _CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# A parent row is numbered like a heading: "一、示范区建立", "（二）项目管理".
+_GROUP_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])")
 _POINTS_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # The template's own numbering kept by the unit: "指标1工程完工率", and "指标2" on an unused row.
 _TEMPLATE_NUMBER = re.compile(r"^指标\s*\d+\s*[:：、.．]?\s*")
@@ -451,9 +519,23 @@ def _amount(text: str, unit: str) -> float | None:
     return in_unit(amount.value, amount.unit, unit)
 
 
+def cell_value(text: str, nature: str | None, unit: str | None, unit_source: str) -> Value:
+    """An indicator cell parsed with the operator and unit its row gives it elsewhere (指标性质 and
+    度量单位 columns, or the name's bracket), ``raw`` kept exactly as the cell says: "15" under
+    度量单位 个 is raw "15", number 15, unit 个 from ``unit_column``."""
+    parsed = parse_value(_with_nature_and_unit(text, nature, unit))
+    if parsed.unit is None:
+        source = None
+    elif parse_value(text).unit is not None:
+        source = "cell"
+    else:
+        source = unit_source
+    return replace(parsed, raw=text, unit_source=source)
+
+
 def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> str:
     """Sichuan layout: 指标性质 and 度量单位 in their own columns (or the unit in the name's bracket);
-    fold them into the value to parse."""
+    fold them into the value to parse (the stored ``raw`` stays the cell's text, see :func:`cell_value`)."""
     value = value or ""
     if parse_value(value).blank:
         return value  # a "—" placeholder stays blank: no operator or unit is added to it
@@ -504,7 +586,8 @@ def recognise_forms(doc: Document) -> Recognised:
 
 def _number_fields(ev: Evaluation, index: int) -> None:
     prefix = f"evaluations[{index}]"
-    cell_maps = [ev.cells, ev.funds.cells, *(r.cells for r in ev.funds.rows), *(i.cells for i in ev.indicators)]
+    cell_maps = [ev.cells, ev.funds.cells, *(r.cells for r in ev.funds.rows), *(i.cells for i in ev.indicators),
+                 *(g.cells for g in ev.groups)]
     for cells in cell_maps:
         for loc in cells.values():
             if loc.field and not loc.field.startswith("evaluations["):

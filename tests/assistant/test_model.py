@@ -9,6 +9,7 @@ from assistant.model import (
     FundRow,
     Funds,
     Indicator,
+    IndicatorGroup,
     Location,
     Occurrence,
     Section,
@@ -36,7 +37,7 @@ def test_canonical_json_has_every_key_even_when_empty():
     assert set(data["file"]) == {"name", "sha256", "format", "pages", "size", "scanned"}
     ev = to_dict(Evaluation())
     assert ev["grade"] is None and ev["funds"]["rows"] == []
-    assert set(ev["funds"]["rate"]) == {"raw", "op", "number", "unit", "qualitative", "vague", "blank"}
+    assert set(ev["funds"]["rate"]) == {"raw", "op", "number", "unit", "qualitative", "vague", "blank", "unit_source"}
 
 
 def test_from_dict_ignores_unknown_keys_and_coerces_ints_to_float():
@@ -61,7 +62,7 @@ def test_location_describes_itself_in_chinese():
 def test_glossary_covers_every_model_field():
     import dataclasses
 
-    for cls in (Evaluation, Indicator, Funds, FundRow, Submission, Section, Finding, Occurrence):
+    for cls in (Evaluation, Indicator, IndicatorGroup, Funds, FundRow, Submission, Section, Finding, Occurrence):
         for f in dataclasses.fields(cls):
             assert f.name in TERMS, f"{cls.__name__}.{f.name} has no Chinese term"
     assert term("execution_rate") == "执行率"

@@ -39,6 +39,42 @@ class RealForm:
         wb.save(path)
         return path
 
+    def write_docx(self, path: Path) -> Path:
+        """The same cells as one Word table (the synthetic corpus' docx writer), merges kept."""
+        from eval.synth.render_docx import write_tables
+
+        path.write_bytes(write_tables([self.grid()], author="test"))
+        return path
+
+    def write_pdf(self, path: Path, *, split: bool = False) -> Path:
+        """A text PDF (the synthetic corpus' writer); ``split`` puts the second half of the
+        indicator rows on page 2 under a repeat of the indicator header row."""
+        from eval.synth.render_pdf import write_pdf
+
+        path.write_bytes(write_pdf(self.grid(), "test", force_split=split)[0])
+        return path
+
+    def grid(self):
+        """The cells as the synthetic corpus' :class:`~eval.synth.layouts.Grid`."""
+        from eval.synth.layouts import GCell, Grid
+
+        n_rows = max(c[0] + (c[3] if len(c) == 5 else 1) - 1 for c in self.cells)
+        n_cols = max(c[1] + (c[4] if len(c) == 5 else 1) - 1 for c in self.cells)
+        rows: list[list[GCell | None]] = [[GCell("") for _ in range(n_cols)] for _ in range(n_rows)]
+        merges = []
+        for cell in self.cells:
+            r, c, text = cell[0] - 1, cell[1] - 1, cell[2]
+            rows[r][c] = GCell(text)
+            rs, cs = (cell[3], cell[4]) if len(cell) == 5 else (1, 1)
+            if rs > 1 or cs > 1:
+                merges.append((r, c, r + rs - 1, c + cs - 1))
+                for rr in range(r, r + rs):
+                    for cc in range(c, c + cs):
+                        if (rr, cc) != (r, c):
+                            rows[rr][cc] = None
+        header = next((c[0] - 1 for c in self.cells if c[2] == "一级指标"), 0)
+        return Grid(cells=rows, merges=merges, widths=[1.0] * n_cols, header_row=header, title="")
+
 
 def _is_number(text: str) -> bool:
     return text.replace(".", "", 1).isdigit()
@@ -316,4 +352,30 @@ LANGFANG_HEATING = mof_form(
         ("满意度\n指标", [("服务对象满意度指标", "指标1学生满意度", "100", "100", "10", "10", "0"), _EMPTY]),
     ],
     total=None,
+)
+
+# Not a transcription: a form laid out as issue #16 saw real ones, with parent rows inside the
+# indicator table ("一、示范区建立 | 15": a weight of its own, no target or actual) over numbered
+# child rows whose weights add up to it. Σ child weights 90 + 预算执行 10 = 100; Σ child scores
+# 88.5 + 10 = 98.5 = 总分, so the sums are right unless the parent rows are summed as indicators.
+PARENT_ROWS = mof_form(
+    "（构造，仿 issue #16 所见版式）",
+    year=2023, project="高标准农田示范区建设", department="某县农业农村局", unit="某县农业技术推广中心",
+    money=[("年度资金总额", "200", "200", "200"), ("其中:当年财政拨款", "200", "200", "200"),
+           ("上年结转资金", "", "", ""), ("其他资金", "", "", "")],
+    execution=("10", "100%", "10"),
+    goals=("建成示范区2个，推广新技术500亩。", "两个示范区已通过验收，新技术实际推广到520亩，培训农户180人次。"),
+    blocks=[
+        ("产出指标(50分)", [
+            ("数量指标", "一、示范区建立", "", "", "15", "15"),
+            ("", "1.建成示范区数量", "≥2个", "2个", "10", "10"),
+            ("", "2.示范区面积(亩)", "≥300", "310", "5", "5"),
+            ("质量指标", "二、技术推广", "—", "—", "35", "33.5"),
+            ("", "1.推广面积", "≥500亩", "520亩", "20", "20"),
+            ("", "2.培训农户", "≥200人次", "180人次", "15", "13.5", "部分农户外出务工，下一步分批补训。"),
+        ]),
+        ("效益指标(30分)", [("社会效益指标", "带动农户增收", "≥5%", "6%", "30", "30")]),
+        ("满意度指标(10分)", [("服务对象满意度指标", "农户满意度", "≥90%", "95%", "10", "10")]),
+    ],
+    total=("100", "98.5"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.text import amount
 from assistant.model import Evaluation, FundRow, Funds
 
@@ -97,8 +98,9 @@ def execution_weight(ev: Evaluation, profile: Profile) -> float:
 
 
 def level1_sums(ev: Evaluation) -> dict[str, float]:
+    """Σ 分值 per level-1 name, a parent row counted only where it stands for its children."""
     sums: dict[str, float] = {}
-    for ind in ev.indicators:
-        if ind.level1 and ind.weight is not None:
-            sums[ind.level1] = sums.get(ind.level1, 0.0) + ind.weight
+    for row in scored_rows(ev):
+        if row.level1 and row.weight is not None:
+            sums[row.level1] = sums.get(row.level1, 0.0) + row.weight
     return sums

@@ -15,8 +15,10 @@ from tests.support.real_forms import (
     CHIZHOU_VILLAGE,
     DAYING_ANKE,
     LANGFANG_HEATING,
+    PARENT_ROWS,
     QINGSHEN_WAGES,
     SHOUXIAN_DEPARTMENT,
+    RealForm,
 )
 
 
@@ -158,3 +160,35 @@ def test_langfang_form_filled_in_the_templates_way(tmp_path_factory):
     assert not {"SCORE-GOAL-001", "MISSING-IND-001"} & rules
     # the low execution is explained on the spent amount's row (剩余3%尾款未付)
     assert "MISSING-FUND-003" not in rules
+
+
+def _with_cells(form: RealForm, changed: dict[tuple[int, int], str]) -> RealForm:
+    return RealForm(form.source, [(c[0], c[1], changed.get((c[0], c[1]), c[2]), *c[3:]) for c in form.cells])
+
+
+def test_parent_rows_are_not_summed_as_indicators(tmp_path_factory):
+    # 一、示范区建立 15 and 二、技术推广 35 over children adding up to them: the sums are right
+    _, findings = _read_and_check(PARENT_ROWS, tmp_path_factory, "示范区.xlsx")
+    assert {f.rule for f in findings} == {"MISSING-IND-005"}  # no cost indicator; no sum is wrong
+
+
+def test_a_parent_rows_weight_is_checked_against_its_children(tmp_path_factory):
+    form = _with_cells(PARENT_ROWS, {(14, 7): "20"})  # 一、示范区建立 marked 20, its rows 10 + 5
+    _, findings = _read_and_check(form, tmp_path_factory, "示范区_分值.xlsx")
+    (group,) = [f for f in findings if f.rule == "CALC-IND-007"]
+    assert group.message == "“一、示范区建立”标注 20 分，其下指标分值合计 15"
+    assert (group.location.field, group.location.row, group.location.col) == (
+        "evaluations[0].groups[0].weight", 13, 6)
+    assert not [f for f in findings if f.rule in ("CALC-IND-006", "CALC-TOT-001")]
+
+
+def test_a_parent_row_stands_for_children_without_weights(tmp_path_factory):
+    # The children of 一、示范区建立 carry no 分值/得分: its 15/15 count in the sums instead
+    form = _with_cells(PARENT_ROWS, {(15, 7): "", (15, 8): "", (16, 7): "", (16, 8): ""})
+    sub, findings = _read_and_check(form, tmp_path_factory, "示范区_无分值.xlsx")
+    assert [i.weight for i in sub.evaluations[0].indicators[:2]] == [None, None]
+    assert not [f for f in findings if f.rule in ("CALC-IND-006", "CALC-IND-007", "CALC-TOT-001")]
+    wrong = _with_cells(form, {(14, 7): "25"})  # now the parent row's weight is the only one: 100 + 10
+    _, findings = _read_and_check(wrong, tmp_path_factory, "示范区_无分值_错.xlsx")
+    (total,) = [f for f in findings if f.rule == "CALC-IND-006"]
+    assert "指标分值合计 100 + 预算执行率分值 10 = 110" in total.message

@@ -1,10 +1,16 @@
 from assistant.checker.helpers.funds import execution_weight
+from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.indicators import label
 from assistant.checker.helpers.scores import differs
 from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import KUNMINGCHI, MOF_10, SICHUAN
+from assistant.model import Indicator
+
+
+def _label(row) -> str:
+    return label(row) if isinstance(row, Indicator) else f"“{row.name}”"
 
 
 @register
@@ -29,7 +35,8 @@ class CalcInd006(Rule):
 
     def check(self, ctx):
         ev, profile = ctx.ev, ctx.profile
-        weights = [ind.weight for ind in ev.indicators if ind.weight is not None]
+        rows = scored_rows(ev)  # parent rows (一、示范区建立 | 15) only where their children have no 分值
+        weights = [row.weight for row in rows if row.weight is not None]
         if not weights:
             return
         tol = profile.score_tolerance
@@ -46,5 +53,5 @@ class CalcInd006(Rule):
             problems.append(f"指标分值合计 {num(s)}，应为 {num(profile.total_points)}")
         if problems:
             yield self.finding(ctx, ctx.path("indicators"), "；".join(problems),
-                               evidence="、".join(f"{label(i)}{num(i.weight)}" for i in ev.indicators[:8]),
+                               evidence="、".join(f"{_label(i)}{num(i.weight)}" for i in rows[:8]),
                                suggestion="调整各指标分值，使合计为 100 分。")

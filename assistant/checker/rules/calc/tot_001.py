@@ -1,3 +1,4 @@
+from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.scores import differs
 from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
@@ -32,8 +33,9 @@ class CalcTot001(Rule):
         if ev.total_score is None or not ev.indicators:
             return
         fund = ev.funds.score if ev.kind == "project" and ev.funds.score is not None else 0.0
-        filled = sum(ind.score for ind in ev.indicators if ind.score is not None)
-        blanks = [ind for ind in ev.indicators if ind.score is None]
+        rows = scored_rows(ev)  # parent rows count only where their children have no 得分
+        filled = sum(row.score for row in rows if row.score is not None)
+        blanks = [row for row in rows if row.score is None]
         if blanks:
             yield from self._with_blanks(ctx, filled + fund, blanks)
             return
