@@ -542,11 +542,15 @@ def _fill(st: YearStats, top_n: int) -> None:
         chosen = [f for f in fs if f.severity == sev]
         add(_fig(f"findings.{sev}", f"其中{SEVERITY_TERMS[sev]}类问题条数",
                  [o for o in objs if o.key in {f.object_key for f in chosen}], len(chosen), "条", [f.id for f in chosen]))
-    add(_fig("findings.objects", "存在问题的自评材料数", with_findings, len(with_findings), "份", [f.id for f in fs]))
-    add(_fig("findings.objects.rate", "存在问题的自评材料占比", with_findings, _pct(len(with_findings), len(objs)), "%",
+    # Counted in files, like "submissions" ("报送自评材料N份"): counted in objects (tables and reports),
+    # "涉及自评材料2份，占66.7%" followed "报送自评材料2份" in the same draft (found by eval/faithfulness.py).
+    files = {o.submission_id for o in objs}
+    files_with = {o.submission_id for o in with_findings}
+    add(_fig("findings.objects", "存在问题的自评材料（文件）数", with_findings, len(files_with), "份", [f.id for f in fs]))
+    add(_fig("findings.objects.rate", "存在问题的自评材料（文件）占比", with_findings, _pct(len(files_with), len(files)), "%",
              [f.id for f in fs]))
-    clean = [o for o in objs if o.key not in okeys]
-    add(_fig("findings.clean", "未发现问题的自评材料数", clean, len(clean), "份"))
+    clean = [o for o in objs if o.submission_id not in files_with]
+    add(_fig("findings.clean", "未发现问题的自评材料（文件）数", clean, len(files - files_with), "份"))
 
     st.by_rule = [st._rule_count(code, [f for f in fs if f.rule == code], f"rule.{code}")
                   for code in _rule_order({f.rule for f in fs})]

@@ -153,3 +153,19 @@ def test_every_figure_traces_to_rows_of_the_corpus(tmp_path_factory):
     assert bands == len(projects)
     assert sum(rc.findings.value for rc in st.by_family) == n_findings
     corpus.stores.close()
+
+
+def test_findings_share_is_counted_in_files_like_the_materials(tmp_path):
+    """A file holding two project tables is one 自评材料: "报送自评材料2份" must not be followed by
+    "涉及自评材料2份，占66.7%" (the share was taken over tables and reports, the count over files)."""
+    r = RecordStore(f"sqlite:///{tmp_path / 'r.db'}")
+    two = table("m1", "甲局", "甲局", budget=100.0, spent=80.0, total=92.0, grade="优")
+    two.evaluations.append(table("m1", "甲局", "甲局", budget=50.0, spent=50.0, total=95.0, grade="优").evaluations[0])
+    r.save_submission(two, findings=[finding("g1", "MISSING-FUND-003", "warning")])
+    r.save_submission(table("n2", "乙中心", "甲局", budget=200.0, spent=200.0, total=85.0, grade="优"),
+                      findings=[finding("g2", "CALC-FUND-001", "error")])
+    F = year_statistics(r, 2023).figures
+    r.close()
+    assert F["submissions"].value == 2 and F["projects"].value == 3
+    assert F["findings.objects"].value == 2 and F["findings.objects.rate"].value == 100.0
+    assert F["findings.clean"].value == 0
