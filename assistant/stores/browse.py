@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import and_, case, exists, func, or_, select
@@ -17,7 +16,14 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from assistant.model import Finding
-from assistant.stores.records import EvaluationRow, FindingRow, RecordStore, SubmissionRow, finding_of
+from assistant.stores.records import (
+    EvaluationRow,
+    FindingRow,
+    RecordStore,
+    SubmissionRow,
+    SubmissionSummary,
+    finding_of,
+)
 
 __all__ = ["FindingInContext", "FindingQuery", "SubmissionListRow", "SubmissionQuery", "finding_page",
            "findings_by_submission", "submission_page", "submission_row"]
@@ -49,20 +55,10 @@ class SubmissionQuery:
 
 
 @dataclass(frozen=True)
-class SubmissionListRow:
-    """A submission with its first evaluation's score, grade and rate and its findings counted."""
+class SubmissionListRow(SubmissionSummary):
+    """A submission (its :class:`SubmissionSummary`) with its first evaluation's score, grade and
+    rate and its findings counted."""
 
-    id: str
-    file_name: str | None
-    format: str | None
-    kind: str
-    unit: str | None
-    department: str | None
-    year: int | None
-    status: str
-    status_reason: str | None
-    created_at: datetime
-    updated_at: datetime
     total_score: float | None
     grade: str | None
     exec_rate: float | None
@@ -95,7 +91,7 @@ def _list_select() -> tuple[Select[Any], Any, dict[str, Any]]:
     counts = _counts_subquery()
     c = {"error": func.coalesce(counts.c.errors, 0), "warning": func.coalesce(counts.c.warnings, 0),
          "info": func.coalesce(counts.c.infos, 0)}
-    stmt = (select(SubmissionRow.id, SubmissionRow.file_name, SubmissionRow.format, SubmissionRow.kind,
+    stmt = (select(SubmissionRow.id, SubmissionRow.sha256, SubmissionRow.file_name, SubmissionRow.format, SubmissionRow.kind,
                    SubmissionRow.unit, SubmissionRow.department, SubmissionRow.year, SubmissionRow.status,
                    SubmissionRow.status_reason, SubmissionRow.created_at, SubmissionRow.updated_at,
                    ev0.total_score, ev0.grade, _rate(ev0).label("exec_rate"),
@@ -146,11 +142,8 @@ def _projects(s: Any, ids: list[str]) -> dict[str, list[str]]:
 
 
 def _list_row(r: Any, projects: dict[str, list[str]]) -> SubmissionListRow:
-    return SubmissionListRow(
-        id=r.id, file_name=r.file_name, format=r.format, kind=r.kind, unit=r.unit, department=r.department,
-        year=r.year, status=r.status, status_reason=r.status_reason, created_at=r.created_at,
-        updated_at=r.updated_at, total_score=r.total_score, grade=r.grade, exec_rate=r.exec_rate,
-        errors=r.errors, warnings=r.warnings, infos=r.infos, projects=list(projects.get(r.id, [])))
+    # the select's labels are the row's field names
+    return SubmissionListRow(**r._mapping, projects=list(projects.get(r.id, [])))
 
 
 def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, limit: int
