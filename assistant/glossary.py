@@ -97,6 +97,28 @@ TERMS: dict[str, str] = {
     "source": "规则依据",
     "occurrences": "出现位置",
     "submission_id": "提交编号",
+    # review of findings
+    "decision": "审核决定",
+    "decision_reason": "决定理由",
+    "decision_comment": "审核备注",
+    "decided_by": "决定人",
+    "decided_at": "决定时间",
+    "resolved": "已消除（复查后不再出现）",
+    "version": "版本",
+}
+
+DECISION_TERMS: dict[str, str] = {"open": "待定", "confirmed": "确认", "false_positive": "误报", "fixed": "已整改"}
+
+# what the review's audit log records (assistant.stores.review)
+EVENT_TERMS: dict[str, str] = {
+    "decision": "审核决定",
+    "correction": "更正识别值",
+    "transition": "状态变更",
+    "assignment": "分派审核人",
+    "letter": "出具审核意见",
+    "score": "复核打分",
+    "version": "重报版本",
+    "certainty": "确认识别结果",
 }
 
 SEVERITY_TERMS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -63,6 +63,9 @@ Severity = Literal["error", "warning", "info"]
 SubmissionKind = Literal["table", "report", "department", "mixed", "unknown"]
 EvaluationKind = Literal["project", "department"]
 Status = Literal["ok", "needs_review", "failed"]
+# A reviewer's decision on a finding (issue 15): 待定 / 确认 / 误报 / 已整改.
+Decision = Literal["open", "confirmed", "false_positive", "fixed"]
+DECISIONS: tuple[str, ...] = ("open", "confirmed", "false_positive", "fixed")
 
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
@@ -313,6 +316,26 @@ class Finding:
     submission_id: str | None = None
     id: str | None = None
     occurrences: list[Occurrence] = field(default_factory=list)
+    # The review (issue 15): the checker leaves these at their defaults; the records store keeps
+    # them across re-checks (a finding the rules make again keeps its decision).
+    decision: Decision = "open"
+    decision_reason: str | None = None  # required for 误报
+    decision_comment: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None  # ISO 8601, UTC
+    resolved: bool = False  # the latest check no longer makes it: kept for the record, not counted
+    version: int = 1  # raised by every change of the decision: a stale update is refused
+
+    @property
+    def counted(self) -> bool:
+        """Whether the finding stands as a defect: not judged 误报 by a reviewer and still made by
+        the latest check. Statistics, exports, letters and drafts count only these."""
+        return not self.resolved and self.decision != "false_positive"
+
+    @property
+    def outstanding(self) -> bool:
+        """A defect the unit still has to fix: counted and not yet 已整改 (what a letter asks for)."""
+        return self.counted and self.decision != "fixed"
 
     def places(self) -> list[tuple[str, Location]]:
         """(rule, location) of every place this finding speaks for: its own rows (or its own cell

@@ -11,11 +11,15 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support.shared import missing_reason, seed_reports
 from tests.support.synth_corpus import build_synth_corpus
+
+if TYPE_CHECKING:
+    from assistant.stores.records import RecordStore
 
 
 def _runs_ocr(item: pytest.Item) -> bool:
@@ -73,6 +77,19 @@ def postgres_url() -> Iterator[str]:
     require_system("postgresql", postgres_bin() is not None)
     with temporary_postgres() as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
+    """A records store on a real SQLite file and, in the postgres lane, on the session's PostgreSQL."""
+    from assistant.stores.records import RecordStore
+
+    if request.param == "sqlite":
+        store = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
+    else:
+        store = RecordStore(request.getfixturevalue("postgres_url"))
+    yield store
+    store.close()
 
 
 @pytest.fixture

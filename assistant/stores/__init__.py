@@ -15,7 +15,8 @@ resumes where it stopped. The vector store is opened lazily: importing chromadb 
 the embedder only happen when vectors are first needed.
 
 Every table and query of ziping lives in this package: the records tables (``records``), users
-(``users``), conversation turns (``conversations``), draft versions (``drafts``), the answer
+(``users``), conversation turns (``conversations``), draft versions (``drafts``), the review's
+decisions and audit log (``review``), the answer
 engine's structured queries (``queries``) and the reviewer's lists (``browse``). The records
 database's schema is made by the Alembic migrations in ``migrations/``, run when a
 :class:`RecordStore` opens (:mod:`assistant.stores.migrate`, ``ziping db upgrade``).
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.settings import Settings
 from assistant.stores.fulltext import FullTextIndex
 from assistant.stores.records import ChunkLike, RecordStore, StoredChunk, SubmissionSummary
+from assistant.stores.review import ReviewStore
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -59,6 +61,11 @@ class Stores:
                 self.embeddings = make_embeddings(self.settings)
             self._vectors = VectorStore(self.settings, self.embeddings)
         return self._vectors
+
+    @property
+    def review(self) -> ReviewStore:
+        """Decisions on findings and the audit log (no state of its own: cheap to make)."""
+        return ReviewStore(self.records)
 
     def save(self, sub: Submission, chunks: Sequence[ChunkLike],
              findings: Sequence[Finding] | None = None, rules_version: str | None = None) -> str:

@@ -69,12 +69,20 @@ class SubmissionListRow(SubmissionSummary):
 
 
 def _counts_subquery() -> Any:
+    """Defects per submission by severity: findings still made by the latest check and not judged
+    误报 (:attr:`assistant.model.Finding.counted`)."""
     sev = FindingRow.severity
     return (select(FindingRow.submission_id.label("sid"),
                    func.sum(case((sev == "error", 1), else_=0)).label("errors"),
                    func.sum(case((sev == "warning", 1), else_=0)).label("warnings"),
                    func.sum(case((sev == "info", 1), else_=0)).label("infos"))
+            .where(*counted_finding())
             .group_by(FindingRow.submission_id).subquery())
+
+
+def counted_finding() -> tuple[Any, ...]:
+    """The SQL side of :attr:`assistant.model.Finding.counted`."""
+    return FindingRow.resolved_at.is_(None), FindingRow.decision != "false_positive"
 
 
 def _rate(ev: Any) -> Any:
@@ -189,6 +197,8 @@ class FindingQuery:
     unit: str | None = None
     department: str | None = None
     q: str | None = None
+    decision: str | None = None  # one decision; None: every decision but 误报 unless ``with_false_positives``
+    with_false_positives: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,12 @@ def _finding_select(f: FindingQuery) -> Select[Any]:
                    EvaluationRow.project_name, EvaluationRow.department)
             .join(SubmissionRow, SubmissionRow.id == FindingRow.submission_id)
             .outerjoin(EvaluationRow, and_(EvaluationRow.submission_id == FindingRow.submission_id,
-                                           EvaluationRow.idx == FindingRow.evaluation_idx)))
+                                           EvaluationRow.idx == FindingRow.evaluation_idx))
+            .where(FindingRow.resolved_at.is_(None)))
+    if f.decision:
+        stmt = stmt.where(FindingRow.decision == f.decision)
+    elif not f.with_false_positives:
+        stmt = stmt.where(FindingRow.decision != "false_positive")
     if f.submission_id:
         stmt = stmt.where(FindingRow.submission_id == f.submission_id)
     if f.rule:

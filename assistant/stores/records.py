@@ -19,7 +19,9 @@ Schema
                  filled (percent) and as computed from the total row, scores and grade.
 ``indicators``   one row per indicator with raw text and parse of target and actual.
 ``findings``     checker output; ``location`` is the :class:`Location` as JSON, ``occurrences``
-                 the rows a folded finding lists (JSON list of :class:`Occurrence`; NULL: none).
+                 the rows a folded finding lists (JSON list of :class:`Occurrence`; NULL: none);
+                 the reviewer's decision on it, kept across re-checks (``resolved_at``: the
+                 latest check no longer makes it; the row stays for the record).
 ``chunks``       retrievable chunks (the same ids as in the full-text index and the vector
                  store) and whether each one has been embedded yet.
 
@@ -196,6 +198,15 @@ class FindingRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     # since migration 0002; NULL (every finding stored before it, and one about a single cell): none
     occurrences: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    # since migration 0003: the reviewer's decision (issue 15), kept when a re-check makes the
+    # finding again; ``version`` is raised by every change so a stale update can be refused
+    decision: Mapped[str] = mapped_column(String(24), default="open", server_default="open", index=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class CheckRow(Base):
@@ -453,8 +464,7 @@ class RecordStore:
                 s.execute(delete(ChunkRow).where(ChunkRow.submission_id == sub.id))
                 s.add_all(_chunk_row(c, n) for n, c in enumerate(chunks))
             if findings is not None:
-                s.execute(delete(FindingRow).where(FindingRow.submission_id == sub.id))
-                s.add_all(_finding_rows(sub.id, findings, now))
+                _replace_findings(s, sub.id, findings, now)
                 _stamp(s, sub.id, rules_version, now)
         return sub.id
 
@@ -584,22 +594,23 @@ class RecordStore:
             sub_ids = [r.id for r in subs]
             evs = list(s.scalars(select(EvaluationRow).where(EvaluationRow.submission_id.in_(sub_ids))
                                  .order_by(EvaluationRow.submission_id, EvaluationRow.idx))) if sub_ids else []
-            frows = list(s.scalars(select(FindingRow).where(FindingRow.submission_id.in_(sub_ids))
+            frows = list(s.scalars(select(FindingRow).where(FindingRow.submission_id.in_(sub_ids),
+                                                            FindingRow.resolved_at.is_(None))
                                    .order_by(FindingRow.submission_id, FindingRow.seq))) if sub_ids else []
         return subs, evs, frows
 
     # findings -----------------------------------------------------------------------------------
 
     def save_findings(self, submission_id: str, findings: Iterable[Finding], rules_version: str | None = None) -> int:
-        """Replace the submission's findings (made by ``rules_version``). Ids are kept when set,
-        else ``{sid}:F{n}``."""
+        """Store a new check's findings (made by ``rules_version``) over the submission's old ones,
+        keeping the reviewers' decisions (see :func:`_replace_findings`). Ids are kept when set,
+        else ``{sid}:F{n}``. Returns how many findings the check made."""
         now = _now()
-        rows = _finding_rows(submission_id, findings, now)
+        findings = list(findings)
         with self.session() as s:
-            s.execute(delete(FindingRow).where(FindingRow.submission_id == submission_id))
-            s.add_all(rows)
+            _replace_findings(s, submission_id, findings, now)
             _stamp(s, submission_id, rules_version, now)
-        return len(rows)
+        return len(findings)
 
     def rules_versions(self) -> dict[str, str | None]:
         """Every submission id → the rules version of its stored findings (None: not recorded,
@@ -610,8 +621,13 @@ class RecordStore:
             return dict(rows.all())
 
     def get_findings(self, submission_id: str | None = None, *, rule: str | None = None,
-                     severity: str | None = None) -> list[Finding]:
+                     severity: str | None = None, include_resolved: bool = False) -> list[Finding]:
+        """Findings in checker order; those the latest check no longer makes only when
+        ``include_resolved`` (they come last). Every decision is included: callers that count
+        defects keep :attr:`Finding.counted` ones."""
         q = select(FindingRow)
+        if not include_resolved:
+            q = q.where(FindingRow.resolved_at.is_(None))
         if submission_id is not None:
             q = q.where(FindingRow.submission_id == submission_id)
         if rule is not None:
@@ -688,7 +704,11 @@ def finding_of(r: FindingRow) -> Finding:
     return Finding(rule=r.rule, severity=r.severity, message=r.message,  # type: ignore[arg-type]
                    location=from_dict(Location, r.location or {}), evidence=r.evidence,
                    suggestion=r.suggestion, source=r.source, submission_id=r.submission_id, id=r.id,
-                   occurrences=[from_dict(Occurrence, o) for o in r.occurrences or []])
+                   occurrences=[from_dict(Occurrence, o) for o in r.occurrences or []],
+                   decision=r.decision or "open", decision_reason=r.decision_reason,  # type: ignore[arg-type]
+                   decision_comment=r.decision_comment, decided_by=r.decided_by,
+                   decided_at=r.decided_at.isoformat() if r.decided_at else None,
+                   resolved=r.resolved_at is not None, version=r.version or 1)
 
 
 def _stamp(s: Session, submission_id: str, rules_version: str | None, now: datetime) -> None:
@@ -696,6 +716,46 @@ def _stamp(s: Session, submission_id: str, rules_version: str | None, now: datet
     s.execute(delete(CheckRow).where(CheckRow.submission_id == submission_id))
     if rules_version:
         s.add(CheckRow(submission_id=submission_id, rules_version=rules_version, checked_at=now))
+
+
+# what a new check rewrites on a finding it makes again (the decision columns are the reviewer's)
+_CHECK_COLUMNS = ("seq", "evaluation_idx", "rule", "severity", "message", "location", "evidence", "suggestion",
+                  "source", "occurrences")
+_DECISION_RESET = {"decision": "open", "decision_reason": None, "decision_comment": None, "decided_by": None,
+                   "decided_at": None}
+
+
+def _replace_findings(s: Session, submission_id: str, findings: Sequence[Finding], now: datetime) -> None:
+    """Put a new check's findings over the stored ones without losing a reviewer's work.
+
+    A finding is the same one when its id is (the checker's id is rule + field, see
+    :func:`assistant.checker._finish`) and its evidence is unchanged: it keeps its decision. When
+    the evidence changed (the value was corrected or resubmitted) the decision no longer speaks for
+    it and goes back to 待定. A stored finding the check no longer makes is marked resolved, not
+    deleted: the audit trail and the decisions on it stay."""
+    old = {r.id: r for r in s.scalars(select(FindingRow).where(FindingRow.submission_id == submission_id))}
+    made: set[str] = set()
+    for row in _finding_rows(submission_id, findings, now):
+        if row.id in made:  # two findings with one id: keep the checker's order, give the later its own
+            row.id = f"{row.id}:{row.seq}"
+        made.add(row.id)
+        prev = old.get(row.id)
+        if prev is None:
+            s.add(row)
+            continue
+        changed = prev.evidence != row.evidence
+        for column in _CHECK_COLUMNS:
+            setattr(prev, column, getattr(row, column))
+        prev.resolved_at = None
+        if changed and prev.decision != "open":
+            for column, value in _DECISION_RESET.items():
+                setattr(prev, column, value)
+            prev.version = (prev.version or 1) + 1
+    gone = [r for fid, r in old.items() if fid not in made]
+    for n, r in enumerate(gone, start=len(made)):
+        r.seq = n
+        if r.resolved_at is None:
+            r.resolved_at = now
 
 
 def _finding_rows(submission_id: str, findings: Iterable[Finding], now: datetime) -> list[FindingRow]:
@@ -707,6 +767,6 @@ def _finding_rows(submission_id: str, findings: Iterable[Finding], now: datetime
             evaluation_idx=int(m.group(1)) if m else None, rule=f.rule, severity=f.severity,
             message=f.message, location=to_dict(f.location), evidence=f.evidence,
             suggestion=f.suggestion, source=f.source, created_at=now,
-            occurrences=to_dict(f.occurrences) or None,
+            occurrences=to_dict(f.occurrences) or None, decision="open", version=1,
         ))
     return rows

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
@@ -44,8 +45,11 @@ from ingest.chunking import chunk_submission
 from tests.support.samples import make_submission
 
 PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
+# the tables of the last release before migrations (what revision 0001 adopts)
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
+# every table at the newest revision: the pre-migration ones and those later revisions added
+HEAD_TABLES = ALL_TABLES | {"review_events"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -113,7 +117,7 @@ def test_upgrade_head_on_a_fresh_database(url):
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")  # `alembic upgrade head`
         assert current_revision(conn) == head_revision()
-    assert table_names(url) == ALL_TABLES | {"alembic_version"}
+    assert table_names(url) == HEAD_TABLES | {"alembic_version"}
     assert differences(engine) == []
     engine.dispose()
 
@@ -155,8 +159,11 @@ def fill(url: str, tables: set[str]) -> dict:
     records.save_submission(sub, chunks=chunks)
     # the findings rows as that release wrote them: its columns only (today's ORM also writes
     # ``occurrences``, added by migration 0002)
+    legacy_findings = sa.table("findings", sa.column("location", sa.JSON), *(sa.column(c) for c in (
+        "id", "submission_id", "seq", "evaluation_idx", "rule", "severity", "message", "evidence",
+        "suggestion", "source", "created_at")))  # not the ORM table: its defaults would write later columns
     with records.engine.begin() as conn:
-        conn.execute(FindingRow.__table__.insert(), [
+        conn.execute(legacy_findings.insert(), [
             {"id": f"{sub.id}:F{n}", "submission_id": sub.id, "seq": n, "evaluation_idx": 0, "rule": f.rule,
              "severity": f.severity, "message": f.message, "location": to_dict(f.location), "evidence": f.evidence,
              "suggestion": f.suggestion, "source": f.source, "created_at": datetime.now(UTC)}
@@ -191,7 +198,7 @@ def test_a_pre_migration_database_is_adopted_with_its_data(url, tables):
     report = records.migration
     assert report is not None and report.state == "legacy" and report.before is None
     assert report.after == head_revision() and report.applied[0] == BASELINE
-    assert table_names(url) == ALL_TABLES | {"alembic_version"}  # the missing ones were added
+    assert table_names(url) == HEAD_TABLES | {"alembic_version"}  # the missing ones were added
     assert differences(records.engine) == []
 
     sub = data["sub"]
@@ -306,7 +313,7 @@ def test_upgrade_from_the_baseline_keeps_findings_and_adds_occurrences(url):
 
     records = RecordStore(url)
     assert records.migration is not None and records.migration.before == BASELINE
-    assert records.migration.applied == ("0002_finding_occurrences",) and differences(records.engine) == []
+    assert records.migration.applied[0] == "0002_finding_occurrences" and differences(records.engine) == []
     sub = data["sub"]
     (kept,) = records.get_findings(sub.id)
     assert kept == data["findings"][0] and kept.occurrences == []
@@ -319,4 +326,29 @@ def test_upgrade_from_the_baseline_keeps_findings_and_adds_occurrences(url):
                      occurrences=[*rows, merged])
     records.save_findings(sub.id, [kept, folded])
     assert records.get_findings(sub.id) == [kept, folded]
+    records.close()
+
+
+# --- 0003: reviewers' decisions on findings -----------------------------------------------------
+
+def test_upgrade_to_decisions_keeps_findings_open(url):
+    """A database at 0002 holding findings: 0003 adds the decision columns and the audit log; the
+    stored findings read back 待定, version 1, not resolved, and can then be decided."""
+    from assistant.review.decisions import DecisionRequest
+    from assistant.stores.review import ReviewStore
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002_finding_occurrences")
+    engine.dispose()
+    data = fill(url, ALL_TABLES)
+
+    records = RecordStore(url)
+    assert records.migration is not None and records.migration.before == "0002_finding_occurrences"
+    assert records.migration.applied[0] == "0003_finding_decisions" and differences(records.engine) == []
+    (kept,) = records.get_findings(data["sub"].id)
+    assert kept == data["findings"][0]
+    assert (kept.decision, kept.version, kept.resolved, kept.counted) == ("open", 1, False, True)
+    decided = ReviewStore(records).decide(DecisionRequest(kept.id, "confirmed", actor="审核员"))
+    assert decided.version == 2 and len(ReviewStore(records).events(data["sub"].id)) == 1
     records.close()

