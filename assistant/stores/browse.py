@@ -20,6 +20,7 @@ from assistant.stores.records import (
     EvaluationRow,
     FindingRow,
     RecordStore,
+    SubmissionReviewRow,
     SubmissionRow,
     SubmissionSummary,
     finding_of,
@@ -102,10 +103,11 @@ def _list_select() -> tuple[Select[Any], Any, dict[str, Any]]:
     stmt = (select(SubmissionRow.id, SubmissionRow.sha256, SubmissionRow.file_name, SubmissionRow.format, SubmissionRow.kind,
                    SubmissionRow.unit, SubmissionRow.department, SubmissionRow.year, SubmissionRow.status,
                    SubmissionRow.status_reason, SubmissionRow.created_at, SubmissionRow.updated_at,
-                   ev0.total_score, ev0.grade, _rate(ev0).label("exec_rate"),
+                   func.coalesce(SubmissionReviewRow.certainty, "recognised").label("certainty"), ev0.total_score, ev0.grade, _rate(ev0).label("exec_rate"),
                    c["error"].label("errors"), c["warning"].label("warnings"), c["info"].label("infos"))
             .outerjoin(ev0, and_(ev0.submission_id == SubmissionRow.id, ev0.idx == 0))
-            .outerjoin(counts, counts.c.sid == SubmissionRow.id))
+            .outerjoin(counts, counts.c.sid == SubmissionRow.id)
+            .outerjoin(SubmissionReviewRow, SubmissionReviewRow.submission_id == SubmissionRow.id))
     return stmt, ev0, c
 
 

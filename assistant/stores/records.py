@@ -22,6 +22,7 @@ Schema
                  the rows a folded finding lists (JSON list of :class:`Occurrence`; NULL: none);
                  the reviewer's decision on it, kept across re-checks (``resolved_at``: the
                  latest check no longer makes it; the row stays for the record).
+``submission_reviews``  one row per submission: read certainty, review state, reviewer, due date.
 ``chunks``       retrievable chunks (the same ids as in the full-text index and the vector
                  store) and whether each one has been embedded yet.
 
@@ -39,13 +40,14 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -66,6 +68,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 
 from assistant import numbers
 from assistant.model import Evaluation, Finding, Location, Occurrence, Submission, from_dict, to_dict
+from assistant.review.certainty import certainty_of
 
 __all__ = [
     "Base",
@@ -77,6 +80,7 @@ __all__ = [
     "NameRows",
     "RecordStore",
     "StoredChunk",
+    "SubmissionReviewRow",
     "SubmissionRow",
     "SubmissionSummary",
     "finding_of",
@@ -116,6 +120,31 @@ class SubmissionRow(Base):
     evaluations: Mapped[list[EvaluationRow]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", passive_deletes=True,
         order_by="EvaluationRow.idx")
+    review: Mapped[SubmissionReviewRow | None] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", passive_deletes=True, lazy="joined")
+
+
+class SubmissionReviewRow(Base):
+    """Where a submission stands in the review (issue 15): its read certainty (已识别 / 待核实 /
+    非自评材料, :mod:`assistant.review.certainty`; kept here so lists and statistics can leave
+    uncertain reads out in SQL), its state, its reviewer and due date. One row per submission,
+    made when the submission is stored (migration 0003 made them for the ones stored before).
+    ``version`` is raised by every change so a stale update can be refused."""
+
+    __tablename__ = "submission_reviews"
+
+    submission_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    certainty: Mapped[str] = mapped_column(String(16), default="recognised", index=True)
+    certainty_confirmed_by: Mapped[str | None] = mapped_column(String(64))  # a reviewer vouched for the read
+    certainty_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(24), default="pending", index=True)
+    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+    submission: Mapped[SubmissionRow] = relationship(back_populates="review")
 
 
 class EvaluationRow(Base):
@@ -254,12 +283,14 @@ class SubmissionSummary:
     status_reason: str | None
     created_at: datetime
     updated_at: datetime
+    certainty: str  # recognised | uncertain | not_evaluation (assistant.review.certainty)
 
     @classmethod
     def of(cls, row: SubmissionRow) -> SubmissionSummary:
         return cls(id=row.id, sha256=row.sha256, file_name=row.file_name, format=row.format, kind=row.kind,
                    unit=row.unit, department=row.department, year=row.year, status=row.status,
-                   status_reason=row.status_reason, created_at=row.created_at, updated_at=row.updated_at)
+                   status_reason=row.status_reason, created_at=row.created_at, updated_at=row.updated_at,
+                   certainty=row.review.certainty if row.review is not None else "recognised")
 
 
 @dataclass(frozen=True)
@@ -458,6 +489,7 @@ class RecordStore:
             row.data = data
             row.updated_at = now
             s.flush()
+            _review_row(s, sub, now)
             for ev_row in _evaluation_rows(sub):
                 s.add(ev_row)
             if chunks is not None:
@@ -756,6 +788,18 @@ def _replace_findings(s: Session, submission_id: str, findings: Sequence[Finding
         r.seq = n
         if r.resolved_at is None:
             r.resolved_at = now
+
+
+def _review_row(s: Session, sub: Submission, now: datetime) -> None:
+    """Make or refresh the submission's review row: its certainty follows what was read, unless a
+    reviewer confirmed the read (a confirmation survives reading the file again)."""
+    review = s.get(SubmissionReviewRow, sub.id)
+    if review is None:
+        s.add(SubmissionReviewRow(submission_id=sub.id, certainty=certainty_of(sub), updated_at=now))
+        return
+    certainty = certainty_of(sub, confirmed=review.certainty_confirmed_by is not None)
+    if certainty != review.certainty:
+        review.certainty, review.version, review.updated_at = certainty, review.version + 1, now
 
 
 def _finding_rows(submission_id: str, findings: Iterable[Finding], now: datetime) -> list[FindingRow]:

@@ -39,7 +39,7 @@ from assistant.stores.migrate import (
     upgrade,
 )
 from assistant.stores.migrations import HEAD
-from assistant.stores.records import CheckRow, FindingRow, RecordStore
+from assistant.stores.records import CheckRow, RecordStore, SubmissionReviewRow
 from assistant.stores.users import UserStore
 from ingest.chunking import chunk_submission
 from tests.support.samples import make_submission
@@ -49,7 +49,7 @@ PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
 # every table at the newest revision: the pre-migration ones and those later revisions added
-HEAD_TABLES = ALL_TABLES | {"review_events"}
+HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -156,7 +156,14 @@ def fill(url: str, tables: set[str]) -> dict:
                                           field="evaluations[0].total_score"),
                         evidence="合计 95", suggestion="核对得分", source="财预〔2020〕10号")]
     version = "national@1" if "checks" in tables else None
+    # today's store also writes the submission's review row (0003); the old release had no such
+    # table: it is there only while the submission is written
+    reviews = SubmissionReviewRow.__table__
+    had_reviews = inspect(records.engine).has_table(reviews.name)
+    reviews.create(records.engine, checkfirst=True)
     records.save_submission(sub, chunks=chunks)
+    if not had_reviews:
+        reviews.drop(records.engine)
     # the findings rows as that release wrote them: its columns only (today's ORM also writes
     # ``occurrences``, added by migration 0002)
     legacy_findings = sa.table("findings", sa.column("location", sa.JSON), *(sa.column(c) for c in (
@@ -349,6 +356,7 @@ def test_upgrade_to_decisions_keeps_findings_open(url):
     (kept,) = records.get_findings(data["sub"].id)
     assert kept == data["findings"][0]
     assert (kept.decision, kept.version, kept.resolved, kept.counted) == ("open", 1, False, True)
+    assert records.get_summary(data["sub"].id).certainty == "recognised"  # its review row was made
     decided = ReviewStore(records).decide(DecisionRequest(kept.id, "confirmed", actor="审核员"))
     assert decided.version == 2 and len(ReviewStore(records).events(data["sub"].id)) == 1
     records.close()

@@ -138,3 +138,18 @@ def test_reingesting_the_file_keeps_decisions(stored, records):
     records.save_submission(make_submission(sid), findings=findings(sid))  # what --force does
     f = next(f for f in records.get_findings(sid) if f.id == f"{sid}-a")
     assert f.decision == "fixed" and f.counted and not f.outstanding
+
+
+# --- read certainty (item 3) ----------------------------------------------------------------------
+
+def test_certainty_is_stored_with_the_submission(records):
+    from assistant.model import DocumentType
+
+    sure, unsure, other = make_submission(uid()), make_submission(uid()), make_submission(uid())
+    unsure.status, unsure.status_reason = "needs_review", "未找到绩效指标表"
+    other.status, other.doc_type = "needs_review", DocumentType(code="other", name="其他", checked=False)
+    for sub in (sure, unsure, other):
+        records.save_submission(sub)
+    assert [records.get_summary(s.id).certainty for s in (sure, unsure, other)] == [
+        "recognised", "uncertain", "not_evaluation"]
+    assert submission_row(records, unsure.id).certainty == "uncertain"
