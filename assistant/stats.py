@@ -242,6 +242,10 @@ class YearStats:
     by_family: list[RuleCount]  # rule = family code, title = family title
     top_units: list[UnitCount]
     excluded_findings: tuple[str, ...] = ()
+    # submissions of the year (in scope) left out: an uncertain read (待核实) until a reviewer
+    # confirms or corrects it, and files that are no self-evaluation (非自评材料)
+    uncertain: tuple[str, ...] = ()
+    not_evaluation: tuple[str, ...] = ()
     _objects: dict[str, ObjectFacts] = field(default_factory=dict, repr=False)
     _findings: dict[str, FindingFacts] = field(default_factory=dict, repr=False)
 
@@ -367,7 +371,12 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
     scope = Scope.of(scope, name)
     excluded = set(exclude_findings)
     subs, evs, frows = records.year_rows(year)
+    # only reads that are certain are counted (issue 15): the others are named, not counted
+    held = {c: tuple(r.id for r in subs if _certainty(r) == c and _row_in_scope(r, scope))
+            for c in ("uncertain", "not_evaluation")}
+    subs = [r for r in subs if _certainty(r) == "recognised"]
     sub_data = {r.id: r for r in subs}
+    evs = [e for e in evs if e.submission_id in sub_data]
     objects = _objects(subs, evs, {r.id: _funds_rows(r.data) for r in subs})
     objects = [o for o in objects if _in_scope(o, scope, objects)]
     keys = {o.key: o for o in objects}
@@ -376,7 +385,7 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
         by_sub[o.submission_id].append(o)
     findings = []
     for r in frows:
-        if r.id in excluded or r.submission_id not in by_sub:
+        if r.id in excluded or r.submission_id not in by_sub or r.decision == "false_positive":
             continue
         okey = _object_key_for(r, by_sub[r.submission_id])
         if okey not in keys:
@@ -390,9 +399,21 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
             location=from_dict(Location, loc).describe() + (f"（{cells} 处）" if cells else ""),
             file=loc.get("file") or sub_data[r.submission_id].file_name, field=loc.get("field"), occurrences=cells))
     stats = YearStats(year=year, scope=scope, objects=objects, findings=findings, figures={},
-                      by_rule=[], by_family=[], top_units=[], excluded_findings=tuple(sorted(excluded)))
+                      by_rule=[], by_family=[], top_units=[], excluded_findings=tuple(sorted(excluded)),
+                      uncertain=held["uncertain"], not_evaluation=held["not_evaluation"])
     _fill(stats, top_n)
     return stats
+
+
+def _certainty(row: SubmissionRow) -> str:
+    return row.review.certainty if row.review is not None else "recognised"
+
+
+def _row_in_scope(row: SubmissionRow, scope: Scope) -> bool:
+    """A submission left out of the counts belongs to the scope its own unit or department names."""
+    if scope.level == "all":
+        return True
+    return (row.unit if scope.level == "unit" else row.department) == scope.name or row.unit == scope.name
 
 
 def _funds_rows(data: str | None) -> dict[int, dict[str, float]]:
@@ -489,6 +510,10 @@ def _fill(st: YearStats, top_n: int) -> None:
     add(_fig("projects", "项目支出绩效自评表数", projects, len(projects), "个"))
     add(_fig("departments", "部门整体支出绩效自评表数", depts, len(depts), "个"))
     add(_fig("reports", "单独报送的自评报告数", reports, len(reports), "份"))
+    # named, not counted: the reviewer sees which files are waiting for a check of what was read
+    add(Figure("held.uncertain", "识别结果待核实、未计入统计的材料数", len(st.uncertain), "份", st.uncertain))
+    add(Figure("held.not_evaluation", "非自评材料（未计入统计）数", len(st.not_evaluation), "份",
+               st.not_evaluation))
 
     with_budget = [o for o in projects if o.budget is not None]
     with_exec = [o for o in projects if o.exec_amount is not None]

@@ -156,7 +156,8 @@ def annual_from(stats: YearStats, *, edits: dict[str, str] | None = None, editor
         tops = [{"name": alias(u.unit), "findings": u.findings} for u in stats.top_units]
         a_stats = {**a, "funds": funds, "families": families, "top_units": tops}
         base = ["units", "submissions", "projects", "departments", "reports", "amount.budget", "amount.exec",
-                "amount.rate", *(f["key"] for f in funds)]
+                "amount.rate", *(f["key"] for f in funds),
+                *(["held.uncertain"] if F["held.uncertain"].value else [])]
         results = [k for k in F if k.startswith(("coverage.", "grade.", "score.", "exec."))]
         found = [k for k in F if k.startswith("findings.")]
         found_figs = [rc.findings for rc in stats.by_family] + [u.findings for u in stats.top_units]

@@ -137,7 +137,8 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
     m = lib.macros("review.j2")
     excluded = {e for e in excluded if e}
     known = {f.id for f in findings}
-    active = [f for f in findings if f.id not in excluded]
+    # a letter asks for what the unit still has to fix: not 误报, not 已整改, still made by the check
+    active = [f for f in findings if f.id not in excluded and f.outstanding]
     decision = decide(active, cfg)
 
     unit, subject = _unit(sub), _subject(sub)
