@@ -215,7 +215,8 @@ def at_matches(at: int | str, loc: Location, rows: dict[str, set[int]] | None = 
 
 
 def matches(finding: Finding, defect: Defect, rows: dict[str, set[int]] | None = None) -> bool:
-    return any(rule in defect.rules and at_matches(defect.at, loc, rows) for rule, loc in finding.places())
+    places = [(finding.rule, finding.location), *finding.places()]  # a folded finding's own place is its table
+    return any(rule in defect.rules and at_matches(defect.at, loc, rows) for rule, loc in places)
 
 
 @dataclass
@@ -283,7 +284,8 @@ def score_findings(ff: FormFile, findings: list[Finding], report: CheckerReport,
         if not d.rules:
             report.no_rule.append({"form": ff.id, "kind": d.kind, "at": d.at, "note": d.note,
                                    "caught_by": sorted({f.rule for f in findings
-                                                        if any(at_matches(d.at, loc, rows) for _, loc in f.places())})})
+                                                        if any(at_matches(d.at, loc, rows)
+                                                               for _, loc in [(f.rule, f.location), *f.places()])})})
             continue
         score = report.by_rule[d.rules[0]]
         if found:
