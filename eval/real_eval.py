@@ -248,6 +248,7 @@ class CheckerReport:
     unmatched: list[dict[str, Any]] = field(default_factory=list)  # for a person to judge
     missed: list[dict[str, Any]] = field(default_factory=list)
     no_rule: list[dict[str, Any]] = field(default_factory=list)  # defects no rule names yet, and whether caught
+    not_judged: list[dict[str, Any]] = field(default_factory=list)  # findings on the untranscribed part of a form
 
     def totals(self) -> RuleScore:
         t = RuleScore()
@@ -260,7 +261,8 @@ class CheckerReport:
                 "by_rule": {k: v.to_dict() for k, v in sorted(self.by_rule.items())},
                 "findings_per_form": self.findings_per_form, "repeats_per_form": self.repeats_per_form,
                 "unmatched_findings": self.unmatched,
-                "missed_defects": self.missed, "defects_without_rule": self.no_rule}
+                "missed_defects": self.missed, "defects_without_rule": self.no_rule,
+                "findings_not_judged": self.not_judged}
 
 
 def score_findings(ff: FormFile, findings: list[Finding], report: CheckerReport,
@@ -274,6 +276,8 @@ def score_findings(ff: FormFile, findings: list[Finding], report: CheckerReport,
             report.by_rule[f.rule].tp += 1
             repeats += set(hit) <= seen  # right, but a defect another finding already named
             seen.update(hit)
+        elif f.rule in ff.not_judged:  # the rows it needs were not transcribed: neither right nor wrong
+            report.not_judged.append({"form": ff.id, "rule": f.rule, "message": f.message})
         else:
             report.by_rule[f.rule].fp += 1
             report.unmatched.append({"form": ff.id, "rule": f.rule, "place": f.location.describe(),
@@ -375,6 +379,10 @@ def print_report(result: RealEval) -> None:
     print(f"-- 未对上标注的意见（{len(ck.unmatched)} 条，请人工判断） --")
     for u in ck.unmatched:
         print(f"  {u['form']} {u['rule']} {u['place']}：{u['message']}")
+    if ck.not_judged:
+        print(f"-- 表只转录了一部分、无法判断的意见（{len(ck.not_judged)} 条，不计入查准率） --")
+        for n in ck.not_judged:
+            print(f"  {n['form']} {n['rule']}：{n['message']}")
     print(f"-- 漏掉的标注缺陷（{len(ck.missed)} 个） --")
     for m in ck.missed:
         print(f"  {m['form']} {'/'.join(m['rules'])} @{m['at']}：{m['note']}")

@@ -3,7 +3,8 @@
 A form file says where the form was published (``source``), which province and layout it is,
 its cells as ``[row, col, text]`` or ``[row, col, text, rowspan, colspan]`` (1-based, the text
 exactly as the published page shows it), which cells or rows the transcriber had to complete
-(``completed``: the page's text broke off or a scan was unreadable), the fields a reviewer reads
+(``completed``: the page's text broke off or a scan was unreadable; ``not_judged``: the rules whose
+findings cannot be judged on a form transcribed only in part), the fields a reviewer reads
 off it (``expected``) and the defects a reviewer sees in it (``defects``). Labels are written by
 reading the form, never by running the checker: the evaluation must not grade the product with
 its own code.
@@ -165,6 +166,9 @@ class FormFile:
     expected: Expected
     defects: tuple[Defect, ...]
     completed: tuple[str, ...] = ()  # what the transcriber completed, in words
+    # Rules whose findings cannot be judged on this transcription: the part of the form they need
+    # (the rows after where the page breaks off) was not transcribed.
+    not_judged: tuple[str, ...] = ()
     notes: str = ""
     constructed: bool = False
     path: Path | None = field(default=None, compare=False)
@@ -192,7 +196,8 @@ def parse(data: dict[str, Any], path: Path | None = None) -> FormFile:
         kind=data["kind"], layout=data["layout"], form=RealForm(data["source"], cells),
         expected=_expected(data.get("expected") or {}),
         defects=tuple(_defect(d) for d in data.get("defects") or ()),
-        completed=tuple(data.get("completed") or ()), notes=data.get("notes", ""),
+        completed=tuple(data.get("completed") or ()), not_judged=tuple(data.get("not_judged") or ()),
+        notes=data.get("notes", ""),
         constructed=bool(data.get("constructed")), path=path)
 
 
