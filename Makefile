@@ -82,6 +82,7 @@ eval-corpus: install
 
 eval: eval-corpus
 	$(BIN)/python -m eval.run --corpus $(DATA)/eval-corpus
+	$(BIN)/python -m eval.real_eval --out $(DATA)/real-eval.json
 
 bench: eval-corpus
 	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus
