@@ -16,11 +16,7 @@ from assistant.stores import open_stores
 from assistant.stores.jobs import JobFile, JobStore
 from ingest.jobs import JobRunner, ingest_payload, upload_root, worker_name
 from ingest.pipeline import IngestOptions
-
-
-def report_text(n: int) -> str:
-    return (f"# 第{n}号项目绩效自评报告\n\n## 一、基本情况\n\n第{n}号项目按计划实施，资金到位率100%。\n\n"
-            f"## 二、绩效目标完成情况\n\n群众满意度{80 + n % 20}%。\n")
+from tests.support.jobs import report_text
 
 
 def queue_upload(jobs: JobStore, settings: Settings, names_texts: list[tuple[str, bytes]], *,
