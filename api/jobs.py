@@ -209,9 +209,6 @@ class JobManager:
 
     # reading jobs -------------------------------------------------------------------------------
 
-    def job(self, job_id: str) -> Job | None:
-        return self.store.get(job_id)
-
     def get(self, job_id: str) -> dict[str, Any] | None:
         job = self.store.get(job_id)
         return job_view(job, self.store.children(job_id)) if job is not None else None

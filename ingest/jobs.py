@@ -20,6 +20,7 @@ removes the folders no unfinished job owns.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -49,9 +50,10 @@ def upload_root(settings: Settings) -> Path:
 
 
 def sweep_uploads(settings: Settings, jobs: JobStore) -> list[Path]:
-    """Remove upload folders that no unfinished job owns and no live process is filling."""
+    """Remove upload folders that no unfinished job owns and no live process is filling (a folder
+    handed to its job has no lock file: it goes a minute after its job has ended)."""
     live = {j.id for j in jobs.list(UNFINISHED, limit=None, with_files=False)}
-    return sweep(upload_root(settings), keep=lambda p: p.name in live)
+    return sweep(upload_root(settings), keep=lambda p: p.name in live, max_unlocked_age_s=60)
 
 
 def worker_name() -> str:
@@ -175,10 +177,8 @@ class JobRunner:
         except (LeaseLost, _Stopping):
             pass  # another worker has it now, or it went back to the queue for the next start
         except Exception as exc:  # noqa: BLE001 — a broken job must not stop the worker
-            try:
+            with contextlib.suppress(LeaseLost):
                 self.jobs.finish(job.id, self.worker, "failed", f"内部错误 / internal error: {type(exc).__name__}: {exc}")
-            except LeaseLost:
-                pass
         finally:
             beat.stop()
         ended = self.jobs.get(job.id)
@@ -228,6 +228,9 @@ class JobRunner:
         assert ended is not None
         sids = sorted({f.submission_id for f in ended.files if f.stage == "indexed" and f.submission_id})
         then = ("embed", {"submission_ids": sids}) if sids and not options.defer_vectors else None
+        # every file has its outcome: the uploads are no longer needed (the pipeline kept the
+        # originals), and whoever sees the job done finds them gone
+        shutil.rmtree(folder, ignore_errors=True)
         self.jobs.finish(job.id, self.worker, "done", then=then)
 
     def _file(self, job: Job, seq: int, member: int, **changes: Any) -> None:

@@ -39,9 +39,12 @@ def worker(
     from assistant.stores import open_stores
     from assistant.stores.jobs import Job
     from ingest.jobs import JobRunner
+    from ingest.scratch import UNPACK_PREFIX, scratch_root, sweep
 
     stop = threading.Event()
-    stores = open_stores(get_settings())
+    settings = get_settings()
+    stores = open_stores(settings)
+    sweep(scratch_root(settings.data_dir), UNPACK_PREFIX)  # archives unpacked by killed runs
     runner = JobRunner(stores, lease_s=lease, kinds=tuple(kind) if kind else None, stop=stop)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: (stop.set(), runner.wake.set()))

@@ -3,18 +3,19 @@ retries of a dead worker's job that keep what was done, an embedding follow-up, 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from assistant.settings import Settings
 from assistant.stores import open_stores
 from assistant.stores.jobs import JobFile, JobStore
-from ingest.jobs import JobRunner, ingest_payload, upload_root, worker_name
+from ingest.jobs import JobRunner, ingest_payload, sweep_uploads, upload_root, worker_name
 from ingest.pipeline import IngestOptions
 from tests.support.jobs import report_text
 
@@ -162,3 +163,20 @@ def test_an_unknown_kind_fails_with_a_chinese_reason(env):
     job = jobs.enqueue("draft", "审核员")
     ended = JobRunner(stores, jobs=jobs).run_once()
     assert ended.id == job.id and ended.state == "failed" and ended.error.startswith("未知的任务类型")
+
+
+def test_a_start_keeps_the_uploads_of_unfinished_jobs_and_removes_the_rest(env):
+    settings, stores, jobs = env
+    queued = queue_upload(jobs, settings, [("报告.md", report_text(13).encode())])
+    finished = queue_upload(jobs, settings, [("报告.md", report_text(14).encode())])
+    jobs.claim("w", 30, kinds=("ingest",))  # the older one: running
+    orphan = upload_root(settings) / "0123456789ab"  # an upload whose job was never queued
+    (orphan / "1").mkdir(parents=True)
+    old = time.time() - 120
+    for path in (orphan, upload_root(settings) / finished):
+        os.utime(path, (old, old))
+    jobs.claim("w", 30, kinds=("ingest",))  # the other one ended, but its worker was killed before removing it
+    jobs.finish(finished, "w", "done")
+    removed = {p.name for p in sweep_uploads(settings, jobs)}
+    assert removed == {finished, "0123456789ab"}
+    assert (upload_root(settings) / queued / "1" / "报告.md").exists()
