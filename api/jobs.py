@@ -118,7 +118,9 @@ class JobManager:
         sweep_uploads(settings, self.store)
         sweep(self.scratch_root, UNPACK_PREFIX)
         self._stop = threading.Event()
-        self.runner = JobRunner(stores, jobs=self.store, lease_s=lease_s, stop=self._stop)
+        self._changed = threading.Condition()
+        self._changes = 0  # changes made by this process's worker, for watchers to wait on
+        self.runner = JobRunner(stores, jobs=self.store, lease_s=lease_s, stop=self._stop, on_change=self._notify)
         self.write_lock = self.runner.write_lock  # held while anything writes the stores' vectors
         self._thread: threading.Thread | None = None
 
@@ -221,18 +223,27 @@ class JobManager:
         return [job_view(j, self.store.children(j.id))
                 for j in self.store.list(owner=owner, top_level=True, limit=limit)]
 
+    def _notify(self, _job_id: str) -> None:
+        with self._changed:
+            self._changes += 1
+            self._changed.notify_all()
+
     def wait(self, job_id: str, after_version: int, timeout: float) -> dict[str, Any] | None:
         """The job once its version is above ``after_version`` or it has finished (or at timeout,
-        unchanged); None when there is no such job. Polls the row: the worker may be another process."""
+        unchanged); None when there is no such job. Woken by this server's worker at once, and
+        looks at the row every :data:`WATCH_S` for workers in other processes."""
         deadline = time.monotonic() + timeout
         while True:
+            with self._changed:
+                seen = self._changes
             view = self.get(job_id)
             if view is None or view["version"] > after_version or view["state"] in ("done", "failed"):
                 return view
             left = deadline - time.monotonic()
             if left <= 0:
                 return view
-            time.sleep(min(WATCH_S, left))
+            with self._changed:
+                self._changed.wait_for(lambda seen=seen: self._changes != seen, timeout=min(WATCH_S, left))
 
     def idle(self) -> bool:
         """Whether no job is queued or running."""

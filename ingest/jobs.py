@@ -122,7 +122,8 @@ class JobRunner:
 
     def __init__(self, stores: Stores, *, jobs: JobStore | None = None, worker: str | None = None,
                  lease_s: float = LEASE_S, kinds: tuple[str, ...] | None = None,
-                 write_lock: Any = None, stop: threading.Event | None = None) -> None:
+                 write_lock: Any = None, stop: threading.Event | None = None,
+                 on_change: Callable[[str], Any] | None = None) -> None:
         self.stores = stores
         self.settings = stores.settings
         self.jobs = jobs or JobStore(stores.records.engine)
@@ -133,6 +134,9 @@ class JobRunner:
         self.write_lock = write_lock if write_lock is not None else threading.RLock()
         self.stop_event = stop or threading.Event()
         self.wake = threading.Event()  # set by whoever queues a job in this process: no poll delay
+        # told the job id after each change this worker writes (watchers in this process need
+        # not wait for their next look at the row)
+        self.on_change = on_change or (lambda _job_id: None)
         self._counter = itertools.count(1)
 
     # the loop -----------------------------------------------------------------------------------
@@ -181,6 +185,7 @@ class JobRunner:
                 self.jobs.finish(job.id, self.worker, "failed", f"内部错误 / internal error: {type(exc).__name__}: {exc}")
         finally:
             beat.stop()
+            self.on_change(job.id)
         ended = self.jobs.get(job.id)
         if ended is not None and ended.finished and ended.kind == "ingest":
             shutil.rmtree(upload_root(self.settings) / job.id, ignore_errors=True)
@@ -235,6 +240,11 @@ class JobRunner:
 
     def _file(self, job: Job, seq: int, member: int, **changes: Any) -> None:
         self.jobs.set_file(job.id, self.worker, self.lease_s, seq, member, **changes)
+        self.on_change(job.id)
+
+    def _progress(self, job: Job, **values: int) -> None:
+        self.jobs.set_progress(job.id, self.worker, self.lease_s, **values)
+        self.on_change(job.id)
 
     def _ingest_item(self, job: Job, seq: int, member: int, item: InputFile | Rejected,
                      options: IngestOptions) -> None:
@@ -267,6 +277,7 @@ class JobRunner:
         known = {f.member for f in job.files if f.seq == seq}
         if known != set(range(1, len(members) + 1)):  # not expanded yet (a retry finds the members there)
             self.jobs.expand_file(job.id, self.worker, self.lease_s, seq, members)
+            self.on_change(job.id)
         return list(enumerate(items, start=1))
 
     # embedding and re-checking ------------------------------------------------------------------
@@ -274,7 +285,7 @@ class JobRunner:
     def _embed(self, job: Job, beat: _Heartbeat) -> None:
         ids = job.payload.get("submission_ids")
         def progress(n: int) -> None:
-            self.jobs.set_progress(job.id, self.worker, self.lease_s, progress=n)
+            self._progress(job, progress=n)
             self._check(job, beat)  # a stopping worker gives the rest back; what is embedded stays marked
 
         with self.write_lock:
@@ -287,7 +298,6 @@ class JobRunner:
         profile = job.payload.get("profile") or self.settings.profile
         wanted, _unknown = targets(self.stores.records, profile, job.payload.get("submission_ids") or [],
                                    every=bool(job.payload.get("every")), year=job.payload.get("year"))
-        self.jobs.set_progress(job.id, self.worker, self.lease_s, progress=0, total=len(wanted))
-        recheck(self.stores.records, wanted, profile,
-                lambda done, _total: self.jobs.set_progress(job.id, self.worker, self.lease_s, progress=done))
+        self._progress(job, progress=0, total=len(wanted))
+        recheck(self.stores.records, wanted, profile, lambda done, _total: self._progress(job, progress=done))
         self.jobs.finish(job.id, self.worker, "done")
