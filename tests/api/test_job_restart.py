@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import ApiSettings, create_app
@@ -47,6 +48,7 @@ def _finished_once(client: TestClient, headers: dict[str, str], job_id: str) -> 
     return job
 
 
+@pytest.mark.slow  # a real server process, killed and restarted (≈ 40 s on a busy machine)
 def test_a_server_killed_mid_batch_loses_no_job_and_the_next_start_finishes_it(tmp_path):
     data_dir = tmp_path / "data"
     headers = _auth(_token(data_dir))

@@ -20,7 +20,7 @@ from assistant.stores.jobs import Job, JobStore
 from assistant.stores.records import RecordStore
 from tests.support.jobs import Process, report_text, ziping
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
