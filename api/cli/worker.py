@@ -19,7 +19,8 @@ from typing import Annotated
 
 import typer
 
-_KINDS = {"ingest": "入库", "embed": "向量化", "recheck": "重新预审"}
+from api.cli.jobs import KIND_NAMES as _KINDS
+
 _STATES = {"done": "完成", "failed": "失败", "queued": "已放回队列", "running": "执行中"}
 
 
