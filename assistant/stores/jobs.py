@@ -384,6 +384,9 @@ class JobStore:
         now = now or _now()
         cond = and_(jobs_table.c.state == "running",
                     or_(jobs_table.c.lease_until.is_(None), jobs_table.c.lease_until < now))
+        with self.engine.connect() as conn:  # the usual answer, without taking SQLite's write lock
+            if conn.execute(select(jobs_table.c.id).where(cond).limit(1)).first() is None:
+                return 0
         with self.engine.begin() as conn:
             return self._requeue(conn, cond, "执行任务的进程已中断 / the worker stopped without finishing the job")
 
