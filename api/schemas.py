@@ -283,9 +283,9 @@ class JobFileOut(BaseModel):
 
 
 _JOB_EXAMPLE = {
-    "id": "b5c3e1f2a4d6", "state": "done", "owner": "zhangsan", "created_at": "2024-03-01T09:00:00Z",
+    "id": "b5c3e1f2a4d6", "kind": "ingest", "state": "done", "owner": "zhangsan", "created_at": "2024-03-01T09:00:00Z",
     "finished_at": "2024-03-01T09:00:02Z", "defer_vectors": False, "total": 2, "done": 2, "embedded": 24,
-    "version": 9, "files": [
+    "version": 9, "attempts": 1, "files": [
         {"name": "a.docx", "stage": "indexed", "status": "ok", "reason": None, "code": None,
          "submission_id": "3f2a9c0d1e2b4a5c", "findings": 3, "updated_at": "2024-03-01T09:00:01Z"},
         {"name": "b.pdf", "stage": "failed", "status": "failed", "reason": "文件已损坏或格式与扩展名不符",
@@ -297,6 +297,7 @@ class JobOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_JOB_EXAMPLE]})
 
     id: str
+    kind: Literal["ingest", "embed", "recheck"] = Field("ingest", description="入库 / 向量化 / 重新预审")
     state: Literal["queued", "running", "embedding", "done", "failed"]
     owner: str
     created_at: datetime
@@ -306,6 +307,7 @@ class JobOut(BaseModel):
     done: int
     embedded: int
     version: int = Field(description="每次进度变化加一 / increases with every change")
+    attempts: int = Field(0, description="已执行次数（执行进程中断后任务会重试） / times a worker took the job")
     error: str | None = None
     files: list[JobFileOut]
 

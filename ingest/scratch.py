@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,7 +57,13 @@ class Scratch:
 
     def close(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        self.release()
+
+    def release(self) -> None:
+        """Stop owning the folder but keep it (an upload handed to its durable job, whose end
+        removes it): the lock file goes, so only a sweep's ``keep`` spares the folder."""
         if self._fd is not None:
+            (self.path / LOCK_NAME).unlink(missing_ok=True)
             os.close(self._fd)
             self._fd = None
 
@@ -71,12 +77,14 @@ def scratch_dir(root: Path, prefix: str = UNPACK_PREFIX) -> Iterator[Path]:
         scratch.close()
 
 
-def sweep(root: Path, prefix: str = "", *, max_unlocked_age_s: float = UNLOCKED_MAX_AGE_S) -> list[Path]:
-    """Remove the folders under ``root`` named ``prefix*`` whose owning process is gone; return them."""
+def sweep(root: Path, prefix: str = "", *, max_unlocked_age_s: float = UNLOCKED_MAX_AGE_S,
+          keep: Callable[[Path], bool] | None = None) -> list[Path]:
+    """Remove the folders under ``root`` named ``prefix*`` whose owning process is gone (and that
+    ``keep`` does not claim); return them."""
     removed: list[Path] = []
     try:
         candidates = [p for p in root.iterdir() if p.name.startswith(prefix) and p.is_dir()
-                      and not p.is_symlink()]
+                      and not p.is_symlink() and not (keep is not None and keep(p))]
     except OSError:
         return removed
     for path in candidates:

@@ -75,10 +75,23 @@ def _exit_status(report: IngestReport, *, as_json: bool) -> None:
     raise typer.Exit(1)
 
 
-def embed() -> None:
+def embed(
+    queue: Annotated[bool, typer.Option("--queue", help="不在此执行，加入任务队列由 ziping worker 或服务执行 / queue a job for the workers")] = False,
+) -> None:
     """为尚未向量化的片段生成向量 / embed chunks not yet in the vector store."""
     from assistant.settings import get_settings
     from assistant.stores import open_stores
+
+    if queue:
+        from api.cli.jobs import queue_job
+        from assistant.stores.records import RecordStore
+
+        records = RecordStore(get_settings().sqlalchemy_url)
+        try:
+            queue_job(records, "embed", {"submission_ids": None})
+        finally:
+            records.close()
+        return
 
     stores = open_stores(get_settings())
     pending = len(stores.records.chunks_pending_embedding())

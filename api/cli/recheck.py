@@ -29,6 +29,7 @@ def recheck(
     year: Annotated[int | None, typer.Option(help="只重查该年度 / only this year")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help=profile_help("；auto 按版式选择"))] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+    queue: Annotated[bool, typer.Option("--queue", help="不在此执行，加入任务队列由 ziping worker 或服务执行 / queue a job for the workers")] = False,
 ) -> None:
     """按当前规则重新预审已入库材料并保存结果 / re-check stored submissions with the current rules."""
     from assistant.checker import load_profile
@@ -43,6 +44,12 @@ def recheck(
         typer.echo(f"错误 / error: 审核口径无效 / bad profile: {err}", err=True)
         sys.exit(2)
     records = RecordStore(get_settings().sqlalchemy_url)
+    if queue:
+        try:
+            _queue_recheck(records, ids or [], every, year, profile, as_json)
+        finally:
+            records.close()
+        return
     try:
         wanted, unknown = targets(records, profile, ids or [], every=every, year=year)
         with ProgressBar(total=len(wanted), label="重新预审", enabled=not as_json) as bar:
@@ -64,6 +71,21 @@ def recheck(
         typer.echo(f"未找到已入库材料 / no stored submission: {sid}", err=True)
     if unknown and not results:
         sys.exit(2)
+
+
+def _queue_recheck(records, ids: list[str], every: bool, year: int | None, profile: str, as_json: bool) -> None:
+    """Queue the re-check as a job: a worker picks the submissions (``ids``, or the stale ones, or
+    all with ``every``) when it runs it."""
+    from api.cli.jobs import queue_job
+
+    unknown = [i for i in ids if records.get_summary(i) is None]
+    for sid in unknown:
+        typer.echo(f"未找到已入库材料 / no stored submission: {sid}", err=True)
+    known = [i for i in ids if i not in unknown]
+    if ids and not known:
+        sys.exit(2)
+    queue_job(records, "recheck", {"submission_ids": known, "every": every, "year": year, "profile": profile},
+              as_json=as_json)
 
 
 def register(app: typer.Typer) -> None:

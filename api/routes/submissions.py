@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from api.deps import AdminUser, CurrentUser, JobsDep, SettingsDep, StoresDep
-from api.jobs import CHUNK, Job
+from api.jobs import CHUNK, Upload
 from api.routes.findings import finding_out
 from api.schemas import (
     ApiError,
@@ -65,7 +65,7 @@ async def _save(upload: UploadFile, target: Path, cap: int) -> bool:
     return True
 
 
-def _refuse(job: Job) -> ApiError:
+def _refuse(job: Upload) -> ApiError:
     failed = [f for f in job.files if f.stage == "failed"]
     too_large = any(f.code == "file_too_large" for f in failed)
     names = "；".join(f"{f.name}（{f.reason}）" for f in failed[:5])
@@ -108,8 +108,7 @@ async def upload(
     if not any(f.path is not None for f in job.files):
         jobs.discard(job)
         raise _refuse(job)
-    jobs.submit(job)
-    return JobOut.model_validate(job.to_dict())
+    return JobOut.model_validate(await run_in_threadpool(jobs.submit, job))
 
 
 # --- list --------------------------------------------------------------------------------------

@@ -78,11 +78,14 @@ class Stores:
             self.vectors.delete_submission(sid)
         return sid
 
-    def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None) -> int:
-        """Embed every chunk not yet in the vector store; returns how many were embedded."""
+    def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None,
+                     submission_ids: Sequence[str] | None = None) -> int:
+        """Embed every chunk not yet in the vector store (of ``submission_ids`` only, when given:
+        an embedding job embeds its own ingest's chunks, so two workers never embed the same
+        chunk); returns how many were embedded."""
         done = 0
         while True:
-            pending = self.records.chunks_pending_embedding(limit=batch)
+            pending = self.records.chunks_pending_embedding(limit=batch, submission_ids=submission_ids)
             if not pending:
                 return done
             self.vectors.add(pending)

@@ -717,8 +717,12 @@ class RecordStore:
                                 .where(ChunkRow.submission_id == submission_id, ChunkRow.embedded.is_(True))) or 0
         return total, embedded
 
-    def chunks_pending_embedding(self, limit: int | None = None) -> list[StoredChunk]:
+    def chunks_pending_embedding(self, limit: int | None = None,
+                                 submission_ids: Sequence[str] | None = None) -> list[StoredChunk]:
+        """Chunks not yet embedded (of ``submission_ids`` only, when given)."""
         q = select(ChunkRow).where(ChunkRow.embedded.is_(False)).order_by(ChunkRow.submission_id, ChunkRow.seq)
+        if submission_ids is not None:
+            q = q.where(ChunkRow.submission_id.in_(list(submission_ids)))
         if limit is not None:
             q = q.limit(limit)
         with self.session() as s:
