@@ -69,8 +69,14 @@ def _met(t: Tables) -> ColumnElement[Any]:
 def _finding_count(t: Tables) -> ColumnElement[Any]:
     f2 = F.alias("f_count")
     return (select(func.count()).select_from(f2)
-            .where(f2.c.submission_id == t.e.c.submission_id, f2.c.evaluation_idx == t.e.c.idx)
+            .where(f2.c.submission_id == t.e.c.submission_id, f2.c.evaluation_idx == t.e.c.idx, *_counted(f2))
             .scalar_subquery())
+
+
+def _counted(f: Any) -> tuple[ColumnElement[bool], ...]:
+    """Answers count defects as the lists and statistics do: findings still made by the latest
+    check and not judged 误报 (:attr:`assistant.model.Finding.counted`)."""
+    return f.c.resolved_at.is_(None), f.c.decision != "false_positive"
 
 
 # every field of :data:`assistant.answer.schema.FIELDS`, as an expression over the tables
@@ -143,7 +149,7 @@ def _from(entity: str, t: Tables) -> Any:
         return t.e.join(t.s, t.e.c.submission_id == t.s.c.id)
     if entity == "indicator":
         return t.i.join(t.e, t.i.c.evaluation_id == t.e.c.id).join(t.s, t.e.c.submission_id == t.s.c.id)
-    return t.f.join(t.s, t.f.c.submission_id == t.s.c.id).outerjoin(
+    return t.f.join(t.s, and_(t.f.c.submission_id == t.s.c.id, *_counted(t.f))).outerjoin(
         t.e, and_(t.e.c.submission_id == t.f.c.submission_id, t.e.c.idx == t.f.c.evaluation_idx))
 
 

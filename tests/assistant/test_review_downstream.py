@@ -84,3 +84,19 @@ def test_uncertain_reads_and_other_documents_are_named_not_counted(records):
     assert {f.submission_id for f in st.findings} == {sure}
     text = build_annual(records, YEAR, f"unit:{unit}", with_statistics=True).text()
     assert "另有1份材料识别结果待核实，未计入上述统计" in text
+
+
+def test_answers_over_findings_count_defects_only(records):
+    from assistant.answer import Aggregate, Filter, StructuredQuery, execute
+
+    unit = f"丙单位{uid()[:4]}"
+    sid = store(records, unit=unit)
+    ReviewStore(records).decide(DecisionRequest(f"{sid}-score", "false_positive", actor="张审核", reason="误读"))
+    found = execute(StructuredQuery(entity="finding", filters=[Filter(field="unit", op="=", value=unit)]), records)
+    assert [r["finding_id"] for r in found.rows] == [f"{sid}-vague"]
+    per_unit = execute(StructuredQuery(entity="finding", group_by="unit", aggregate=Aggregate(op="count"),
+                                       filters=[Filter(field="unit", op="=", value=unit)]), records)
+    assert [g["value"] for g in per_unit.groups] == [1]
+    two = execute(StructuredQuery(entity="project", filters=[Filter(field="unit", op="=", value=unit),
+                                                             Filter(field="finding_count", op=">=", value=2)]), records)
+    assert two.total_rows == 0
