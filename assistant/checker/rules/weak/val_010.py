@@ -9,10 +9,12 @@ from assistant.glossary import term
 
 # A statement of an effect: it opens with a verb of striving or ends on a state, 促进…健康发展.
 _STATEMENT = re.compile(r"^(促进|推动|推进|助力|保障|确保|改善|提升|提高|增强|加强|维护|营造|带动|实现|巩固)"
-                        r"|(发展|稳定|和谐|改善|提升|增强|明显|显著|良好|有效)$")
+                        r"|(发展|稳定|和谐|改善|提升|增强|保障|落实|明显|显著|良好|有效)$")
 # … and names nothing a percentage could be a share of
-# (增/减/降/收: a change — 带动农户增收 ≥5% — which a percentage does measure)
-_MEASURE = re.compile(r"率|比|度|占|数|量|额|例|值|指数|百分|面积|长度|里程|时间|时长|周期|规模|收|产值|次|水平|标准|增|减|降")
+# (增/减/降/收: a change — 带动农户增收 ≥5% — and 覆盖/达标/合格: a rate left unnamed — 实现应保尽保全覆盖
+# 100% — which a percentage does measure)
+_MEASURE = re.compile(r"率|比|度|占|数|量|额|例|值|指数|百分|面积|长度|里程|时间|时长|周期|规模|收|产值|次|水平|标准"
+                      r"|增|减|降|覆盖|达标|合格")
 _RATE_UNITS = ("%", "‰")
 
 
