@@ -276,7 +276,9 @@ def _band(actual: Value) -> tuple[float, float] | None:
 def _row(ev: Evaluation, ind: Indicator) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     t, dev = ind.target, ind.deviation_reason
-    for attr, missing in (("name", blank(ind.name)), ("target", t.blank), ("actual", ind.actual.blank),
+    # docs/domain.md MISSING-IND-001: an actual of "无" with its reason beside it is filled in
+    none_said = (ind.actual.raw or "").strip() == "无" and not blank(dev)
+    for attr, missing in (("name", blank(ind.name)), ("target", t.blank), ("actual", ind.actual.blank and not none_said),
                           ("weight", ind.weight is None), ("score", ind.score is None)):
         if missing:
             out.append(("MISSING-IND-001", attr))
@@ -289,7 +291,7 @@ def _row(ev: Evaluation, ind: Indicator) -> list[tuple[str, str]]:
     total = ev.funds.total
     value_rules = [
         ("WEAK-VAL-001", t.vague),
-        ("WEAK-VAL-002", quantitative and not t.unit),
+        ("WEAK-VAL-002", quantitative and not t.unit and t.number != 0),  # a zero needs no unit
         ("WEAK-VAL-003", quantitative and t.op is None),
         ("WEAK-VAL-004", "百分比" in (t.raw or "") or (t.unit == "%" and (t.number or 0) > 100)),
         ("WEAK-VAL-005", cost and t.op in (">=", ">")),

@@ -8,6 +8,8 @@
 * :mod:`~assistant.checker.helpers.narrative` — sentences about the evaluation, the indicators
   they name, "not done"/"all done" words and quantities in free text;
 * :mod:`~assistant.checker.helpers.funds` — total and source rows, the execution rate;
+* :mod:`~assistant.checker.helpers.totals` — the total against the filled and blank 得分, the
+  highest total the visible scores allow;
 * :mod:`~assistant.checker.helpers.dept` — 部门整体 ratio rows (DEPT-CALC-*, DEPT-OUT-001);
 * :mod:`~assistant.checker.helpers.cache` — the caches of the pure text functions above.
 

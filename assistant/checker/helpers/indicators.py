@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.checker.helpers.cache import _cached
-from assistant.checker.helpers.text import clip, compact, has_any, norm, num, shown
+from assistant.checker.helpers.text import clip, compact, has_any, is_blank, norm, num, shown
 from assistant.glossary import BENEFIT, COST, OUTPUT, SATISFACTION
 from assistant.model import Indicator, Value
 from assistant.values import deadline_text
+
+if TYPE_CHECKING:
+    from assistant.checker.profiles import Profile
 
 
 def level2(ind: Indicator) -> str:
@@ -31,6 +35,28 @@ def is_satisfaction(ind: Indicator) -> bool:
 
 def is_cost(ind: Indicator) -> bool:
     return ind.level1 == COST or "成本" in level2(ind)
+
+
+_NONE_WORDS = ("无", "没有", "暂无")
+
+
+def none_stated(ind: Indicator, profile: Profile | None = None) -> bool:
+    """实际完成值 "无" with the reason written beside it: nothing was achieved and the row says why
+    (无 | 偏差原因：因疫情未开展). The value parses as a placeholder, but the cell is filled in."""
+    return compact(ind.actual.raw).rstrip("。.") in _NONE_WORDS and not is_blank(ind.deviation_reason, profile)
+
+
+def is_money_unit(unit: str | None) -> bool:
+    """元, 万元, 元/人, 万元/公里, 万美元: a unit that counts money (per something or not)."""
+    return "元" in (unit or "").partition("/")[0]
+
+
+_NOTE = re.compile(r"[（(][^（）()]*[)）]\s*$")
+
+
+def is_rate_name(name: str | None) -> bool:
+    """The indicator names a rate: 家庭医生签约率, 签约率（%）."""
+    return compact(_NOTE.sub("", norm(name))).endswith("率")
 
 
 def is_timeliness(ind: Indicator) -> bool:

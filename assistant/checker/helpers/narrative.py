@@ -114,12 +114,18 @@ def report_text(ctx: CheckContext) -> str:
 _QTY = re.compile(r"(?<![0-9.])[0-9][0-9,]*(?:\.[0-9]+)?\s*(?:%|‰|[^\s0-9，。、；;,.:：（）()]{0,4})")
 
 
+# List numbering: "1." "2、" "（3）" at the start of the text or of a clause, not a decimal (1.5万元).
+_LIST_MARK = re.compile(r"(?:^|(?<=[\s；;。，,：:（(]))[0-9]{1,2}\s*[.、)）](?![0-9])")
+
+
 def quantities(text: str | None) -> list[Value]:
-    """Numbers with their units in free text (资助学生500人 → 500 人); dates and years skipped."""
+    """Numbers with their units in free text (资助学生500人 → 500 人); dates and years skipped, and
+    so is list numbering ("1.完成… 2.开展…" counts nothing) and an age that says who is meant
+    ("65岁及以上老年人健康管理人数" is a count of people, not of years)."""
     out = []
-    for m in _QTY.finditer(norm(text)):
+    for m in _QTY.finditer(_LIST_MARK.sub(" ", norm(text))):
         value = parse_value(m.group())
-        if value.number is not None:
+        if value.number is not None and value.unit != "岁":
             out.append(value)
     return out
 

@@ -111,14 +111,16 @@ def test_an_ungraded_vague_target_is_one_finding(national):
 def test_an_unexplained_shortfall_merges_into_the_score_calculation(national):
     case = {"evaluation": {"indicators": {0: {"actual": "480人"}}}}
     before = check(case, national, fold=False)
-    assert of(before, "MISSING-DEV-001") and of(before, "CALC-IND-001")
+    assert of(before, "MISSING-DEV-001") and of(before, "CALC-IND-001") and of(before, "SCORE-UNMET-001")
     found = check(case, national)
-    assert not of(found, "MISSING-DEV-001") and len(found) == len(before) - 1
+    # full marks on the missed target (SCORE-UNMET-001) asks for the same cut of the score too
+    assert not of(found, "MISSING-DEV-001") and not of(found, "SCORE-UNMET-001") and len(found) == len(before) - 2
     (calc,) = of(found, "CALC-IND-001")
     assert [(o.rule, o.location.field) for o in calc.occurrences] == [
-        ("MISSING-DEV-001", "evaluations[0].indicators[0].deviation_reason")]
-    assert {(r, loc.field) for r, loc in calc.places()} == {(f.rule, f.location.field) for f in before
-                                                          if f.rule in ("MISSING-DEV-001", "CALC-IND-001")}
+        ("MISSING-DEV-001", "evaluations[0].indicators[0].deviation_reason"),
+        ("SCORE-UNMET-001", "evaluations[0].indicators[0].score")]
+    assert {(r, loc.field) for r, loc in calc.places()} == {
+        (f.rule, f.location.field) for f in before if f.rule in ("MISSING-DEV-001", "CALC-IND-001", "SCORE-UNMET-001")}
 
 
 def test_a_merge_on_another_row_does_not_happen(national):
@@ -129,9 +131,48 @@ def test_a_merge_on_another_row_does_not_happen(national):
     assert [f.location.field for f in of(before, "CALC-IND-001")] == ["evaluations[0].indicators[0].score"]
     assert [f.location.field for f in of(before, "MISSING-DEV-001")] == ["evaluations[0].indicators[1].deviation_reason"]
     found = check(case, national)
-    assert [(f.rule, f.location.field, f.occurrences) for f in found if f.rule in ("CALC-IND-001", "MISSING-DEV-001")] == [
-        ("CALC-IND-001", "evaluations[0].indicators[0].score", []),
+    assert [(f.rule, f.location.field, [(o.rule, o.location.field) for o in f.occurrences]) for f in found
+            if f.rule in ("CALC-IND-001", "MISSING-DEV-001")] == [
+        ("CALC-IND-001", "evaluations[0].indicators[0].score",
+         [("SCORE-UNMET-001", "evaluations[0].indicators[0].score")]),  # its own row's full marks only
         ("MISSING-DEV-001", "evaluations[0].indicators[1].deviation_reason", [])]
+
+
+def _merged(found: list[Finding], rule: str) -> list[tuple[str, str]]:
+    (kept,) = of(found, rule)
+    return [(o.rule, o.location.field) for o in kept.occurrences]
+
+
+def test_full_marks_within_the_tolerance_hold_the_missing_explanation(national):
+    """3 points, 97 of 100 done, scored 3: CALC-IND-001's tolerance is silent, SCORE-UNMET-001 is the
+    finding and the blank deviation cell is part of it."""
+    case = {"evaluation": {"indicators": {0: {"name": "村级服务站建成数", "target": "≥100个", "actual": "97个",
+                                              "weight": 3, "score": 3}}}}
+    before = check(case, national, fold=False)
+    assert not of(before, "CALC-IND-001") and of(before, "MISSING-DEV-001")
+    found = check(case, national)
+    assert not of(found, "MISSING-DEV-001")
+    assert _merged(found, "SCORE-UNMET-001") == [("MISSING-DEV-001", "evaluations[0].indicators[0].deviation_reason")]
+
+
+def test_a_row_that_measures_no_satisfaction_holds_the_satisfaction_findings(national):
+    case = {"evaluation": {"indicators": {6: {"name": "粮食安全事件发生数", "target": "无重大事件",
+                                              "actual": "未发生"}},
+                           "conclusion": "项目年度绩效目标基本实现。"}}  # no survey named anywhere
+    before = check(case, national, fold=False)
+    assert {f.rule for f in before} >= {"WEAK-STR-007", "WEAK-VAL-008", "SCORE-SAT-001"}
+    found = check(case, national)
+    assert not of(found, "WEAK-VAL-008") and not of(found, "SCORE-SAT-001")
+    assert _merged(found, "WEAK-STR-007") == [("SCORE-SAT-001", "evaluations[0].indicators[6].score"),
+                                              ("WEAK-VAL-008", "evaluations[0].indicators[6].target")]
+
+
+def test_a_cost_rate_with_a_floor_is_one_finding(national):
+    case = {"evaluation": {"indicators": {3: {"name": "生均补助标准达标率", "target": "≥100%", "actual": "100%"}}}}
+    assert of(check(case, national, fold=False), "WEAK-VAL-005")
+    found = check(case, national)
+    assert not of(found, "WEAK-VAL-005")
+    assert _merged(found, "WEAK-VAL-009") == [("WEAK-VAL-005", "evaluations[0].indicators[3].target")]
 
 
 def test_precedence_is_data_naming_known_rules():

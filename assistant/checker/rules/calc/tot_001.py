@@ -1,6 +1,6 @@
-from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.scores import differs
 from assistant.checker.helpers.text import num
+from assistant.checker.helpers.totals import score_sums
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
@@ -32,13 +32,12 @@ class CalcTot001(Rule):
         ev = ctx.ev
         if ev.total_score is None or not ev.indicators:
             return
-        fund = ev.funds.score if ev.kind == "project" and ev.funds.score is not None else 0.0
-        rows = scored_rows(ev)  # parent rows count only where their children have no 得分
-        filled = sum(row.score for row in rows if row.score is not None)
-        blanks = [row for row in rows if row.score is None]
-        if blanks:
-            yield from self._with_blanks(ctx, filled + fund, blanks)
+        sums = score_sums(ev)
+        if sums.blanks:
+            yield from self._with_blanks(ctx, sums)
             return
+        fund = ev.funds.score if ev.kind == "project" and ev.funds.score is not None else 0.0
+        filled = sums.filled - fund
         if not differs(ev.total_score, filled + fund, ctx.profile.score_tolerance):
             return
         parts = (f"指标得分 {num(filled)} + 预算执行得分 {num(fund)}" if ev.kind == "project"
@@ -47,13 +46,11 @@ class CalcTot001(Rule):
                            f"总分应为 {fixed(filled + fund)}（{parts}），表内填报 {num(ev.total_score)}",
                            evidence=f"总分 {num(ev.total_score)}", suggestion=f"总分改为 {fixed(filled + fund)}。")
 
-    def _with_blanks(self, ctx, known: float, blanks):
+    def _with_blanks(self, ctx, sums):
         """The blank rows can add between 0 and their 分值: only a total outside that range is wrong."""
-        total, tol = ctx.ev.total_score, ctx.profile.score_tolerance
-        weights = [ind.weight for ind in blanks]
-        top = known + sum(weights) if all(w is not None for w in weights) else None
+        total, tol, known, top = ctx.ev.total_score, ctx.profile.score_tolerance, sums.filled, sums.top
         if total < known - tol - 1e-9:
-            message = f"总分 {num(total)} 低于已填得分之和 {fixed(known)}（另有 {len(blanks)} 项得分为空）"
+            message = f"总分 {num(total)} 低于已填得分之和 {fixed(known)}（另有 {len(sums.blanks)} 项得分为空）"
         elif top is not None and total > top + tol + 1e-9:
             message = (f"总分 {num(total)} 高于已填得分 {fixed(known)} 加空白得分行的分值 "
                        f"{num(top - known)}（最多 {fixed(top)}）")

@@ -1,4 +1,4 @@
-from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.indicators import label, none_stated, row_evidence
 from assistant.checker.helpers.text import is_blank
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
@@ -8,7 +8,8 @@ from assistant.glossary import term
 
 @register
 class MissingInd001(Rule):
-    """指标行的三级指标名称、年度指标值、实际完成值、分值或得分为空（“—”“/”“*”“无”等占位符视为空）。
+    """指标行的三级指标名称、年度指标值、实际完成值、分值或得分为空（“—”“/”“*”“无”等占位符视为空；
+    实际完成值写“无”而偏差原因栏说明了原因的，是“没有完成”的如实填报，不算空）。
     每个空单元格一条发现，位置指向该单元格。部门整体评分表没有指标值和完成值两栏，只查名称、分值和得分。
 
     Why:
@@ -30,7 +31,7 @@ class MissingInd001(Rule):
         department = ctx.ev.kind == "department"
         for j, ind in enumerate(ctx.ev.indicators):
             blank = {"name": is_blank(ind.name), "target": ind.target.blank and not department,
-                     "actual": ind.actual.blank and not department,
+                     "actual": ind.actual.blank and not department and not none_stated(ind, ctx.profile),
                      "weight": ind.weight is None, "score": ind.score is None}
             for name, empty in blank.items():
                 if empty:

@@ -4,8 +4,10 @@ from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import DYRMT, KUNMINGCHI, MOF_10
 
-BUDGET_ITEMS = ("预算执行率", "资金执行率", "执行率", "资金拨付及时", "拨付及时率", "资金到位率", "资金到位及时",
-                "结余率", "结转结余", "科目调整", "资金使用合规", "资金使用规范", "支出进度", "支付进度", "预算调整")
+# "执行率" alone is not a budget item: 管理制度严格执行率 and 收购价格执行率 measure how a policy is
+# carried out. Only the execution of money is: 预算/资金/经费/支出 (…) 执行率.
+BUDGET_ITEMS = ("预算执行率", "资金执行率", "经费执行率", "支出执行率", "资金拨付及时", "拨付及时率", "资金到位率",
+                "资金到位及时", "结余率", "结转结余", "科目调整", "资金使用合规", "资金使用规范", "支出进度", "支付进度", "预算调整")
 
 
 @register
