@@ -79,7 +79,7 @@ def test_two_workers_share_one_queue_and_do_each_job_exactly_once(tmp_path: Path
     assert codes == [0, 0], [w.stderr()[-2000:] for w in workers]
     assert all(j.state == "done" and j.attempts == 1 for j in ended)
     # a job run twice would show its files as "skipped" (already stored) the second time
-    assert all(f.stage == "indexed" for j in ended for f in j.files)
+    assert all(f.stage == "indexed" for j in ended for f in j.files), [(f.name, f.stage, f.reason) for j in ended for f in j.files if f.stage != "indexed"][:5]
     assert len(records.list_submissions()) == 36
     by_worker = {j.worker for j in ended}
     assert len(by_worker) == 2, "both workers took jobs from the one queue"
