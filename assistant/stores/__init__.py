@@ -84,6 +84,16 @@ class Stores:
             if progress is not None:
                 progress(done)
 
+    def complete_fulltext(self, submission_id: str) -> int:
+        """Re-index a submission's full text from its stored chunks when the index does not hold
+        exactly those chunks (a run killed between the records commit and the full-text write);
+        returns how many chunks were indexed (0: nothing was missing)."""
+        chunks = self.records.chunks_for_submission(submission_id)
+        if {c.id for c in chunks} == set(self.fulltext.chunk_ids([submission_id])):
+            return 0
+        self.fulltext.replace_submission(submission_id, chunks)
+        return len(chunks)
+
     def delete_submission(self, submission_id: str) -> bool:
         """Remove a submission from all three stores."""
         found = self.records.delete_submission(submission_id)
