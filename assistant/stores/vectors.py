@@ -67,7 +67,8 @@ def _client(settings: Settings) -> tuple[Any, bool]:
 class VectorStore:
     """Chunk vectors; ids are the chunk ids shared with the records store and the full-text index."""
 
-    def __init__(self, settings: Settings, embeddings: Embeddings, collection: str = COLLECTION) -> None:
+    def __init__(self, settings: Settings, embeddings: Embeddings, collection: str | None = None) -> None:
+        collection = collection or settings.chroma_collection
         self.settings = settings
         self.embeddings = embeddings
         self.client, persistent = _client(settings)
@@ -123,6 +124,20 @@ class VectorStore:
 
     def count(self) -> int:
         return self.collection.count()
+
+    def chunk_index(self, page: int = 5000) -> list[tuple[str, str]]:
+        """Every stored vector as ``(chunk id, submission id)``, read in pages (a Chroma server
+        caps the rows of one request)."""
+        out: list[tuple[str, str]] = []
+        offset = 0
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            ids = got["ids"]
+            metas = got.get("metadatas") or [None] * len(ids)
+            out += [(cid, str((meta or {}).get("submission_id", ""))) for cid, meta in zip(ids, metas, strict=True)]
+            if len(ids) < page:
+                return out
+            offset += page
 
     def search(self, query: str, k: int = 20, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Nearest ``k`` chunks as ``(chunk_id, cosine similarity)``, best first."""

