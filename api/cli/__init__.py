@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rules, serve, synth, users
+from api.cli import ask, check, db, demo, doctor, draft, extract, ingest, recheck, rules, serve, synth, users
 from api.cli.usage import ZipingGroup
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ serve.register(app)
 demo.register(app)
 users.register(app)
 db.register(app)
+doctor.register(app)
 synth.register(app)
 
 

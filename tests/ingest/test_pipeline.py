@@ -86,8 +86,8 @@ def test_ingest_stores_everything_skips_on_rerun_and_reports_bad_files(synth_cor
     stores.close()
 
 
-def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path):
-    stores = open_stores(Settings(data_dir=tmp_path / "data"))
+def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path, vector_backend):
+    stores = open_stores(vector_backend(tmp_path / "data"))
     report = next(p for p, lab in label_files(synth_corpus) if lab["kind"] == "report_docx")
     result = ingest_paths([report], stores, IngestOptions(defer_vectors=True))
     chunks = result.files[0].chunks
@@ -95,4 +95,32 @@ def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path):
     assert stores.fulltext.search("绩效", k=3)  # full text is searchable before any vector exists
     assert stores.sync_vectors() == chunks
     assert stores.vectors.count() == chunks and not stores.records.chunks_pending_embedding()
+    stores.close()
+
+
+def test_a_rerun_finishes_what_an_interrupted_run_left_undone(synth_corpus: Path, tmp_path: Path, vector_backend):
+    """Without --force: the vectors of a run stopped before embedding, and the full text and kept
+    original of a file whose records committed when the run died."""
+    stores = open_stores(vector_backend(tmp_path / "data"))
+    files = [p for p, lab in label_files(synth_corpus) if lab["kind"] in ("report_docx", "docx_table")][:2]
+    first = ingest_paths(files, stores, IngestOptions(defer_vectors=True))  # as if killed before embedding
+    chunks = {f.submission_id: f.chunks for f in first.files}
+    assert len(chunks) == 2 and all(chunks.values())
+    # the second file died between the records commit and the full-text write / original copy
+    lost = first.files[1]
+    stores.fulltext.delete_submission(lost.submission_id)
+    original = next(stores.settings.files_dir.glob(f"{lost.submission_id}.*"))
+    original.unlink()
+
+    again = ingest_paths(files, stores, IngestOptions())
+    assert [f.status for f in again.files] == ["skipped", "skipped"]
+    assert "已补全全文索引、原件" in again.files[1].reason and "补全" not in again.files[0].reason
+    assert again.embedded == sum(chunks.values())
+    assert sorted(stores.fulltext.chunk_ids([lost.submission_id])) == sorted(
+        c.id for c in stores.records.chunks_for_submission(lost.submission_id))
+    assert original.read_bytes() == files[1].read_bytes()
+    assert stores.vectors.count() == sum(chunks.values()) and not stores.records.chunks_pending_embedding()
+    # a third run has nothing left to do
+    third = ingest_paths(files, stores, IngestOptions())
+    assert third.embedded == 0 and all("补全" not in f.reason for f in third.files)
     stores.close()
