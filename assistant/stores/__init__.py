@@ -4,7 +4,7 @@
 store        embedded default                            scale-out (configuration only)
 ===========  ==========================================  ======================================
 records      SQLite ``<data_dir>/ziping.db``             ``ZIPING_DATABASE_URL`` (PostgreSQL)
-fulltext     SQLite FTS5 ``<data_dir>/fulltext.db``      (same file; PostgreSQL FTS later)
+fulltext     SQLite FTS5 ``<data_dir>/fulltext.db``      PostgreSQL ``tsvector`` (with the records)
 vectors      Chroma ``<data_dir>/chroma``                ``ZIPING_CHROMA_URL`` (Chroma server)
 ===========  ==========================================  ======================================
 
@@ -35,7 +35,10 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from assistant.model import Finding, Submission
+    from assistant.stores.fulltext_pg import PostgresFullTextIndex
     from assistant.stores.vectors import VectorStore
+
+    FullText = FullTextIndex | PostgresFullTextIndex
 
 __all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary",
            "open_stores"]
@@ -45,7 +48,7 @@ __all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores",
 class Stores:
     settings: Settings
     records: RecordStore
-    fulltext: FullTextIndex
+    fulltext: FullText
     embeddings: Embeddings | None = None  # None: made from settings on first use
     _vectors: VectorStore | None = field(default=None, repr=False)
 
@@ -107,11 +110,15 @@ class Stores:
 
 
 def open_stores(settings: Settings, embeddings: Embeddings | None = None) -> Stores:
-    """Open (and create when missing) the data directory and the stores it configures."""
+    """Open (and create when missing) the data directory and the stores it configures: the full
+    text goes where the records are (PostgreSQL's ``tsvector``, else the SQLite FTS5 file)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Stores(
-        settings=settings,
-        records=RecordStore(settings.sqlalchemy_url),
-        fulltext=FullTextIndex(settings.data_dir / "fulltext.db"),
-        embeddings=embeddings,
-    )
+    records = RecordStore(settings.sqlalchemy_url)
+    fulltext: FullText
+    if records.engine.dialect.name == "postgresql":
+        from assistant.stores.fulltext_pg import PostgresFullTextIndex
+
+        fulltext = PostgresFullTextIndex(records.engine)
+    else:
+        fulltext = FullTextIndex(settings.data_dir / "fulltext.db")
+    return Stores(settings=settings, records=records, fulltext=fulltext, embeddings=embeddings)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from assistant.stores import conversations, drafts, records, users
+from assistant.stores import conversations, drafts, fulltext_pg, records, users
 
 __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
-TABLE_MODULES = (records, users, conversations, drafts)
+TABLE_MODULES = (records, users, conversations, drafts, fulltext_pg)
 
 metadata: MetaData = records.Base.metadata

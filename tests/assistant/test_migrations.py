@@ -46,6 +46,8 @@ from tests.support.samples import make_submission
 PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
+# what the migrations add to the pre-migration tables (0003: the PostgreSQL full text)
+HEAD_TABLES = ALL_TABLES | {"chunk_terms"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -113,7 +115,7 @@ def test_upgrade_head_on_a_fresh_database(url):
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")  # `alembic upgrade head`
         assert current_revision(conn) == head_revision()
-    assert table_names(url) == ALL_TABLES | {"alembic_version"}
+    assert table_names(url) == HEAD_TABLES | {"alembic_version"}
     assert differences(engine) == []
     engine.dispose()
 
@@ -191,7 +193,7 @@ def test_a_pre_migration_database_is_adopted_with_its_data(url, tables):
     report = records.migration
     assert report is not None and report.state == "legacy" and report.before is None
     assert report.after == head_revision() and report.applied[0] == BASELINE
-    assert table_names(url) == ALL_TABLES | {"alembic_version"}  # the missing ones were added
+    assert table_names(url) == HEAD_TABLES | {"alembic_version"}  # the missing ones were added
     assert differences(records.engine) == []
 
     sub = data["sub"]
@@ -306,7 +308,8 @@ def test_upgrade_from_the_baseline_keeps_findings_and_adds_occurrences(url):
 
     records = RecordStore(url)
     assert records.migration is not None and records.migration.before == BASELINE
-    assert records.migration.applied == ("0002_finding_occurrences",) and differences(records.engine) == []
+    applied = records.migration.applied
+    assert applied[0] == "0002_finding_occurrences" and applied[-1] == HEAD and differences(records.engine) == []
     sub = data["sub"]
     (kept,) = records.get_findings(sub.id)
     assert kept == data["findings"][0] and kept.occurrences == []
@@ -320,3 +323,19 @@ def test_upgrade_from_the_baseline_keeps_findings_and_adds_occurrences(url):
     records.save_findings(sub.id, [kept, folded])
     assert records.get_findings(sub.id) == [kept, folded]
     records.close()
+
+
+# --- 0003: the full text on PostgreSQL ------------------------------------------------------------
+
+def test_full_text_table_on_both_and_its_gin_index_on_postgresql_only(url):
+    records = RecordStore(url)
+    indexes = {i["name"] for i in inspect(records.engine).get_indexes("chunk_terms")}
+    assert "ix_chunk_terms_submission_id" in indexes
+    assert ("ix_chunk_terms_tsv" in indexes) == (records.engine.dialect.name == "postgresql")
+    assert differences(records.engine) == []
+    records.close()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002_finding_occurrences")
+    assert "chunk_terms" not in table_names(url)
+    engine.dispose()
