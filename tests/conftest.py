@@ -105,6 +105,26 @@ def module_vector_backend(request: pytest.FixtureRequest) -> Callable[..., Setti
     return _settings_maker(request)
 
 
+@pytest.fixture(params=[*VECTOR_BACKENDS, pytest.param("scale_out", marks=[pytest.mark.postgres, pytest.mark.chroma])])
+def stores_backend(request: pytest.FixtureRequest) -> Iterator[Callable[..., Settings]]:
+    """:func:`vector_backend`, plus the whole scale-out configuration: records and full text on
+    PostgreSQL (a fresh database per test) and vectors on the Chroma server."""
+    if request.param != "scale_out":
+        yield _settings_maker(request)
+        return
+    from tests.support.chroma import fresh_collection
+    from tests.support.postgres import fresh_database
+
+    url = request.getfixturevalue("chroma_url")
+    with fresh_database(request.getfixturevalue("postgres_url")) as database_url:
+        def make(data_dir: Path, **kwargs: object) -> Settings:
+            return Settings(data_dir=data_dir, database_url=database_url, chroma_url=url,
+                            chroma_collection=fresh_collection(), **kwargs)
+
+        make.backend = "scale_out"  # type: ignore[attr-defined]
+        yield make
+
+
 def _settings_maker(request: pytest.FixtureRequest) -> Callable[..., Settings]:
     from tests.support.chroma import fresh_collection
 

@@ -23,13 +23,13 @@ from tests.assistant.answer.ask_support import BigramEmbeddings
 
 
 @pytest.fixture
-def ingested(synth_corpus: Path, tmp_path: Path, vector_backend, monkeypatch, request):
+def ingested(synth_corpus: Path, tmp_path: Path, stores_backend, monkeypatch, request):
     """Two real files ingested with vectors; the system temp dir is the test's own (the doctor
     also looks there for what old versions left). The CLI test embeds with the product's own
     embedder (its repair runs in the CLI), the others with a quick stand-in."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "systmp"))
     (tmp_path / "systmp").mkdir()
-    settings = vector_backend(tmp_path / "data")
+    settings = stores_backend(tmp_path / "data")
     stores = open_stores(settings, embeddings=None if "cli" in request.node.name else BigramEmbeddings())
     files = [p for p, lab in label_files(synth_corpus) if lab["kind"] in ("report_docx", "docx_table")][:2]
     report = ingest_paths(files, stores, IngestOptions())
@@ -115,7 +115,8 @@ def test_doctor_cli_reports_in_chinese_and_json_and_exits_1_until_repaired(inges
     stores, (a, b), files = ingested
     settings = stores.settings
     for key, value in (("ZIPING_DATA_DIR", settings.data_dir), ("ZIPING_CHROMA_URL", settings.chroma_url),
-                       ("ZIPING_CHROMA_COLLECTION", settings.chroma_collection)):
+                       ("ZIPING_CHROMA_COLLECTION", settings.chroma_collection),
+                       ("ZIPING_DATABASE_URL", settings.database_url)):
         if value is not None:
             monkeypatch.setenv(key, str(value))
     get_settings.cache_clear()

@@ -98,10 +98,10 @@ def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path, v
     stores.close()
 
 
-def test_a_rerun_finishes_what_an_interrupted_run_left_undone(synth_corpus: Path, tmp_path: Path, vector_backend):
+def test_a_rerun_finishes_what_an_interrupted_run_left_undone(synth_corpus: Path, tmp_path: Path, stores_backend):
     """Without --force: the vectors of a run stopped before embedding, and the full text and kept
     original of a file whose records committed when the run died."""
-    stores = open_stores(vector_backend(tmp_path / "data"))
+    stores = open_stores(stores_backend(tmp_path / "data"))
     files = [p for p, lab in label_files(synth_corpus) if lab["kind"] in ("report_docx", "docx_table")][:2]
     first = ingest_paths(files, stores, IngestOptions(defer_vectors=True))  # as if killed before embedding
     chunks = {f.submission_id: f.chunks for f in first.files}
