@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from assistant.stores import Stores
+from assistant.stores import Stores, VectorStoreUnavailable
 from ingest.pipeline import original_path
 from ingest.scratch import (
     LEGACY_TEMP_PREFIX,
@@ -128,11 +128,12 @@ class DoctorReport:
     busy: list[str] = field(default_factory=list)  # locks and scratch folders held by live processes
     repaired: list[Repair] = field(default_factory=list)
     remaining: list[Drift] | None = None  # drift found again after repairing (None: no repair run)
+    vectors_error: str | None = None  # the vector store could not be read: nothing is known of it
 
     @property
     def clean(self) -> bool:
-        """No drift left: none found, or everything found was repaired."""
-        return not (self.drift if self.remaining is None else self.remaining)
+        """No drift left (none found, or everything found was repaired) and every store was read."""
+        return not self.vectors_error and not (self.drift if self.remaining is None else self.remaining)
 
     def counts(self, items: list[Drift]) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -147,6 +148,7 @@ class DoctorReport:
             "counts": self.counts(self.drift),
             "drift": [d.to_dict() for d in self.drift],
             "busy": self.busy,
+            "vectors_error": self.vectors_error,
         }
         if self.remaining is not None:
             out["repaired"] = [r.to_dict() for r in self.repaired]
@@ -162,7 +164,11 @@ def diagnose(stores: Stores) -> DoctorReport:
     names = {sid: s.file_name for sid, s in summaries.items()}
     records = stores.records.chunk_index()
     fulltext = stores.fulltext.chunk_index()
-    vectors = _vector_index(stores)
+    try:
+        vectors = _vector_index(stores)
+    except VectorStoreUnavailable as err:
+        report.vectors_error = str(err)
+        vectors = []
     report.totals = Totals(submissions=len(summaries), chunks=len(records), fulltext=len(fulltext),
                            vectors=len(vectors))
 
@@ -172,9 +178,10 @@ def diagnose(stores: Stores) -> DoctorReport:
     waiting = {cid for cid, _, flag in records if not flag}
     report.drift += _grouped("fulltext_missing", {c: s for c, s in stored.items() if c not in indexed}, names)
     report.drift += _grouped("fulltext_orphan", {c: s for c, s in indexed.items() if c not in stored}, names)
-    report.drift += _grouped("vector_missing",
-                             {c: s for c, s in stored.items() if c not in embedded or c in waiting}, names)
-    report.drift += _grouped("vector_orphan", {c: s for c, s in embedded.items() if c not in stored}, names)
+    if report.vectors_error is None:
+        report.drift += _grouped("vector_missing",
+                                 {c: s for c, s in stored.items() if c not in embedded or c in waiting}, names)
+        report.drift += _grouped("vector_orphan", {c: s for c, s in embedded.items() if c not in stored}, names)
 
     files = settings.files_dir
     for sid, summary in sorted(summaries.items()):
@@ -235,7 +242,8 @@ def repair(stores: Stores, report: DoctorReport, progress: Callable[[int], Any] 
         done.append(Repair("original_missing", n, f"{n} 份材料的原件无法从库中恢复：请用 ziping ingest 重新入库原文件"
                                                   "（内容相同的文件会补回原件）", done=False))
     report.repaired = done
-    report.remaining = diagnose(stores).drift
+    again = diagnose(stores)
+    report.remaining, report.vectors_error = again.drift, again.vectors_error
     return report
 
 

@@ -26,7 +26,7 @@ from assistant.checker import check_submission
 from assistant.checker.profiles import AUTO, profile_for
 from assistant.checker.version import rules_version
 from assistant.model import Submission
-from assistant.stores import Stores, SubmissionSummary
+from assistant.stores import Stores, SubmissionSummary, VectorStoreUnavailable
 from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import IngestError
@@ -67,13 +67,15 @@ class IngestOptions:
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     embedded: int = 0
+    vectors_error: str | None = None  # why vectors could not be made now (they wait for the next run)
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     def to_dict(self) -> dict[str, object]:
         counts = {s: self.count(s) for s in ("ok", "needs_review", "failed", "skipped")}
-        return {"counts": counts, "embedded": self.embedded, "files": [f.to_dict() for f in self.files]}
+        return {"counts": counts, "embedded": self.embedded, "vectors_error": self.vectors_error,
+                "files": [f.to_dict() for f in self.files]}
 
 
 # progress(stage, name, done, total): one call per file and stage, for bars and job status.
@@ -99,7 +101,10 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
             _tell(progress, "failed" if result.status == "failed" else "indexed", result.name, done, total)
     if not options.defer_vectors:
         # also the chunks an interrupted run stored without vectors (its files are skipped now)
-        report.embedded = stores.sync_vectors()
+        try:
+            report.embedded = stores.sync_vectors(progress=lambda n: setattr(report, "embedded", n))
+        except VectorStoreUnavailable as err:  # the files are stored; their chunks wait for vectors
+            report.vectors_error = str(err)
     return report
 
 

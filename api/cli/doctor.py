@@ -50,8 +50,11 @@ def _text(report: DoctorReport, data_dir: str, repaired: bool) -> str:
     if report.busy:
         lines.append("注意：有进程正在使用数据目录（入库或服务运行中），其中途状态也会被列出：")
         lines += [f"  · {path}" for path in report.busy]
+    if report.vectors_error:
+        lines.append(f"向量库无法读取，未能与它比对：{report.vectors_error}")
     if not report.drift:
-        lines.append("记录库、全文索引和向量库一致，没有发现问题。")
+        if not report.vectors_error:
+            lines.append("记录库、全文索引和向量库一致，没有发现问题。")
         return "\n".join(lines)
     lines.append(f"发现 {len(report.drift)} 处不一致：")
     lines += [f"  - {item.message}" for item in report.drift]

@@ -41,7 +41,12 @@ if TYPE_CHECKING:
     FullText = FullTextIndex | PostgresFullTextIndex
 
 __all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary",
-           "open_stores"]
+           "VectorStoreUnavailable", "open_stores"]
+
+
+class VectorStoreUnavailable(RuntimeError):
+    """The vector store cannot be reached (a Chroma server down or unreachable). The records and
+    the full text do not depend on it: chunks wait, flagged as not embedded, until it is back."""
 
 
 @dataclass
@@ -71,7 +76,12 @@ class Stores:
         sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
-            self.vectors.delete_submission(sid)
+            try:
+                self.vectors.delete_submission(sid)
+            except VectorStoreUnavailable:
+                # stored all the same: its chunks wait for vectors; old vectors of ids no longer
+                # used stay behind until `ziping doctor --repair` removes them
+                pass
         return sid
 
     def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None) -> int:

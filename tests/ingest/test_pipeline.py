@@ -124,3 +124,33 @@ def test_a_rerun_finishes_what_an_interrupted_run_left_undone(synth_corpus: Path
     third = ingest_paths(files, stores, IngestOptions())
     assert third.embedded == 0 and all("补全" not in f.reason for f in third.files)
     stores.close()
+
+
+@pytest.mark.chroma
+def test_a_chroma_server_down_stores_the_files_and_a_rerun_embeds_them_when_it_is_back(
+        synth_corpus: Path, tmp_path: Path, chroma_url: str):
+    from assistant.stores import VectorStoreUnavailable
+    from tests.support.chroma import fresh_collection
+    from tests.support.postgres import _free_port
+
+    collection = fresh_collection()
+    down = Settings(data_dir=tmp_path / "data", chroma_url=f"http://127.0.0.1:{_free_port()}",
+                    chroma_collection=collection)
+    report_file = next(p for p, lab in label_files(synth_corpus) if lab["kind"] == "report_docx")
+    stores = open_stores(down)
+    first = ingest_paths([report_file], stores, IngestOptions())
+    [stored] = first.files
+    assert stored.status in ("ok", "needs_review") and stored.chunks > 0  # stored all the same
+    assert "无法连接向量库" in first.vectors_error and first.embedded == 0
+    assert len(stores.records.chunks_pending_embedding()) == stored.chunks
+    assert stores.fulltext.search("绩效", k=1)
+    with pytest.raises(VectorStoreUnavailable, match="请确认服务已启动"):
+        stores.vectors.count()
+    stores.close()
+
+    up = Settings(data_dir=tmp_path / "data", chroma_url=chroma_url, chroma_collection=collection)
+    stores = open_stores(up)
+    again = ingest_paths([report_file], stores, IngestOptions())
+    assert again.files[0].status == "skipped" and again.vectors_error is None
+    assert again.embedded == stored.chunks == stores.vectors.count()
+    stores.close()
