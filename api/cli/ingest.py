@@ -81,9 +81,7 @@ def _exit_status(report: IngestReport, *, as_json: bool) -> None:
 def embed() -> None:
     """为尚未向量化的片段生成向量 / embed chunks not yet in the vector store."""
     from assistant.settings import get_settings
-    from assistant.stores import open_stores
-
-    from assistant.stores import VectorStoreUnavailable
+    from assistant.stores import VectorStoreUnavailable, open_stores
 
     stores = open_stores(get_settings())
     pending = len(stores.records.chunks_pending_embedding())

@@ -24,6 +24,7 @@ database's schema is made by the Alembic migrations in ``migrations/``, run when
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +77,10 @@ class Stores:
         sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
-            try:
+            # a server down: stored all the same, its chunks wait for vectors; old vectors of ids
+            # no longer used stay behind until `ziping doctor --repair` removes them
+            with suppress(VectorStoreUnavailable):
                 self.vectors.delete_submission(sid)
-            except VectorStoreUnavailable:
-                # stored all the same: its chunks wait for vectors; old vectors of ids no longer
-                # used stay behind until `ziping doctor --repair` removes them
-                pass
         return sid
 
     def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None) -> int:
