@@ -41,17 +41,18 @@ def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
 def _kill_when(proc: subprocess.Popen[bytes], ready, settings: Settings, extra_s: float) -> str:
     """SIGKILL ``proc`` once ``ready(stores)`` holds, ``extra_s`` later; says what state it hit."""
     deadline = time.monotonic() + RUN_TIMEOUT_S
-    while proc.poll() is None and time.monotonic() < deadline:
-        if (settings.data_dir / "ziping.db").exists():
-            stores = open_stores(settings)
-            try:
-                hit = ready(stores)
-            finally:
-                stores.close()
-            if hit:
+    stores = None
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if stores is None and (settings.data_dir / "ziping.db").exists():
+                stores = open_stores(settings)  # one handle for the whole watch: polling stays cheap
+            if stores is not None and ready(stores):
                 time.sleep(extra_s)
                 break
-        time.sleep(0.2)
+            time.sleep(0.2)
+    finally:
+        if stores is not None:
+            stores.close()
     if proc.poll() is not None:
         out, err = proc.communicate()
         return f"finished before the kill (exit {proc.returncode}): {err.decode()[-500:]}"
