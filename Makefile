@@ -44,9 +44,9 @@ run: install
 test: install
 	$(BIN)/python -m pytest
 
-# The fast lane: no browser, no OCR, no PostgreSQL, nothing marked slow (markers in pyproject.toml).
+# The fast lane: no browser, no OCR, no PostgreSQL or Chroma server, nothing marked slow (markers in pyproject.toml).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser and not postgres and not ocr and not llm"
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow and not browser and not postgres and not chroma and not ocr and not llm"
 
 # Optional end-to-end check of the answer engine against a real OpenAI-compatible server: a tiny
 # gemma3 270M (shipped on PyPI) served by llama-cpp-python, in a venv of its own so the product

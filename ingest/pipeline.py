@@ -6,6 +6,12 @@ touched. Files are named by content (sha256), so a second run skips what is alre
 unless ``force`` is set. Records and the full-text index are written first; embedding, the
 slowest step, runs after the whole batch (or later with ``defer_vectors``), so findings and
 keyword search are available before the vectors are.
+
+A run killed part-way (``kill -9``, a power cut) is finished by the next one without ``force``: a
+file whose records committed is skipped by its hash, but its full text and kept original are
+completed when missing, and every stored chunk still without a vector is embedded at the end
+(whether or not this run stored anything). What a run cannot finish this way is found by
+``ziping doctor`` (:mod:`ingest.doctor`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from assistant.checker import check_submission
 from assistant.checker.profiles import AUTO, profile_for
 from assistant.checker.version import rules_version
 from assistant.model import Submission
-from assistant.stores import Stores
+from assistant.stores import Stores, SubmissionSummary, VectorStoreUnavailable
 from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import IngestError
@@ -61,13 +67,15 @@ class IngestOptions:
 class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     embedded: int = 0
+    vectors_error: str | None = None  # why vectors could not be made now (they wait for the next run)
 
     def count(self, status: FileStatus) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     def to_dict(self) -> dict[str, object]:
         counts = {s: self.count(s) for s in ("ok", "needs_review", "failed", "skipped")}
-        return {"counts": counts, "embedded": self.embedded, "files": [f.to_dict() for f in self.files]}
+        return {"counts": counts, "embedded": self.embedded, "vectors_error": self.vectors_error,
+                "files": [f.to_dict() for f in self.files]}
 
 
 # progress(stage, name, done, total): one call per file and stage, for bars and job status.
@@ -91,8 +99,12 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
                                     lambda stage, name=item.name, d=done: _tell(progress, stage, name, d, total))
             report.files.append(result)
             _tell(progress, "failed" if result.status == "failed" else "indexed", result.name, done, total)
-    if not options.defer_vectors and any(f.chunks for f in report.files):
-        report.embedded = stores.sync_vectors()
+    if not options.defer_vectors:
+        # also the chunks an interrupted run stored without vectors (its files are skipped now)
+        try:
+            report.embedded = stores.sync_vectors(progress=lambda n: setattr(report, "embedded", n))
+        except VectorStoreUnavailable as err:  # the files are stored; their chunks wait for vectors
+            report.vectors_error = str(err)
     return report
 
 
@@ -109,9 +121,12 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         sha = file_sha256(item.path)
         existing = stores.records.find_by_sha256(sha)
         if existing is not None and not options.force:
+            mended = _finish_stored(item.path, existing, stores)
             stage("skipped")
-            return FileResult(item.name, "skipped", reason="已入库（内容相同） / already stored",
-                              submission_id=existing.id, kind=existing.kind)
+            reason = "已入库（内容相同） / already stored"
+            if mended:
+                reason = f"已入库（内容相同），已补全{'、'.join(mended)} / already stored, completed"
+            return FileResult(item.name, "skipped", reason=reason, submission_id=existing.id, kind=existing.kind)
         sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
         stage("parsed")
         _fill_defaults(sub, options)
@@ -129,6 +144,18 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
                       findings=len(findings), chunks=len(chunks))
 
 
+def _finish_stored(path: Path, existing: SubmissionSummary, stores: Stores) -> list[str]:
+    """What a run killed after the records commit left undone for a stored file: its full text
+    and its kept original (vectors follow in :meth:`Stores.sync_vectors`). Names what was done."""
+    mended = []
+    if stores.complete_fulltext(existing.id):
+        mended.append("全文索引")
+    if existing.format and not original_path(stores, existing.id, existing.format).exists():
+        _copy_original(path, original_path(stores, existing.id, existing.format))
+        mended.append("原件")
+    return mended
+
+
 def _fill_defaults(sub: Submission, options: IngestOptions) -> None:
     if options.year and not sub.year:
         sub.year = options.year
@@ -141,9 +168,16 @@ def _fill_defaults(sub: Submission, options: IngestOptions) -> None:
 def _keep_original(path: Path, sub: Submission, stores: Stores) -> None:
     """Keep the original bytes so reviewers can open the file at the cited page."""
     target = original_path(stores, sub.id, sub.file.format)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists():
-        shutil.copyfile(path, target)
+        _copy_original(path, target)
+
+
+def _copy_original(path: Path, target: Path) -> None:
+    """Copy under a temporary name, then rename: a killed copy never leaves a truncated original."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.copyfile(path, partial)
+    partial.replace(target)
 
 
 def original_path(stores: Stores, sid: str, fmt: str) -> Path:

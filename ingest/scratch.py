@@ -80,40 +80,62 @@ def scratch_dir(root: Path, prefix: str = UNPACK_PREFIX) -> Iterator[Path]:
 def sweep(root: Path, prefix: str = "", *, max_unlocked_age_s: float = UNLOCKED_MAX_AGE_S,
           keep: Callable[[Path], bool] | None = None) -> list[Path]:
     """Remove the folders under ``root`` named ``prefix*`` whose owning process is gone (and that
-    ``keep`` does not claim); return them."""
-    removed: list[Path] = []
-    try:
-        candidates = [p for p in root.iterdir() if p.name.startswith(prefix) and p.is_dir()
-                      and not p.is_symlink() and not (keep is not None and keep(p))]
-    except OSError:
-        return removed
-    for path in candidates:
-        if _abandoned(path, max_unlocked_age_s):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+    ``keep`` does not claim, e.g. the upload folder of a job still queued); return them."""
+    removed = [p for p in abandoned(root, prefix, max_unlocked_age_s=max_unlocked_age_s)
+               if not (keep is not None and keep(p))]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
     return removed
+
+
+def abandoned(root: Path, prefix: str = "", *, max_unlocked_age_s: float = UNLOCKED_MAX_AGE_S) -> list[Path]:
+    """The folders under ``root`` named ``prefix*`` whose owning process is gone (nothing removed)."""
+    return [p for p in _candidates(root, prefix) if _abandoned(p, max_unlocked_age_s)]
+
+
+def in_use(root: Path, prefix: str = "") -> list[Path]:
+    """The folders under ``root`` named ``prefix*`` that a live process holds."""
+    return [p for p in _candidates(root, prefix) if held(p / LOCK_NAME)]
+
+
+def held(lock: Path) -> bool:
+    """Whether a live process holds ``flock`` on this file (a missing file is not held)."""
+    try:
+        fd = os.open(lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    except OSError:  # cannot tell: count it as held, so nothing of a live run is removed
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock we may have taken
+    return False
+
+
+def _candidates(root: Path, prefix: str) -> list[Path]:
+    try:
+        return sorted(p for p in root.iterdir() if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink())
+    except OSError:
+        return []
+
+
+def legacy_temp_root() -> Path:
+    return Path(tempfile.gettempdir())
 
 
 def sweep_legacy_temp() -> list[Path]:
     """Earlier versions unpacked into ``<temp dir>/ziping-unpack-*`` without a lock file."""
-    return sweep(Path(tempfile.gettempdir()), LEGACY_TEMP_PREFIX)
+    return sweep(legacy_temp_root(), LEGACY_TEMP_PREFIX)
 
 
 def _abandoned(path: Path, max_unlocked_age_s: float) -> bool:
     lock = path / LOCK_NAME
-    try:
-        fd = os.open(lock, os.O_RDONLY)
-    except FileNotFoundError:
+    if not lock.exists():
         try:
             return time.time() - path.stat().st_mtime > max_unlocked_age_s
         except OSError:
             return False
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:  # held: its owner is alive
-        return False
-    finally:
-        os.close(fd)  # closing drops the lock we may have taken
-    return True
+    return not held(lock)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from assistant.settings import Settings
 from tests.support.shared import missing_reason, seed_reports
 from tests.support.synth_corpus import build_synth_corpus
 
@@ -90,6 +91,69 @@ def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordSt
         store = RecordStore(request.getfixturevalue("postgres_url"))
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_url() -> Iterator[str]:
+    """A real Chroma server for the session: ``ZIPING_TEST_CHROMA_URL`` or a throwaway ``chroma run``."""
+    from tests.support.chroma import chroma_bin, temporary_chroma
+
+    if os.environ.get("ZIPING_TEST_CHROMA_URL"):
+        yield os.environ["ZIPING_TEST_CHROMA_URL"]
+        return
+    require_system("chroma (the chromadb package's CLI)", chroma_bin() is not None)
+    with temporary_chroma() as url:
+        yield url
+
+
+VECTOR_BACKENDS = ["embedded", pytest.param("chroma_server", marks=pytest.mark.chroma)]
+
+
+@pytest.fixture(params=VECTOR_BACKENDS)
+def vector_backend(request: pytest.FixtureRequest) -> Callable[..., Settings]:
+    """Settings for a data directory on each vector store: the embedded ``PersistentClient`` and a
+    real Chroma server (a collection of its own per call, on the session's one server)."""
+    return _settings_maker(request)
+
+
+@pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+def module_vector_backend(request: pytest.FixtureRequest) -> Callable[..., Settings]:
+    """:func:`vector_backend` for module-scoped fixtures."""
+    return _settings_maker(request)
+
+
+@pytest.fixture(params=[*VECTOR_BACKENDS, pytest.param("scale_out", marks=[pytest.mark.postgres, pytest.mark.chroma])])
+def stores_backend(request: pytest.FixtureRequest) -> Iterator[Callable[..., Settings]]:
+    """:func:`vector_backend`, plus the whole scale-out configuration: records and full text on
+    PostgreSQL (a fresh database per test) and vectors on the Chroma server."""
+    if request.param != "scale_out":
+        yield _settings_maker(request)
+        return
+    from tests.support.chroma import fresh_collection
+    from tests.support.postgres import fresh_database
+
+    url = request.getfixturevalue("chroma_url")
+    with fresh_database(request.getfixturevalue("postgres_url")) as database_url:
+        def make(data_dir: Path, **kwargs: object) -> Settings:
+            return Settings(data_dir=data_dir, database_url=database_url, chroma_url=url,
+                            chroma_collection=fresh_collection(), **kwargs)
+
+        make.backend = "scale_out"  # type: ignore[attr-defined]
+        yield make
+
+
+def _settings_maker(request: pytest.FixtureRequest) -> Callable[..., Settings]:
+    from tests.support.chroma import fresh_collection
+
+    url = request.getfixturevalue("chroma_url") if request.param == "chroma_server" else None
+
+    def make(data_dir: Path, **kwargs: object) -> Settings:
+        if url is None:
+            return Settings(data_dir=data_dir, **kwargs)
+        return Settings(data_dir=data_dir, chroma_url=url, chroma_collection=fresh_collection(), **kwargs)
+
+    make.backend = request.param  # type: ignore[attr-defined]
+    return make
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rules, serve, synth, users, worker
+from api.cli import ask, check, db, demo, doctor, draft, extract, ingest, recheck, rules, serve, synth, users, worker
 from api.cli.usage import ZipingGroup
 
 app = typer.Typer(
@@ -35,6 +35,7 @@ demo.register(app)
 users.register(app)
 db.register(app)
 worker.register(app)
+doctor.register(app)
 synth.register(app)
 
 

@@ -58,6 +58,9 @@ def ingest(
     typer.echo(f"\n成功 {counts['ok']}，待人工核对 {counts['needs_review']}，失败 {counts['failed']}，"
                f"已跳过 {counts['skipped']}；向量 {report.embedded} 条"
                + ("（已推迟，请运行 ziping embed）" if defer_vectors else ""))
+    if report.vectors_error:
+        typer.echo(f"注意：向量未能全部生成，文件已入库，其片段等待向量：{report.vectors_error}；"
+                   "向量库恢复后运行 ziping embed 或重新运行本命令", err=True)
     _exit_status(report, as_json=False)
 
 
@@ -80,7 +83,7 @@ def embed(
 ) -> None:
     """为尚未向量化的片段生成向量 / embed chunks not yet in the vector store."""
     from assistant.settings import get_settings
-    from assistant.stores import open_stores
+    from assistant.stores import VectorStoreUnavailable, open_stores
 
     if queue:
         from api.cli.jobs import queue_job
@@ -95,9 +98,21 @@ def embed(
 
     stores = open_stores(get_settings())
     pending = len(stores.records.chunks_pending_embedding())
-    with ProgressBar(total=pending, label="生成向量") as bar:
-        done = stores.sync_vectors(progress=lambda n: bar.update(n, pending))
-    stores.close()
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done = n
+        bar.update(n, pending)
+
+    try:
+        with ProgressBar(total=pending, label="生成向量") as bar:
+            stores.sync_vectors(progress=advance)
+    except VectorStoreUnavailable as err:
+        typer.echo(f"已生成向量 {done} 条，其余 {pending - done} 条未生成：{err}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        stores.close()
     typer.echo(f"已生成向量 {done} 条")
 
 

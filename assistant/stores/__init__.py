@@ -4,7 +4,7 @@
 store        embedded default                            scale-out (configuration only)
 ===========  ==========================================  ======================================
 records      SQLite ``<data_dir>/ziping.db``             ``ZIPING_DATABASE_URL`` (PostgreSQL)
-fulltext     SQLite FTS5 ``<data_dir>/fulltext.db``      (same file; PostgreSQL FTS later)
+fulltext     SQLite FTS5 ``<data_dir>/fulltext.db``      PostgreSQL ``tsvector`` (with the records)
 vectors      Chroma ``<data_dir>/chroma``                ``ZIPING_CHROMA_URL`` (Chroma server)
 ===========  ==========================================  ======================================
 
@@ -25,6 +25,7 @@ database's schema is made by the Alembic migrations in ``migrations/``, run when
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,17 +38,25 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from assistant.model import Finding, Submission
+    from assistant.stores.fulltext_pg import PostgresFullTextIndex
     from assistant.stores.vectors import VectorStore
 
+    FullText = FullTextIndex | PostgresFullTextIndex
+
 __all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary",
-           "open_stores"]
+           "VectorStoreUnavailable", "open_stores"]
+
+
+class VectorStoreUnavailable(RuntimeError):
+    """The vector store cannot be reached (a Chroma server down or unreachable). The records and
+    the full text do not depend on it: chunks wait, flagged as not embedded, until it is back."""
 
 
 @dataclass
 class Stores:
     settings: Settings
     records: RecordStore
-    fulltext: FullTextIndex
+    fulltext: FullText
     embeddings: Embeddings | None = None  # None: made from settings on first use
     _vectors: VectorStore | None = field(default=None, repr=False)
 
@@ -75,7 +84,10 @@ class Stores:
         sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
-            self.vectors.delete_submission(sid)
+            # a server down: stored all the same, its chunks wait for vectors; old vectors of ids
+            # no longer used stay behind until `ziping doctor --repair` removes them
+            with suppress(VectorStoreUnavailable):
+                self.vectors.delete_submission(sid)
         return sid
 
     def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None,
@@ -94,6 +106,16 @@ class Stores:
             if progress is not None:
                 progress(done)
 
+    def complete_fulltext(self, submission_id: str) -> int:
+        """Re-index a submission's full text from its stored chunks when the index does not hold
+        exactly those chunks (a run killed between the records commit and the full-text write);
+        returns how many chunks were indexed (0: nothing was missing)."""
+        chunks = self.records.chunks_for_submission(submission_id)
+        if {c.id for c in chunks} == set(self.fulltext.chunk_ids([submission_id])):
+            return 0
+        self.fulltext.replace_submission(submission_id, chunks)
+        return len(chunks)
+
     def delete_submission(self, submission_id: str) -> bool:
         """Remove a submission from all three stores."""
         found = self.records.delete_submission(submission_id)
@@ -107,11 +129,15 @@ class Stores:
 
 
 def open_stores(settings: Settings, embeddings: Embeddings | None = None) -> Stores:
-    """Open (and create when missing) the data directory and the stores it configures."""
+    """Open (and create when missing) the data directory and the stores it configures: the full
+    text goes where the records are (PostgreSQL's ``tsvector``, else the SQLite FTS5 file)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Stores(
-        settings=settings,
-        records=RecordStore(settings.sqlalchemy_url),
-        fulltext=FullTextIndex(settings.data_dir / "fulltext.db"),
-        embeddings=embeddings,
-    )
+    records = RecordStore(settings.sqlalchemy_url)
+    fulltext: FullText
+    if records.engine.dialect.name == "postgresql":
+        from assistant.stores.fulltext_pg import PostgresFullTextIndex
+
+        fulltext = PostgresFullTextIndex(records.engine)
+    else:
+        fulltext = FullTextIndex(settings.data_dir / "fulltext.db")
+    return Stores(settings=settings, records=records, fulltext=fulltext, embeddings=embeddings)

@@ -206,6 +206,11 @@ class FullTextIndex:
         with self._connect() as db:
             return [r[0] for r in db.execute(sql, sids)]
 
+    def chunk_index(self) -> list[tuple[str, str]]:
+        """Every indexed chunk as ``(chunk id, submission id)``."""
+        with self._connect() as db:
+            return [(r[0], r[1]) for r in db.execute("SELECT id, submission_id FROM chunks_fts_ids")]
+
     @staticmethod
     def _count(db: sqlite3.Connection) -> int:
         return db.execute("SELECT count(*) FROM chunks_fts_ids").fetchone()[0]

@@ -734,6 +734,13 @@ class RecordStore:
             for start in range(0, len(ids), _IN_BATCH):
                 s.execute(update(ChunkRow).where(ChunkRow.id.in_(ids[start:start + _IN_BATCH])).values(embedded=embedded))
 
+    def chunk_index(self) -> list[tuple[str, str, bool]]:
+        """Every chunk as ``(chunk id, submission id, embedded)``: what ``ziping doctor`` compares
+        with the full-text index and the vector store."""
+        with self.session() as s:
+            return [(cid, sid, bool(emb)) for cid, sid, emb in
+                    s.execute(select(ChunkRow.id, ChunkRow.submission_id, ChunkRow.embedded))]
+
 
 def finding_of(r: FindingRow) -> Finding:
     """A stored finding as the checker made it."""

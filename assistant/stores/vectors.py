@@ -17,8 +17,8 @@ and ``kind``, so ``where`` filters such as ``{"year": 2023}`` or ``{"submission_
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -26,10 +26,12 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import chromadb  # noqa: E402  (after the telemetry switch)
 import chromadb.config  # noqa: E402
+import httpx  # noqa: E402
 from filelock import FileLock  # noqa: E402
 from langchain_chroma import Chroma  # noqa: E402
 from langchain_core.embeddings import Embeddings  # noqa: E402
 
+from assistant.stores import VectorStoreUnavailable  # noqa: E402
 from assistant.stores.records import flat_metadata  # noqa: E402
 
 if TYPE_CHECKING:
@@ -64,28 +66,50 @@ def _client(settings: Settings) -> tuple[Any, bool]:
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings), True
 
 
-class VectorStore:
-    """Chunk vectors; ids are the chunk ids shared with the records store and the full-text index."""
+@contextmanager
+def _reaching(settings: Settings) -> Iterator[None]:
+    """Turn a Chroma server that does not answer into :class:`VectorStoreUnavailable` (Chinese)."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        raise VectorStoreUnavailable(f"无法连接向量库（Chroma 服务 {settings.chroma_url}）：{exc} / "
+                                     "vector store unreachable") from exc
+    except ValueError as exc:  # what HttpClient raises when it cannot connect at all
+        if "connect" not in str(exc).lower():
+            raise
+        raise VectorStoreUnavailable(f"无法连接向量库（Chroma 服务 {settings.chroma_url}），请确认服务已启动 / "
+                                     "vector store unreachable") from exc
 
-    def __init__(self, settings: Settings, embeddings: Embeddings, collection: str = COLLECTION) -> None:
+
+class VectorStore:
+    """Chunk vectors; ids are the chunk ids shared with the records store and the full-text index.
+
+    A Chroma server that does not answer raises :class:`~assistant.stores.VectorStoreUnavailable`."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings, collection: str | None = None) -> None:
+        collection = collection or settings.chroma_collection
         self.settings = settings
         self.embeddings = embeddings
-        self.client, persistent = _client(settings)
         self._lock: FileLock | None = None
-        if persistent:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._lock = FileLock(str(settings.data_dir / "chroma.lock"), timeout=600)
-        with self._write_lock():
-            self.store = Chroma(
-                collection_name=collection,
-                embedding_function=embeddings,
-                client=self.client,
-                collection_configuration={"hnsw": {"space": "cosine"}},
-            )
-        self.collection = self.client.get_collection(collection)
+        with _reaching(settings):
+            self.client, persistent = _client(settings)
+            if persistent:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+                self._lock = FileLock(str(settings.data_dir / "chroma.lock"), timeout=600)
+            with self._write_lock():
+                self.store = Chroma(
+                    collection_name=collection,
+                    embedding_function=embeddings,
+                    client=self.client,
+                    collection_configuration={"hnsw": {"space": "cosine"}},
+                )
+            self.collection = self.client.get_collection(collection)
 
-    def _write_lock(self) -> AbstractContextManager[Any]:
-        return self._lock if self._lock is not None else nullcontext()
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        lock: AbstractContextManager[Any] = self._lock if self._lock is not None else nullcontext()
+        with _reaching(self.settings), lock:
+            yield
 
     def add(self, chunks: Iterable[Any]) -> int:
         """Embed and upsert chunks (anything with ``id``, ``submission_id``, ``kind``, ``text``,
@@ -106,10 +130,11 @@ class VectorStore:
         vectors = self.embeddings.embed_documents([c.text for c in chunks]) if chunks else []
         with self._write_lock():
             self.collection.delete(where={"submission_id": submission_id})
-            if chunks:
-                self.collection.upsert(ids=[c.id for c in chunks], embeddings=vectors,
-                                       documents=[c.text for c in chunks],
-                                       metadatas=[flat_metadata(c) for c in chunks])
+            for start in range(0, len(chunks), ADD_BATCH):  # a server caps the rows of one request
+                batch = chunks[start:start + ADD_BATCH]
+                self.collection.upsert(ids=[c.id for c in batch], embeddings=vectors[start:start + ADD_BATCH],
+                                       documents=[c.text for c in batch],
+                                       metadatas=[flat_metadata(c) for c in batch])
         return len(chunks)
 
     def delete_submission(self, submission_id: str) -> None:
@@ -122,7 +147,23 @@ class VectorStore:
                 self.collection.delete(ids=list(ids))
 
     def count(self) -> int:
-        return self.collection.count()
+        with _reaching(self.settings):
+            return self.collection.count()
+
+    def chunk_index(self, page: int = 5000) -> list[tuple[str, str]]:
+        """Every stored vector as ``(chunk id, submission id)``, read in pages (a Chroma server
+        caps the rows of one request)."""
+        out: list[tuple[str, str]] = []
+        offset = 0
+        while True:
+            with _reaching(self.settings):
+                got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            ids = got["ids"]
+            metas = got.get("metadatas") or [None] * len(ids)
+            out += [(cid, str((meta or {}).get("submission_id", ""))) for cid, meta in zip(ids, metas, strict=True)]
+            if len(ids) < page:
+                return out
+            offset += page
 
     def search(self, query: str, k: int = 20, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Nearest ``k`` chunks as ``(chunk_id, cosine similarity)``, best first."""
@@ -132,8 +173,9 @@ class VectorStore:
                          ) -> list[tuple[str, float]]:
         if k <= 0:
             return []
-        result = self.collection.query(query_embeddings=[list(vector)], n_results=k,
-                                       where=normalise_where(where), include=["distances"])
+        with _reaching(self.settings):
+            result = self.collection.query(query_embeddings=[list(vector)], n_results=k,
+                                           where=normalise_where(where), include=["distances"])
         ids = result["ids"][0] if result["ids"] else []
         distances = (result.get("distances") or [[]])[0] or []
         return [(cid, 1.0 - float(d)) for cid, d in zip(ids, distances, strict=False)]

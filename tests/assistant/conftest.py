@@ -15,8 +15,9 @@ from tests.support.shared import seed_reports
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
-    stores = make_small_stores(tmp_path_factory.mktemp("small"))
+def small(tmp_path_factory: pytest.TempPathFactory, module_vector_backend) -> Iterator[Stores]:
+    """The hand-made store, once on the embedded vector store and once on a Chroma server."""
+    stores = make_small_stores(tmp_path_factory.mktemp("small"), settings_for=module_vector_backend)
     yield stores
     stores.close()
 

@@ -49,7 +49,7 @@ PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
 # every table at the newest revision: the pre-migration ones and those later revisions added
-HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files"}
+HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -362,3 +362,19 @@ def test_upgrade_to_decisions_keeps_findings_open(url):
     decided = ReviewStore(records).decide(DecisionRequest(kept.id, "confirmed", actor="审核员"))
     assert decided.version == 2 and len(ReviewStore(records).events(data["sub"].id)) == 1
     records.close()
+
+
+# --- 0005: the full text on PostgreSQL ------------------------------------------------------------
+
+def test_full_text_table_on_both_and_its_gin_index_on_postgresql_only(url):
+    records = RecordStore(url)
+    indexes = {i["name"] for i in inspect(records.engine).get_indexes("chunk_terms")}
+    assert "ix_chunk_terms_submission_id" in indexes
+    assert ("ix_chunk_terms_tsv" in indexes) == (records.engine.dialect.name == "postgresql")
+    assert differences(records.engine) == []
+    records.close()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002_finding_occurrences")
+    assert "chunk_terms" not in table_names(url)
+    engine.dispose()

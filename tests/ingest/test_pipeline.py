@@ -86,8 +86,8 @@ def test_ingest_stores_everything_skips_on_rerun_and_reports_bad_files(synth_cor
     stores.close()
 
 
-def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path):
-    stores = open_stores(Settings(data_dir=tmp_path / "data"))
+def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path, vector_backend):
+    stores = open_stores(vector_backend(tmp_path / "data"))
     report = next(p for p, lab in label_files(synth_corpus) if lab["kind"] == "report_docx")
     result = ingest_paths([report], stores, IngestOptions(defer_vectors=True))
     chunks = result.files[0].chunks
@@ -95,4 +95,62 @@ def test_vectors_follow_records_and_resume(synth_corpus: Path, tmp_path: Path):
     assert stores.fulltext.search("绩效", k=3)  # full text is searchable before any vector exists
     assert stores.sync_vectors() == chunks
     assert stores.vectors.count() == chunks and not stores.records.chunks_pending_embedding()
+    stores.close()
+
+
+def test_a_rerun_finishes_what_an_interrupted_run_left_undone(synth_corpus: Path, tmp_path: Path, stores_backend):
+    """Without --force: the vectors of a run stopped before embedding, and the full text and kept
+    original of a file whose records committed when the run died."""
+    stores = open_stores(stores_backend(tmp_path / "data"))
+    files = [p for p, lab in label_files(synth_corpus) if lab["kind"] in ("report_docx", "docx_table")][:2]
+    first = ingest_paths(files, stores, IngestOptions(defer_vectors=True))  # as if killed before embedding
+    chunks = {f.submission_id: f.chunks for f in first.files}
+    assert len(chunks) == 2 and all(chunks.values())
+    # the second file died between the records commit and the full-text write / original copy
+    lost = first.files[1]
+    stores.fulltext.delete_submission(lost.submission_id)
+    original = next(stores.settings.files_dir.glob(f"{lost.submission_id}.*"))
+    original.unlink()
+
+    again = ingest_paths(files, stores, IngestOptions())
+    assert [f.status for f in again.files] == ["skipped", "skipped"]
+    assert "已补全全文索引、原件" in again.files[1].reason and "补全" not in again.files[0].reason
+    assert again.embedded == sum(chunks.values())
+    assert sorted(stores.fulltext.chunk_ids([lost.submission_id])) == sorted(
+        c.id for c in stores.records.chunks_for_submission(lost.submission_id))
+    assert original.read_bytes() == files[1].read_bytes()
+    assert stores.vectors.count() == sum(chunks.values()) and not stores.records.chunks_pending_embedding()
+    # a third run has nothing left to do
+    third = ingest_paths(files, stores, IngestOptions())
+    assert third.embedded == 0 and all("补全" not in f.reason for f in third.files)
+    stores.close()
+
+
+@pytest.mark.chroma
+def test_a_chroma_server_down_stores_the_files_and_a_rerun_embeds_them_when_it_is_back(
+        synth_corpus: Path, tmp_path: Path, chroma_url: str):
+    from assistant.stores import VectorStoreUnavailable
+    from tests.support.chroma import fresh_collection
+    from tests.support.postgres import _free_port
+
+    collection = fresh_collection()
+    down = Settings(data_dir=tmp_path / "data", chroma_url=f"http://127.0.0.1:{_free_port()}",
+                    chroma_collection=collection)
+    report_file = next(p for p, lab in label_files(synth_corpus) if lab["kind"] == "report_docx")
+    stores = open_stores(down)
+    first = ingest_paths([report_file], stores, IngestOptions())
+    [stored] = first.files
+    assert stored.status in ("ok", "needs_review") and stored.chunks > 0  # stored all the same
+    assert "无法连接向量库" in first.vectors_error and first.embedded == 0
+    assert len(stores.records.chunks_pending_embedding()) == stored.chunks
+    assert stores.fulltext.search("绩效", k=1)
+    with pytest.raises(VectorStoreUnavailable, match="请确认服务已启动"):
+        stores.vectors.count()
+    stores.close()
+
+    up = Settings(data_dir=tmp_path / "data", chroma_url=chroma_url, chroma_collection=collection)
+    stores = open_stores(up)
+    again = ingest_paths([report_file], stores, IngestOptions())
+    assert again.files[0].status == "skipped" and again.vectors_error is None
+    assert again.embedded == stored.chunks == stores.vectors.count()
     stores.close()

@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +122,11 @@ def small_submissions(injection: bool = False) -> list[tuple[Submission, list[Fi
     return [(a, fa), (b, []), (c, fc), (d, []), (e, [])]
 
 
-def make_small_stores(data_dir: Path, injection: bool = False) -> Stores:
-    stores = open_stores(Settings(data_dir=data_dir), embeddings=BigramEmbeddings())
+def make_small_stores(data_dir: Path, injection: bool = False,
+                      settings_for: Callable[[Path], Settings] = Settings) -> Stores:
+    """The five hand-made submissions, stored with vectors; ``settings_for(data_dir)`` picks the
+    vector store (the embedded default, or a Chroma server: ``vector_backend`` in tests/conftest.py)."""
+    stores = open_stores(settings_for(data_dir), embeddings=BigramEmbeddings())
     for sub, findings in small_submissions(injection):
         stores.save(sub, chunk_submission(sub), findings)
     stores.sync_vectors()
