@@ -1,3 +1,4 @@
+from assistant.checker.helpers.funds import execution_row
 from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.scores import differs
 from assistant.checker.helpers.text import num
@@ -25,6 +26,7 @@ class CalcTot001(Rule):
     title = "总分不等于各项得分之和"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（总分为各指标得分之和）"
     kinds = ("project", "department")
 
@@ -33,6 +35,8 @@ class CalcTot001(Rule):
         if ev.total_score is None or not ev.indicators:
             return
         fund = ev.funds.score if ev.kind == "project" and ev.funds.score is not None else 0.0
+        if execution_row(ev) is not None:
+            fund = 0.0  # a 预算执行率 indicator row already holds the execution score
         rows = scored_rows(ev)  # parent rows count only where their children have no 得分
         filled = sum(row.score for row in rows if row.score is not None)
         blanks = [row for row in rows if row.score is None]
