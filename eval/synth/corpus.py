@@ -32,7 +32,7 @@ from pathlib import Path
 from assistant.model import Evaluation, FileInfo, Submission
 from eval.synth import content as C
 from eval.synth import oracle
-from eval.synth.build import Who, make_draft
+from eval.synth.build import FAMILY_LAYOUTS, Who, make_draft
 from eval.synth.cells import Style, choose_style
 from eval.synth.defects import PLANTS, Plant, Planted, compatible, plant
 from eval.synth.dept import DEPT_RULES, dept_evaluation, dept_grid, make_dept, plant_dept
@@ -49,7 +49,7 @@ from eval.synth.report import REPORT_RULES, make_report, plant_report, sections
 KIND_SHARES = {"docx_table": 0.30, "xlsx_table": 0.15, "pdf_table": 0.20, "scanned_pdf": 0.10,
                "report_docx": 0.10, "report_pdf": 0.10, "dept_docx": 0.05}
 TABLE_KINDS = ("docx_table", "xlsx_table", "pdf_table", "scanned_pdf")
-LAYOUT_SHARES = {"mof": 0.45, "sichuan": 0.30, "municipal": 0.25}
+LAYOUT_SHARES = {"mof": 0.39, "sichuan": 0.25, "municipal": 0.22, "framework": 0.07, "noscore": 0.07}
 EXT = {"docx_table": "docx", "xlsx_table": "xlsx", "pdf_table": "pdf", "scanned_pdf": "pdf",
        "report_docx": "docx", "report_pdf": "pdf", "dept_docx": "docx"}
 ATTEMPTS = 12
@@ -201,6 +201,8 @@ def _draw_rules(rng: random.Random, decks: dict[str, Deck], spec: FileSpec) -> l
     else:
         deck = decks["scan" if spec.kind == "scanned_pdf" else "table"]
     rules: list[str] = []
+    if spec.layout in FAMILY_LAYOUTS:
+        return rules  # the form family is the table's defect (WEAK-FORM-001 / MISSING-FORM-001)
     scan = spec.kind == "scanned_pdf"
     for _ in range(wanted):
         def ok(rule: str) -> bool:
@@ -263,6 +265,7 @@ def build_table(spec: FileSpec, seed: int, rules: list[str]) -> tuple[Built, lis
         planted = plant(drafts[target], plants, rng, target) if plants else []
         if planted is None:
             continue
+        planted += [_family_defect(spec.layout, e) for e in range(len(drafts)) if spec.layout in FAMILY_LAYOUTS]
         # The paired report is the same unit's: the checker reads it with the table, and its
         # sentences about the adjustment or the low execution count as their reasons (MISSING-FUND-
         # 004/003), so a reason the table lost must be missing from the report too.
@@ -276,6 +279,14 @@ def build_table(spec: FileSpec, seed: int, rules: list[str]) -> tuple[Built, lis
             continue
         return _render_table(spec, drafts, styles, sub, accepted, base), rules
     return None
+
+
+def _family_defect(layout: str, e: int) -> Planted:
+    """The defect a form-family table is: the evaluation framework used as the self-evaluation
+    table, or a table without scores."""
+    if layout == "framework":
+        return Planted("WEAK-FORM-001", f"evaluations[{e}].indicators", "自评表套用绩效评价指标体系（决策/过程/产出/效益）")
+    return Planted("MISSING-FORM-001", f"evaluations[{e}].indicators", "自评表没有分值、得分栏，也没有总分和等级")
 
 
 def _render_table(spec: FileSpec, drafts: list[Draft], styles: list[Style], sub: Submission,

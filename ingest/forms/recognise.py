@@ -15,6 +15,11 @@ Sichuan, municipal and 部门整体 layouts and the variants in between:
   rows below it; the header row repeated on a new page or sheet continues the block;
 * result rows — ``label | value``.
 
+Besides the province layouts, two form families are layouts of their own (``Evaluation.layout``):
+``framework`` — level-1 rows of the evaluation framework (项目决策, 项目过程/项目管理) — and
+``noscore`` — an indicator block without 分值 and 得分 columns. The checker runs on each only the
+rules that fit it.
+
 Every field keeps the :class:`Location` of its cell, with its field path; a value's ``raw`` is
 exactly its cell's text. A table that looks
 like a form but lacks an indicator header is reported, not guessed at.

@@ -1,4 +1,4 @@
-from assistant.checker.helpers.funds import execution_weight, rate_for_scoring
+from assistant.checker.helpers.funds import execution_row, execution_weight, rate_for_scoring
 from assistant.checker.helpers.scores import differs
 from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
@@ -34,6 +34,8 @@ class CalcFund002(Rule):
         rate = rate_for_scoring(funds, profile)
         if rate is None or (funds.score is None and "score" not in funds.cells):
             return
+        if funds.score is None and execution_row(ev) is not None:
+            return  # the 预算执行率 indicator row holds the execution score (CALC-IND-001 checks it)
         weight = execution_weight(ev, profile)
         if weight is None:
             return  # the form scores no budget execution (evaluation framework): nothing to recompute
