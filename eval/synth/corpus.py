@@ -49,7 +49,10 @@ from eval.synth.report import REPORT_RULES, make_report, plant_report, sections
 KIND_SHARES = {"docx_table": 0.30, "xlsx_table": 0.15, "pdf_table": 0.20, "scanned_pdf": 0.10,
                "report_docx": 0.10, "report_pdf": 0.10, "dept_docx": 0.05}
 TABLE_KINDS = ("docx_table", "xlsx_table", "pdf_table", "scanned_pdf")
-LAYOUT_SHARES = {"mof": 0.39, "sichuan": 0.25, "municipal": 0.22, "framework": 0.07, "noscore": 0.07}
+LAYOUT_SHARES = {"mof": 0.45, "sichuan": 0.30, "municipal": 0.25}
+# Form families (issue 21): this share of the table files each, whole files only, taken from the MOF
+# ones by a stream of their own so the rest of the plan is the plan without them (a 12-file corpus has none).
+FAMILY_SHARES = {"framework": 0.06, "noscore": 0.06}
 EXT = {"docx_table": "docx", "xlsx_table": "xlsx", "pdf_table": "pdf", "scanned_pdf": "pdf",
        "report_docx": "docx", "report_pdf": "pdf", "dept_docx": "docx"}
 ATTEMPTS = 12
@@ -183,6 +186,7 @@ def plan(n: int, seed: int) -> list[FileSpec]:
         if index not in clean:
             spec.rules = _draw_rules(rng, decks, spec)
         specs.append(spec)
+    _family_layouts(specs, seed)
     tables = [s.index for s in specs if s.kind in TABLE_KINDS]
     unpaired = list(tables)
     rng.shuffle(unpaired)
@@ -190,6 +194,18 @@ def plan(n: int, seed: int) -> list[FileSpec]:
         if spec.kind.startswith("report"):
             spec.pair = unpaired.pop() if unpaired else rng.choice(tables)
     return specs
+
+
+def _family_layouts(specs: list[FileSpec], seed: int) -> None:
+    """Turn whole MOF table files into the two form families; their defect is the table itself, so
+    they carry no other planted rule."""
+    rng = random.Random(f"ziping-synth-families:{seed}")
+    tables = [s for s in specs if s.kind in TABLE_KINDS]
+    mof = [s for s in tables if s.layout == "mof"]
+    for layout, share in FAMILY_SHARES.items():
+        for spec in rng.sample(mof, min(int(len(tables) * share), len(mof))):
+            mof.remove(spec)
+            spec.layout, spec.rules = layout, []
 
 
 def _draw_rules(rng: random.Random, decks: dict[str, Deck], spec: FileSpec) -> list[str]:
@@ -201,8 +217,6 @@ def _draw_rules(rng: random.Random, decks: dict[str, Deck], spec: FileSpec) -> l
     else:
         deck = decks["scan" if spec.kind == "scanned_pdf" else "table"]
     rules: list[str] = []
-    if spec.layout in FAMILY_LAYOUTS:
-        return rules  # the form family is the table's defect (WEAK-FORM-001 / MISSING-FORM-001)
     scan = spec.kind == "scanned_pdf"
     for _ in range(wanted):
         def ok(rule: str) -> bool:
