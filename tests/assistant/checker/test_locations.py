@@ -169,16 +169,13 @@ def holds(cell: str, value: Any) -> bool:
 
 
 def _evaluation_table(doc: Document, ev: dict[str, Any]) -> Table:
-    """The table holding an evaluation: the one with all its indicator names (of two such tables, two
-    evaluations of one project in one file, the one whose 项目名称 cell is this evaluation's)."""
+    """The table holding an evaluation: the one with all its indicator names."""
     names = [compact(ind["name"]) for ind in ev["indicators"] if ind["name"] and not blank(ind["name"])]
-    tables = [t for t in doc.tables if all(n in compact("".join(c.text for row in t.rows for c in row)) for n in names)]
-    if not tables:
-        raise AssertionError(f"no table holds the indicators {names}")
-    project = compact(ev.get("project_name") or "")
-    named = [t for t in tables if project and any(compact(c.text) == project or compact(c.text).endswith(f"-{project}")
-                                                  for row in t.rows for c in row)]
-    return (named or tables)[0]
+    for table in doc.tables:
+        text = compact("".join(c.text for row in table.rows for c in row))
+        if all(n in text for n in names):
+            return table
+    raise AssertionError(f"no table holds the indicators {names}")
 
 
 def _row_text(table: Table, row: int) -> str:
