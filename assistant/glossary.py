@@ -133,6 +133,12 @@ KIND_TERMS: dict[str, str] = {
     "unknown": "未识别",
 }
 
+# Evaluation.layout: the form family ingest recognised (province layouts and the two families of issue 21).
+LAYOUT_TERMS: dict[str, str] = {
+    "mof": "财政部版式", "sichuan": "四川版式", "municipal": "市级版式", "department": "部门整体版式",
+    "framework": "评价指标体系版式", "noscore": "无分值版式",
+}
+
 # Canonical level-1 indicator names (10号 N3/N4).
 OUTPUT = "产出指标"
 BENEFIT = "效益指标"

@@ -203,7 +203,7 @@ class Evaluation:
     """One 项目支出绩效自评表 (kind ``project``) or 部门整体支出绩效自评表 (kind ``department``)."""
 
     kind: EvaluationKind = "project"
-    layout: str | None = None  # mof | sichuan | municipal | department | …
+    layout: str | None = None  # mof | sichuan | municipal | department | framework | noscore
     title: str | None = None
     project_name: str | None = None
     project_code: str | None = None

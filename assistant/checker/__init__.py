@@ -52,7 +52,7 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
                            related_sections=sections, other_evaluations=others)
         contexts.append(ctx)
         for rule, severity in rules:
-            if rule.scope == "evaluation" and ev.kind in rule.kinds:
+            if rule.scope == "evaluation" and ev.kind in rule.kinds and profile.fits(rule.needs, ev.layout):
                 findings.extend(_finish(f, rule, severity, sub) for f in rule.check(ctx))
     ctx = CheckContext(submission=sub, profile=profile, related_sections=sections, evaluation_contexts=contexts)
     for rule, severity in rules:

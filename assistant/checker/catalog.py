@@ -10,8 +10,8 @@ from typing import Any
 
 from assistant.checker.profiles import Profile, load_profile
 from assistant.checker.registry import NOT_IMPLEMENTED, effective_severity, rule_classes
-from assistant.checker.rule import FAMILIES, FAMILY_TITLES, TAG_TITLES, Rule
-from assistant.glossary import KIND_TERMS, SEVERITY_TERMS
+from assistant.checker.rule import FAMILIES, FAMILY_TITLES, FORM_FEATURES, TAG_TITLES, Rule
+from assistant.glossary import KIND_TERMS, LAYOUT_TERMS, SEVERITY_TERMS
 
 KIND_TITLES = {"project": KIND_TERMS["table"], "department": KIND_TERMS["department"]}
 
@@ -36,6 +36,14 @@ def catalog(profile: Profile | None = None) -> dict[str, Any]:
 
 def severity_text(severity: str) -> str:
     return SEVERITY_TERMS.get(severity, "停用")
+
+
+def _unfit(rule: type[Rule], profile: Profile) -> str:
+    """"；不用于评价指标体系版式（表中没有自评的产出、效益、满意度指标）" for a rule the profile's
+    layouts do not fit (``Rule.needs`` against ``Profile.layout_lacks``)."""
+    parts = [f"{LAYOUT_TERMS.get(layout, layout)}（表中没有{'、'.join(FORM_FEATURES[f] for f in rule.needs if f in lacks)}）"
+             for layout, lacks in profile.layout_lacks.items() if not profile.fits(rule.needs, layout)]
+    return f"；不用于{'、'.join(parts)}" if parts else ""
 
 
 def catalog_markdown(profile: Profile | None = None) -> str:
@@ -68,7 +76,7 @@ def catalog_markdown(profile: Profile | None = None) -> str:
                 "", f"### {r.code}", "", f"**{r.title}**", "",
                 f"- 严重程度：{sev}（默认 {severity_text(r.severity)}）",
                 f"- 依据等级：{TAG_TITLES[r.tag]}（{r.tag}）" + ("；语义规则（确定性第一版）" if r.semantic else ""),
-                f"- 适用：{kinds}",
+                f"- 适用：{kinds}" + _unfit(r, profile),
                 f"- 规则依据：{r.source}",
                 "", r.description, "",
                 f"**为什么**：{r.why}", "",

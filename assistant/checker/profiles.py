@@ -70,6 +70,8 @@ class Profile:
     placeholder_words: list[str] = field(default_factory=list)
     # layout
     conclusion_layouts: list[str] = field(default_factory=list)
+    # layout → the parts of a form it has not (Rule.needs): rules needing them do not run on it
+    layout_lacks: dict[str, list[str]] = field(default_factory=dict)
     signatures_required: bool = False
     signature_labels: list[str] = field(default_factory=list)
     text_limits: dict[str, int] = field(default_factory=dict)
@@ -85,12 +87,20 @@ class Profile:
         value = self.rules.get(code, default)
         return None if value == "off" else value
 
+    def lacks(self, layout: str | None, feature: str) -> bool:
+        """True when a form of ``layout`` has no ``feature`` (a :data:`~assistant.checker.rule.FORM_FEATURES` key)."""
+        return feature in self.layout_lacks.get(layout or "", ())
+
+    def fits(self, needs: tuple[str, ...], layout: str | None) -> bool:
+        """A rule needing ``needs`` runs on a form of ``layout``."""
+        return not any(self.lacks(layout, feature) for feature in needs)
+
     def replace(self, **changes: Any) -> Profile:
         return dataclasses.replace(self, **changes)
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Profile)}
-_MERGED_MAPS = ("rules", "text_limits", "dept_scoring")
+_MERGED_MAPS = ("rules", "text_limits", "dept_scoring", "layout_lacks")
 
 
 AUTO = "auto"

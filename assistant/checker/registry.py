@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 
 from assistant.checker.profiles import Profile
-from assistant.checker.rule import FAMILIES, TAGS, Rule
+from assistant.checker.rule import FAMILIES, FORM_FEATURES, TAGS, Rule
 from assistant.model import SEVERITY_ORDER
 
 _RULES: dict[str, type[Rule]] = {}
@@ -41,6 +41,8 @@ def register(cls: type[Rule]) -> type[Rule]:
     for attr in ("title", "source", "description", "why", "bad", "good"):
         if not getattr(cls, attr):
             problems.append(f"missing {attr}")
+    if set(cls.needs) - FORM_FEATURES.keys():
+        problems.append(f"needs {sorted(set(cls.needs) - FORM_FEATURES.keys())} not in FORM_FEATURES")
     if cls.scope not in ("evaluation", "submission"):
         problems.append(f"scope {cls.scope!r}")
     if cls.code in _RULES and _RULES[cls.code] is not cls:
@@ -126,3 +128,6 @@ def validate_profile(profile: Profile) -> None:
                if c not in _RULES and c not in NOT_IMPLEMENTED]
     if unknown:
         raise ValueError(f"profile {profile.name!r} names unknown rules: {', '.join(sorted(unknown))}")
+    features = {f for lacks in profile.layout_lacks.values() for f in lacks} - FORM_FEATURES.keys()
+    if features:
+        raise ValueError(f"profile {profile.name!r}: layout_lacks names unknown form parts: {', '.join(sorted(features))}")

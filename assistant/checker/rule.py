@@ -33,6 +33,12 @@ TAGS: tuple[str, ...] = ("K", "V", "V-3p", "H")
 TAG_TITLES: dict[str, str] = {
     "K": "政策原文（待核对官方版本）", "V": "已核实来源", "V-3p": "第三方转载来源", "H": "经验规则（仅作提示）",
 }
+# The parts of a form a rule may need, with the Chinese a reviewer reads (docs/rules.md).
+FORM_FEATURES: dict[str, str] = {
+    "scores": "逐项分值、得分栏",
+    "self_eval_indicators": "自评的产出、效益、满意度指标",
+    "execution_score": "预算执行率分值",
+}
 _PART = re.compile(r"^(Why|Bad|Good):\s*$|^(Why|Bad|Good):\s+(.*)$")
 
 
@@ -47,6 +53,10 @@ class Rule:
     semantic: ClassVar[bool] = False
     scope: ClassVar[str] = "evaluation"  # "evaluation": once per table; "submission": once per file
     kinds: ClassVar[tuple[str, ...]] = ("project",)  # evaluation kinds the rule applies to
+    # What of a form the rule reads (FORM_FEATURES): the rule does not run on a layout the profile's
+    # ``layout_lacks`` says has no such thing (no 定性分档 finding on the evaluation framework's rows,
+    # no 分值为空 on a table without score columns).
+    needs: ClassVar[tuple[str, ...]] = ()
     # parsed from the docstring by __init_subclass__
     description: ClassVar[str] = ""
     why: ClassVar[str] = ""

@@ -31,7 +31,12 @@ BLOCKS = {
     "mof": ({"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}, 10.0, None),
     "sichuan": ({"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}, 10.0, 90.0),
     "municipal": ({"产出指标": 40.0, "效益指标": 30.0, "满意度指标": 10.0}, 20.0, 80.0),
+    # the evaluation framework (53号): 决策 20 / 过程 20 / 产出 40 / 效益 20 (满意度 inside 效益), no execution score
+    "framework": ({"项目决策": 20.0, "项目过程": 20.0, "产出指标": 40.0, "效益指标": 20.0}, 0.0, None),
+    # targets and results only: the weights are the author's, never shown
+    "noscore": ({"产出指标": 50.0, "效益指标": 30.0, "满意度指标": 10.0}, 10.0, None),
 }
+FAMILY_LAYOUTS = ("framework", "noscore")  # whole-table defects of their own (WEAK-FORM-001, MISSING-FORM-001)
 FUND_ROWS = {
     "mof": (("年度资金总额", "total"), ("其中：当年财政拨款", "current_fiscal"),
             ("上年结转资金", "carryover"), ("其他资金", "other")),
@@ -40,6 +45,7 @@ FUND_ROWS = {
     "municipal": (("年度财政资金总额", "total"), ("其中：本年财政拨款", "current_fiscal"),
                   ("上年结余结转", "carryover"), ("其他资金", "other")),
 }
+FUND_ROWS["framework"] = FUND_ROWS["noscore"] = FUND_ROWS["mof"]
 
 
 @dataclass(frozen=True)
@@ -173,7 +179,8 @@ def _choose_unmet(rng: random.Random, rows: list[tuple[C.IndT, Ind]], needs: set
         return t.kind in kinds and not ("no_unmet_output" in needs and t.level1 == "产出指标") \
             and not ("sat_met" in needs and t.level2 == C.SAT) \
             and not ("cost_met" in needs and t.level2 == "成本指标") \
-            and not (t.kind == "pos" and t.pct and t.lo >= 100)
+            and not (t.kind == "pos" and t.pct and t.lo >= 100) \
+            and not t.level1.startswith("项目")  # the framework's decision/process rows stay met
 
     pos = [k for k in range(len(rows)) if ok(k, ("pos",))]
     rev = [k for k in range(len(rows)) if ok(k, ("rev",))]
@@ -207,7 +214,7 @@ def _funds(rng: random.Random, who: Who, layout: str, needs: set[str]) -> FundsD
     zero = rng.choice(("0.00", "", "—"))
     for (name, cat), amount in zip(names[1:], parts, strict=True):
         lines.append(FundLine(name, cat, amount, amount, amount, shown_zero=zero))
-    funds = FundsDraft(unit=unit, lines=lines, weight=BLOCKS[layout][1])
+    funds = FundsDraft(unit=unit, lines=lines, weight=BLOCKS[layout][1], scored=layout not in FAMILY_LAYOUTS)
     if "rate_low" in needs:
         rate = rng.uniform(78, 88)
     elif "rate_high" in needs:
@@ -237,8 +244,16 @@ def make_draft(rng: random.Random, who: Who, layout: str, needs: set[str] = froz
     """One clean evaluation (see the module docstring); ``n_min``/``n_max`` bound its rows."""
     needs = set(needs)
     blocks, _, ind_block = BLOCKS[layout]
-    templates = _pick_templates(rng, who, n_max, n_min, needs)
-    inds = [Ind(t.level1, t.level2, t.name, t.kind, unit=t.unit, decimals=_decimals(t)) for t in templates]
+    framework = _framework_rows(rng) if layout == "framework" else []
+    templates = _pick_templates(rng, who, n_max - len(framework), n_min, needs)
+    if layout == "framework":
+        templates = framework + templates
+    inds = [Ind(t.level1, t.level2, t.name, t.kind, unit=t.unit, decimals=_decimals(t),
+                fixed=t.level1 in blocks and t.level1.startswith("项目")) for t in templates]
+    if layout == "framework":
+        for ind in inds:
+            if ind.level1 == "满意度指标":
+                ind.level1 = "效益指标"  # the framework counts satisfaction as an effect (项目效益 → 满意度)
     for level1, total in blocks.items():
         rows = [i for i in inds if i.level1 == level1]
         for ind, w in zip(rows, distribute(rng, total, len(rows)), strict=True):
@@ -249,7 +264,7 @@ def make_draft(rng: random.Random, who: Who, layout: str, needs: set[str] = froz
         _fill_numbers(rng, ind, t, k not in unmet, who.year)
         if not ind.met:
             ind.cause, ind.measure = rng.choice(causes_for(t)), rng.choice(C.MEASURES)
-    sat = next(i for i in inds if i.level1 == "满意度指标")
+    sat = next(i for i in inds if i.level2 == C.SAT)
     if layout != "sichuan" and rng.random() < 0.5:
         sat.actual_note = "（问卷调查）"
     funds = _funds(rng, who, layout, needs)
@@ -265,7 +280,7 @@ def make_draft(rng: random.Random, who: Who, layout: str, needs: set[str] = froz
         department=who.department, impl_unit=who.impl_unit, purpose=who.project.purpose,
         background=who.project.background, evidence=who.project.evidence, funds=funds, inds=inds,
         block_defaults=dict(blocks), ind_block_weight=ind_block,
-        l1_titles=rng.random() < 0.4, show_grade=rng.random() < 0.35,
+        l1_titles=rng.random() < 0.4, show_grade=layout != "noscore" and rng.random() < 0.35,
         has_conclusion=layout == "sichuan" or ("conclusion" in needs) or (layout == "municipal" and rng.random() < 0.4),
         survey=(sent, sent - rng.randint(5, 30)),
     )
@@ -276,6 +291,14 @@ def make_draft(rng: random.Random, who: Who, layout: str, needs: set[str] = froz
     if "rate_low" in needs:
         _push_total_below_90(rng, d, pairs)
     return d
+
+
+def _framework_rows(rng: random.Random) -> list[C.IndT]:
+    """Two or three decision rows and two or three process rows of the evaluation framework."""
+    decision = rng.sample(C.FRAMEWORK_DECISION, rng.randint(2, 3))
+    process = rng.sample(C.FRAMEWORK_PROCESS, rng.randint(2, 3))
+    order = {name: k for k, name in enumerate(C.LEVEL2_ORDER)}
+    return sorted(decision + process, key=lambda t: order[t.level2])
 
 
 def _push_total_below_90(rng: random.Random, d: Draft, pairs: list[tuple[C.IndT, Ind]]) -> None:

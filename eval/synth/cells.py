@@ -107,7 +107,7 @@ def target_cells(ind: Ind, i: int, layout: str, style: Style) -> dict[str, str]:
     """``{"target": …}``, plus ``nature`` and ``unit`` in the Sichuan layout."""
     sichuan = layout == "sichuan"
     if ind.kind == "qual":
-        out = {"target": f"{ind.statement}{GRADING}", "nature": "定性", "unit": ""}
+        out = {"target": f"{ind.statement}{'' if ind.fixed else GRADING}", "nature": "定性", "unit": ""}
     elif ind.kind == "date":
         out = {"target": ind.statement or "", "nature": "定性", "unit": ""}
     else:

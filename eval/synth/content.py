@@ -29,6 +29,9 @@ GIVEN_NAMES = (
 )
 
 LEVEL1_OF = {
+    # the evaluation framework's own level-2 families (53号: 决策 / 过程), first in the table
+    "项目立项": "项目决策", "绩效目标": "项目决策", "资金投入": "项目决策",
+    "资金管理": "项目过程", "组织实施": "项目过程",
     "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
     "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标",
     "可持续影响指标": "效益指标", "服务对象满意度指标": "满意度指标",
@@ -343,6 +346,24 @@ SECTORS: tuple[Sector, ...] = (
 )
 
 # Generic indicators that any project may add (the long two-page PDF tables need many rows).
+# The evaluation framework's decision and process rows (53号 共性指标体系框架), worded as real tables
+# that use it for a self-evaluation word them: fixed criteria, no grading text of their own.
+FRAMEWORK_DECISION: tuple[IndT, ...] = (
+    QL("项目立项", "立项依据充分性", "项目立项依据", "充分"),
+    QL("项目立项", "立项程序规范性", "项目立项程序", "规范"),
+    QL("绩效目标", "绩效目标合理性", "绩效目标与项目实际", "相符"),
+    QL("绩效目标", "项目目标完整性", "项目目标", "明确、内容细化、目标量化"),
+    QL("资金投入", "预算编制科学性", "预算编制", "经过论证、内容与项目匹配"),
+    QL("资金投入", "资金分配合理性", "资金分配", "与实际需求相适应"),
+)
+FRAMEWORK_PROCESS: tuple[IndT, ...] = (
+    Q("资金管理", "资金到位率", "pos", "%", 100, 100),
+    QL("资金管理", "资金使用合规性", "资金使用", "符合财务管理制度规定"),
+    QL("资金管理", "财务管理制度有效性", "财务管理制度", "健全并得到执行"),
+    QL("组织实施", "管理制度健全性", "项目管理制度", "健全"),
+    QL("组织实施", "制度执行有效性", "项目管理制度", "得到执行"),
+)
+
 GENERIC: tuple[IndT, ...] = (
     Q("数量指标", "开展政策宣传活动次数", "pos", "次", 3, 12),
     Q("数量指标", "印发宣传资料", "pos", "份", 500, 3000, 100),

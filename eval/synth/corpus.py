@@ -32,7 +32,7 @@ from pathlib import Path
 from assistant.model import Evaluation, FileInfo, Submission
 from eval.synth import content as C
 from eval.synth import oracle
-from eval.synth.build import Who, make_draft
+from eval.synth.build import FAMILY_LAYOUTS, Who, make_draft
 from eval.synth.cells import Style, choose_style
 from eval.synth.defects import PLANTS, Plant, Planted, compatible, plant
 from eval.synth.dept import DEPT_RULES, dept_evaluation, dept_grid, make_dept, plant_dept
@@ -50,6 +50,9 @@ KIND_SHARES = {"docx_table": 0.30, "xlsx_table": 0.15, "pdf_table": 0.20, "scann
                "report_docx": 0.10, "report_pdf": 0.10, "dept_docx": 0.05}
 TABLE_KINDS = ("docx_table", "xlsx_table", "pdf_table", "scanned_pdf")
 LAYOUT_SHARES = {"mof": 0.45, "sichuan": 0.30, "municipal": 0.25}
+# Form families (issue 21): this share of the table files each, whole files only, taken from the MOF
+# ones by a stream of their own so the rest of the plan is the plan without them (a 12-file corpus has none).
+FAMILY_SHARES = {"framework": 0.06, "noscore": 0.06}
 EXT = {"docx_table": "docx", "xlsx_table": "xlsx", "pdf_table": "pdf", "scanned_pdf": "pdf",
        "report_docx": "docx", "report_pdf": "pdf", "dept_docx": "docx"}
 ATTEMPTS = 12
@@ -183,6 +186,7 @@ def plan(n: int, seed: int) -> list[FileSpec]:
         if index not in clean:
             spec.rules = _draw_rules(rng, decks, spec)
         specs.append(spec)
+    _family_layouts(specs, seed)
     tables = [s.index for s in specs if s.kind in TABLE_KINDS]
     unpaired = list(tables)
     rng.shuffle(unpaired)
@@ -190,6 +194,18 @@ def plan(n: int, seed: int) -> list[FileSpec]:
         if spec.kind.startswith("report"):
             spec.pair = unpaired.pop() if unpaired else rng.choice(tables)
     return specs
+
+
+def _family_layouts(specs: list[FileSpec], seed: int) -> None:
+    """Turn whole MOF table files into the two form families; their defect is the table itself, so
+    they carry no other planted rule."""
+    rng = random.Random(f"ziping-synth-families:{seed}")
+    tables = [s for s in specs if s.kind in TABLE_KINDS]
+    mof = [s for s in tables if s.layout == "mof"]
+    for layout, share in FAMILY_SHARES.items():
+        for spec in rng.sample(mof, min(int(len(tables) * share), len(mof))):
+            mof.remove(spec)
+            spec.layout, spec.rules = layout, []
 
 
 def _draw_rules(rng: random.Random, decks: dict[str, Deck], spec: FileSpec) -> list[str]:
@@ -263,6 +279,7 @@ def build_table(spec: FileSpec, seed: int, rules: list[str]) -> tuple[Built, lis
         planted = plant(drafts[target], plants, rng, target) if plants else []
         if planted is None:
             continue
+        planted += [_family_defect(spec.layout, e) for e in range(len(drafts)) if spec.layout in FAMILY_LAYOUTS]
         # The paired report is the same unit's: the checker reads it with the table, and its
         # sentences about the adjustment or the low execution count as their reasons (MISSING-FUND-
         # 004/003), so a reason the table lost must be missing from the report too.
@@ -276,6 +293,14 @@ def build_table(spec: FileSpec, seed: int, rules: list[str]) -> tuple[Built, lis
             continue
         return _render_table(spec, drafts, styles, sub, accepted, base), rules
     return None
+
+
+def _family_defect(layout: str, e: int) -> Planted:
+    """The defect a form-family table is: the evaluation framework used as the self-evaluation
+    table, or a table without scores."""
+    if layout == "framework":
+        return Planted("WEAK-FORM-001", f"evaluations[{e}].indicators", "自评表套用绩效评价指标体系（决策/过程/产出/效益）")
+    return Planted("MISSING-FORM-001", f"evaluations[{e}].indicators", "自评表没有分值、得分栏，也没有总分和等级")
 
 
 def _render_table(spec: FileSpec, drafts: list[Draft], styles: list[Style], sub: Submission,

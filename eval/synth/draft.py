@@ -47,6 +47,7 @@ class Ind:
     actual_note: str | None = None  # bracket note after an actual (96.5%（问卷调查）)
     cells: dict[str, str] = field(default_factory=dict)  # rendered-text overrides set by defects
     locked: bool = False  # score set by a defect: finalize() leaves it alone
+    fixed: bool = False  # an evaluation-framework criterion: its target carries no grading text
 
     def shown_decimals(self, x: float) -> int:
         """Decimals a value is written with: whole percentages without any (95%, 96.5%)."""
@@ -99,6 +100,7 @@ class FundsDraft:
     adjust_reason: str | None = None
     rate_text: str | None = None  # stated rate when a defect overrides it
     locked: bool = False  # score set by a defect
+    scored: bool = True  # False: the form has no 预算执行率 分值/得分 (framework, noscore): cells left blank
 
     @property
     def total(self) -> FundLine:
@@ -112,12 +114,12 @@ class FundsDraft:
 
     def correct_score(self) -> float | None:
         rate = self.true_rate()
-        return None if rate is None else round(self.weight * min(rate, 100.0) / 100, 2)
+        return None if rate is None or not self.scored else round(self.weight * min(rate, 100.0) / 100, 2)
 
 
 @dataclass
 class Draft:
-    layout: str  # mof | sichuan | municipal
+    layout: str  # mof | sichuan | municipal | framework | noscore
     year: int
     sector: str
     project: str  # shown name without the code

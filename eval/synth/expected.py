@@ -14,6 +14,8 @@ so labels describe exactly what the file shows. Conventions (documented for the 
   that field); ``funds.adjust_reason`` is the text of the 预算调整原因 row when it exists;
 * ``block_weights`` only when the level-1 cells state them (产出指标（50分）),
   ``indicator_block_weight`` only when the block title does (绩效指标（90分））;
+* framework: the level-1 cells read 项目决策 / 项目过程 / 项目产出 / 项目效益 (产出 and 效益 read as
+  产出指标 / 效益指标), the funds row's 分值 and 得分 are blank; noscore: no 分值, 得分, 总分 or grade;
 * ``grade`` only when a 评价等级 row exists; ``conclusion``/``problems``/``measures`` only for
   layouts with those rows; locations (``cells``) are left empty.
 """
@@ -26,7 +28,10 @@ from eval.synth import cells as K
 from eval.synth.cells import Style
 from eval.synth.draft import Draft
 
-TITLES = {"mof": "项目支出绩效自评表", "sichuan": "部门预算项目支出绩效自评表"}
+TITLES = {"mof": "项目支出绩效自评表", "sichuan": "部门预算项目支出绩效自评表", "framework": "项目支出绩效自评表",
+          "noscore": "项目支出绩效自评表"}
+# How the evaluation framework's table names the levels the self-evaluation calls 产出指标 / 效益指标.
+FRAMEWORK_NAMES = {"产出指标": "项目产出", "效益指标": "项目效益"}
 
 
 def title_lines(d: Draft) -> tuple[str, str | None]:
@@ -36,9 +41,10 @@ def title_lines(d: Draft) -> tuple[str, str | None]:
 
 
 def level1_title(d: Draft, level1: str) -> str:
+    shown = FRAMEWORK_NAMES.get(level1, level1) if d.layout == "framework" else level1
     if not d.l1_titles or level1 not in d.title_weights:
-        return level1
-    return f"{level1}（{K.compact(d.title_weights[level1])}分）"
+        return shown
+    return f"{shown}（{K.compact(d.title_weights[level1])}分）"
 
 
 def _text(text: str | None) -> str | None:
@@ -61,6 +67,10 @@ def evaluation(d: Draft, style: Style) -> Evaluation:
     )
     if d.has_conclusion:
         ev.conclusion, ev.problems, ev.measures = (_text(x or "") for x in (d.conclusion, d.problems, d.measures))
+    if d.layout == "noscore":  # no 分值/得分 columns, no 总分 row: the author's weights are never shown
+        for ind in ev.indicators:
+            ind.weight = ind.score = None
+        ev.total_score = ev.funds.weight = ev.funds.score = None
     return ev
 
 
@@ -88,6 +98,6 @@ def funds(d: Draft, style: Style) -> Funds:
                             budget_full_year=K.amount_value(c["full"], f.unit),
                             exec_amount=K.amount_value(c["exec"], f.unit)))
     reason = K.deviation_value(K.fund_reason_cells(f, d.layout))
-    return Funds(unit=f.unit, denominator="budget_full_year", rows=rows, weight=f.weight,
+    return Funds(unit=f.unit, denominator="budget_full_year", rows=rows, weight=f.weight if f.scored else None,
                  rate=parse_value(K.rate_text(f)), score=parse_number(K.score_text(f.score, style)),
                  reason=reason, adjust_reason=_text(f.adjust_reason or ""))

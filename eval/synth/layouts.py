@@ -15,6 +15,10 @@ files of one evaluation differ only in their format. Labels per layout (docs/dom
 | indicator block | 绩效指标 | 绩效指标（90分） | 年度绩效目标（80分） |
 | indicator columns | 一级/二级/三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 | 一级/二级/三级指标 指标性质 指标值 度量单位 权重 完成值 得分 未完成原因分析 | 一级/二级/三级指标 年初目标值(A) 实际完成值 分值 得分 偏差大或目标未完成原因分析 改进措施及结果应用方案 |
 | result rows | 总分, (评价等级) | 合计, (评价等级), 评价结论 存在问题 改进措施, 项目负责人 财务负责人 | 总分, (评价等级), (评价结论 存在问题 改进措施) |
+
+Two form families (issue 21) on the MOF labels: ``framework`` is the MOF grid whose level-1 rows are
+the evaluation framework's (项目决策 / 项目过程 / 项目产出 / 项目效益, 满意度 inside 效益) with the
+funds row's 分值 and 得分 blank; ``noscore`` drops every 分值 / 得分 column and the 总分 and grade rows.
 """
 
 from __future__ import annotations
@@ -198,7 +202,7 @@ def mof_grid(d: Draft, style: Style) -> Grid:
     g.row(L(f"项目资金（{f.unit}）"), V(""), H("年初预算数"), H("全年预算数"), H("全年执行数"), H("分值"),
           H("执行率"), H("得分"), H("偏差原因分析及改进措施"))
     sub = [V(style.sub_blank)] * 3
-    _fund_lines(g, d, style, 1, [_num(K.compact(f.weight)), V(K.rate_text(f)),
+    _fund_lines(g, d, style, 1, [_num(K.compact(f.weight) if f.scored else ""), V(K.rate_text(f)),
                                  _num(K.score_text(f.score, style)),
                                  T(K.fund_reason_cells(f, d.layout)["dev"])], [*sub, UP])
     _adjust_row(g, d, "预算调整原因", 1)
@@ -263,7 +267,28 @@ def municipal_grid(d: Draft, style: Style) -> Grid:
     return g.grid(title, None)
 
 
-GRIDS = {"mof": mof_grid, "sichuan": sichuan_grid, "municipal": municipal_grid}
+def noscore_grid(d: Draft, style: Style) -> Grid:
+    """The MOF table without any 分值 / 得分 column and without 总分 or grade: targets and results only."""
+    g = GridBuilder([1.0, 1.4, 1.1, 1.9, 1.3, 1.3, 3.9])
+    f = d.funds
+    _header(g, d, "实施单位", 3)
+    g.row(L(f"项目资金（{f.unit}）"), V(""), H("年初预算数"), H("全年预算数"), H("全年执行数"), H("执行率"),
+          H("偏差原因分析及改进措施"))
+    _fund_lines(g, d, style, 1, [V(K.rate_text(f)), T(K.fund_reason_cells(f, d.layout)["dev"])],
+                [V(style.sub_blank), UP])
+    _adjust_row(g, d, "预算调整原因", 1)
+    g.row(L("年度总体目标"), (H("预期目标"), 3), (H("实际完成情况"), 3))
+    g.row(UP, (T(d.goal_planned), 3), (T(d.goal_achieved), 3))
+    g.header_row = g.row(L("绩效指标"), H("一级指标"), H("二级指标"), H("三级指标"), H("年度指标值"),
+                         H("实际完成值"), H("偏差原因分析及改进措施"))
+    _indicator_rows(g, d, style, ["name", "target", "actual", "dev"])
+    title, sub_title = title_lines(d)
+    return g.grid(title, sub_title)
+
+
+# framework: the MOF table whose indicator rows are the evaluation framework's (项目决策/项目过程/…)
+GRIDS = {"mof": mof_grid, "sichuan": sichuan_grid, "municipal": municipal_grid, "framework": mof_grid,
+         "noscore": noscore_grid}
 
 
 def project_grid(d: Draft, style: Style) -> Grid:

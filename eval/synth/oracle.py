@@ -55,8 +55,13 @@ LABELLED = frozenset({
     "CALC-FUND-001", "CALC-FUND-002", "CALC-FUND-003", "CALC-FUND-004", "CALC-IND-001", "CALC-IND-002",
     "CALC-IND-003", "CALC-IND-004", "CALC-IND-005", "CALC-IND-006", "CALC-IND-007", "CALC-TOT-001",
     "CALC-GRADE-001", "SCORE-OVR-001", "SCORE-EXE-001", "SCORE-NUM-001", "SCORE-CTR-001",
-    "SCORE-GOAL-001", "SCORE-ALL-001", "DEPT-MISS-001",
+    "SCORE-GOAL-001", "SCORE-ALL-001", "DEPT-MISS-001", "WEAK-FORM-001", "MISSING-FORM-001",
 })
+# The evaluation framework's own level-1 rows (53号: 决策 / 过程; docs/domain.md WEAK-FORM-001): a table
+# with them is judged once as a whole, and the indicator-setting conditions do not apply to its rows.
+FRAMEWORK_LEVELS = ("决策", "过程", "项目管理")
+NOT_ON_FRAMEWORK = frozenset({*(f"WEAK-VAL-00{n}" for n in range(1, 9)), "WEAK-STR-001", "WEAK-STR-006",
+                              "MISSING-IND-003", "MISSING-IND-004", "MISSING-IND-005"})
 
 # Rules labelled at one place only. The generator does not control whether a table names its
 # data sources, so MISSING-EVID-001 is labelled on reports (``sections``) and free on tables.
@@ -140,11 +145,28 @@ def _weights_and_total(ev: Evaluation, e: int, full: float) -> set[Hit]:
 # --- project evaluations -----------------------------------------------------------------------------
 
 
+def framework(ev: Evaluation) -> bool:
+    """A level-1 row names the framework's 决策 or 过程 block (项目决策, 项目过程, 项目管理)."""
+    return any(any(w in (i.level1 or "") for w in FRAMEWORK_LEVELS) for i in ev.indicators)
+
+
+def unscored(ev: Evaluation) -> bool:
+    """Not one indicator row has a 分值 or a 得分: the table has no such columns."""
+    return bool(ev.indicators) and all(i.weight is None and i.score is None for i in ev.indicators)
+
+
 def check_project(ev: Evaluation, e: int) -> set[Hit]:
     hits = _header_and_goal(ev, e) | _funds(ev, e) | _weights_and_total(ev, e, 100.0)
     hits |= _coverage(ev, e) | _conclusion(ev, e)
+    scored = not unscored(ev)
     for i, ind in enumerate(ev.indicators):
-        hits |= {Hit(rule, field_path(e, "indicators", i, attr)) for rule, attr in _row(ev, ind)}
+        hits |= {Hit(rule, field_path(e, "indicators", i, attr)) for rule, attr in _row(ev, ind)
+                 if scored or attr not in ("weight", "score")}
+    if not scored:
+        hits.add(Hit("MISSING-FORM-001", field_path(e, "indicators")))
+    if framework(ev):
+        hits = {h for h in hits if h.rule not in NOT_ON_FRAMEWORK}
+        hits.add(Hit("WEAK-FORM-001", field_path(e, "indicators")))
     for name, weight in ev.block_weights.items():
         rows = [i.weight or 0.0 for i in ev.indicators if i.level1 == name]
         if abs(sum(rows) - weight) > 0.01:

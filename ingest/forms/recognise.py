@@ -15,6 +15,11 @@ Sichuan, municipal and 部门整体 layouts and the variants in between:
   rows below it; the header row repeated on a new page or sheet continues the block;
 * result rows — ``label | value``.
 
+Besides the province layouts, two form families are layouts of their own (``Evaluation.layout``):
+``framework`` — level-1 rows of the evaluation framework (项目决策, 项目过程/项目管理) — and
+``noscore`` — an indicator block without 分值 and 得分 columns. The checker runs on each only the
+rules that fit it.
+
 Every field keeps the :class:`Location` of its cell, with its field path; a value's ``raw`` is
 exactly its cell's text. A table that looks
 like a form but lacks an indicator header is reported, not guessed at.
@@ -390,6 +395,8 @@ class _Reader:
         if "criteria" in cols:
             ev.kind = "department"
         ev.layout = _layout_of(ev, [s.text for s in segs], self.labels) if ev.layout in (None, "mof") else ev.layout
+        if ev.kind == "project" and not {"weight", "score"} & cols.keys():
+            ev.layout = NO_SCORE  # a table of targets and results only: no 分值, 得分, total or grade to check
         for seg in row_segments(table, r):
             if self.labels.match("blocks", seg.text) == "indicators" and points_in(seg.text) is not None:
                 ev.indicator_block_weight = points_in(seg.text)
@@ -471,14 +478,32 @@ class _Reader:
         level1_raw = _CJK_BREAK.sub("", level1_raw)  # "规划\n(15分)" as one line
         if not level1_raw:
             return None
-        # Project forms use the four canonical level-1 names; the 部门整体 form has its own
-        # (投入/过程/产出/效益) and keeps them as written, without the weight note.
-        canonical = self.labels.match("level1", level1_raw) if ev.kind == "project" else None
+        # Project forms use the four canonical level-1 names, whatever prefix or note they carry
+        # ("项目产出", "项目绩效-产出指标(40分)"); the 部门整体 form has its own (投入/过程/产出/效益)
+        # and keeps them as written, without the weight note.
+        canonical = self.labels.match_prefix("level1", level1_raw) if ev.kind == "project" else None
         name = canonical or strip_notes(level1_raw).strip() or level1_raw
         weight = points_in(level1_raw)
         if weight is not None:
             ev.block_weights[name] = weight
         return name
+
+
+# Layouts that are form families rather than provinces (docs/domain.md section 7): the evaluation
+# framework's table (决策 / 过程 / 产出 / 效益) and a table without 分值 / 得分 columns.
+FRAMEWORK = "framework"
+NO_SCORE = "noscore"
+
+
+def _family_layout(ev: Evaluation, table: LabelTable) -> None:
+    """A project table whose level-1 rows include the evaluation framework's 决策 or 过程 is the
+    framework layout, whichever province's header labels it uses: its decision and process rows
+    carry the framework's fixed criteria, not the self-evaluation's indicators."""
+    if ev.kind != "project":
+        return
+    names = {row.level1 for row in [*ev.indicators, *ev.groups] if row.level1}
+    if any(table.match_prefix("framework_level1", name) for name in names):
+        ev.layout = FRAMEWORK
 
 
 def _layout_of(ev: Evaluation, header_texts: list[str], table: LabelTable) -> str:
@@ -577,9 +602,11 @@ def _year_of(text: str | None) -> int | None:
 
 def recognise_forms(doc: Document) -> Recognised:
     """Every self-evaluation form in ``doc``, with the reasons for any table it could not read."""
-    result = _Reader(doc, labels()).read()
+    table = labels()
+    result = _Reader(doc, table).read()
     result.evaluations = [ev for ev in result.evaluations if _is_evaluation(ev)]
     for index, ev in enumerate(result.evaluations):
+        _family_layout(ev, table)
         _number_fields(ev, index)
     return result
 

@@ -21,6 +21,7 @@ from eval.synth import generate_corpus, oracle
 from eval.synth.corpus import KIND_SHARES, TABLE_KINDS, FileSpec, _who, build_table, kind_counts
 from eval.synth.draft import grade_of
 from eval.synth.report import make_report, sections
+from ingest.extract import extract_file
 
 ALL_KINDS = set(KIND_SHARES)
 
@@ -229,3 +230,30 @@ def test_vocabulary_keeps_clean_files_clean():
         assert not any(w in cause for w in oracle.FORWARD), cause
     for measure in C.MEASURES + C.FUND_MEASURES:
         assert any(w in measure for w in oracle.FORWARD), measure
+
+
+# --- form families (issue 21) ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("layout", "rule", "kind"), [
+    ("framework", "WEAK-FORM-001", "docx_table"), ("noscore", "MISSING-FORM-001", "xlsx_table")])
+def test_form_family_tables_carry_their_table_defect_and_read_back_as_labelled(layout, rule, kind, tmp_path):
+    who = _who(random.Random(4), layout)
+    built, _ = build_table(FileSpec(0, kind, layout, who, []), 5, [])
+    assert [(d.rule, d.field) for d in built.defects] == [(rule, "evaluations[0].indicators")]
+    (ev,) = built.submission.evaluations
+    assert ev.layout == layout and ev.funds.weight is None and ev.funds.score is None
+    if layout == "framework":
+        assert {"项目决策", "项目过程"} <= {i.level1 for i in ev.indicators}
+        assert {i.level1 for i in ev.indicators} <= {"项目决策", "项目过程", "产出指标", "效益指标"}
+        assert ev.total_score is not None
+    else:
+        assert all(i.weight is None and i.score is None for i in ev.indicators)
+        assert ev.total_score is None and ev.grade is None
+    # the file as rendered is read back as the labels say, layout included
+    path = tmp_path / f"t.{'docx' if kind == 'docx_table' else 'xlsx'}"
+    path.write_bytes(built.data)
+    (read,) = extract_file(path).evaluations
+    assert read.layout == layout
+    assert [i.level1 for i in read.indicators] == [i.level1 for i in ev.indicators]
+    assert [(i.weight, i.score) for i in read.indicators] == [(i.weight, i.score) for i in ev.indicators]

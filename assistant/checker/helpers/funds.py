@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.text import amount
-from assistant.model import Evaluation, FundRow, Funds
+from assistant.model import Evaluation, FundRow, Funds, Indicator
 
 if TYPE_CHECKING:
     from assistant.checker.profiles import Profile
@@ -93,8 +94,44 @@ def rate_for_scoring(funds: Funds, profile: Profile) -> float | None:
     return exe.rate if exe is not None else stated_rate(funds)
 
 
-def execution_weight(ev: Evaluation, profile: Profile) -> float:
-    return ev.funds.weight if ev.funds.weight is not None else profile.execution_weight
+# An indicator row that scores budget execution itself (the evaluation framework's 过程 block, some
+# provinces' tables): "预算执行率", "预算资金执行率", "资金执行率" — not a policy's "制度严格执行率".
+_EXECUTION_ROW = re.compile(r"(预算|资金)执行率")
+
+
+def execution_row(ev: Evaluation) -> Indicator | None:
+    """The indicator row that carries the 预算执行率 score, if the table has one."""
+    return next((ind for ind in ev.indicators if ind.name and _EXECUTION_ROW.search(ind.name)), None)
+
+
+def execution_weight(ev: Evaluation, profile: Profile) -> float | None:
+    """The 预算执行率 分值 as the form gives it, None when the form scores no budget execution.
+
+    Taken from the funds block (its 分值 cell or title), else from a 预算执行率 indicator row. The
+    profile's weight (全国 10, 市级 20) stands in only where the layout has an execution score and
+    the form left its cell blank without its indicator rows already making up the total: a
+    framework table (决策/过程/产出/效益) has none, nor has a table whose rows sum to 100.
+    """
+    if ev.funds.weight is not None:
+        return ev.funds.weight
+    row = execution_row(ev)
+    if row is not None and row.weight is not None:
+        return row.weight
+    if profile.lacks(ev.layout, "execution_score"):
+        return None
+    weights = [r.weight for r in scored_rows(ev) if r.weight is not None]
+    if weights and abs(sum(weights) - profile.total_points) <= profile.score_tolerance:
+        return None
+    return profile.execution_weight
+
+
+def execution_outside_rows(ev: Evaluation, profile: Profile) -> float:
+    """The execution points to add to the indicator rows' 分值 for the form's total: none when a
+    预算执行率 row among them already carries them (10 on the funds row and 10 on that row are one
+    10 points, not 100 + 10 = 110)."""
+    if execution_row(ev) is not None:
+        return 0.0
+    return execution_weight(ev, profile) or 0.0
 
 
 def level1_sums(ev: Evaluation) -> dict[str, float]:

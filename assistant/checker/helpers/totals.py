@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.checker.helpers.funds import execution_row
 from assistant.checker.helpers.groups import scored_rows
 from assistant.model import Evaluation, Indicator, IndicatorGroup
 
@@ -41,7 +42,8 @@ def score_sums(ev: Evaluation) -> ScoreSums:
     weights = sum(row.weight for row in rows if row.weight is not None)
     deductions = [(row.name or "", row.weight - row.score) for row in rows
                   if row.weight is not None and row.score is not None and row.score < row.weight]
-    if ev.kind == "project":
+    # a 预算执行率 row among the indicators already holds the execution points: not added twice
+    if ev.kind == "project" and execution_row(ev) is None:
         funds = ev.funds
         filled += funds.score or 0.0
         weights += funds.weight or 0.0

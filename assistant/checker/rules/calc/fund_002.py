@@ -1,4 +1,4 @@
-from assistant.checker.helpers.funds import execution_weight, rate_for_scoring
+from assistant.checker.helpers.funds import execution_row, execution_weight, rate_for_scoring
 from assistant.checker.helpers.scores import differs
 from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
@@ -9,8 +9,9 @@ from assistant.numbers import fixed
 
 @register
 class CalcFund002(Rule):
-    """预算执行率得分与执行率不符：应得分 = min(执行率, 100%) × 分值（分值取表内，没有时取 profile 的
-    ``execution_weight``：全国 10 分，市级 20 分）。执行率能由金额重算时按重算值，否则按填报值。
+    """预算执行率得分与执行率不符：应得分 = min(执行率, 100%) × 分值（分值取表内：资金栏或“预算执行率”
+    指标行；表内分值空着时取 profile 的 ``execution_weight``：全国 10 分，市级 20 分，但评价指标体系版式
+    和指标分值已合计 100 的表没有预算执行率分值，不查）。执行率能由金额重算时按重算值，否则按填报值。
     得分超过分值必然报错。
 
     Why:
@@ -33,7 +34,11 @@ class CalcFund002(Rule):
         rate = rate_for_scoring(funds, profile)
         if rate is None or (funds.score is None and "score" not in funds.cells):
             return
+        if funds.score is None and execution_row(ev) is not None:
+            return  # the 预算执行率 indicator row holds the execution score (CALC-IND-001 checks it)
         weight = execution_weight(ev, profile)
+        if weight is None:
+            return  # the form scores no budget execution (evaluation framework): nothing to recompute
         expected = weight * min(max(rate, 0.0), 100.0) / 100.0
         if funds.score is not None and not differs(funds.score, expected, profile.score_tolerance):
             return

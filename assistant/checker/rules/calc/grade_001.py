@@ -28,6 +28,7 @@ class CalcGrade001(Rule):
     title = "评价等级与总分不符"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（优90–100、良80–90、中60–80、差60以下）"
     kinds = ("project", "department")
 

@@ -22,6 +22,7 @@ class CalcInd001(Rule):
     title = "正向指标得分计算错误"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（定量指标评分：完成的得满分，未完成的按比例计分）；{DOCZJ}（正向指标 分值×B/A）"
 
     def check(self, ctx):

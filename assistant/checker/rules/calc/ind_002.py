@@ -21,6 +21,7 @@ class CalcInd002(Rule):
     title = "反向指标得分计算错误"
     severity = "error"
     tag = "V-3p"
+    needs = ("scores",)
     source = f"{DOCZJ}（反向指标 分值×A/B）；{WENMI}"
 
     def check(self, ctx):

@@ -20,6 +20,7 @@ class CalcInd003(Rule):
     title = "等值指标得分计算错误"
     severity = "warning"
     tag = "H"
+    needs = ("scores",)
     source = "经验规则（各地对“=”类指标评分口径不一）"
 
     def check(self, ctx):

@@ -25,6 +25,7 @@ class CalcInd004(Rule):
     title = "定性指标得分超出档次区间"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（定性指标三档计分：100–80%、80–60%、60–0%）；{WENMI}（80/50 档）"
 
     def check(self, ctx):

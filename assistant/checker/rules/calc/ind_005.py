@@ -21,6 +21,7 @@ class CalcInd005(Rule):
     title = "得分超过分值"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（超额完成不额外加分）；{WENMI}（“得分不得突破权重”）"
     kinds = ("project", "department")
 

@@ -1,4 +1,4 @@
-from assistant.checker.helpers.funds import execution_weight
+from assistant.checker.helpers.funds import execution_outside_rows, execution_row
 from assistant.checker.helpers.groups import scored_rows
 from assistant.checker.helpers.indicators import label
 from assistant.checker.helpers.scores import differs
@@ -15,7 +15,8 @@ def _label(row) -> str:
 
 @register
 class CalcInd006(Rule):
-    """分值合计不等于总分：项目表 Σ指标分值 + 预算执行率分值 ≠ ``total_points``（100）；表头标明了
+    """分值合计不等于总分：项目表 Σ指标分值 + 预算执行率分值 ≠ ``total_points``（100）；预算执行率已是
+    指标表中的一行、或表中没有预算执行率分值（评价指标体系版式）时不再另加；表头标明了
     绩效指标总分值（如“绩效指标（90分）”）时，Σ指标分值也须等于它。部门整体表 Σ分值 ≠ 100。
 
     Why:
@@ -30,6 +31,7 @@ class CalcInd006(Rule):
     title = "分值合计不等于100"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（总分一般设置为100分）；{SICHUAN}；{KUNMINGCHI}"
     kinds = ("project", "department")
 
@@ -43,10 +45,14 @@ class CalcInd006(Rule):
         s = sum(weights)
         problems = []
         if ev.kind == "project":
-            exe = execution_weight(ev, profile)
+            exe = execution_outside_rows(ev, profile)
             if differs(s + exe, profile.total_points, tol):
-                problems.append(f"指标分值合计 {num(s)} + 预算执行率分值 {num(exe)} = {num(s + exe)}，"
-                                f"应为 {num(profile.total_points)}")
+                if exe:
+                    problems.append(f"指标分值合计 {num(s)} + 预算执行率分值 {num(exe)} = {num(s + exe)}，"
+                                    f"应为 {num(profile.total_points)}")
+                else:
+                    within = "（含预算执行率行）" if execution_row(ev) is not None else ""
+                    problems.append(f"指标分值合计 {num(s)}{within}，应为 {num(profile.total_points)}")
             if ev.indicator_block_weight is not None and differs(s, ev.indicator_block_weight, tol):
                 problems.append(f"指标分值合计 {num(s)}，与表头绩效指标 {num(ev.indicator_block_weight)} 分不符")
         elif differs(s, profile.total_points, tol):

@@ -24,6 +24,7 @@ class CalcInd007(Rule):
     title = "一级指标分值与明细不符"
     severity = "error"
     tag = "V"
+    needs = ("scores",)
     source = CHIZHOU
 
     def check(self, ctx):

@@ -25,6 +25,7 @@ class CalcTot001(Rule):
     title = "总分不等于各项得分之和"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（总分为各指标得分之和）"
     kinds = ("project", "department")
 

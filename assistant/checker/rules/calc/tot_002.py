@@ -27,6 +27,7 @@ class CalcTot002(Rule):
     code = "CALC-TOT-002"
     title = "总分高于可得最高分"
     severity = "error"
+    needs = ("scores",)
     tag = "K"
     source = f"{MOF_10}（总分为各指标得分之和）"
     kinds = ("project", "department")

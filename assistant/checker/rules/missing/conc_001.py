@@ -30,6 +30,7 @@ class MissingConc001(Rule):
     title = "有扣分但结论、问题或措施为空"
     severity = "warning"
     tag = "V"
+    needs = ("scores",)
     source = f"{DAYING}（存在问题“无”、改进措施“无”）；{DYRMT}（“暂无”）"
     kinds = ("project", "department")
 

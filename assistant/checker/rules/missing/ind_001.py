@@ -10,7 +10,8 @@ from assistant.glossary import term
 class MissingInd001(Rule):
     """指标行的三级指标名称、年度指标值、实际完成值、分值或得分为空（“—”“/”“*”“无”等占位符视为空；
     实际完成值写“无”而偏差原因栏说明了原因的，是“没有完成”的如实填报，不算空）。
-    每个空单元格一条发现，位置指向该单元格。部门整体评分表没有指标值和完成值两栏，只查名称、分值和得分。
+    每个空单元格一条发现，位置指向该单元格。部门整体评分表没有指标值和完成值两栏，只查名称、分值和得分；
+    没有分值、得分两栏的表（无分值版式）不逐行查分值和得分，由 MISSING-FORM-001 整表提示一次。
 
     Why:
         10号要求自评表“内容完整”；缺值的指标无法复核得分。
@@ -29,10 +30,11 @@ class MissingInd001(Rule):
 
     def check(self, ctx):
         department = ctx.ev.kind == "department"
+        scored = not ctx.profile.lacks(ctx.ev.layout, "scores")  # a no-score table: MISSING-FORM-001, once
         for j, ind in enumerate(ctx.ev.indicators):
             blank = {"name": is_blank(ind.name), "target": ind.target.blank and not department,
                      "actual": ind.actual.blank and not department and not none_stated(ind, ctx.profile),
-                     "weight": ind.weight is None, "score": ind.score is None}
+                     "weight": ind.weight is None and scored, "score": ind.score is None and scored}
             for name, empty in blank.items():
                 if empty:
                     yield self.finding(ctx, ctx.path("indicators", j, name),

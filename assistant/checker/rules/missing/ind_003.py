@@ -20,6 +20,7 @@ class MissingInd003(Rule):
     title = "缺少满意度指标"
     severity = "warning"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_10}（服务对象满意度指标）"
 
     def check(self, ctx):

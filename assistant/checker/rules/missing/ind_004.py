@@ -20,6 +20,7 @@ class MissingInd004(Rule):
     title = "产出指标缺少数量或质量/时效指标"
     severity = "warning"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_10}（产出指标：数量、质量、时效、成本）；{MOF_101}"
 
     def check(self, ctx):

@@ -20,6 +20,7 @@ class MissingInd005(Rule):
     title = "缺少成本指标"
     severity = "info"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（成本指标：经济成本、社会成本、生态环境成本）"
 
     def check(self, ctx):

@@ -24,6 +24,7 @@ class ScoreAll001(Rule):
     title = "全部满分而存在问题（自评偏高）"
     severity = "info"
     tag = "H"
+    needs = ("scores",)
     source = f"经验规则；{JXXFW}（自评结果偏高、客观性不足）"
 
     def check(self, ctx):

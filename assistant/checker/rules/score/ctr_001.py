@@ -24,6 +24,7 @@ class ScoreCtr001(Rule):
     title = "得分与偏差说明矛盾"
     severity = "error"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（未完成目标的按比例计分）"
     semantic = True
     kinds = ("project", "department")

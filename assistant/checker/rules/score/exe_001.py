@@ -22,6 +22,7 @@ class ScoreExe001(Rule):
     title = "执行率低而自评高分"
     severity = "warning"
     tag = "H"
+    needs = ("scores",)
     source = "经验规则（“预算执行率低但自评高分”问题类型）"
 
     def check(self, ctx):

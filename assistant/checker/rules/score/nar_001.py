@@ -24,6 +24,7 @@ class ScoreNar001(Rule):
     title = "报告称未完成而表中满分"
     severity = "warning"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（自评“数据真实、结果客观”）"
     semantic = True
 

@@ -22,6 +22,7 @@ class ScoreNum001(Rule):
     title = "定量指标无实际数值却得满分"
     severity = "warning"
     tag = "V"
+    needs = ("scores",)
     source = f"{DAYING}（实际完成值填“完成”）；{CHIZHOU}（“达成预期指标”）"
 
     def check(self, ctx):

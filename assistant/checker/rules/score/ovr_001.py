@@ -26,6 +26,7 @@ class ScoreOvr001(Rule):
     title = "目标明显偏低仍得满分"
     severity = "warning"
     tag = "K"
+    needs = ("scores",)
     source = f"{MOF_10}（目标设置明显偏低的按偏离度扣分）；1.5倍阈值为经验规则"
 
     def check(self, ctx):

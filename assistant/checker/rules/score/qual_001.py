@@ -27,6 +27,7 @@ class ScoreQual001(Rule):
     title = "定性指标满分无事实支撑"
     severity = "warning"
     tag = "K"
+    needs = ("scores", "self_eval_indicators")
     source = f"{MOF_10}（定性指标分档计分）"
     semantic = True
 

@@ -27,6 +27,7 @@ class ScoreUnmet001(Rule):
     code = "SCORE-UNMET-001"
     title = "未完成目标仍得满分"
     severity = "error"
+    needs = ("scores",)
     tag = "K"
     source = f"{MOF_10}（定量指标评分：完成的得满分，未完成的按比例计分）"
 

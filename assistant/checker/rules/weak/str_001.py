@@ -27,6 +27,7 @@ class WeakStr001(Rule):
     title = "预算管理事项当作绩效指标"
     severity = "warning"
     tag = "V-3p"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_10}（预算执行率单独计分）；{DYRMT}；{KUNMINGCHI}"
 
     def check(self, ctx):

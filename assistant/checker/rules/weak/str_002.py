@@ -1,4 +1,4 @@
-from assistant.checker.helpers.funds import execution_weight
+from assistant.checker.helpers.funds import execution_outside_rows
 from assistant.checker.helpers.indicators import label
 from assistant.checker.helpers.text import num
 from assistant.checker.registry import register
@@ -34,7 +34,7 @@ class WeakStr002(Rule):
         if len(inds) < profile.min_indicators:
             problems.append(f"只有 {len(inds)} 项三级指标（少于 {profile.min_indicators} 项）")
         weights = [(ind.weight, ind) for ind in inds if ind.weight is not None]
-        total = sum(w for w, _ in weights) + execution_weight(ev, profile)
+        total = sum(w for w, _ in weights) + execution_outside_rows(ev, profile)
         if weights and total > 0:
             top, ind = max(weights, key=lambda p: p[0])
             if top / total >= profile.max_indicator_share - 1e-9:

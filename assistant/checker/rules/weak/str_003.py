@@ -32,6 +32,7 @@ class WeakStr003(Rule):
     title = "一级指标权重非默认且未说明"
     severity = "info"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_10}（产出50%、效益30%、满意度10%、预算执行率10%）"
 
     def check(self, ctx):
@@ -39,6 +40,8 @@ class WeakStr003(Rule):
         if not ev.indicators or not profile.level1_weights:
             return
         actual = {k: v for k, v in (ev.block_weights or level1_sums(ev)).items() if k in LEVEL1_NAMES and v}
+        if not actual:
+            return  # no level-1 weight filled at all: nothing to compare (a blank 分值 is MISSING-IND-001's)
         tol = profile.score_tolerance
         for split in profile.level1_weights:
             wanted = {k: float(v) for k, v in split.items() if v}

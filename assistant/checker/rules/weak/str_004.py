@@ -25,6 +25,7 @@ class WeakStr004(Rule):
     title = "效益指标实为产出指标"
     severity = "warning"
     tag = "H"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_10}；{MOF_101}（效益指标：经济、社会、生态效益和可持续影响）；判断方法为经验规则"
     semantic = True
 

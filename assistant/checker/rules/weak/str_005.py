@@ -26,6 +26,7 @@ class WeakStr005(Rule):
     title = "以投入作为绩效指标"
     severity = "warning"
     tag = "V-3p"
+    needs = ("self_eval_indicators",)
     source = f"{DYBBS}（投入不得作为绩效目标）"
     semantic = True
 

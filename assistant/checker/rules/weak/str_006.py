@@ -25,6 +25,7 @@ class WeakStr006(Rule):
     title = "定性指标没有分档评分标准"
     severity = "warning"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（定性指标分级分档表述）；{KUNMINGCHI}"
 
     def check(self, ctx):

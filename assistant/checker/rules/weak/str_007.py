@@ -28,6 +28,7 @@ class WeakStr007(Rule):
     code = "WEAK-STR-007"
     title = "满意度指标不衡量满意度"
     severity = "warning"
+    needs = ("self_eval_indicators",)
     tag = "K"
     source = f"{MOF_10}（满意度指标：服务对象满意度）；{MOF_101}"
 

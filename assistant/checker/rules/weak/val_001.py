@@ -21,6 +21,7 @@ class WeakVal001(Rule):
     title = "年度指标值用语模糊"
     severity = "warning"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（指标“量化易评”）；模糊词表为经验规则；{CHIZHOU}"
 
     def check(self, ctx):

@@ -23,6 +23,7 @@ class WeakVal002(Rule):
     title = "指标值缺少计量单位"
     severity = "warning"
     tag = "V"
+    needs = ("self_eval_indicators",)
     source = f"{SICHUAN}（指标性质、指标值、度量单位分栏填写）"
 
     def check(self, ctx):

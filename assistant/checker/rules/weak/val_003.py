@@ -23,6 +23,7 @@ class WeakVal003(Rule):
     title = "定量指标值缺少比较符号"
     severity = "warning"
     tag = "V"
+    needs = ("self_eval_indicators",)
     source = f"{SICHUAN}（指标性质：≥、≤、=、定性）"
 
     def check(self, ctx):

@@ -26,6 +26,7 @@ class WeakVal004(Rule):
     title = "计量单位不规范"
     severity = "info"
     tag = "V"
+    needs = ("self_eval_indicators",)
     source = CHIZHOU
 
     def check(self, ctx):

@@ -21,6 +21,7 @@ class WeakVal005(Rule):
     title = "成本指标方向错误"
     severity = "warning"
     tag = "V-3p"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（成本指标）；{DOCZJ}（反向指标）"
 
     def check(self, ctx):

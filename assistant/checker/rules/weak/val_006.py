@@ -23,6 +23,7 @@ class WeakVal006(Rule):
     title = "成本指标照抄预算总额"
     severity = "info"
     tag = "H"
+    needs = ("self_eval_indicators",)
     source = f"经验规则（依据 {MOF_101} 成本指标的设置意图）；{CHIZHOU}"
 
     def check(self, ctx):

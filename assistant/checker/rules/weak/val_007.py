@@ -23,6 +23,7 @@ class WeakVal007(Rule):
     title = "时效指标没有日期或时长"
     severity = "warning"
     tag = "K"
+    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（指标“量化易评”）；{CHIZHOU}"
 
     def check(self, ctx):

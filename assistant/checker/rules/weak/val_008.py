@@ -22,6 +22,7 @@ class WeakVal008(Rule):
     title = "满意度目标过低或无数值"
     severity = "info"
     tag = "H"
+    needs = ("self_eval_indicators",)
     source = f"经验规则（未见全国统一标准）；{WENMI}（地方样表 ≥90%）"
 
     def check(self, ctx):

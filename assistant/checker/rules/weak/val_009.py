@@ -31,6 +31,7 @@ class WeakVal009(Rule):
     code = "WEAK-VAL-009"
     title = "成本指标不是金额"
     severity = "warning"
+    needs = ("self_eval_indicators",)
     tag = "K"
     source = f"{MOF_101}（成本指标：经济成本、社会成本、生态环境成本）"
 

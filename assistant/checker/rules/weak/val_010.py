@@ -38,6 +38,7 @@ class WeakVal010(Rule):
     code = "WEAK-VAL-010"
     title = "指标值单位与指标不符"
     severity = "warning"
+    needs = ("self_eval_indicators",)
     tag = "H"
     source = f"{MOF_101}（量化易评）；{SICHUAN}（指标性质、指标值、度量单位分栏填写）"
 
