@@ -153,14 +153,14 @@ class JobManager:
     # creating jobs ------------------------------------------------------------------------------
 
     def new_job(self, owner: str, *, defer_vectors: bool = False, force: bool = False,
-                year: int | None = None, unit: str | None = None) -> Job:
+                year: int | None = None, unit: str | None = None, replaces: str | None = None) -> Job:
         job_id = secrets.token_hex(6)
         folder = self.upload_root / job_id
         folder.mkdir(parents=True, exist_ok=False)
         scratch = Scratch(folder)
         options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors,
                                 profile=self.settings.profile, max_bytes=self.max_file_bytes,
-                                max_archive_bytes=self.settings.max_archive_mb * 2**20)
+                                max_archive_bytes=self.settings.max_archive_mb * 2**20, replaces=replaces)
         return Job(id=job_id, owner=owner, folder=folder, options=options, scratch=scratch)
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rules, serve, synth, users
+from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, review, rules, serve, synth, users
 from api.cli.usage import ZipingGroup
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ ask.register(app)
 serve.register(app)
 demo.register(app)
 users.register(app)
+review.register(app)
 db.register(app)
 synth.register(app)
 
