@@ -123,10 +123,36 @@
         findingList('仍存在的审核发现', d.still_present)));
   }
 
+  /* A unit's corrected file uploaded against this submission becomes its next version. */
+  function resubmit(e) {
+    e.preventDefault();
+    var file = document.getElementById('resubmit-file').files[0];
+    if (!file) return;
+    var state = document.getElementById('resubmit-state');
+    var data = new FormData();
+    data.append('files', file);
+    data.append('replaces', sid);
+    data.append('defer_vectors', 'true');
+    state.textContent = '上传中…';
+    Z.api('/submissions', { method: 'POST', body: data }).then(function poll(job) {
+      if (job.state !== 'done' && job.state !== 'failed') {
+        return new Promise(function (r) { setTimeout(r, 500); }).then(function () {
+          return Z.api('/jobs/' + encodeURIComponent(job.id));
+        }).then(poll);
+      }
+      var f = job.files[0] || {};
+      if (!f.submission_id) throw new Error('重报材料未能入库：' + (f.reason || job.state));
+      if (f.submission_id === sid) throw new Error('上传的文件与本材料内容相同');
+      location.href = '/submissions/' + encodeURIComponent(f.submission_id);
+    }).catch(function (err) { state.textContent = ''; Z.fail(err); });
+  }
+
   function loadVersions() {
     return Z.api(base + '/versions').then(function (v) {
       var box = document.getElementById('versions-box');
-      box.hidden = !v.versions.length;
+      box.hidden = !read || read.certainty === 'not_evaluation';
+      Z.clear(document.getElementById('version-list'));
+      Z.clear(document.getElementById('version-diff'));
       if (!v.versions.length) return null;
       var list = Z.clear(document.getElementById('version-list'));
       var mine = v.versions.filter(function (x) { return x.submission_id === sid; })[0];
@@ -152,13 +178,13 @@
 
   document.addEventListener('ziping:rendered', function () {
     if (read) { markFindings(); showCorrections(); }
-    load();
-    loadVersions();
+    load().then(loadVersions);
   });
 
   document.addEventListener('DOMContentLoaded', function () {
     if (!Z.token()) return;
     document.getElementById('confirm-read').addEventListener('click', confirmRead);
+    document.getElementById('resubmit-form').addEventListener('submit', resubmit);
     document.getElementById('form-view').addEventListener('dblclick', function (e) {
       var node = e.target.closest('[data-field]');
       if (node && node.matches('td.field, th.field') && read && read.certainty !== 'not_evaluation') pick(node);

@@ -54,6 +54,7 @@ def site(tmp_path_factory, synth_corpus) -> Iterator[dict]:
         (first,) = ingest_paths([path], stores, IngestOptions(defer_vectors=True)).files
         (second,) = ingest_paths([with_text_replaced(path, work / f"重报_{path.name}", raw, "100%")], stores,
                                  IngestOptions(defer_vectors=True)).files
+        third = with_text_replaced(path, work / f"三报_{path.name}", raw, "99%")
         unsure = make_submission("unsure0000000001", unit="某县水利局")
         unsure.status, unsure.status_reason = "needs_review", "未找到指标表头，版式未知"
         unsure.evaluations[0].indicators[0].score = 25.0
@@ -74,7 +75,7 @@ def site(tmp_path_factory, synth_corpus) -> Iterator[dict]:
     print(f"\nscreenshots: {shots}")
     try:
         yield {"url": f"http://127.0.0.1:{port}", "token": token, "shots": shots, "first": first.submission_id,
-               "second": second.submission_id, "unsure": unsure.id, "labels": labels, "raw": raw}
+               "second": second.submission_id, "unsure": unsure.id, "labels": labels, "raw": raw, "third": third}
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -162,3 +163,16 @@ def test_a_resubmitted_file_shows_its_versions_side_by_side(site, page):
     assert changed.locator("td.old").inner_text() == site["raw"] and changed.locator("td.new").inner_text() == "100%"
     assert "已消除的审核发现" in page.inner_text("#version-diff")
     page.screenshot(path=str(site["shots"] / "review_b_03_versions.png"), full_page=True)
+
+
+def test_a_corrected_file_uploaded_on_the_page_becomes_the_next_version(site, page):
+    page.goto(f"{site['url']}/submissions/{site['second']}")
+    page.wait_for_selector("#versions-box:not([hidden]) .diff-table")
+    page.set_input_files("#resubmit-file", str(site["third"]))
+    page.click("#resubmit-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/submissions/(?!" + site["second"] + ")[0-9a-f]{16}$"))
+    page.wait_for_selector("#versions-box:not([hidden]) .diff-table")
+    assert page.locator("#version-list li").count() == 3
+    assert page.inner_text("#version-list li.current").startswith("第3版")
+    changed = page.locator(".diff-table tbody tr", has_text="evaluations[0].indicators[1].actual")
+    assert (changed.locator("td.old").inner_text(), changed.locator("td.new").inner_text()) == ("100%", "99%")
