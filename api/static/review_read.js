@@ -107,10 +107,11 @@
       }) : el('li', { class: 'muted' }, '无')));
   }
 
-  function showDiff(d) {
+  function showDiff(d, numbers) {
+    function name(id) { return '第' + numbers[id] + '版（' + id + (id === sid ? '，本版本' : '') + '）'; }
     var box = Z.clear(document.getElementById('version-diff'));
     var table = el('table', { class: 'grid diff-table' },
-      el('thead', null, el('tr', null, el('th', null, '字段'), el('th', null, '上一版本（' + d.old_id + '）'), el('th', null, '本版本（' + d.new_id + '）'))));
+      el('thead', null, el('tr', null, el('th', null, '字段'), el('th', null, name(d.old_id)), el('th', null, name(d.new_id)))));
     var body = el('tbody');
     d.changes.forEach(function (c) {
       body.append(el('tr', null, el('td', null, el('code', null, c.field_path)),
@@ -164,7 +165,9 @@
       // this version against the one before it; the first version against the second
       var other = mine.previous_id ? null : (v.versions[1] || {}).submission_id;
       var path = other ? '/submissions/' + encodeURIComponent(other) + '/diff?against=' + encodeURIComponent(sid) : base + '/diff';
-      return Z.api(path).then(showDiff);
+      var numbers = {};
+      v.versions.forEach(function (x) { numbers[x.submission_id] = x.number; });
+      return Z.api(path).then(function (d) { showDiff(d, numbers); });
     }).catch(Z.fail);
   }
 
