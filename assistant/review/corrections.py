@@ -55,9 +55,14 @@ def correct(records: RecordStore, request: CorrectionRequest, profile: str = AUT
     a file that is no self-evaluation. Nothing changes then."""
     if not request.actor:
         raise Invalid("更正须注明操作人")
+    store = CorrectionStore(records)
+    state = store.read_state(request.submission_id)
     sub = records.get_submission(request.submission_id)
-    if sub is None:
+    if sub is None or state is None:
         raise NotFound(f"没有编号为“{request.submission_id}”的材料")
+    # the version the record was read at: a correction stored by someone else since then is a
+    # conflict, not overwritten when the corrected record is saved below
+    seen = request.expected_version if request.expected_version is not None else state.version
     if not sub.doc_type.checked:
         raise Conflict("这份材料不是绩效自评材料（非自评材料），不作审核，无需更正")
     path = request.field_path.strip()
@@ -65,7 +70,6 @@ def correct(records: RecordStore, request: CorrectionRequest, profile: str = AUT
     current = target.current
     if parsed == current:
         raise Invalid(f"“{path}”现在就是“{display(current)}”，无需更正")
-    store = CorrectionStore(records)
     earlier = store.earlier(sub.id, path)
     correction = Correction(submission_id=sub.id, field_path=path, typed=request.value, parsed=parsed,
                             original=earlier.original if earlier else current, actor=request.actor)
@@ -73,7 +77,7 @@ def correct(records: RecordStore, request: CorrectionRequest, profile: str = AUT
     old = records.get_findings(sub.id)
     findings = check_submission(corrected, profile=profile_for(corrected, profile))
     added, removed = rule_delta(old, findings)
-    stored = store.add(correction, expected_version=request.expected_version,
+    stored = store.add(correction, expected_version=seen,
                        findings_delta={"findings_added": added, "findings_resolved": removed})
     records.save_submission(corrected, findings=findings, rules_version=rules_version(profile))
     return Corrected(stored, records.get_findings(sub.id), added, removed)

@@ -195,3 +195,30 @@ def test_confirm_refuses_stale_versions_unknown_and_non_evaluations(records):
     with pytest.raises(Conflict, match="非自评材料"):
         correct(records, CorrectionRequest(other.id, "year", "2024", "张审核"))
     assert ReviewStore(records).events(other.id) == [] and ReviewStore(records).events(sub.id) == []
+
+
+def test_two_reviewers_correcting_at_once_one_wins_the_other_is_told(records, stored):
+    import threading
+
+    sid = stored
+    version = CorrectionStore(records).read_state(sid).version
+    barrier, outcomes = threading.Barrier(2), []
+
+    def fix(actor: str, value: str) -> None:
+        barrier.wait()
+        try:
+            correct(records, CorrectionRequest(sid, "evaluations[0].total_score", value, actor, expected_version=version))
+            outcomes.append(value)
+        except Conflict as err:
+            assert "修改" in str(err)
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=fix, args=a) for a in (("张审核", "96"), ("李审核", "97"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes, key=str)[-1] == "conflict" and len(outcomes) == 2
+    (winner,) = [o for o in outcomes if o != "conflict"]
+    (kept,) = CorrectionStore(records).history(sid)
+    assert kept.typed == winner and len(ReviewStore(records).events(sid)) == 1
