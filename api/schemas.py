@@ -192,6 +192,9 @@ class SubmissionSummaryOut(BaseModel):
     counts: SeverityCounts
     created_at: datetime
     updated_at: datetime
+    certainty: str = Field("recognised", description="识别确定性：recognised 已识别 | uncertain 待核实 | "
+                                                      "not_evaluation 非自评材料")
+    certainty_text: str = "已识别"
 
 
 class SubmissionPage(BaseModel):
@@ -237,6 +240,84 @@ class SubmissionDetail(BaseModel):
     submission: dict[str, Any] = Field(description="规范 JSON（见 assistant.model） / canonical JSON")
     findings: list[FindingOut]
     provenance: Provenance
+
+
+# --- corrections, read certainty, versions (issue 15 items 2, 3, 5) -------------------------------
+
+class CorrectionIn(BaseModel):
+    field_path: str = Field(max_length=256, description="字段路径，如 evaluations[0].indicators[3].score；"
+                                                        "evaluations[0].indicators[3].row_kind 标记表头行/上级行")
+    value: str = Field(max_length=2000, description="更正后的值，按原表写法填写，如 ≥95%、18、98.5万元、上级行")
+    expected_version: int | None = Field(None, description="页面加载时材料的审核版本；已被他人修改时返回 409")
+
+
+class ConfirmIn(BaseModel):
+    expected_version: int | None = Field(None, description="页面加载时材料的审核版本")
+
+
+class CorrectionOut(BaseModel):
+    id: int | None
+    field_path: str
+    typed: str = Field(description="审核人填写的值")
+    value_text: str = Field(description="更正后的值（显示用）")
+    original_text: str = Field(description="原识别值（显示用）")
+    parsed: Any = Field(description="更正值的解析结果（规范 JSON）")
+    original: Any = Field(description="原识别值（规范 JSON）")
+    actor: str
+    at: datetime | None
+    active: bool
+
+
+class ReadOut(BaseModel):
+    """A submission's read certainty and the reviewers' corrections of what was read."""
+
+    submission_id: str
+    certainty: str = Field(description="recognised 已识别 | uncertain 待核实 | not_evaluation 非自评材料")
+    certainty_text: str
+    confirmed_by: str | None = None
+    confirmed_at: datetime | None = None
+    review_version: int = Field(description="材料审核记录的版本，更正与确认时作 expected_version 提交")
+    corrections: list[CorrectionOut] = Field(default_factory=list, description="生效中的更正，按更正先后")
+    replaced: list[CorrectionOut] = Field(default_factory=list, description="已被后来的更正取代的更正")
+
+
+class CorrectedOut(BaseModel):
+    correction: CorrectionOut
+    findings_added: list[str] = Field(description="更正后新出现的审核发现（规则代码）")
+    findings_resolved: list[str] = Field(description="更正后不再出现的审核发现（规则代码）")
+    read: ReadOut
+
+
+class VersionOut(BaseModel):
+    submission_id: str
+    number: int = Field(description="第几版（1 起）")
+    previous_id: str | None
+    linked_by: str = Field(description="first 首版 | match 同单位同项目同年度 | replaces 上传时指定")
+    file_name: str | None
+    stored_at: datetime
+    state: str | None
+    certainty: str | None
+
+
+class VersionsOut(BaseModel):
+    submission_id: str
+    series_id: str | None
+    versions: list[VersionOut] = Field(description="各版本，从首版到最新；空：没有其他版本")
+
+
+class FieldChangeOut(BaseModel):
+    field_path: str
+    old: str | None = Field(description="旧版本中的值（原表写法）；null：旧版本没有该项")
+    new: str | None = Field(description="新版本中的值；null：新版本没有该项")
+
+
+class DiffOut(BaseModel):
+    old_id: str
+    new_id: str
+    changes: list[FieldChangeOut]
+    resolved: list[FindingOut] = Field(description="旧版本有、新版本已消除的审核发现")
+    new: list[FindingOut] = Field(description="新版本新出现的审核发现")
+    still_present: list[FindingOut] = Field(description="两版都有的审核发现（新版本的，含沿用的审核决定）")
 
 
 class RecheckOut(BaseModel):

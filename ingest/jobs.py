@@ -81,7 +81,8 @@ def ingest_payload(options: IngestOptions, uploads: list[tuple[int, str, str]]) 
     """An ingest job's payload: its options and its uploads as (number, name, path in the folder)."""
     return {"options": {"year": options.year, "unit": options.unit, "force": options.force,
                         "defer_vectors": options.defer_vectors, "profile": options.profile,
-                        "max_bytes": options.max_bytes, "max_archive_bytes": options.max_archive_bytes},
+                        "max_bytes": options.max_bytes, "max_archive_bytes": options.max_archive_bytes,
+                        "replaces": options.replaces},
             "uploads": [{"seq": seq, "name": name, "path": path} for seq, name, path in uploads]}
 
 

@@ -26,6 +26,7 @@ from assistant.checker import check_submission
 from assistant.checker.profiles import AUTO, profile_for
 from assistant.checker.version import rules_version
 from assistant.model import Submission
+from assistant.review.corrections import with_corrections
 from assistant.stores import Stores, SubmissionSummary, VectorStoreUnavailable
 from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
@@ -61,6 +62,7 @@ class IngestOptions:
     profile: str = AUTO  # a profile name or path; auto picks one from the recognised layout
     max_bytes: int = 50 * 2**20
     max_archive_bytes: int = 500 * 2**20
+    replaces: str | None = None  # the submission these files are a new version of (a resubmission)
 
 
 @dataclass
@@ -130,10 +132,11 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
         stage("parsed")
         _fill_defaults(sub, options)
+        sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
         findings = check_submission(sub, profile=profile_for(sub, options.profile))
         stage("checked")
         chunks = chunk_submission(sub)
-        stores.save(sub, chunks, findings, rules_version=rules_version(options.profile))
+        stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces)
         _keep_original(item.path, sub, stores)
     except IngestError as err:
         return FileResult(item.name, "failed", reason=str(err))

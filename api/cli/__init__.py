@@ -21,6 +21,7 @@ from api.cli import (
     extract,
     ingest,
     recheck,
+    review,
     rules,
     serve,
     synth,
@@ -48,6 +49,7 @@ ask.register(app)
 serve.register(app)
 demo.register(app)
 users.register(app)
+review.register(app)
 db.register(app)
 worker.register(app)
 doctor.register(app)

@@ -29,6 +29,7 @@ from assistant.checker.export import project_of
 from assistant.checker.recheck import recheck_one
 from assistant.glossary import KIND_TERMS, STATUS_TERMS
 from assistant.retrieval.hybrid import location_of
+from assistant.review.certainty import CERTAINTY_TERMS
 from assistant.stores.browse import (
     SortKey,
     SubmissionListRow,
@@ -81,20 +82,23 @@ def _refuse(job: Upload) -> ApiError:
                          "部分文件无法接收时，任务中这些文件为 failed 并给出原因；全部无法接收时返回 413/415。",
              responses=errors(401, 413, 415, 422))
 async def upload(
-    request: Request, jobs: JobsDep, user: CurrentUser,
+    request: Request, jobs: JobsDep, stores: StoresDep, user: CurrentUser,
     files: Annotated[list[UploadFile], File(description="一个或多个文件 / one or more files")],
     year: Annotated[int | None, Form(ge=1990, le=2100, description="文件未写明年度时使用 / year when the file has none")] = None,
     unit: Annotated[str | None, Form(max_length=256, description="文件未写明单位时使用")] = None,
     defer_vectors: Annotated[bool, Form(description="暂不向量化（预审更快，文档问答稍后可用）")] = False,
     force: Annotated[bool, Form(description="内容相同的文件也重新入库")] = False,
+    replaces: Annotated[str | None, Form(max_length=64, description="重报：上传的文件作为该材料的新版本")] = None,
 ) -> JobOut:
     if not files:
         raise ApiError(422, "no_files", "请选择要上传的文件", "no files in the request")
+    if replaces and await run_in_threadpool(stores.records.get_summary, replaces) is None:
+        raise not_found("要重报的材料", "submission to replace")
     limit = request.app.state.api_settings.max_files
     if len(files) > limit:
         raise ApiError(422, "too_many_files", f"一次最多上传 {limit} 个文件", f"at most {limit} files per upload")
     job = await run_in_threadpool(jobs.new_job, user.name, defer_vectors=defer_vectors, force=force, year=year,
-                                  unit=unit.strip() if unit else None)
+                                  unit=unit.strip() if unit else None, replaces=replaces or None)
     try:
         for f in files:
             name, target = jobs.upload_path(job, f.filename)
@@ -120,7 +124,8 @@ def _summary_out(r: SubmissionListRow) -> SubmissionSummaryOut:
         status_text=STATUS_TERMS.get(r.status, r.status), status_reason=r.status_reason, projects=r.projects,
         total_score=r.total_score, grade=r.grade, exec_rate=r.exec_rate,
         counts=SeverityCounts(error=r.errors, warning=r.warnings, info=r.infos),
-        created_at=r.created_at, updated_at=r.updated_at)
+        created_at=r.created_at, updated_at=r.updated_at,
+        certainty=r.certainty, certainty_text=CERTAINTY_TERMS.get(r.certainty, r.certainty))
 
 
 @router.get("", response_model=SubmissionPage, summary="材料列表：筛选、排序、分页 / list submissions",

@@ -79,7 +79,8 @@
           el('td', { class: 'num' }, Z.fmt(s.total_score)),
           el('td', { class: 'num' }, s.exec_rate === null ? '—' : Z.fmt(s.exec_rate) + '%'),
           countCell(s.counts.error, 'error'), countCell(s.counts.warning, 'warning'), countCell(s.counts.info, 'info'),
-          el('td', null, el('span', { class: 'status ' + s.status, title: s.status_reason || '' }, s.status_text))));
+          el('td', null, el('span', { class: 'status ' + s.status, title: s.status_reason || '' }, s.status_text),
+            s.certainty && s.certainty !== 'recognised' ? el('span', { class: 'certainty ' + s.certainty }, s.certainty_text) : null)));
       });
       var pages = Math.max(1, Math.ceil(data.total / state.size));
       document.getElementById('page-info').textContent = '第 ' + state.page + ' / ' + pages + ' 页，共 ' + data.total + ' 份';

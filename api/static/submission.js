@@ -252,6 +252,7 @@
 
     var hash = new URLSearchParams(location.hash.slice(1));
     if (hash.get('field')) setTimeout(function () { focusField(hash.get('field')); }, 50);
+    document.dispatchEvent(new CustomEvent('ziping:rendered', { detail: data }));  // review_read.js
   }
 
   function load() {
@@ -278,6 +279,7 @@
         location.href = '/';
       }).catch(Z.fail);
     });
+    document.addEventListener('ziping:reload', load);  // after a correction or confirmation
     window.addEventListener('hashchange', function () {
       var field = new URLSearchParams(location.hash.slice(1)).get('field');
       if (field) focusField(field);

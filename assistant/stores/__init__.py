@@ -33,6 +33,7 @@ from assistant.settings import Settings
 from assistant.stores.fulltext import FullTextIndex
 from assistant.stores.records import ChunkLike, RecordStore, StoredChunk, SubmissionSummary
 from assistant.stores.review import ReviewStore
+from assistant.stores.versions import VersionStore
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -77,11 +78,14 @@ class Stores:
         return ReviewStore(self.records)
 
     def save(self, sub: Submission, chunks: Sequence[ChunkLike],
-             findings: Sequence[Finding] | None = None, rules_version: str | None = None) -> str:
+             findings: Sequence[Finding] | None = None, rules_version: str | None = None,
+             replaces: str | None = None) -> str:
         """Store a submission with its chunks and findings (records + full text, the records in
         one transaction); vectors follow on :meth:`sync_vectors`. Old chunks of the same
-        submission are replaced everywhere."""
+        submission are replaced everywhere. A new file for a stored submission (``replaces``, or
+        the same unit + project + year) becomes its next version (:mod:`assistant.stores.versions`)."""
         sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
+        VersionStore(self.records).link(sub, replaces=replaces)
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             # a server down: stored all the same, its chunks wait for vectors; old vectors of ids

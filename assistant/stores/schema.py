@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from assistant.stores import conversations, drafts, fulltext_pg, jobs, records, review, users
+from assistant.stores import (
+    conversations,
+    corrections,
+    drafts,
+    fulltext_pg,
+    jobs,
+    records,
+    review,
+    users,
+    versions,
+)
 
 __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
-TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg)
+TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions)
 
 metadata: MetaData = records.Base.metadata

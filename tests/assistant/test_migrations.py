@@ -49,7 +49,8 @@ PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
 # every table at the newest revision: the pre-migration ones and those later revisions added
-HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms"}
+HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms", "corrections",
+                            "submission_versions"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -378,3 +379,36 @@ def test_full_text_table_on_both_and_its_gin_index_on_postgresql_only(url):
         command.downgrade(alembic_config(conn), "0002_finding_occurrences")
     assert "chunk_terms" not in table_names(url)
     engine.dispose()
+
+
+# --- 0006: corrections of read values and resubmission versions ----------------------------------
+
+def test_upgrade_to_corrections_keeps_the_records_and_starts_empty(url):
+    """A database at 0005 holding a submission: 0006 adds the empty corrections and versions tables,
+    and the stored submission can then be corrected and get a next version."""
+    from assistant.review.corrections import CorrectionRequest, correct
+    from assistant.stores.corrections import CorrectionStore
+    from assistant.stores.versions import VersionStore
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0005_pg_fulltext")
+    engine.dispose()
+    records = RecordStore(url, migrate=False)
+    sub = make_submission("pre0004000000001")
+    records.save_submission(sub)
+    records.close()
+
+    records = RecordStore(url)
+    assert records.migration is not None and records.migration.before == "0005_pg_fulltext"
+    assert records.migration.applied == ("0006_corrections",) and differences(records.engine) == []
+    assert records.get_submission(sub.id) == sub
+    store = CorrectionStore(records)
+    assert store.history(sub.id) == [] and VersionStore(records).series(sub.id) == []
+    correct(records, CorrectionRequest(sub.id, "evaluations[0].total_score", "96", "审核员"))
+    assert [c.parsed for c in store.active(sub.id)] == [96.0]
+    again = make_submission("pre0004000000002")
+    records.save_submission(again)
+    link = VersionStore(records).link(again, replaces=sub.id)
+    assert link is not None and (link.number, link.previous_id) == (2, sub.id)
+    records.close()
