@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rules, serve, synth, users
+from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, review, rules, serve, synth, users
 from api.cli.usage import ZipingGroup
 
 app = typer.Typer(
@@ -29,6 +29,7 @@ check.register(app)
 recheck.register(app)
 rules.register(app)
 draft.register(app)
+review.register(app)
 ask.register(app)
 serve.register(app)
 demo.register(app)
