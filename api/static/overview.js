@@ -63,11 +63,16 @@
     params.set('page', state.page);
     params.set('size', state.size);
     var body = document.querySelector('#subs tbody');
-    return Z.api('/submissions?' + params.toString()).then(function (data) {
+    // a queue (我的待办, 未分派, 已逾期, 退回待重报) is its own list; the other filters apply to all
+    var queue = params.get('queue');
+    params.delete('queue');
+    var path = queue ? '/review/queue?' + new URLSearchParams({ name: queue, page: state.page, size: state.size }).toString()
+      : '/submissions?' + params.toString();
+    return Z.api(path).then(function (data) {
       state.total = data.total;
       Z.clear(body);
       if (!data.items.length) {
-        body.append(el('tr', null, el('td', { colspan: 11, class: 'muted' }, '没有符合条件的材料。')));
+        body.append(el('tr', null, el('td', { colspan: 14, class: 'muted' }, '没有符合条件的材料。')));
       }
       data.items.forEach(function (s) {
         body.append(el('tr', { dataset: { sid: s.id } },
@@ -79,7 +84,10 @@
           el('td', { class: 'num' }, Z.fmt(s.total_score)),
           el('td', { class: 'num' }, s.exec_rate === null ? '—' : Z.fmt(s.exec_rate) + '%'),
           countCell(s.counts.error, 'error'), countCell(s.counts.warning, 'warning'), countCell(s.counts.info, 'info'),
-          el('td', null, el('span', { class: 'status ' + s.status, title: s.status_reason || '' }, s.status_text))));
+          el('td', null, el('span', { class: 'status ' + s.status, title: s.status_reason || '' }, s.status_text)),
+          el('td', null, el('span', { class: 'status state-' + s.state, dataset: { state: s.state } }, s.state_text)),
+          el('td', null, s.assignee || '—'),
+          el('td', { class: s.due_date && s.due_date < new Date().toISOString().slice(0, 10) ? 'error' : '' }, s.due_date || '—')));
       });
       var pages = Math.max(1, Math.ceil(data.total / state.size));
       document.getElementById('page-info').textContent = '第 ' + state.page + ' / ' + pages + ' 页，共 ' + data.total + ' 份';
@@ -180,6 +188,9 @@
     var filters = document.getElementById('filters');
     filters.addEventListener('submit', function (e) { e.preventDefault(); state.page = 1; loadTable(); });
     filters.addEventListener('reset', function () { setTimeout(function () { state.page = 1; loadTable(); }, 0); });
+    ['f-queue', 'f-state'].forEach(function (id) {
+      document.getElementById(id).addEventListener('change', function () { state.page = 1; loadTable(); });
+    });
     document.getElementById('prev').addEventListener('click', function () { state.page -= 1; loadTable(); });
     document.getElementById('next').addEventListener('click', function () { state.page += 1; loadTable(); });
     document.querySelectorAll('#subs th[data-sort]').forEach(function (th) {

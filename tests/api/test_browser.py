@@ -272,6 +272,71 @@ def test_edit_and_download_a_review_draft(site, page):
     shot(site, page, "08_draft")
 
 
+def test_work_through_findings_decide_a_false_positive_change_state_and_see_the_log(site, page):
+    page.goto(f"{site.url}/submissions/{site.sids['docx']}")
+    page.wait_for_selector(".rule-group .finding")
+    # grouped by rule: one group per rule code, the most severe first
+    rules = page.eval_on_selector_all(".rule-group", "gs => gs.map(g => g.dataset.rule)")
+    assert len(rules) == len(set(rules))
+    ranks = page.eval_on_selector_all(".rule-group", "gs => gs.map(g => ({error: 3, warning: 2, info: 1})["
+                                                     "[...g.classList].find(c => ['error','warning','info'].includes(c))])")
+    assert ranks == sorted(ranks, reverse=True)
+    counts = page.inner_text("#decision-counts")
+    assert "误报 0" in counts
+    total = page.locator("#finding-list .finding").count()
+    errors_before = int(page.inner_text("#finding-counts").split("错误 ")[1].split(" ")[0])
+    # keyboard: j moves to the first finding, f opens the reason box of 误报
+    page.keyboard.press("j")
+    active = page.locator(".finding.active")
+    active.wait_for()
+    fid, severity = active.get_attribute("data-id"), active.get_attribute("class")
+    page.keyboard.press("f")
+    reason = page.locator(f'.finding[data-id="{fid}"] .reason-input')
+    reason.wait_for()
+    reason.fill("合并单元格表头被读作指标行")
+    reason.press("Enter")
+    page.wait_for_selector("#decision-counts:has-text('误报 1')")
+    # it left the counted list (the default filter) and the counts
+    assert page.locator(f'#finding-list .finding[data-id="{fid}"]').count() == 0
+    assert page.locator("#finding-list .finding").count() == total - 1
+    if "error" in severity.split():
+        assert f"错误 {errors_before - 1}" in page.inner_text("#finding-counts")
+    page.select_option("#finding-filter", "false_positive")
+    page.wait_for_selector(f'#finding-list .finding[data-id="{fid}"]')
+    assert "合并单元格表头被读作指标行" in page.inner_text(f'.finding[data-id="{fid}"]')
+    page.select_option("#finding-filter", "counted")
+    page.evaluate("document.activeElement.blur()")  # keys act when no form field has the focus
+    # confirm the next one with the c key
+    page.keyboard.press("j")
+    other = page.locator(".finding.active").get_attribute("data-id")
+    page.keyboard.press("c")
+    page.wait_for_selector(f'.finding[data-id="{other}"][data-decision="confirmed"]')
+    # state: 待审 → 审核中 → 退回重报 (needs a reason)
+    assert page.get_attribute("#state-badge", "data-state") == "pending"
+    page.click("#state-moves button[data-to=in_review]")
+    page.wait_for_selector("#state-badge[data-state=in_review]")
+    page.click("#state-moves button[data-to=returned]")  # no reason yet: refused on the page
+    page.wait_for_selector(".toast:has-text('须填写理由')")
+    assert page.get_attribute("#state-badge", "data-state") == "in_review"
+    page.fill("#state-reason", "绩效指标未量化，请修改后重报")
+    page.click("#state-moves button[data-to=returned]")
+    page.wait_for_selector("#state-badge[data-state=returned]")
+    assert page.inner_text("#state-badge") == "退回重报"
+    # the audit log names the user and each step, newest first
+    page.wait_for_selector("#event-list .event[data-kind=transition]:has-text('审核中 → 退回重报')")
+    log = page.inner_text("#event-list")
+    for line in ("审核决定：待定 → 误报", "审核决定：待定 → 确认", "状态变更：待审 → 审核中", "状态变更：审核中 → 退回重报",
+                 "合并单元格表头被读作指标行", "绩效指标未量化"):
+        assert line in log, line
+    assert log.count("审核员") == 4
+    shot(site, page, "10_review", full=True)
+    # the overview's queue of returned submissions lists it
+    page.goto(site.url + "/")
+    page.select_option("#f-queue", "returned")
+    page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}'] [data-state=returned]")
+    no_script_ran(page)
+
+
 def test_rules_page_and_no_script_errors(site, page):
     page.goto(site.url + "/rules")
     page.wait_for_selector("#rules tbody tr.rule-row")
