@@ -108,6 +108,9 @@ def test_each_decision_is_stored_counted_and_logged(site):
     s = summary(site, sid)["summary"]
     assert s["counts"] == {"error": 1, "warning": 1, "info": 0}  # the 误报 left the counts
     assert s["decisions"] == {"open": 0, "confirmed": 1, "false_positive": 1, "fixed": 1}
+    assert (s["certainty"], s["certainty_text"], s["state"], s["assignee"]) == ("recognised", "已识别", "pending", None)
+    listed = site.client.get("/api/v1/submissions", params={"unit": f"单位{sid[:6]}"}, headers=site.zhang).json()
+    assert [(r["id"], r["decisions"], r["counts"]) for r in listed["items"]] == [(sid, s["decisions"], s["counts"])]
     assert decide(site, f"{sid}-w0", decision="open").json()["decision"] == "open"  # back to 待定
     log = events(site, sid)
     assert [e["summary"] for e in log] == ["审核决定：待定 → 误报", "审核决定：待定 → 确认", "审核决定：待定 → 已整改",
