@@ -1,4 +1,4 @@
-"""``ziping review list|decide|set|assign|log``: the review season from the command line.
+"""``ziping review list|decide|set|assign|log|batch``: the review season from the command line.
 
 Thin shells over :class:`assistant.stores.review.ReviewStore`, acting as ``--user`` (default: the
 ``ZIPING_USER`` environment variable, else the login name). The user's role is the one
@@ -18,6 +18,10 @@ Examples::
     ziping review set 3f2a9c0d1e2b4a5c --state returned --reason "指标值未量化，请修改后重报"
     ziping review assign 3f2a9c0d1e2b4a5c zhang --due 2027-04-30
     ziping review log 3f2a9c0d1e2b4a5c --json
+    ziping review batch 3f2a9c0d1e2b4a5c 9e8d7c6b5a4f3e2d --rule WEAK-STR-001 --as false_positive --reason "模板示例文字"
+
+``review batch`` acts on each submission on its own and exits 0 when all were done, 1 when some
+were refused, 4 when none was done.
 """
 
 from __future__ import annotations
@@ -297,6 +301,56 @@ def log(
         typer.echo(table_text(["时间", "操作人", "变更", "理由", "审核发现"],
                               [[f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, describe(e), e.reason or "", e.finding_id or ""]
                                for e in events], max_width=40))
+
+
+@review_app.command("batch")
+def batch(
+    submission_ids: Annotated[list[str], typer.Argument(help="材料编号（可多个） / submission ids")],
+    state: Annotated[StateChoice | None, typer.Option("--state", "-s", help="批量改为该状态 / set this state")] = None,
+    assign_to: Annotated[str | None, typer.Option("--assign", help="批量分派给该审核人（- 为取消） / assign")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="与 --assign 一起：办结期限 YYYY-MM-DD")] = None,
+    rule: Annotated[str | None, typer.Option("--rule", help="与 --as 一起：对该规则的全部审核发现作出同一决定")] = None,
+    decision: Annotated[DecisionChoice | None, typer.Option("--as", help="与 --rule 一起：审核决定")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="理由 / reason")] = None,
+    user: UserOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """批量办理：改状态、分派，或对同一规则批量决定；逐份办理，互不影响 / batch actions over submissions."""
+    from assistant.review.errors import Invalid
+
+    chosen = [name for name, on in (("--state", state is not None), ("--assign", assign_to is not None),
+                                     ("--rule/--as", rule is not None or decision is not None)) if on]
+    if len(chosen) != 1:
+        _refuse(Invalid("请指定且只指定一种批量操作：--state、--assign 或 --rule 与 --as"), as_json)
+    if (rule is None) != (decision is None):
+        _refuse(Invalid("批量决定须同时指定 --rule 与 --as"), as_json)
+    try:
+        due_date = date.fromisoformat(due) if due else None
+    except ValueError:
+        _refuse(Invalid(f"期限“{due}”不是有效日期，请写成 YYYY-MM-DD"), as_json)
+
+    def act(records, review):
+        actor = _actor(records, user)
+        if state is not None:
+            return review.batch_transition(submission_ids, state.value, actor, reason=reason)
+        if assign_to is not None:
+            return review.batch_assign(submission_ids, None if assign_to == "-" else assign_to, actor,
+                                       due_date=due_date)
+        return review.batch_decide(submission_ids, rule, decision.value, actor, reason=reason)
+
+    outcomes = _run(as_json, act)
+    done = sum(1 for o in outcomes if o.ok)
+    if as_json:
+        typer.echo(json.dumps({"done": done, "refused": len(outcomes) - done, "items": [
+            {"submission_id": o.submission_id, "ok": o.ok, "message": o.message, "changed": o.changed}
+            for o in outcomes]}, ensure_ascii=False, indent=2))
+    else:
+        for o in outcomes:
+            note = (f"改了 {o.changed} 条审核发现" if rule else "已办理") if o.ok else f"未办理：{o.message}"
+            typer.echo(f"{o.submission_id}  {note}")
+        typer.echo(f"共 {len(outcomes)} 份：已办理 {done} 份，未办理 {len(outcomes) - done} 份。")
+    if done < len(outcomes):
+        sys.exit(EXIT_CODES["conflict"] if done == 0 else 1)
 
 
 def register(app: typer.Typer) -> None:

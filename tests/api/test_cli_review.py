@@ -148,3 +148,27 @@ def test_assign_roles_and_list(cli):
 def test_log_of_an_unknown_submission(cli):
     r = run("log", "nope")
     assert r.exit_code == 3 and "没有编号为“nope”的材料" in r.stderr
+
+
+def test_batch(cli, records):
+    names, sid, review = cli
+    other = uuid.uuid4().hex[:16]
+    records.save_submission(make_submission(other, unit=f"单位{other[:6]}"), findings=[
+        Finding(rule="CALC-IND-001", severity="error", message="第1项得分超过分值", id=f"{other}-e0",
+                location=Location(table=0, row=9, col=6, field="evaluations[0].indicators[0].score"), evidence="得分 20")])
+    me = ("--user", names["zhang"])
+    r = run("batch", sid, other, "--rule", "CALC-IND-001", "--as", "false_positive", *me)
+    assert r.exit_code == 2 and "须填写理由" in r.stderr
+    r = run("batch", sid, other, "--rule", "CALC-IND-001", "--as", "false_positive", "--reason", "表头误读", *me, "--json")
+    assert r.exit_code == 0, r.output
+    assert [(i["submission_id"], i["changed"]) for i in json.loads(r.stdout)["items"]] == [(sid, 2), (other, 1)]
+    run("assign", other, names["li"], "--user", names["admin"])
+    r = run("batch", sid, other, "--state", "in_review", *me)
+    assert r.exit_code == 1 and "已办理 1 份，未办理 1 份" in r.stdout and "已分派给" in r.stdout
+    assert (review.review(sid).state, review.review(other).state) == ("in_review", "pending")
+    r = run("batch", other, "--state", "in_review", *me)
+    assert r.exit_code == 4
+    r = run("batch", sid, "--state", "in_review", "--assign", names["li"], *me)
+    assert r.exit_code == 2 and "只指定一种" in r.stderr
+    r = run("batch", sid, other, "--assign", names["zhang"], "--due", "2030-01-31", "--user", names["admin"])
+    assert r.exit_code == 0 and {review.review(s).assignee for s in (sid, other)} == {names["zhang"]}
