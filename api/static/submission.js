@@ -214,7 +214,8 @@
     return bar;
   }
 
-  function askReason(bar, f) {
+  /* The reason box of 误报 under ``bar``: ``send(reason)`` once a reason is written. */
+  function askReason(bar, f, send) {
     var existing = bar.querySelector('.reason-form');
     if (existing) { existing.querySelector('input').focus(); return; }
     var input = el('input', { type: 'text', class: 'reason-input', maxlength: 1000, placeholder: '误报理由（必填）', 'aria-label': '误报理由' });
@@ -223,8 +224,10 @@
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       if (!input.value.trim()) { Z.toast('标记为误报须填写理由', 'error'); input.focus(); return; }
-      decide(f, 'false_positive', input.value.trim());
+      if (send) send(input.value.trim());
+      else decide(f, 'false_positive', input.value.trim());
     });
+    form.addEventListener('click', function (e) { e.stopPropagation(); });
     input.addEventListener('keydown', function (e) { if (e.key === 'Escape') { e.preventDefault(); form.remove(); } });
     bar.append(form);
     input.focus();
@@ -281,15 +284,35 @@
       var places = g.items.reduce(function (n, f) { return n + Math.max(1, (f.occurrences || []).filter(function (o) { return !o.rule; }).length); }, 0);
       var items = el('ol', { class: 'group-items' });
       g.items.forEach(function (f) { items.append(findingView(f)); });
-      list.append(el('li', { class: 'rule-group ' + g.severity, dataset: { rule: g.rule } },
-        el('div', { class: 'group-head' }, el('span', { class: 'badge ' + g.severity }, Z.SEVERITY[g.severity]),
-          el('strong', null, g.title), el('code', null, g.rule),
-          el('span', { class: 'muted group-count' }, g.items.length + ' 条' + (places > g.items.length ? '，' + places + ' 处' : ''))),
-        items));
+      var head = el('div', { class: 'group-head' }, el('span', { class: 'badge ' + g.severity }, Z.SEVERITY[g.severity]),
+        el('strong', null, g.title), el('code', null, g.rule),
+        el('span', { class: 'muted group-count' }, g.items.length + ' 条' + (places > g.items.length ? '，' + places + ' 处' : '')));
+      if (g.items.length > 1) head.append(groupBar(g));
+      list.append(el('li', { class: 'rule-group ' + g.severity, dataset: { rule: g.rule } }, head, items));
     });
     if (!visible.length) list.append(el('li', { class: 'muted' }, detail.findings.length ? '没有符合筛选的审核发现。' : '未发现问题。'));
     var again = activeId && list.querySelector('.finding[data-id="' + CSS.escape(activeId) + '"]');
     if (again) activate(again, true);
+  }
+
+  /* The same decision on every finding of a rule in this submission (a batch of one). */
+  function groupBar(g) {
+    var bar = el('div', { class: 'decide group-decide' });
+    function send(decision, reason) {
+      Z.api('/review/batch', { method: 'POST', json: { submission_ids: [sid], action: 'decide', rule: g.rule,
+        decision: decision, reason: reason } }).then(function (r) {
+        var item = r.items[0];
+        if (!item.ok) { Z.toast(item.message, 'error'); return; }
+        Z.toast('本规则 ' + item.changed + ' 条已标为“' + DECISION[decision] + '”', 'ok');
+        return load();
+      }).catch(Z.fail);
+    }
+    bar.append(el('button', { type: 'button', class: 'btn small', dataset: { decision: 'confirmed' },
+      onclick: function (e) { e.stopPropagation(); send('confirmed', null); } }, '本规则全部确认'));
+    bar.append(el('button', { type: 'button', class: 'btn small', dataset: { decision: 'false_positive' },
+      onclick: function (e) { e.stopPropagation(); askReason(bar, null, function (reason) { send('false_positive', reason); }); } },
+      '本规则全部误报'));
+    return bar;
   }
 
   function activate(item, quiet) {

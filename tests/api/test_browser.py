@@ -334,6 +334,23 @@ def test_work_through_findings_decide_a_false_positive_change_state_and_see_the_
     page.goto(site.url + "/")
     page.select_option("#f-queue", "returned")
     page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}'] [data-state=returned]")
+    # batch: pick two submissions of all, assign them to the reviewer; the returned one stays out of 我的待办
+    page.select_option("#f-queue", "")
+    page.select_option("#year", "")
+    page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}']")
+    others = [sid for sid in page.eval_on_selector_all("#subs tbody tr[data-sid]", "rs => rs.map(r => r.dataset.sid)")
+              if sid != site.sids["docx"]]
+    for sid in (site.sids["docx"], others[0]):
+        page.check(f"#subs input.pick[data-sid='{sid}']")
+    assert page.inner_text("#batch-count") == "已选 2 份"
+    page.select_option("#batch-action", "assign")
+    page.fill("#batch-assignee", "审核员")
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_selector("#batch-result:has-text('已办理 2 份')")
+    page.select_option("#f-queue", "mine")
+    page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}']", state="detached")
+    assert page.locator(f"#subs tr[data-sid='{others[0]}']").count() == 1
+    shot(site, page, "11_queue_mine")
     no_script_ran(page)
 
 
