@@ -41,6 +41,7 @@ class Site:
     events: list[str] = field(default_factory=list)
     sids: dict[str, str] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    database_url: str = ""
 
 
 def _free_port() -> int:
@@ -85,7 +86,7 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
     try:
-        yield Site(f"http://127.0.0.1:{port}", token, shots, files)
+        yield Site(f"http://127.0.0.1:{port}", token, shots, files, database_url=settings.sqlalchemy_url)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -337,6 +338,7 @@ def test_work_through_findings_decide_a_false_positive_change_state_and_see_the_
     # batch: pick two submissions of all, assign them to the reviewer; the returned one stays out of 我的待办
     page.select_option("#f-queue", "")
     page.select_option("#year", "")
+    page.wait_for_function("() => document.querySelectorAll('#subs tbody tr[data-sid]').length > 1")
     page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}']")
     others = [sid for sid in page.eval_on_selector_all("#subs tbody tr[data-sid]", "rs => rs.map(r => r.dataset.sid)")
               if sid != site.sids["docx"]]
@@ -352,6 +354,40 @@ def test_work_through_findings_decide_a_false_positive_change_state_and_see_the_
     assert page.locator(f"#subs tr[data-sid='{others[0]}']").count() == 1
     shot(site, page, "11_queue_mine")
     no_script_ran(page)
+
+
+def test_decide_every_finding_of_a_rule_at_once(site, page):
+    from assistant.model import Finding, Location
+    from assistant.stores.records import RecordStore
+    from tests.support.samples import make_submission
+
+    sid = "rulegroup0000001"
+    records = RecordStore(site.database_url)
+    try:
+        records.save_submission(make_submission(sid, unit="规则组测试单位"), findings=[
+            Finding(rule="CALC-IND-001", severity="error", message=f"第{n + 1}项得分超过分值", id=f"{sid}-e{n}",
+                    location=Location(table=0, row=9 + n, col=6, field=f"evaluations[0].indicators[{n}].score"),
+                    evidence=f"得分 {20 + n}") for n in range(3)] + [
+            Finding(rule="WEAK-STR-001", severity="warning", message="指标值使用模糊用语", id=f"{sid}-w0",
+                    location=Location(table=0, row=12, col=3, field="evaluations[0].indicators[0].target"),
+                    evidence="较好")])
+    finally:
+        records.close()
+    page.goto(f"{site.url}/submissions/{sid}")
+    group = page.locator(".rule-group[data-rule='CALC-IND-001']")
+    group.wait_for()
+    assert page.eval_on_selector_all(".rule-group", "gs => gs.map(g => g.dataset.rule)") == ["CALC-IND-001",
+                                                                                           "WEAK-STR-001"]
+    assert group.locator(".finding").count() == 3
+    assert "3 条" in group.locator(".group-head").inner_text()
+    group.locator(".group-decide button[data-decision=false_positive]").click()
+    group.locator(".group-decide .reason-input").fill("模板示例行，非填报内容")
+    group.locator(".group-decide .reason-input").press("Enter")
+    page.wait_for_selector("#decision-counts:has-text('误报 3')")
+    assert "错误 0" in page.inner_text("#finding-counts")
+    assert page.eval_on_selector_all(".rule-group", "gs => gs.map(g => g.dataset.rule)") == ["WEAK-STR-001"]
+    page.wait_for_selector("#event-list .event[data-kind=decision]")
+    assert page.locator("#event-list .event[data-kind=decision]").count() == 3
 
 
 def test_rules_page_and_no_script_errors(site, page):
