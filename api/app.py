@@ -37,14 +37,16 @@ from api.routes import (
     health,
     jobs,
     pages,
+    review,
     rules,
     stats,
     submissions,
     users,
     versions,
 )
-from api.schemas import ApiError
+from api.schemas import ApiError, review_error
 from api.users import UserStore
+from assistant.review.errors import ReviewError
 from assistant.settings import Settings, get_settings
 from assistant.stores import open_stores
 
@@ -61,6 +63,7 @@ TAGS = [
     {"name": "ask", "description": "问答：带引用的回答，支持流式（SSE）与多轮对话"},
     {"name": "drafts", "description": "审核意见与年度报告草稿：生成、修改（版本）、下载 Word"},
     {"name": "stats", "description": "年度统计与图表"},
+    {"name": "review", "description": "审核流程：对审核发现作出决定、审核状态与分派、批量操作、审核队列、审核日志"},
     {"name": "users", "description": "当前用户"},
 ]
 
@@ -135,6 +138,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return _error(exc)
 
+    @app.exception_handler(ReviewError)
+    async def review_refused(_request: Request, exc: ReviewError) -> JSONResponse:
+        return _error(review_error(exc))
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         parts = []
@@ -205,7 +212,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.add_middleware(SecurityHeaders, max_body=cap)
 
     app.include_router(health.router)
-    for module in (submissions, jobs, findings, rules, ask, drafts, stats, users, corrections, versions):
+    for module in (submissions, jobs, findings, review, rules, ask, drafts, stats, users, corrections, versions):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -18,8 +18,10 @@ from api.auth import RateLimiter, authenticate, bearer_scheme, check_rate, requi
 from api.jobs import JobManager
 from api.schemas import ApiError
 from api.users import User, UserStore
+from assistant.review.roles import Actor
 from assistant.settings import Settings
 from assistant.stores import Stores
+from assistant.stores.review import ReviewStore
 
 
 def get_settings(request: Request) -> Settings:
@@ -75,3 +77,16 @@ def get_asking_user(request: Request, user: CurrentUser) -> User:
 
 
 AskingUser = Annotated[User, Depends(get_asking_user)]
+
+
+def get_review(stores: StoresDep) -> ReviewStore:
+    return stores.review
+
+
+def get_actor(user: CurrentUser) -> Actor:
+    """The signed-in user as the review sees them: their name goes into the audit log."""
+    return Actor(user.name, admin=user.is_admin)
+
+
+ReviewDep = Annotated[ReviewStore, Depends(get_review)]
+ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -11,7 +11,7 @@ Every error has one shape, :class:`ErrorResponse`::
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,7 +104,8 @@ _FINDING_EXAMPLE = {
     "message": "“资助学生人数”得分18分，按完成比例应为16.00分", "location": _LOCATION_EXAMPLE,
     "location_text": "第1页 表1 第10行第7列", "evidence": "18", "suggestion": "按分值×实际/目标重新计算得分",
     "source": "财预〔2020〕10号 附件2", "project": "学生资助", "file_name": "a.docx", "unit": "某县教育局",
-    "year": 2023,
+    "year": 2023, "decision": "open", "decision_text": "待定", "decision_reason": None, "decision_comment": None,
+    "decided_by": None, "decided_at": None, "resolved": False, "version": 1,
 }
 
 
@@ -141,6 +142,15 @@ class FindingOut(BaseModel):
     year: int | None = None
     occurrences: list[OccurrenceOut] = Field(default_factory=list,
                                              description="一条发现涉及的各行（及并入的同行发现）；单个单元格的发现为空")
+    decision: Literal["open", "confirmed", "false_positive", "fixed"] = Field(
+        "open", description="审核决定：open 待定 / confirmed 确认 / false_positive 误报 / fixed 已整改")
+    decision_text: str = "待定"
+    decision_reason: str | None = Field(None, description="决定理由（误报必填）")
+    decision_comment: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    resolved: bool = Field(False, description="最近一次预审已不再产生（保留备查，不计数）")
+    version: int = Field(1, description="每次修改决定加一；提交决定时带上，过期则 409")
 
 
 class FindingPage(BaseModel):
@@ -162,12 +172,24 @@ class SeverityCounts(BaseModel):
     info: int = 0
 
 
+class DecisionCounts(BaseModel):
+    """审核发现按审核决定计数（不含复查后已消除的）。"""
+
+    open: int = 0
+    confirmed: int = 0
+    false_positive: int = 0
+    fixed: int = 0
+
+
 _SUMMARY_EXAMPLE = {
     "id": "3f2a9c0d1e2b4a5c", "file_name": "学生资助自评表.docx", "format": "docx", "kind": "table",
     "kind_text": "项目支出绩效自评表", "unit": "某县教育局", "department": "某县教育局", "year": 2023,
     "status": "ok", "status_text": "已识别", "status_reason": None, "projects": ["学生资助"],
     "total_score": 95.0, "grade": "优", "exec_rate": 98.5, "counts": {"error": 1, "warning": 2, "info": 0},
     "created_at": "2024-03-01T09:00:00Z", "updated_at": "2024-03-01T09:00:00Z",
+    "certainty": "recognised", "certainty_text": "已识别", "state": "in_review", "state_text": "审核中",
+    "assignee": "zhangsan", "due_date": "2024-04-30", "review_version": 3,
+    "decisions": {"open": 2, "confirmed": 1, "false_positive": 1, "fixed": 0},
 }
 
 
@@ -189,12 +211,18 @@ class SubmissionSummaryOut(BaseModel):
     total_score: float | None = Field(None, description="第一张自评表的总分")
     grade: str | None = Field(None, description="第一张自评表填报的等级")
     exec_rate: float | None = Field(None, description="第一张自评表的执行率（%），填报值，缺失时为计算值")
-    counts: SeverityCounts
+    counts: SeverityCounts = Field(description="按严重程度计的问题数（不含误报与已消除的）")
     created_at: datetime
     updated_at: datetime
-    certainty: str = Field("recognised", description="识别确定性：recognised 已识别 | uncertain 待核实 | "
-                                                      "not_evaluation 非自评材料")
+    certainty: str = Field("recognised", description="识别把握：recognised 已识别 / uncertain 待核实 / not_evaluation 非自评材料")
     certainty_text: str = "已识别"
+    state: str = Field("pending", description="审核状态：pending 待审 / in_review 审核中 / approved 通过 / "
+                                              "approved_with_changes 修改后通过 / returned 退回重报 / resubmitted 已重报")
+    state_text: str = "待审"
+    assignee: str | None = Field(None, description="审核人")
+    due_date: date | None = Field(None, description="办结期限")
+    review_version: int = Field(1, description="审核状态的版本；改状态或分派时带上，过期则 409")
+    decisions: DecisionCounts = Field(default_factory=DecisionCounts)
 
 
 class SubmissionPage(BaseModel):
@@ -238,8 +266,9 @@ class SubmissionDetail(BaseModel):
 
     summary: SubmissionSummaryOut
     submission: dict[str, Any] = Field(description="规范 JSON（见 assistant.model） / canonical JSON")
-    findings: list[FindingOut]
+    findings: list[FindingOut] = Field(description="未消除的审核发现（各种审核决定，含误报）")
     provenance: Provenance
+    moves: list[MoveOut] = Field(default_factory=list, description="当前状态下可做的状态变更")
 
 
 # --- corrections, read certainty, versions (issue 15 items 2, 3, 5) -------------------------------
@@ -616,3 +645,148 @@ class DraftUpdate(BaseModel):
     include: list[str] = Field(default_factory=list)
     note: str | None = Field(None, max_length=500)
     base_version: int | None = Field(None, description="所基于的版本；若已有更新版本则返回 409")
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def review_error(exc: Exception) -> ApiError:
+    """A refused review action (:mod:`assistant.review.errors`) as the API's error: 404 for what
+    does not exist, 403 for a submission assigned to someone else, 409 for a stale or illegal
+    change, 422 for an incomplete request. The Chinese message is the review's own."""
+    from assistant.review.errors import Conflict, Forbidden, NotFound
+
+    status, code = ((404, "not_found") if isinstance(exc, NotFound) else (403, "forbidden") if isinstance(exc, Forbidden)
+                    else (409, "conflict") if isinstance(exc, Conflict) else (422, "invalid_review_action"))
+    return ApiError(status, code, str(exc), f"review action refused ({code})")
+
+
+ReviewState = Literal["pending", "in_review", "approved", "approved_with_changes", "returned", "resubmitted"]
+
+
+class MoveOut(BaseModel):
+    to: str = Field(description="目标状态")
+    to_text: str
+    label: str = Field(description="按钮文字")
+    reason_required: bool
+
+
+def moves_out(state: str) -> list[MoveOut]:
+    """The state changes a submission in ``state`` allows (the graph of :mod:`assistant.review.states`)."""
+    from assistant.review.states import graph
+
+    g = graph()
+    return [MoveOut(to=m.target, to_text=g.term(m.target), label=m.label, reason_required=m.reason_required)
+            for m in g.moves_from(state)]
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"decision": "false_positive", "reason": "合并单元格表头被读作指标行", "comment": None, "version": 1}]})
+
+    decision: Literal["open", "confirmed", "false_positive", "fixed"] = Field(
+        description="open 待定 / confirmed 确认 / false_positive 误报（须填理由） / fixed 已整改")
+    reason: str | None = Field(None, max_length=1000, description="理由（误报必填）")
+    comment: str | None = Field(None, max_length=2000, description="审核备注")
+    version: int | None = Field(None, ge=1, description="页面加载时该发现的版本；已被他人修改则 409")
+
+
+class StateIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"state": "returned", "reason": "绩效指标未量化，请修改后重报", "version": 2}]})
+
+    state: ReviewState
+    reason: str | None = Field(None, max_length=1000, description="理由（退回、重新审核、有待定错误时通过须填）")
+    version: int | None = Field(None, ge=1, description="页面加载时的审核状态版本；已被他人修改则 409")
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"assignee": "zhangsan", "due_date": "2024-04-30", "version": 1}]})
+
+    assignee: str | None = Field(None, max_length=64, description="审核人用户名；空为取消分派")
+    due_date: date | None = Field(None, description="办结期限")
+    reason: str | None = Field(None, max_length=1000)
+    version: int | None = Field(None, ge=1)
+
+
+class ReviewOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"submission_id": "3f2a9c0d1e2b4a5c", "state": "returned", "state_text": "退回重报", "assignee": "zhangsan",
+         "due_date": "2024-04-30", "version": 3, "moves": [{"to": "resubmitted", "to_text": "已重报",
+                                                            "label": "登记重报", "reason_required": False}]}]})
+
+    submission_id: str
+    state: str
+    state_text: str
+    assignee: str | None
+    due_date: date | None
+    version: int
+    moves: list[MoveOut]
+
+
+class BatchIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"submission_ids": ["3f2a9c0d1e2b4a5c", "9e8d7c6b5a4f3e2d"], "action": "decide", "rule": "WEAK-STR-001",
+         "decision": "false_positive", "reason": "模板示例文字，非填报内容"},
+        {"submission_ids": ["3f2a9c0d1e2b4a5c"], "action": "assign", "assignee": "zhangsan", "due_date": "2024-04-30"},
+        {"submission_ids": ["3f2a9c0d1e2b4a5c"], "action": "state", "state": "in_review"}]})
+
+    submission_ids: list[str] = Field(min_length=1, max_length=500)
+    action: Literal["state", "assign", "decide"] = Field(description="state 改状态 / assign 分派 / decide 同一规则批量决定")
+    state: ReviewState | None = None
+    assignee: str | None = Field(None, max_length=64)
+    due_date: date | None = None
+    rule: str | None = Field(None, max_length=64, description="decide：规则代码")
+    decision: Literal["open", "confirmed", "false_positive", "fixed"] | None = None
+    reason: str | None = Field(None, max_length=1000)
+    comment: str | None = Field(None, max_length=2000)
+
+
+class BatchItemOut(BaseModel):
+    submission_id: str
+    ok: bool
+    message: str | None = Field(None, description="未办理的原因")
+    changed: int = Field(0, description="decide：改了决定的审核发现数")
+    state: str | None = None
+    assignee: str | None = None
+
+
+class BatchOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "done": 1, "refused": 1, "items": [
+            {"submission_id": "3f2a9c0d1e2b4a5c", "ok": True, "message": None, "changed": 2, "state": None, "assignee": None},
+            {"submission_id": "9e8d7c6b5a4f3e2d", "ok": False, "message": "这份材料已分派给“lisi”，只有其本人或管理员可以操作",
+             "changed": 0, "state": None, "assignee": None}]}]})
+
+    done: int
+    refused: int
+    items: list[BatchItemOut]
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": 7, "submission_id": "3f2a9c0d1e2b4a5c", "finding_id": "3f2a9c0d1e2b4a5c:F2", "kind": "decision",
+        "kind_text": "审核决定", "actor": "zhangsan", "at": "2024-03-02T10:15:00Z",
+        "before": {"decision": "open", "reason": None, "comment": None},
+        "after": {"decision": "false_positive", "reason": "表头误读", "comment": None}, "reason": "表头误读",
+        "summary": "审核决定：待定 → 误报"}]})
+
+    id: int
+    submission_id: str
+    finding_id: str | None
+    kind: str
+    kind_text: str
+    actor: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+    summary: str = Field(description="一句话说明：变更前 → 变更后")
+
+
+class EventList(BaseModel):
+    submission_id: str
+    events: list[EventOut]
+
+SubmissionDetail.model_rebuild()

@@ -13,7 +13,7 @@ from api.deps import CurrentUser, StoresDep
 from api.schemas import FindingOut, FindingPage, OccurrenceOut, errors
 from assistant.checker.export import CheckedFile, location_text, to_xlsx
 from assistant.checker.registry import rule_title
-from assistant.glossary import SEVERITY_TERMS
+from assistant.glossary import DECISION_TERMS, SEVERITY_TERMS
 from assistant.model import Finding, Location
 from assistant.stores.browse import FindingQuery, finding_page, findings_by_submission
 
@@ -34,7 +34,10 @@ def finding_out(f: Finding, *, project: str | None = None, file_name: str | None
         unit=unit, year=year,
         occurrences=[OccurrenceOut(location=_location(o.location), location_text=o.location.describe(),
                                    evidence=o.evidence, message=o.message, rule=o.rule,
-                                   rule_title=rule_title(o.rule) if o.rule else None) for o in f.occurrences])
+                                   rule_title=rule_title(o.rule) if o.rule else None) for o in f.occurrences],
+        decision=f.decision, decision_text=DECISION_TERMS.get(f.decision, f.decision), decision_reason=f.decision_reason,
+        decision_comment=f.decision_comment, decided_by=f.decided_by, decided_at=f.decided_at, resolved=f.resolved,
+        version=f.version)
 
 
 def _location(loc: Location) -> dict[str, Any]:
@@ -49,8 +52,13 @@ def finding_filters(
     unit: Annotated[str | None, Query(max_length=256, description="预算单位（精确匹配）")] = None,
     department: Annotated[str | None, Query(max_length=256, description="主管部门（精确匹配）")] = None,
     q: Annotated[str | None, Query(max_length=100, description="在问题说明、文件名、单位中查找")] = None,
+    decision: Annotated[Literal["open", "confirmed", "false_positive", "fixed"] | None,
+                        Query(description="审核决定：open 待定 / confirmed 确认 / false_positive 误报 / fixed 已整改；"
+                                          "不填时不含误报")] = None,
+    with_false_positives: Annotated[bool, Query(description="不按决定筛选时也列出误报")] = False,
 ) -> FindingQuery:
-    return FindingQuery(submission_id, rule, severity, year, unit, department, q)
+    return FindingQuery(submission_id, rule, severity, year, unit, department, q, decision=decision,
+                        with_false_positives=with_false_positives)
 
 
 FiltersDep = Annotated[FindingQuery, Depends(finding_filters)]

@@ -14,15 +14,18 @@ from api.jobs import CHUNK, Upload
 from api.routes.findings import finding_out
 from api.schemas import (
     ApiError,
+    DecisionCounts,
     JobOut,
     PassageOut,
     Provenance,
     RecheckOut,
+    ReviewState,
     SeverityCounts,
     SubmissionDetail,
     SubmissionPage,
     SubmissionSummaryOut,
     errors,
+    moves_out,
     not_found,
 )
 from assistant.checker.export import project_of
@@ -30,6 +33,7 @@ from assistant.checker.recheck import recheck_one
 from assistant.glossary import KIND_TERMS, STATUS_TERMS
 from assistant.retrieval.hybrid import location_of
 from assistant.review.certainty import CERTAINTY_TERMS
+from assistant.review.states import graph
 from assistant.stores.browse import (
     SortKey,
     SubmissionListRow,
@@ -117,15 +121,17 @@ async def upload(
 
 # --- list --------------------------------------------------------------------------------------
 
-def _summary_out(r: SubmissionListRow) -> SubmissionSummaryOut:
+def summary_out(r: SubmissionListRow) -> SubmissionSummaryOut:
     return SubmissionSummaryOut(
         id=r.id, file_name=r.file_name, format=r.format, kind=r.kind, kind_text=KIND_TERMS.get(r.kind, r.kind),
         unit=r.unit, department=r.department, year=r.year, status=r.status,
         status_text=STATUS_TERMS.get(r.status, r.status), status_reason=r.status_reason, projects=r.projects,
         total_score=r.total_score, grade=r.grade, exec_rate=r.exec_rate,
         counts=SeverityCounts(error=r.errors, warning=r.warnings, info=r.infos),
-        created_at=r.created_at, updated_at=r.updated_at,
-        certainty=r.certainty, certainty_text=CERTAINTY_TERMS.get(r.certainty, r.certainty))
+        created_at=r.created_at, updated_at=r.updated_at, certainty=r.certainty,
+        certainty_text=CERTAINTY_TERMS.get(r.certainty, r.certainty), state=r.state, state_text=graph().term(r.state),
+        assignee=r.assignee, due_date=r.due_date, review_version=r.review_version,
+        decisions=DecisionCounts(open=r.open, confirmed=r.confirmed, false_positive=r.false_positive, fixed=r.fixed))
 
 
 @router.get("", response_model=SubmissionPage, summary="材料列表：筛选、排序、分页 / list submissions",
@@ -145,15 +151,17 @@ def list_submissions(
     exec_min: Annotated[float | None, Query(description="执行率下限（%）")] = None,
     exec_max: Annotated[float | None, Query(description="执行率上限（%）")] = None,
     q: Annotated[str | None, Query(max_length=100, description="在文件名、单位、部门、项目名中查找")] = None,
+    state: Annotated[ReviewState | None, Query(description="审核状态")] = None,
+    assignee: Annotated[str | None, Query(max_length=64, description="审核人")] = None,
     sort: Annotated[SortKey, Query(description="排序字段")] = "-updated",
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubmissionPage:
     query = SubmissionQuery(year=year, unit=unit, department=department, status=status, kind=kind,
                             severity=severity, score_min=score_min, score_max=score_max, exec_min=exec_min,
-                            exec_max=exec_max, q=q, sort=sort)
+                            exec_max=exec_max, q=q, sort=sort, states=(state,) if state else None, assignee=assignee)
     total, rows = submission_page(stores.records, query, offset=(page - 1) * size, limit=size)
-    items = [_summary_out(r) for r in rows]
+    items = [summary_out(r) for r in rows]
     return SubmissionPage(items=items, total=total, page=page, size=size)
 
 
@@ -163,7 +171,7 @@ def _summary(stores, sid: str) -> SubmissionSummaryOut:
     row = submission_row(stores.records, sid)
     if row is None:
         raise not_found("这份材料", "submission")
-    return _summary_out(row)
+    return summary_out(row)
 
 
 @router.get("/{sid}", response_model=SubmissionDetail, summary="材料详情：规范 JSON、审核发现、来源",
@@ -182,7 +190,8 @@ def detail(sid: str, stores: StoresDep, _user: CurrentUser) -> SubmissionDetail:
         pages=sub.file.pages, size=sub.file.size, scanned=sub.file.scanned,
         original_url=f"/api/v1/submissions/{sid}/original" if has_original else None,
         stored_at=summary.created_at, updated_at=summary.updated_at, chunks=chunks, embedded=embedded)
-    return SubmissionDetail(summary=summary, submission=sub.to_dict(), findings=findings, provenance=provenance)
+    return SubmissionDetail(summary=summary, submission=sub.to_dict(), findings=findings, provenance=provenance,
+                            moves=moves_out(summary.state))
 
 
 @router.get("/{sid}/original", summary="原始文件 / the original file", response_class=FileResponse,

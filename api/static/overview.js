@@ -63,14 +63,21 @@
     params.set('page', state.page);
     params.set('size', state.size);
     var body = document.querySelector('#subs tbody');
-    return Z.api('/submissions?' + params.toString()).then(function (data) {
+    // a queue (我的待办, 未分派, 已逾期, 退回待重报) is its own list; the other filters apply to all
+    var queue = params.get('queue');
+    params.delete('queue');
+    var path = queue ? '/review/queue?' + new URLSearchParams({ name: queue, page: state.page, size: state.size }).toString()
+      : '/submissions?' + params.toString();
+    return Z.api(path).then(function (data) {
       state.total = data.total;
       Z.clear(body);
       if (!data.items.length) {
-        body.append(el('tr', null, el('td', { colspan: 11, class: 'muted' }, '没有符合条件的材料。')));
+        body.append(el('tr', null, el('td', { colspan: 15, class: 'muted' }, '没有符合条件的材料。')));
       }
       data.items.forEach(function (s) {
         body.append(el('tr', { dataset: { sid: s.id } },
+          el('td', null, el('input', { type: 'checkbox', class: 'pick', dataset: { sid: s.id }, checked: !!picked[s.id],
+            'aria-label': '选择 ' + (s.file_name || s.id), onchange: function (e) { pick(s.id, e.target.checked); } })),
           el('td', null, el('a', { href: '/submissions/' + encodeURIComponent(s.id), class: 'file-link' }, s.file_name || s.id)),
           el('td', null, s.unit || '—'),
           el('td', null, s.year || '—'),
@@ -80,7 +87,10 @@
           el('td', { class: 'num' }, s.exec_rate === null ? '—' : Z.fmt(s.exec_rate) + '%'),
           countCell(s.counts.error, 'error'), countCell(s.counts.warning, 'warning'), countCell(s.counts.info, 'info'),
           el('td', null, el('span', { class: 'status ' + s.status, title: s.status_reason || '' }, s.status_text),
-            s.certainty && s.certainty !== 'recognised' ? el('span', { class: 'certainty ' + s.certainty }, s.certainty_text) : null)));
+            s.certainty && s.certainty !== 'recognised' ? el('span', { class: 'certainty ' + s.certainty }, s.certainty_text) : null),
+          el('td', null, el('span', { class: 'status state-' + s.state, dataset: { state: s.state } }, s.state_text)),
+          el('td', null, s.assignee || '—'),
+          el('td', { class: s.due_date && s.due_date < new Date().toISOString().slice(0, 10) ? 'error' : '' }, s.due_date || '—')));
       });
       var pages = Math.max(1, Math.ceil(data.total / state.size));
       document.getElementById('page-info').textContent = '第 ' + state.page + ' / ' + pages + ' 页，共 ' + data.total + ' 份';
@@ -91,6 +101,53 @@
         th.classList.toggle('sorted', state.sort.replace('-', '') === key);
         th.setAttribute('aria-sort', state.sort === key ? 'ascending' : state.sort === '-' + key ? 'descending' : 'none');
       });
+    }).catch(Z.fail);
+  }
+
+  /* --- batch actions over the picked submissions --------------------------------------------- */
+
+  var picked = {};
+
+  function pick(id, on) {
+    if (on) picked[id] = true; else delete picked[id];
+    showBatch();
+  }
+
+  function showBatch() {
+    var n = Object.keys(picked).length;
+    document.getElementById('batch-form').hidden = !n;
+    document.getElementById('batch-count').textContent = '已选 ' + n + ' 份';
+    var action = document.getElementById('batch-action').value;
+    ['state', 'assign', 'decide'].forEach(function (a) {
+      document.querySelectorAll('#batch-form .for-' + a).forEach(function (node) { node.hidden = a !== action; });
+    });
+  }
+
+  function runBatch(e) {
+    e.preventDefault();
+    var action = document.getElementById('batch-action').value;
+    var body = { submission_ids: Object.keys(picked), action: action,
+      reason: document.getElementById('batch-reason').value.trim() || null };
+    if (action === 'state') body.state = document.getElementById('batch-state').value;
+    if (action === 'assign') {
+      body.assignee = document.getElementById('batch-assignee').value.trim() || null;
+      body.due_date = document.getElementById('batch-due').value || null;
+    }
+    if (action === 'decide') {
+      body.rule = document.getElementById('batch-rule').value.trim();
+      body.decision = document.getElementById('batch-decision').value;
+    }
+    Z.api('/review/batch', { method: 'POST', json: body }).then(function (r) {
+      var box = document.getElementById('batch-result');
+      box.hidden = false;
+      var refused = r.items.filter(function (i) { return !i.ok; });
+      box.textContent = '已办理 ' + r.done + ' 份' + (action === 'decide' ? '（共改 ' +
+        r.items.reduce(function (n, i) { return n + i.changed; }, 0) + ' 条审核发现）' : '') + '，未办理 ' + r.refused + ' 份' +
+        (refused.length ? '：' + refused.map(function (i) { return i.submission_id + ' ' + i.message; }).join('；') : '。');
+      picked = {};
+      showBatch();
+      document.getElementById('pick-all').checked = false;
+      return loadTable();
     }).catch(Z.fail);
   }
 
@@ -181,6 +238,20 @@
     var filters = document.getElementById('filters');
     filters.addEventListener('submit', function (e) { e.preventDefault(); state.page = 1; loadTable(); });
     filters.addEventListener('reset', function () { setTimeout(function () { state.page = 1; loadTable(); }, 0); });
+    document.getElementById('batch-form').addEventListener('submit', runBatch);
+    document.getElementById('batch-action').addEventListener('change', showBatch);
+    document.getElementById('batch-clear').addEventListener('click', function () {
+      picked = {};
+      document.querySelectorAll('#subs input.pick').forEach(function (c) { c.checked = false; });
+      document.getElementById('pick-all').checked = false;
+      showBatch();
+    });
+    document.getElementById('pick-all').addEventListener('change', function (e) {
+      document.querySelectorAll('#subs input.pick').forEach(function (c) { c.checked = e.target.checked; pick(c.dataset.sid, e.target.checked); });
+    });
+    ['f-queue', 'f-state'].forEach(function (id) {
+      document.getElementById(id).addEventListener('change', function () { state.page = 1; loadTable(); });
+    });
     document.getElementById('prev').addEventListener('click', function () { state.page -= 1; loadTable(); });
     document.getElementById('next').addEventListener('click', function () { state.page += 1; loadTable(); });
     document.querySelectorAll('#subs th[data-sort]').forEach(function (th) {

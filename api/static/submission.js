@@ -1,10 +1,16 @@
 /* 提交详情: the recognised form as tables (each cell carries data-field="evaluations[0]…"),
- * flagged cells highlighted, the findings beside it; clicking a finding scrolls to its cell. */
+ * flagged cells highlighted, the findings beside it; clicking a finding scrolls to its cell.
+ * The review: the state with its allowed moves, the reviewer and due date, findings grouped by
+ * rule (sorted by severity then position, filtered by decision) with decide buttons and keys
+ * (j/k move, c 确认, f 误报 with a reason, x 已整改, o 待定), and the audit log. */
 (function () {
   'use strict';
   var el = Z.el;
   var sid = document.getElementById('sub-head').dataset.sid;
   var detail = null;
+  var activeId = null;  // the finding the keys act on, kept across reloads
+  var DECISION = { open: '待定', confirmed: '确认', false_positive: '误报', fixed: '已整改' };
+  var KEYS = { c: 'confirmed', f: 'false_positive', x: 'fixed', o: 'open' };
 
   function v(x) {
     if (x === null || x === undefined || x === '') return '';
@@ -164,28 +170,185 @@
     return node;
   }
 
-  function findingView(f, i) {
-    var item = el('li', { class: 'finding ' + f.severity, tabindex: 0, role: 'button', dataset: { field: f.location.field || '', index: i, rule: f.rule },
-      'aria-label': Z.SEVERITY[f.severity] + ' ' + f.rule_title },
+  function findingView(f) {
+    var item = el('li', { class: 'finding ' + f.severity + ' decision-' + f.decision, tabindex: 0, role: 'button',
+      dataset: { field: f.location.field || '', id: f.id || '', rule: f.rule, decision: f.decision },
+      'aria-label': Z.SEVERITY[f.severity] + ' ' + f.rule_title + ' ' + DECISION[f.decision] },
       el('div', { class: 'finding-head' }, el('span', { class: 'badge ' + f.severity }, f.severity_text),
-        el('strong', null, f.rule_title), el('code', null, f.rule)),
+        el('span', { class: 'decision-badge ' + f.decision }, f.decision_text),
+        el('span', { class: 'muted' }, f.location_text)),
       el('p', { class: 'message' }, f.message),
-      el('p', { class: 'where muted' }, (f.project ? f.project + ' · ' : '') + f.location_text),
+      f.project ? el('p', { class: 'where muted' }, f.project) : null,
       f.evidence ? el('p', { class: 'evidence' }, el('span', { class: 'k' }, '原文：'), f.evidence) : null,
       f.suggestion ? el('p', { class: 'fix' }, el('span', { class: 'k' }, '建议：'), f.suggestion) : null,
       f.source ? el('p', { class: 'source muted' }, el('span', { class: 'k' }, '依据：'), f.source) : null,
+      f.decision !== 'open' ? el('p', { class: 'decided muted' }, DECISION[f.decision] + '：' + (f.decided_by || '') +
+        (f.decision_reason ? '，理由：' + f.decision_reason : '') + (f.decision_comment ? '，备注：' + f.decision_comment : '')) : null,
       occurrencesView(f),
       f.location.page && detail.provenance.format === 'pdf' && detail.provenance.original_url
         ? el('button', { type: 'button', class: 'btn-link', onclick: function (e) { e.stopPropagation(); openOriginal(f.location.page); } }, '原件第 ' + f.location.page + ' 页')
-        : null);
+        : null,
+      decideBar(f));
     function go() {
-      document.querySelectorAll('.finding.active').forEach(function (n) { n.classList.remove('active'); });
-      item.classList.add('active');
+      activate(item);
       focusField(f.location.field, f.location);
     }
     item.addEventListener('click', go);
-    item.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); } });
+    item.addEventListener('keydown', function (e) {
+      if (e.target !== item) return;
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); }
+    });
     return item;
+  }
+
+  /* 确认 / 误报 / 已整改 / 待定 for one finding; 误报 opens a reason box first. */
+  function decideBar(f) {
+    var bar = el('div', { class: 'decide' });
+    ['confirmed', 'false_positive', 'fixed', 'open'].forEach(function (d) {
+      if (d === f.decision) return;
+      bar.append(el('button', { type: 'button', class: 'btn small decide-' + d, dataset: { decision: d },
+        onclick: function (e) { e.stopPropagation(); d === 'false_positive' ? askReason(bar, f) : decide(f, d, null); } },
+        d === 'open' ? '改回待定' : DECISION[d]));
+    });
+    bar.addEventListener('click', function (e) { e.stopPropagation(); });
+    return bar;
+  }
+
+  /* The reason box of 误报 under ``bar``: ``send(reason)`` once a reason is written. */
+  function askReason(bar, f, send) {
+    var existing = bar.querySelector('.reason-form');
+    if (existing) { existing.querySelector('input').focus(); return; }
+    var input = el('input', { type: 'text', class: 'reason-input', maxlength: 1000, placeholder: '误报理由（必填）', 'aria-label': '误报理由' });
+    var form = el('form', { class: 'reason-form' }, input, el('button', { type: 'submit', class: 'btn small primary' }, '标为误报'),
+      el('button', { type: 'button', class: 'btn-link', onclick: function () { form.remove(); } }, '取消'));
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!input.value.trim()) { Z.toast('标记为误报须填写理由', 'error'); input.focus(); return; }
+      if (send) send(input.value.trim());
+      else decide(f, 'false_positive', input.value.trim());
+    });
+    form.addEventListener('click', function (e) { e.stopPropagation(); });
+    input.addEventListener('keydown', function (e) { if (e.key === 'Escape') { e.preventDefault(); form.remove(); } });
+    bar.append(form);
+    input.focus();
+  }
+
+  function decide(f, decision, reason) {
+    activeId = f.id;
+    return Z.api('/findings/' + encodeURIComponent(f.id) + '/decision', {
+      method: 'POST', json: { decision: decision, reason: reason, version: f.version }
+    }).then(function (r) {
+      Z.toast('已标为“' + r.decision_text + '”', 'ok');
+      return load();
+    }).catch(function (err) { Z.fail(err); if (err.status === 409) load(); });
+  }
+
+  /* --- findings grouped by rule ------------------------------------------------------------ */
+
+  function position(f) {
+    var l = f.location || {};
+    return [l.page || 0, l.table === null || l.table === undefined ? 9999 : l.table, l.row || 0, l.col || 0, l.paragraph || 0];
+  }
+  function byPosition(a, b) {
+    var p = position(a), q = position(b);
+    for (var i = 0; i < p.length; i++) if (p[i] !== q[i]) return p[i] - q[i];
+    return 0;
+  }
+  function rank(sev) { return Z.SEVERITY_RANK[sev] || 0; }
+
+  /* One group per rule, the most severe first, then by where it first occurs. */
+  function groupByRule(findings) {
+    var groups = {}, order = [];
+    findings.forEach(function (f) {
+      var g = groups[f.rule];
+      if (!g) { g = groups[f.rule] = { rule: f.rule, title: f.rule_title, severity: f.severity, items: [] }; order.push(g); }
+      if (rank(f.severity) > rank(g.severity)) g.severity = f.severity;
+      g.items.push(f);
+    });
+    order.forEach(function (g) { g.items.sort(byPosition); });
+    order.sort(function (a, b) { return rank(b.severity) - rank(a.severity) || byPosition(a.items[0], b.items[0]); });
+    return order;
+  }
+
+  function shown(f, filter) {
+    if (filter === 'all') return true;
+    if (filter === 'counted') return f.decision !== 'false_positive';
+    return f.decision === filter;
+  }
+
+  function renderFindings() {
+    var filter = document.getElementById('finding-filter').value;
+    var list = Z.clear(document.getElementById('finding-list'));
+    var visible = detail.findings.filter(function (f) { return shown(f, filter); });
+    groupByRule(visible).forEach(function (g) {
+      var places = g.items.reduce(function (n, f) { return n + Math.max(1, (f.occurrences || []).filter(function (o) { return !o.rule; }).length); }, 0);
+      var items = el('ol', { class: 'group-items' });
+      g.items.forEach(function (f) { items.append(findingView(f)); });
+      var head = el('div', { class: 'group-head' }, el('span', { class: 'badge ' + g.severity }, Z.SEVERITY[g.severity]),
+        el('strong', null, g.title), el('code', null, g.rule),
+        el('span', { class: 'muted group-count' }, g.items.length + ' 条' + (places > g.items.length ? '，' + places + ' 处' : '')));
+      if (g.items.length > 1) head.append(groupBar(g));
+      list.append(el('li', { class: 'rule-group ' + g.severity, dataset: { rule: g.rule } }, head, items));
+    });
+    if (!visible.length) list.append(el('li', { class: 'muted' }, detail.findings.length ? '没有符合筛选的审核发现。' : '未发现问题。'));
+    var again = activeId && list.querySelector('.finding[data-id="' + CSS.escape(activeId) + '"]');
+    if (again) activate(again, true);
+  }
+
+  /* The same decision on every finding of a rule in this submission (a batch of one). */
+  function groupBar(g) {
+    var bar = el('div', { class: 'decide group-decide' });
+    function send(decision, reason) {
+      Z.api('/review/batch', { method: 'POST', json: { submission_ids: [sid], action: 'decide', rule: g.rule,
+        decision: decision, reason: reason } }).then(function (r) {
+        var item = r.items[0];
+        if (!item.ok) { Z.toast(item.message, 'error'); return; }
+        Z.toast('本规则 ' + item.changed + ' 条已标为“' + DECISION[decision] + '”', 'ok');
+        return load();
+      }).catch(Z.fail);
+    }
+    bar.append(el('button', { type: 'button', class: 'btn small', dataset: { decision: 'confirmed' },
+      onclick: function (e) { e.stopPropagation(); send('confirmed', null); } }, '本规则全部确认'));
+    bar.append(el('button', { type: 'button', class: 'btn small', dataset: { decision: 'false_positive' },
+      onclick: function (e) { e.stopPropagation(); askReason(bar, null, function (reason) { send('false_positive', reason); }); } },
+      '本规则全部误报'));
+    return bar;
+  }
+
+  function activate(item, quiet) {
+    document.querySelectorAll('.finding.active').forEach(function (n) { n.classList.remove('active'); });
+    item.classList.add('active');
+    activeId = item.dataset.id;
+    if (!quiet) item.focus({ preventScroll: true });
+    item.scrollIntoView({ block: 'nearest' });
+  }
+
+  function findingById(id) {
+    return detail.findings.filter(function (f) { return f.id === id; })[0] || null;
+  }
+
+  /* j/k move through the visible findings; c/f/x/o decide the active one. */
+  function onKey(e) {
+    var tag = (e.target.tagName || '').toLowerCase();
+    if (tag === 'input' || tag === 'textarea' || tag === 'select' || e.ctrlKey || e.metaKey || e.altKey || !detail) return;
+    var items = Array.prototype.slice.call(document.querySelectorAll('#finding-list .finding'));
+    if (!items.length) return;
+    var at = items.findIndex(function (n) { return n.classList.contains('active'); });
+    if (e.key === 'j' || e.key === 'k') {
+      e.preventDefault();
+      var next = at < 0 ? 0 : Math.min(items.length - 1, Math.max(0, at + (e.key === 'j' ? 1 : -1)));
+      activate(items[next]);
+      var f = findingById(items[next].dataset.id);
+      if (f) focusField(f.location.field, f.location);
+      return;
+    }
+    if (KEYS[e.key] && at >= 0) {
+      e.preventDefault();
+      var found = findingById(items[at].dataset.id);
+      if (!found || found.decision === KEYS[e.key]) return;
+      if (KEYS[e.key] === 'false_positive') askReason(items[at].querySelector('.decide'), found);
+      else decide(found, KEYS[e.key], null);
+    }
   }
 
   /* The rows a folded finding lists and the findings merged into it; clicking one goes to its cell. */
@@ -243,20 +406,81 @@
       (data.provenance.pages ? '，' + data.provenance.pages + ' 页' : '') + (data.provenance.scanned ? '（扫描件，经 OCR 识别）' : '') +
       '；SHA-256 ' + (data.provenance.sha256 || '').slice(0, 16) + '…；可检索片段 ' + data.provenance.chunks + ' 段（已向量化 ' + data.provenance.embedded + ' 段）'));
 
-    var list = Z.clear(document.getElementById('finding-list'));
-    data.findings.forEach(function (f, i) { list.append(findingView(f, i)); });
-    if (!data.findings.length) list.append(el('li', { class: 'muted' }, '未发现问题。'));
-    var c = s.counts;
+    renderFindings();
+    var c = s.counts, d = s.decisions;
     document.getElementById('finding-counts').textContent = '错误 ' + c.error + ' · 警告 ' + c.warning + ' · 提示 ' + c.info;
-    highlight(data.findings);
+    document.getElementById('decision-counts').textContent = '待定 ' + d.open + ' · 确认 ' + d.confirmed + ' · 误报 ' +
+      d.false_positive + ' · 已整改 ' + d.fixed;
+    highlight(data.findings.filter(function (f) { return f.decision !== 'false_positive'; }));
+    renderReview(data);
 
     var hash = new URLSearchParams(location.hash.slice(1));
     if (hash.get('field')) setTimeout(function () { focusField(hash.get('field')); }, 50);
     document.dispatchEvent(new CustomEvent('ziping:rendered', { detail: data }));  // review_read.js
   }
 
+  /* --- state, reviewer, audit log ---------------------------------------------------------- */
+
+  function renderReview(data) {
+    var s = data.summary;
+    var badge = document.getElementById('state-badge');
+    badge.textContent = s.state_text;
+    badge.className = 'state-badge state-' + s.state;
+    badge.dataset.state = s.state;
+    var moves = Z.clear(document.getElementById('state-moves'));
+    data.moves.forEach(function (m) {
+      moves.append(el('button', { type: 'button', class: 'btn small move', dataset: { to: m.to },
+        title: m.reason_required ? '须填写理由' : '', onclick: function () { move(m); } }, m.label + (m.reason_required ? '*' : '')));
+    });
+    var who = document.getElementById('assignee');
+    if (document.activeElement !== who) who.value = s.assignee || '';
+    document.getElementById('due-date').value = s.due_date || '';
+  }
+
+  function move(m) {
+    var reasonBox = document.getElementById('state-reason');
+    var reason = reasonBox.value.trim();
+    if (m.reason_required && !reason) { Z.toast('“' + m.label + '”须填写理由', 'error'); reasonBox.focus(); return; }
+    Z.api('/submissions/' + encodeURIComponent(sid) + '/state', {
+      method: 'POST', json: { state: m.to, reason: reason || null, version: detail.summary.review_version }
+    }).then(function (r) {
+      reasonBox.value = '';
+      Z.toast('审核状态：' + r.state_text, 'ok');
+      return load();
+    }).catch(function (err) { Z.fail(err); if (err.status === 409) load(); if (err.status === 422) reasonBox.focus(); });
+  }
+
+  function assign(e) {
+    e.preventDefault();
+    var who = document.getElementById('assignee').value.trim();
+    var due = document.getElementById('due-date').value;
+    Z.api('/submissions/' + encodeURIComponent(sid) + '/assign', {
+      method: 'POST', json: { assignee: who || null, due_date: due || null, version: detail.summary.review_version }
+    }).then(function (r) {
+      Z.toast(r.assignee ? '已分派给 ' + r.assignee : '已取消分派', 'ok');
+      return load();
+    }).catch(Z.fail);
+  }
+
+  function loadEvents() {
+    return Z.api('/submissions/' + encodeURIComponent(sid) + '/events').then(function (data) {
+      var list = Z.clear(document.getElementById('event-list'));
+      data.events.slice().reverse().forEach(function (e) {
+        list.append(el('li', { class: 'event kind-' + e.kind, dataset: { kind: e.kind } },
+          el('span', { class: 'muted' }, new Date(e.at).toLocaleString('zh-CN', { hour12: false })), ' ',
+          el('strong', null, e.actor), ' ', el('span', null, e.summary),
+          e.finding_id ? el('span', { class: 'muted' }, '（' + e.finding_id + '）') : null,
+          e.reason ? el('div', { class: 'event-reason' }, '理由：' + e.reason) : null));
+      });
+      if (!data.events.length) list.append(el('li', { class: 'muted' }, '还没有审核记录。'));
+    }).catch(Z.fail);
+  }
+
   function load() {
-    return Z.api('/submissions/' + encodeURIComponent(sid)).then(render).catch(function (err) {
+    return Z.api('/submissions/' + encodeURIComponent(sid)).then(function (data) {
+      render(data);
+      return loadEvents();
+    }).catch(function (err) {
       Z.clear(document.getElementById('form-view')).append(el('p', { class: 'error' }, err.message));
     });
   }
@@ -280,6 +504,12 @@
       }).catch(Z.fail);
     });
     document.addEventListener('ziping:reload', load);  // after a correction or confirmation
+    document.getElementById('finding-filter').addEventListener('change', renderFindings);
+    document.getElementById('assign-form').addEventListener('submit', assign);
+    document.getElementById('events-csv').addEventListener('click', function () {
+      Z.download('/submissions/' + encodeURIComponent(sid) + '/events?format=csv', '审核日志_' + sid + '.csv').catch(Z.fail);
+    });
+    document.addEventListener('keydown', onKey);
     window.addEventListener('hashchange', function () {
       var field = new URLSearchParams(location.hash.slice(1)).get('field');
       if (field) focusField(field);

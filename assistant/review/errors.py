@@ -1,6 +1,6 @@
 """What can go wrong when a reviewer acts, each with the Chinese message the reviewer reads.
 
-The API maps the classes to status codes (404, 409, 422) and the CLI to exit codes; nothing is
+The API maps the classes to status codes (403, 404, 409, 422) and the CLI to exit codes; nothing is
 changed when one is raised."""
 
 from __future__ import annotations
@@ -17,6 +17,10 @@ class NotFound(ReviewError):
 class Conflict(ReviewError):
     """The action no longer fits what is stored: the finding changed since it was loaded, another
     reviewer decided first, or the transition is not allowed from the current state."""
+
+
+class Forbidden(ReviewError):
+    """The actor may not act on this submission (a reviewer on one assigned to someone else)."""
 
 
 class Invalid(ReviewError):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
-from assistant.model import Finding
+from assistant.model import DECISIONS, Finding
 from assistant.stores.records import (
     EvaluationRow,
     FindingRow,
@@ -30,7 +31,7 @@ __all__ = ["FindingInContext", "FindingQuery", "SubmissionListRow", "SubmissionQ
            "findings_by_submission", "submission_page", "submission_row"]
 
 SortKey = Literal["updated", "-updated", "year", "-year", "unit", "-unit", "file", "-file", "score", "-score",
-                  "exec_rate", "-exec_rate", "errors", "-errors", "warnings", "-warnings", "findings", "-findings"]
+                  "exec_rate", "-exec_rate", "errors", "-errors", "warnings", "-warnings", "findings", "-findings", "due", "-due"]
 
 
 # --- submissions ---------------------------------------------------------------------------------
@@ -53,6 +54,11 @@ class SubmissionQuery:
     exec_max: float | None = None
     q: str | None = None
     sort: str = "-updated"
+    # where it stands in the review (assistant.review.states / queues)
+    states: tuple[str, ...] | None = None
+    assignee: str | None = None
+    unassigned: bool = False
+    due_before: date | None = None
 
 
 @dataclass(frozen=True)
@@ -66,18 +72,29 @@ class SubmissionListRow(SubmissionSummary):
     errors: int
     warnings: int
     infos: int
+    # the review: state, reviewer, due date, the review row's version, findings by decision
+    state: str
+    assignee: str | None
+    due_date: date | None
+    review_version: int
+    open: int
+    confirmed: int
+    false_positive: int
+    fixed: int
     projects: list[str] = field(default_factory=list)
 
 
 def _counts_subquery() -> Any:
-    """Defects per submission by severity: findings still made by the latest check and not judged
-    误报 (:attr:`assistant.model.Finding.counted`)."""
-    sev = FindingRow.severity
+    """Per submission, over the findings still made by the latest check: defects by severity (not
+    judged 误报, :attr:`assistant.model.Finding.counted`) and findings by decision."""
+    sev, decision = FindingRow.severity, FindingRow.decision
+    counted = decision != "false_positive"
     return (select(FindingRow.submission_id.label("sid"),
-                   func.sum(case((sev == "error", 1), else_=0)).label("errors"),
-                   func.sum(case((sev == "warning", 1), else_=0)).label("warnings"),
-                   func.sum(case((sev == "info", 1), else_=0)).label("infos"))
-            .where(*counted_finding())
+                   func.sum(case((and_(counted, sev == "error"), 1), else_=0)).label("errors"),
+                   func.sum(case((and_(counted, sev == "warning"), 1), else_=0)).label("warnings"),
+                   func.sum(case((and_(counted, sev == "info"), 1), else_=0)).label("infos"),
+                   *(func.sum(case((decision == d, 1), else_=0)).label(f"d_{d}") for d in DECISIONS))
+            .where(FindingRow.resolved_at.is_(None))
             .group_by(FindingRow.submission_id).subquery())
 
 
@@ -104,7 +121,11 @@ def _list_select() -> tuple[Select[Any], Any, dict[str, Any]]:
                    SubmissionRow.unit, SubmissionRow.department, SubmissionRow.year, SubmissionRow.status,
                    SubmissionRow.status_reason, SubmissionRow.created_at, SubmissionRow.updated_at,
                    func.coalesce(SubmissionReviewRow.certainty, "recognised").label("certainty"), ev0.total_score, ev0.grade, _rate(ev0).label("exec_rate"),
-                   c["error"].label("errors"), c["warning"].label("warnings"), c["info"].label("infos"))
+                   c["error"].label("errors"), c["warning"].label("warnings"), c["info"].label("infos"),
+                   func.coalesce(SubmissionReviewRow.state, "pending").label("state"),
+                   SubmissionReviewRow.assignee, SubmissionReviewRow.due_date,
+                   func.coalesce(SubmissionReviewRow.version, 1).label("review_version"),
+                   *(func.coalesce(getattr(counts.c, f"d_{d}"), 0).label(d) for d in DECISIONS))
             .outerjoin(ev0, and_(ev0.submission_id == SubmissionRow.id, ev0.idx == 0))
             .outerjoin(counts, counts.c.sid == SubmissionRow.id)
             .outerjoin(SubmissionReviewRow, SubmissionReviewRow.submission_id == SubmissionRow.id))
@@ -133,6 +154,14 @@ def _conditions(q: SubmissionQuery, counts: dict[str, Any]) -> list[Any]:
         conds.append(_any_evaluation(_rate(EvaluationRow) >= q.exec_min))
     if q.exec_max is not None:
         conds.append(_any_evaluation(_rate(EvaluationRow) <= q.exec_max))
+    if q.states is not None:
+        conds.append(func.coalesce(SubmissionReviewRow.state, "pending").in_(q.states))
+    if q.assignee:
+        conds.append(SubmissionReviewRow.assignee == q.assignee)
+    if q.unassigned:
+        conds.append(SubmissionReviewRow.assignee.is_(None))
+    if q.due_before is not None:
+        conds.append(SubmissionReviewRow.due_date < q.due_before)
     if q.q:
         like = f"%{q.q}%"
         conds.append(SubmissionRow.file_name.like(like) | SubmissionRow.unit.like(like)
@@ -165,7 +194,8 @@ def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, li
     column = {"updated": SubmissionRow.updated_at, "year": SubmissionRow.year, "unit": SubmissionRow.unit,
               "file": SubmissionRow.file_name, "score": ev0.total_score, "exec_rate": _rate(ev0),
               "errors": counts["error"], "warnings": counts["warning"],
-              "findings": counts["error"] + counts["warning"] + counts["info"]}[key]
+              "findings": counts["error"] + counts["warning"] + counts["info"],
+              "due": SubmissionReviewRow.due_date}[key]
     ordered = column.desc() if q.sort.startswith("-") else column.asc()
     stmt = stmt.order_by(column.is_(None), ordered, SubmissionRow.id)
     with records.session() as s:

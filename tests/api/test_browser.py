@@ -41,6 +41,7 @@ class Site:
     events: list[str] = field(default_factory=list)
     sids: dict[str, str] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    database_url: str = ""
 
 
 def _free_port() -> int:
@@ -85,7 +86,7 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
     try:
-        yield Site(f"http://127.0.0.1:{port}", token, shots, files)
+        yield Site(f"http://127.0.0.1:{port}", token, shots, files, database_url=settings.sqlalchemy_url)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
@@ -270,6 +271,123 @@ def test_edit_and_download_a_review_draft(site, page):
     xml = zipfile.ZipFile(io.BytesIO(path.read_bytes())).read("word/document.xml").decode("utf-8")
     assert "请于五个工作日内补正" in xml
     shot(site, page, "08_draft")
+
+
+def test_work_through_findings_decide_a_false_positive_change_state_and_see_the_log(site, page):
+    page.goto(f"{site.url}/submissions/{site.sids['docx']}")
+    page.wait_for_selector(".rule-group .finding")
+    # grouped by rule: one group per rule code, the most severe first
+    rules = page.eval_on_selector_all(".rule-group", "gs => gs.map(g => g.dataset.rule)")
+    assert len(rules) == len(set(rules))
+    ranks = page.eval_on_selector_all(".rule-group", "gs => gs.map(g => ({error: 3, warning: 2, info: 1})["
+                                                     "[...g.classList].find(c => ['error','warning','info'].includes(c))])")
+    assert ranks == sorted(ranks, reverse=True)
+    counts = page.inner_text("#decision-counts")
+    assert "误报 0" in counts
+    total = page.locator("#finding-list .finding").count()
+    errors_before = int(page.inner_text("#finding-counts").split("错误 ")[1].split(" ")[0])
+    # keyboard: j moves to the first finding, f opens the reason box of 误报
+    page.keyboard.press("j")
+    active = page.locator(".finding.active")
+    active.wait_for()
+    fid, severity = active.get_attribute("data-id"), active.get_attribute("class")
+    page.keyboard.press("f")
+    reason = page.locator(f'.finding[data-id="{fid}"] .reason-input')
+    reason.wait_for()
+    reason.fill("合并单元格表头被读作指标行")
+    reason.press("Enter")
+    page.wait_for_selector("#decision-counts:has-text('误报 1')")
+    # it left the counted list (the default filter) and the counts
+    assert page.locator(f'#finding-list .finding[data-id="{fid}"]').count() == 0
+    assert page.locator("#finding-list .finding").count() == total - 1
+    if "error" in severity.split():
+        assert f"错误 {errors_before - 1}" in page.inner_text("#finding-counts")
+    page.select_option("#finding-filter", "false_positive")
+    page.wait_for_selector(f'#finding-list .finding[data-id="{fid}"]')
+    assert "合并单元格表头被读作指标行" in page.inner_text(f'.finding[data-id="{fid}"]')
+    page.select_option("#finding-filter", "counted")
+    page.evaluate("document.activeElement.blur()")  # keys act when no form field has the focus
+    # confirm the next one with the c key
+    page.keyboard.press("j")
+    other = page.locator(".finding.active").get_attribute("data-id")
+    page.keyboard.press("c")
+    page.wait_for_selector(f'.finding[data-id="{other}"][data-decision="confirmed"]')
+    # state: 待审 → 审核中 → 退回重报 (needs a reason)
+    assert page.get_attribute("#state-badge", "data-state") == "pending"
+    page.click("#state-moves button[data-to=in_review]")
+    page.wait_for_selector("#state-badge[data-state=in_review]")
+    page.click("#state-moves button[data-to=returned]")  # no reason yet: refused on the page
+    page.wait_for_selector(".toast:has-text('须填写理由')")
+    assert page.get_attribute("#state-badge", "data-state") == "in_review"
+    page.fill("#state-reason", "绩效指标未量化，请修改后重报")
+    page.click("#state-moves button[data-to=returned]")
+    page.wait_for_selector("#state-badge[data-state=returned]")
+    assert page.inner_text("#state-badge") == "退回重报"
+    # the audit log names the user and each step, newest first
+    page.wait_for_selector("#event-list .event[data-kind=transition]:has-text('审核中 → 退回重报')")
+    log = page.inner_text("#event-list")
+    for line in ("审核决定：待定 → 误报", "审核决定：待定 → 确认", "状态变更：待审 → 审核中", "状态变更：审核中 → 退回重报",
+                 "合并单元格表头被读作指标行", "绩效指标未量化"):
+        assert line in log, line
+    assert log.count("审核员") == 4
+    shot(site, page, "10_review", full=True)
+    # the overview's queue of returned submissions lists it
+    page.goto(site.url + "/")
+    page.select_option("#f-queue", "returned")
+    page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}'] [data-state=returned]")
+    # batch: pick two submissions of all, assign them to the reviewer; the returned one stays out of 我的待办
+    page.select_option("#f-queue", "")
+    page.select_option("#year", "")
+    page.wait_for_function("() => document.querySelectorAll('#subs tbody tr[data-sid]').length > 1")
+    page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}']")
+    others = [sid for sid in page.eval_on_selector_all("#subs tbody tr[data-sid]", "rs => rs.map(r => r.dataset.sid)")
+              if sid != site.sids["docx"]]
+    for sid in (site.sids["docx"], others[0]):
+        page.check(f"#subs input.pick[data-sid='{sid}']")
+    assert page.inner_text("#batch-count") == "已选 2 份"
+    page.select_option("#batch-action", "assign")
+    page.fill("#batch-assignee", "审核员")
+    page.click("#batch-form button[type=submit]")
+    page.wait_for_selector("#batch-result:has-text('已办理 2 份')")
+    page.select_option("#f-queue", "mine")
+    page.wait_for_selector(f"#subs tr[data-sid='{site.sids['docx']}']", state="detached")
+    assert page.locator(f"#subs tr[data-sid='{others[0]}']").count() == 1
+    shot(site, page, "11_queue_mine")
+    no_script_ran(page)
+
+
+def test_decide_every_finding_of_a_rule_at_once(site, page):
+    from assistant.model import Finding, Location
+    from assistant.stores.records import RecordStore
+    from tests.support.samples import make_submission
+
+    sid = "rulegroup0000001"
+    records = RecordStore(site.database_url)
+    try:
+        records.save_submission(make_submission(sid, unit="规则组测试单位"), findings=[
+            Finding(rule="CALC-IND-001", severity="error", message=f"第{n + 1}项得分超过分值", id=f"{sid}-e{n}",
+                    location=Location(table=0, row=9 + n, col=6, field=f"evaluations[0].indicators[{n}].score"),
+                    evidence=f"得分 {20 + n}") for n in range(3)] + [
+            Finding(rule="WEAK-STR-001", severity="warning", message="指标值使用模糊用语", id=f"{sid}-w0",
+                    location=Location(table=0, row=12, col=3, field="evaluations[0].indicators[0].target"),
+                    evidence="较好")])
+    finally:
+        records.close()
+    page.goto(f"{site.url}/submissions/{sid}")
+    group = page.locator(".rule-group[data-rule='CALC-IND-001']")
+    group.wait_for()
+    assert page.eval_on_selector_all(".rule-group", "gs => gs.map(g => g.dataset.rule)") == ["CALC-IND-001",
+                                                                                           "WEAK-STR-001"]
+    assert group.locator(".finding").count() == 3
+    assert "3 条" in group.locator(".group-head").inner_text()
+    group.locator(".group-decide button[data-decision=false_positive]").click()
+    group.locator(".group-decide .reason-input").fill("模板示例行，非填报内容")
+    group.locator(".group-decide .reason-input").press("Enter")
+    page.wait_for_selector("#decision-counts:has-text('误报 3')")
+    assert "错误 0" in page.inner_text("#finding-counts")
+    assert page.eval_on_selector_all(".rule-group", "gs => gs.map(g => g.dataset.rule)") == ["WEAK-STR-001"]
+    page.wait_for_selector("#event-list .event[data-kind=decision]")
+    assert page.locator("#event-list .event[data-kind=decision]").count() == 3
 
 
 def test_rules_page_and_no_script_errors(site, page):
