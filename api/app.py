@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import RateLimiter
 from api.jobs import JobManager
-from api.routes import ask, drafts, findings, health, jobs, pages, rules, stats, submissions, users
+from api.routes import ask, drafts, findings, health, jobs, pages, rules, scores, stats, submissions, users
 from api.schemas import ApiError
 from api.users import UserStore
 from assistant.settings import Settings, get_settings
@@ -49,6 +49,7 @@ TAGS = [
     {"name": "drafts", "description": "审核意见与年度报告草稿：生成、修改（版本）、下载 Word"},
     {"name": "stats", "description": "年度统计与图表"},
     {"name": "users", "description": "当前用户"},
+    {"name": "scores", "description": "复核打分：复核得分与自评得分对照，按复核等级导出（结果应用）"},
 ]
 
 
@@ -192,7 +193,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.add_middleware(SecurityHeaders, max_body=cap)
 
     app.include_router(health.router)
-    for module in (submissions, jobs, findings, rules, ask, drafts, stats, users):
+    for module in (submissions, jobs, findings, rules, ask, drafts, stats, users, scores):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rules, serve, synth, users, worker
+from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rescore, rules, serve, synth, users, worker
 from api.cli.usage import ZipingGroup
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ ingest.register(app)
 extract.register(app)
 check.register(app)
 recheck.register(app)
+rescore.register(app)
 rules.register(app)
 draft.register(app)
 ask.register(app)
