@@ -562,7 +562,7 @@ class ScoreCapOut(BaseModel):
 class FormScoreOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "evaluation_idx": 0, "project": "学生资助补助经费", "version": 1, "scored": True, "scored_by": "zhangsan",
-        "scored_at": "2024-03-01T09:00:00Z", "profile": "exec_caps", "exec_rate": 75.0, "self_total": 95.0,
+        "scored_at": "2024-03-01T09:00:00Z", "profile": "exec_caps", "profile_title": "全国通用 + 按预算执行率限定复核总分", "exec_rate": 75.0, "self_total": 95.0,
         "self_grade": "优", "uncapped": 95.0, "total": 89.0, "grade": "良", "gap": -6.0, "cap": None, "items": []}]})
 
     evaluation_idx: int
@@ -572,6 +572,7 @@ class FormScoreOut(BaseModel):
     scored_by: str | None
     scored_at: datetime | None
     profile: str = Field(description="复核所用审核口径（规则包）")
+    profile_title: str = Field(description="审核口径名称")
     exec_rate: float | None = Field(description="预算执行率（%）")
     self_total: float | None = Field(description="自评得分（总分）")
     self_grade: str | None

@@ -11,7 +11,22 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import ask, check, db, demo, draft, extract, ingest, recheck, rescore, rules, serve, synth, users, worker
+from api.cli import (
+    ask,
+    check,
+    db,
+    demo,
+    draft,
+    extract,
+    ingest,
+    recheck,
+    rescore,
+    rules,
+    serve,
+    synth,
+    users,
+    worker,
+)
 from api.cli.usage import ZipingGroup
 
 app = typer.Typer(

@@ -46,7 +46,7 @@ def _fail(err: Exception) -> None:
 def _form_dict(form: FormScore) -> dict[str, Any]:
     s = form.score
     return {"submission_id": form.submission_id, "evaluation_idx": form.evaluation_idx, "project": form.project,
-            "version": form.version, "scored": form.scored, "scored_by": form.scored_by,
+            "version": form.version, "scored": form.scored, "scored_by": form.scored_by, "profile_title": s.profile_title,
             "scored_at": form.scored_at.isoformat() if form.scored_at else None, "profile": s.profile,
             "exec_rate": s.exec_rate, "self_total": s.self_total, "self_grade": s.self_grade,
             "uncapped": s.uncapped, "total": s.total, "grade": s.grade, "gap": s.gap,
@@ -60,7 +60,7 @@ def _print(form: FormScore) -> None:
 
     s = form.score
     state = f"已复核（{form.scored_by}，版本 {form.version}）" if form.scored else "尚未复核打分"
-    typer.echo(f"第{form.evaluation_idx}张 {form.project}：{state}，审核口径 {s.profile}")
+    typer.echo(f"第{form.evaluation_idx}张 {form.project}：{state}，审核口径 {s.profile_title or s.profile}")
     typer.echo(f"  自评得分 {rounded(s.self_total)}（{s.self_grade or '—'}）　复核得分 {rounded(s.total)}"
                f"（{s.grade or '—'}）　差值 {rounded(s.gap)}")
     if s.cap:

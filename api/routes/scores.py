@@ -41,7 +41,8 @@ def form_out(form: FormScore) -> FormScoreOut:
                                                  source=s.cap.source, text=s.cap.text)
     return FormScoreOut(
         evaluation_idx=form.evaluation_idx, project=form.project, version=form.version, scored=form.scored,
-        scored_by=form.scored_by, scored_at=form.scored_at, profile=s.profile, exec_rate=s.exec_rate,
+        scored_by=form.scored_by, scored_at=form.scored_at, profile=s.profile, profile_title=s.profile_title,
+        exec_rate=s.exec_rate,
         self_total=s.self_total, self_grade=s.self_grade, uncapped=s.uncapped, total=s.total, grade=s.grade,
         gap=s.gap, cap=cap,
         items=[ScoreItemOut(item=i.item, name=i.name, weight=i.weight, self_score=i.self_score,

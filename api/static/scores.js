@@ -25,7 +25,7 @@
 
   function renderForm(form) {
     var box = Z.el('div', { class: 'score-form', 'data-idx': String(form.evaluation_idx) });
-    box.appendChild(Z.el('h3', {}, form.project + '（审核口径：' + form.profile + '）'));
+    box.appendChild(Z.el('h3', {}, form.project + '（审核口径：' + (form.profile_title || form.profile) + '）'));
     box.appendChild(summary(form));
     if (form.cap) box.appendChild(Z.el('p', { class: 'notice' }, form.cap.text));
     var table = Z.el('table', { class: 'form-table' });

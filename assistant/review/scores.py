@@ -87,6 +87,7 @@ class ReviewScore:
     cap: CapApplied | None
     exec_rate: float | None
     profile: str
+    profile_title: str = ""  # the pack's Chinese title, for the page
 
     @property
     def adjustments(self) -> tuple[ScoreItem, ...]:
@@ -142,7 +143,7 @@ def validated(ev: Evaluation, adjustments: Sequence[Adjustment]) -> tuple[Adjust
 
 
 def review_score(ev: Evaluation, adjustments: Sequence[Adjustment], caps: Sequence[ScoreCap], *,
-                 exec_rate: float | None, profile: str) -> ReviewScore:
+                 exec_rate: float | None, profile: str, profile_title: str = "") -> ReviewScore:
     """The review score of ``ev`` (see the module docstring). ``adjustments`` must be
     :func:`validated`; ``exec_rate`` is the form's execution rate in percent (computed from the funds
     total row where it can be, else as filled in); ``caps`` those of the active pack."""
@@ -166,7 +167,7 @@ def review_score(ev: Evaluation, adjustments: Sequence[Adjustment], caps: Sequen
             total = band.max_total
             cap = CapApplied(exec_rate, band.below, band.max_total, uncapped, band.source)
     return ReviewScore(tuple(items), ev.total_score, grade_of(ev.total_score), uncapped, total, grade_of(total), cap,
-                       exec_rate, profile)
+                       exec_rate, profile, profile_title)
 
 
 def _round(x: float) -> float:

@@ -233,7 +233,7 @@ class ScoreStore:
         # of the total rather than failing the whole page; the audit log still holds it
         known = {f"indicators[{i}]" for i in range(len(ev.indicators))} | {"funds"}
         score = review_score(ev, [a for a in adjustments if a.item in known], profile.caps, exec_rate=rate,
-                             profile=profile.name)
+                             profile=profile.name, profile_title=profile.title or profile.name)
         at = row.scored_at if row is not None else None
         if at is not None and at.tzinfo is None:
             at = at.replace(tzinfo=UTC)  # SQLite drops the zone

@@ -52,6 +52,7 @@ def test_get_shows_the_self_score_and_put_scores_a_form(api):
     assert r.status_code == 200, r.text
     (form,) = r.json()["forms"]
     assert (form["scored"], form["version"], form["self_total"], form["total"], form["grade"]) == (False, 0, 95, 95, "优")
+    assert (form["profile"], form["profile_title"]) == ("national", "全国通用（财预〔2020〕10号）")
     assert [(i["item"], i["weight"], i["self_score"]) for i in form["items"]][:1] == [("indicators[0]", 20, 20)]
     body = {"evaluation_idx": 0, "version": 0,
             "adjustments": [{"item": "indicators[0]", "score": 14, "reason": "实际完成值无佐证材料"}]}
