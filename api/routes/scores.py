@@ -77,7 +77,7 @@ def put_scores(sid: SidPath, body: ScoresUpdate, stores: StoresDep, settings: Se
                user: CurrentUser) -> FormScoreOut:
     request = ScoreRequest(sid, body.evaluation_idx,
                            tuple(Adjustment(a.item, a.score, a.reason) for a in body.adjustments),
-                           actor=user.name, expected_version=body.version)
+                           actor=user.name, expected_version=body.version, admin=user.is_admin)
     try:
         form = ScoreStore(stores.records, settings.profile).save(request)
     except ReviewError as err:

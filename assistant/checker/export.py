@@ -186,7 +186,8 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
         summary.append([item.name, sub.id if sub else "", KIND_TERMS[sub.kind] if sub else "",
                         (sub.unit or "") if sub else "", STATUS_TERMS[sub.status] if sub else "无法读取",
                         c["error"], c["warning"], c["info"], sum(c.values()),
-                        item.error or (sub.status_reason if sub else "") or "", *score_cells(item.scores)])
+                        item.error or (sub.status_reason if sub else "") or "",
+                        *score_cells(item.scores or [(ev.total_score, None) for ev in (sub.evaluations if sub else [])])])
     for sheet, columns, data in ((ws, FINDING_COLUMNS, rows), (wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary)):
         sheet.append([name for name, _ in columns])
         for row in data:

@@ -63,6 +63,7 @@ class ScoreRequest:
     adjustments: tuple[Adjustment, ...]
     actor: str
     expected_version: int | None = None
+    admin: bool = True  # False: a reviewer, who scores only submissions assigned to them or unassigned
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,9 @@ class ScoreStore:
                 sub_row = s.get(SubmissionRow, request.submission_id)
                 if sub_row is None:
                     raise NotFound(f"没有编号为“{request.submission_id}”的材料")
+                assignee = sub_row.review.assignee if sub_row.review is not None else None
+                if not request.admin and assignee not in (None, request.actor):
+                    raise Conflict(f"该材料已分派给{assignee}审核，只有{assignee}或管理员可以复核打分")
                 sub = Submission.from_dict(json.loads(sub_row.data))
                 if not 0 <= request.evaluation_idx < len(sub.evaluations):
                     raise NotFound(f"该材料没有第{request.evaluation_idx + 1}张自评表（共{len(sub.evaluations)}张）")

@@ -153,3 +153,15 @@ def test_cli_show_set_unset_export(tmp_path, monkeypatch):
         assert openpyxl.load_workbook(out_file)["按复核等级"]["A2"].value == "优"
     finally:
         get_settings.cache_clear()
+
+
+def test_a_reviewer_cannot_score_a_submission_assigned_to_another(api):
+    from assistant.stores.records import SubmissionReviewRow
+
+    client, auth, (sid, _), records = api
+    with records.session() as s:
+        s.get(SubmissionReviewRow, sid).assignee = "lisi"
+    r = client.put(f"/api/v1/submissions/{sid}/scores", headers=auth,
+                   json={"evaluation_idx": 0, "version": 0, "adjustments": []})
+    assert_error(r, 409, "conflict", "已分派给lisi")
+    assert client.get(f"/api/v1/submissions/{sid}/scores", headers=auth).json()["forms"][0]["version"] == 0

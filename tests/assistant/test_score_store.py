@@ -138,3 +138,17 @@ def test_scored_and_listing(records):
                                                                                   ("乙单位", False, 95.0)}
     assert [ln.unit for ln in scores.listing(year=2031, unit="乙单位")] == ["乙单位"]
     assert all(ln.budget == 100.0 for ln in lines)  # 1,000,000 元 = 100 万元
+
+
+def test_a_reviewer_scores_only_what_is_theirs_or_unassigned(stored, records):
+    from assistant.stores.records import SubmissionReviewRow
+
+    sid, scores = stored
+    with records.session() as s:
+        s.get(SubmissionReviewRow, sid).assignee = "王审核"
+    mine = ScoreRequest(sid, 0, (Adjustment("indicators[0]", 12, "a"),), actor="张审核", admin=False)
+    with pytest.raises(Conflict, match="已分派给王审核"):
+        scores.save(mine)
+    assert not scores.form_scores(sid)[0].scored
+    assert scores.save(ScoreRequest(sid, 0, mine.adjustments, actor="王审核", admin=False)).scored
+    assert scores.save(ScoreRequest(sid, 0, (), actor="管理员", admin=True)).version == 2
