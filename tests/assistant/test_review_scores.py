@@ -76,3 +76,14 @@ def test_a_bureau_pack_extending_exec_caps_inherits_the_caps(tmp_path):
     own = tmp_path / "city.yaml"
     own.write_text("extends: exec_caps\nname: city\n", encoding="utf-8")
     assert len(load_profile(own).caps) == 4
+
+
+def test_the_rules_catalog_lists_a_packs_caps_with_their_source():
+    from assistant.checker.catalog import catalog, catalog_markdown
+
+    assert catalog(load_profile("national"))["score_caps"] == []
+    assert "复核总分限定" not in catalog_markdown(load_profile("national"))
+    caps = catalog(load_profile("exec_caps"))["score_caps"]
+    assert [(c["below"], c["max_total"]) for c in caps] == [(50, 59), (60, 69), (70, 79), (80, 89)]
+    text = catalog_markdown(load_profile("exec_caps"))
+    assert "| 低于80% | 89分 |" in text and "依据：某省预算绩效自评复核系统的评分配置" in text
