@@ -39,6 +39,7 @@ from api.routes import (
     pages,
     review,
     rules,
+    scores,
     stats,
     submissions,
     users,
@@ -65,6 +66,7 @@ TAGS = [
     {"name": "stats", "description": "年度统计与图表"},
     {"name": "review", "description": "审核流程：对审核发现作出决定、审核状态与分派、批量操作、审核队列、审核日志"},
     {"name": "users", "description": "当前用户"},
+    {"name": "scores", "description": "复核打分：复核得分与自评得分对照，按复核等级导出（结果应用）"},
 ]
 
 
@@ -212,7 +214,8 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.add_middleware(SecurityHeaders, max_body=cap)
 
     app.include_router(health.router)
-    for module in (submissions, jobs, findings, review, rules, ask, drafts, stats, users, corrections, versions):
+    for module in (submissions, jobs, findings, review, rules, ask, drafts, stats, users, corrections, versions,
+                   scores):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -789,4 +789,74 @@ class EventList(BaseModel):
     submission_id: str
     events: list[EventOut]
 
+
+# --- 复核打分 (api/routes/scores.py) ----------------------------------------------------------------
+
+
+class ScoreItemOut(BaseModel):
+    item: str = Field(description="indicators[N]（第N+1项指标）或 funds（预算执行率）")
+    name: str
+    weight: float | None = Field(description="分值")
+    self_score: float | None = Field(description="自评得分")
+    review_score: float | None = Field(description="复核得分（未调整时同自评得分）")
+    reason: str | None = Field(description="调整理由（未调整为 null）")
+    adjusted: bool
+
+
+class ScoreCapOut(BaseModel):
+    exec_rate: float
+    below: float
+    max_total: float
+    uncapped: float
+    source: str
+    text: str
+
+
+class FormScoreOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "evaluation_idx": 0, "project": "学生资助补助经费", "version": 1, "scored": True, "scored_by": "zhangsan",
+        "scored_at": "2024-03-01T09:00:00Z", "profile": "exec_caps", "profile_title": "全国通用 + 按预算执行率限定复核总分", "exec_rate": 75.0, "self_total": 95.0,
+        "self_grade": "优", "uncapped": 95.0, "total": 89.0, "grade": "良", "gap": -6.0, "cap": None, "items": []}]})
+
+    evaluation_idx: int
+    project: str
+    version: int = Field(description="复核得分版本；0 表示尚未复核打分。修改时原样带回，过期返回 409")
+    scored: bool
+    scored_by: str | None
+    scored_at: datetime | None
+    profile: str = Field(description="复核所用审核口径（规则包）")
+    profile_title: str = Field(description="审核口径名称")
+    exec_rate: float | None = Field(description="预算执行率（%）")
+    self_total: float | None = Field(description="自评得分（总分）")
+    self_grade: str | None
+    uncapped: float | None = Field(description="限定前复核总分")
+    total: float | None = Field(description="复核得分")
+    grade: str | None = Field(description="复核等级")
+    gap: float | None = Field(description="差值（复核减自评）")
+    cap: ScoreCapOut | None = Field(description="按执行率限定总分的情况（未限定为 null）")
+    items: list[ScoreItemOut]
+
+
+class SubmissionScoresOut(BaseModel):
+    submission_id: str
+    forms: list[FormScoreOut]
+
+
+class AdjustmentIn(BaseModel):
+    item: str = Field(max_length=32, description="indicators[N] 或 funds")
+    score: float = Field(description="复核得分，不超过该项分值")
+    reason: str = Field("", max_length=500, description="调整理由（必填）")
+
+
+class ScoresUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "evaluation_idx": 0, "version": 0,
+        "adjustments": [{"item": "indicators[0]", "score": 15, "reason": "实际完成值无佐证材料"}]}]})
+
+    evaluation_idx: int = Field(0, ge=0, description="第几张自评表（从 0 起）")
+    version: int = Field(ge=0, description="读取时的版本（尚未打分为 0）；已被他人修改则返回 409")
+    adjustments: list[AdjustmentIn] = Field(default_factory=list, max_length=500,
+                                            description="全部调整项；未列出的项恢复为自评得分")
+
+
 SubmissionDetail.model_rebuild()

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from assistant.checker.registry import rule_title
@@ -156,6 +156,10 @@ class ObjectFacts:
     indicator_count: int
     has_report: bool
     funds_by_category: dict[str, float] = field(default_factory=dict)  # 万元, 全年预算数 per source
+    # 复核打分 (assistant.review.scores), None when no reviewer has scored the form
+    review_total: float | None = None
+    review_grade: str | None = None
+    review_capped: bool = False
 
     @property
     def title(self) -> str:
@@ -379,6 +383,7 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
     evs = [e for e in evs if e.submission_id in sub_data]
     objects = _objects(subs, evs, {r.id: _funds_rows(r.data) for r in subs})
     objects = [o for o in objects if _in_scope(o, scope, objects)]
+    objects = _with_review_scores(records, objects)
     keys = {o.key: o for o in objects}
     by_sub: dict[str, list[ObjectFacts]] = defaultdict(list)
     for o in objects:
@@ -403,6 +408,19 @@ def year_statistics(records: RecordStore, year: int, scope: Scope | str = "all",
                       uncertain=held["uncertain"], not_evaluation=held["not_evaluation"])
     _fill(stats, top_n)
     return stats
+
+
+def _with_review_scores(records: RecordStore, objects: list[ObjectFacts]) -> list[ObjectFacts]:
+    """The objects with the review total and grade of the forms a reviewer has scored."""
+    from assistant.stores.scores import ScoreStore
+
+    scored = ScoreStore(records).scored({o.submission_id for o in objects if o.evaluation_idx is not None})
+    out = []
+    for o in objects:
+        form = scored.get((o.submission_id, o.evaluation_idx)) if o.evaluation_idx is not None else None
+        out.append(o if form is None else replace(o, review_total=form.score.total, review_grade=form.score.grade,
+                                                  review_capped=form.score.cap is not None))
+    return out
 
 
 def _certainty(row: SubmissionRow) -> str:
@@ -552,6 +570,8 @@ def _fill(st: YearStats, top_n: int) -> None:
     wrong_grade = [o for o in graded if o.grade_stated and o.grade_stated != o.grade]
     add(_fig("grade.mismatch", "填报等级与总分不符的自评表数", wrong_grade, len(wrong_grade), "个"))
 
+    _review_figures(st, add)
+
     rated = [o for o in projects if o.exec_rate is not None]
     for name, _low, _high, label in EXEC_BANDS:
         having = [o for o in rated if exec_band(o.exec_rate) == name]
@@ -605,3 +625,25 @@ def _fill(st: YearStats, top_n: int) -> None:
                   Figure(f"unit.{i}.objects", f"{unit}存在问题的材料数", len({f.object_key for f in chosen}), "份",
                          tuple(sorted({f.submission_id for f in chosen})), tuple(f.id for f in chosen)))
         for i, (unit, chosen) in enumerate(ranked)]
+
+
+def _review_figures(st: YearStats, add: Callable[[Figure], None]) -> None:
+    """复核打分 beside the self-assessment: the review grades, the mean review score against the
+    mean self-score of the same forms, their gap, and the forms whose grade the review changed."""
+    reviewed = [o for o in [*st.projects, *(o for o in st.objects if o.kind == "department")]
+                if o.review_total is not None]
+    add(_fig("review.scored", "经复核打分的自评表数", reviewed, len(reviewed), "个"))
+    for name, _low, _high, label in GRADE_BANDS:
+        having = [o for o in reviewed if o.review_grade == name]
+        add(_fig(f"review.grade.{name}", f"复核等级为“{name}”（{label}）的自评表数", having, len(having), "个"))
+    both = [o for o in reviewed if o.total_score is not None]
+    add(_fig("review.score.mean", "经复核打分的自评表平均复核得分", reviewed,
+             _round(sum(o.review_total for o in reviewed) / len(reviewed)) if reviewed else None, "分"))
+    add(_fig("review.self.mean", "同批自评表平均自评得分", both,
+             _round(sum(o.total_score for o in both) / len(both)) if both else None, "分"))
+    add(_fig("review.gap.mean", "复核得分与自评得分的平均差值（复核减自评）", both,
+             _round(sum(o.review_total - o.total_score for o in both) / len(both)) if both else None, "分"))
+    changed = [o for o in both if o.grade is not None and o.review_grade != o.grade]
+    add(_fig("review.grade.changed", "复核等级与自评等级不同的自评表数", changed, len(changed), "个"))
+    capped = [o for o in reviewed if o.review_capped]
+    add(_fig("review.capped", "因预算执行率限定复核总分的自评表数", capped, len(capped), "个"))

@@ -21,6 +21,7 @@ from api.cli import (
     extract,
     ingest,
     recheck,
+    rescore,
     review,
     rules,
     serve,
@@ -43,6 +44,7 @@ ingest.register(app)
 extract.register(app)
 check.register(app)
 recheck.register(app)
+rescore.register(app)
 rules.register(app)
 draft.register(app)
 review.register(app)

@@ -16,6 +16,7 @@ from assistant.checker.registry import rule_title
 from assistant.glossary import DECISION_TERMS, SEVERITY_TERMS
 from assistant.model import Finding, Location
 from assistant.stores.browse import FindingQuery, finding_page, findings_by_submission
+from assistant.stores.scores import ScoreStore
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 
@@ -78,7 +79,10 @@ def export_items(stores: Any, filters: FindingQuery, limit: int = 5000) -> list[
     """The stored submissions behind the filtered findings, as the checker's export expects."""
     by_sub = findings_by_submission(stores.records, filters)
     subs = stores.records.get_submissions(list(by_sub)[:limit])
-    return [CheckedFile(source=sub.id, submission=sub, findings=by_sub[sub.id]) for sub in subs]
+    reviewed = ScoreStore(stores.records).scored(s.id for s in subs)  # 复核打分 beside the self-score
+    return [CheckedFile(source=sub.id, submission=sub, findings=by_sub[sub.id],
+                        scores=[(ev.total_score, reviewed[(sub.id, i)].score.total if (sub.id, i) in reviewed else None)
+                                for i, ev in enumerate(sub.evaluations)]) for sub in subs]
 
 
 @router.get("/export.xlsx", summary="导出审核发现 Excel / export findings as .xlsx", response_class=Response,

@@ -31,6 +31,7 @@ def catalog(profile: Profile | None = None) -> dict[str, Any]:
     profile = profile or load_profile()
     return {"profile": profile.name, "profile_title": profile.title,
             "rules": [rule_entry(r, profile) for r in rule_classes()],
+            "score_caps": [{"below": c.below, "max_total": c.max_total, "source": c.source} for c in profile.caps],
             "not_implemented": [{"code": c, "reason": r} for c, r in sorted(NOT_IMPLEMENTED.items())]}
 
 
@@ -83,6 +84,10 @@ def catalog_markdown(profile: Profile | None = None) -> str:
                 f"**错误示例**：{r.bad}", "",
                 f"**正确示例**：{r.good}",
             ]
+    if profile.caps:  # 复核打分 (assistant/review/scores.py): only packs that enable caps list them
+        out += ["", "## 复核总分限定（按预算执行率）", "", f"依据：{profile.caps[0].source}", "",
+                "| 预算执行率 | 复核总分上限 |", "| --- | --- |"]
+        out += [f"| 低于{c.below:g}% | {c.max_total:g}分 |" for c in profile.caps]
     out += ["", "## 未实现的规则", "", "以下规则库条目暂未实现，原因如下：", "", "| 规则 | 原因 |", "| --- | --- |"]
     out += [f"| {code} | {reason} |" for code, reason in sorted(NOT_IMPLEMENTED.items())]
     return "\n".join(out) + "\n"

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.checker.registry import rule_title
 from assistant.glossary import KIND_TERMS, SEVERITY_TERMS, STATUS_TERMS
 from assistant.model import Finding, Occurrence, Submission, to_dict
+from assistant.numbers import rounded
 
 SEVERITIES = ("error", "warning", "info")
 _EVAL = re.compile(r"^evaluations\[(\d+)\]")
@@ -30,6 +31,8 @@ class CheckedFile:
     submission: Submission | None = None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # why the input could not be read
+    # per form: (自评得分, 复核得分 or None when not scored), filled for stored submissions (复核打分)
+    scores: list[tuple[float | None, float | None]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
@@ -156,7 +159,8 @@ FINDING_COLUMNS = (("文件", 24), ("项目", 24), ("严重程度", 10), ("规�
                    ("字段", 36), ("问题说明", 60), ("原文依据", 48), ("修改建议", 48), ("规则依据", 48),
                    ("发现编号", 18), ("出现位置", 60))
 SUMMARY_COLUMNS = (("文件", 28), ("提交编号", 18), ("类型", 20), ("单位", 24), ("状态", 12),
-                   ("错误", 8), ("警告", 8), ("提示", 8), ("合计", 8), ("说明", 48))
+                   ("错误", 8), ("警告", 8), ("提示", 8), ("合计", 8), ("说明", 48),
+                   ("自评得分", 12), ("复核得分", 12), ("差值", 10))
 
 
 def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
@@ -182,7 +186,8 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
         summary.append([item.name, sub.id if sub else "", KIND_TERMS[sub.kind] if sub else "",
                         (sub.unit or "") if sub else "", STATUS_TERMS[sub.status] if sub else "无法读取",
                         c["error"], c["warning"], c["info"], sum(c.values()),
-                        item.error or (sub.status_reason if sub else "") or ""])
+                        item.error or (sub.status_reason if sub else "") or "",
+                        *score_cells(item.scores or [(ev.total_score, None) for ev in (sub.evaluations if sub else [])])])
     for sheet, columns, data in ((ws, FINDING_COLUMNS, rows), (wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary)):
         sheet.append([name for name, _ in columns])
         for row in data:
@@ -200,6 +205,18 @@ def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def score_cells(scores: Sequence[tuple[float | None, float | None]]) -> list[Any]:
+    """自评得分, 复核得分, 差值 of a submission: numbers for one form, "；"-joined texts for several,
+    blank where a form has no score or has not been scored."""
+    if not scores:
+        return ["", "", ""]
+    gaps = [None if own is None or rev is None else float(rounded(rev - own, 2)) for own, rev in scores]
+    columns = [[own for own, _ in scores], [rev for _, rev in scores], gaps]
+    if len(scores) == 1:
+        return ["" if c[0] is None else c[0] for c in columns]
+    return ["；".join("—" if v is None else rounded(v, 2) for v in c) for c in columns]
 
 
 # What a spreadsheet program would take as the start of a formula (OWASP "CSV injection").

@@ -79,6 +79,9 @@ class Profile:
     dept_scoring: dict[str, dict[str, Any]] = field(default_factory=dict)
     # per-rule severity override ("error" / "warning" / "info") or "off"
     rules: dict[str, str] = field(default_factory=dict)
+    # caps of a reviewed (复核) total by execution rate, as data: {source, caps: [{below, max_total}]};
+    # empty = no caps (see :class:`ScoreCap`). Replaced whole by a child profile, never merged.
+    score_caps: dict[str, Any] = field(default_factory=dict)
     extends: str | None = None
     path: str | None = None
 
@@ -97,6 +100,57 @@ class Profile:
 
     def replace(self, **changes: Any) -> Profile:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def caps(self) -> tuple[ScoreCap, ...]:
+        """The score caps by execution rate, strictest first (empty: the profile has none)."""
+        return score_caps_of(self.name, self.score_caps)
+
+
+@dataclass(frozen=True)
+class ScoreCap:
+    """One cap of a reviewed total: an execution rate below ``below`` percent caps the total at
+    ``max_total`` points. ``source`` is where the configuration comes from."""
+
+    below: float
+    max_total: float
+    source: str = ""
+
+
+def score_caps_of(profile: str, data: dict[str, Any] | None) -> tuple[ScoreCap, ...]:
+    """The caps of a profile's ``score_caps`` mapping, checked: a bureau edits them by hand, so a
+    malformed one is an error with its place named, never silently no cap."""
+    if not data:
+        return ()
+    where = f"profile {profile!r}: score_caps"
+    unknown = set(data) - {"source", "caps"}
+    if unknown:
+        raise ValueError(f"{where}: 未知的键 / unknown keys {sorted(unknown)}")
+    source = str(data.get("source") or "").strip()
+    if not source:
+        raise ValueError(f"{where}: 须注明来源（source） / needs a source")
+    entries = data.get("caps")
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{where}: caps 须为非空列表 / caps must be a non-empty list")
+    out = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != {"below", "max_total"}:
+            raise ValueError(f"{where}.caps[{i}]: 须为 {{below: 执行率%, max_total: 总分上限}} / "
+                             f"must be {{below, max_total}}, got {entry!r}")
+        below, cap = entry["below"], entry["max_total"]
+        if isinstance(below, bool) or isinstance(cap, bool) or not isinstance(below, int | float) \
+                or not isinstance(cap, int | float):
+            raise ValueError(f"{where}.caps[{i}]: below 与 max_total 须为数字 / must be numbers, got {entry!r}")
+        if not 0 < below <= 100 or not 0 <= cap <= 100:
+            raise ValueError(f"{where}.caps[{i}]: below 须在 0–100、max_total 须在 0–100 之间 / out of range: {entry!r}")
+        out.append(ScoreCap(float(below), float(cap), source))
+    # a lower rate never gets a higher cap: a table that says otherwise is a typo
+    ordered = sorted(out, key=lambda c: c.below)
+    for low, high in zip(ordered, ordered[1:], strict=False):
+        if low.max_total > high.max_total or low.below == high.below:
+            raise ValueError(f"{where}: 执行率越低上限应越低且各档不重复 / caps must fall with the rate: "
+                             f"below {low.below} → {low.max_total}, below {high.below} → {high.max_total}")
+    return tuple(ordered)
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Profile)}
@@ -136,10 +190,12 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         raise ValueError(f"profile {data.get('name')!r}: unknown keys {sorted(unknown)}")
     rules = {code: ("off" if sev is False else sev) for code, sev in (data.get("rules") or {}).items()}
     data["rules"] = rules  # YAML 1.1 reads a bare `off` as False
+    data["score_caps"] = data.get("score_caps") or {}
     for code, sev in rules.items():
         if sev not in _SEVERITIES:
             raise ValueError(f"profile {data.get('name')!r}: rule {code}: {sev!r} is not one of {_SEVERITIES}")
     profile = Profile(**data)
+    score_caps_of(profile.name, profile.score_caps)  # raises on a malformed table
     if abs(profile.execution_weight + profile.indicator_points - profile.total_points) > 1e-9:
         raise ValueError(f"profile {profile.name!r}: execution_weight {profile.execution_weight} + indicator_points "
                          f"{profile.indicator_points} != total_points {profile.total_points}")

@@ -158,7 +158,8 @@ def annual_from(stats: YearStats, *, edits: dict[str, str] | None = None, editor
         base = ["units", "submissions", "projects", "departments", "reports", "amount.budget", "amount.exec",
                 "amount.rate", *(f["key"] for f in funds),
                 *(["held.uncertain"] if F["held.uncertain"].value else [])]
-        results = [k for k in F if k.startswith(("coverage.", "grade.", "score.", "exec."))]
+        results = [k for k in F if k.startswith(("coverage.", "grade.", "score.", "exec."))
+                   or (k.startswith("review.") and F["review.scored"].value)]
         found = [k for k in F if k.startswith("findings.")]
         found_figs = [rc.findings for rc in stats.by_family] + [u.findings for u in stats.top_units]
         blocks += [

@@ -16,7 +16,7 @@ the embedder only happen when vectors are first needed.
 
 Every table and query of ziping lives in this package: the records tables (``records``), users
 (``users``), conversation turns (``conversations``), draft versions (``drafts``), the review's
-decisions and audit log (``review``), the answer
+decisions and audit log (``review``), the reviewers' scores (``scores``), the answer
 engine's structured queries (``queries``) and the reviewer's lists (``browse``). The records
 database's schema is made by the Alembic migrations in ``migrations/``, run when a
 :class:`RecordStore` opens (:mod:`assistant.stores.migrate`, ``ziping db upgrade``).

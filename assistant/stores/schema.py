@@ -13,6 +13,7 @@ from assistant.stores import (
     jobs,
     records,
     review,
+    scores,
     users,
     versions,
 )
@@ -20,6 +21,6 @@ from assistant.stores import (
 __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
-TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions)
+TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions, scores)
 
 metadata: MetaData = records.Base.metadata

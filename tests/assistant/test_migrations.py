@@ -50,7 +50,7 @@ ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", 
               "draft_versions"}
 # every table at the newest revision: the pre-migration ones and those later revisions added
 HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms", "corrections",
-                            "submission_versions"}
+                            "submission_versions", "review_scores"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -401,7 +401,7 @@ def test_upgrade_to_corrections_keeps_the_records_and_starts_empty(url):
 
     records = RecordStore(url)
     assert records.migration is not None and records.migration.before == "0005_pg_fulltext"
-    assert records.migration.applied == ("0006_corrections",) and differences(records.engine) == []
+    assert records.migration.applied[0] == "0006_corrections" and differences(records.engine) == []
     assert records.get_submission(sub.id) == sub
     store = CorrectionStore(records)
     assert store.history(sub.id) == [] and VersionStore(records).series(sub.id) == []
