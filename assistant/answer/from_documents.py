@@ -4,7 +4,7 @@ the LLM (streamed sentence by sentence), every sentence guarded; or say plainly 
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from typing import Any
 
 from assistant.answer.draft import Draft, citation, neutralised, piece_sentence
@@ -43,8 +43,13 @@ def not_found_message(year: int | None, unit: str | None) -> str:
 
 def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit: str | None, stores: Stores,
                           gaz: Gazetteer, retriever: HybridRetriever, k: int, model: Any,
-                          remove: bool) -> Generator[str, None, Draft]:
-    """Yield the answer's sentences as they are ready; return the :class:`Draft`."""
+                          remove: bool, *, required: Sequence[str] = (),
+                          missing_note: str | None = None) -> Generator[str, None, Draft]:
+    """Yield the answer's sentences as they are ready; return the :class:`Draft`.
+
+    ``required``: every evidence piece must hold one of these words (a term the records do not
+    hold, 政府采购执行率: a piece about the 执行率 does not answer it); ``missing_note``: the reply
+    when nothing does."""
     draft = Draft(kind="document")
     filters = RetrievalFilters(year=year, unit=unit or (parsed.units[0] if len(parsed.units) == 1 else None))
     t0 = time.perf_counter()
@@ -56,6 +61,8 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
         draft.flags.append(text("injection_note", n=injected))
     draft.hits_by_id = {h.chunk_id: h for h in hits}
     names, projects = named_in_question(question, parsed, gaz)
+    if required:
+        hits = [h for h in hits if any(w in h.text for w in required)]
     if model is not None and hits:
         for item in _llm_document(question, hits[:k], model, remove, draft.flags):
             if isinstance(item, str):
@@ -66,7 +73,8 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
     else:
         pieces, _terms = select_pieces(hits, question, names=names,
                                        project=projects[0] if len(projects) == 1 else None,
-                                       year=year or parsed.year, doc_freqs=stores.fulltext.doc_freqs)
+                                       year=year or parsed.year, doc_freqs=stores.fulltext.doc_freqs,
+                                       required=required)
         evidence = {n: p.hit.text for n, p in enumerate(pieces, start=1)}
         report = guard_sentences([piece_sentence(p, n) for n, p in enumerate(pieces, start=1)], evidence,
                                  remove=remove)
@@ -75,7 +83,7 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
         draft.citations = [citation(n, pieces[n - 1].hit, pieces[n - 1].evidence) for n in report.citations]
         yield from draft.lines
     if not draft.lines:
-        msg = not_found_message(year, unit)
+        msg = missing_note or not_found_message(year, unit)
         draft.found, draft.lines, draft.citations = False, [msg], []
         yield msg
     return draft
