@@ -53,7 +53,7 @@ from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
 from assistant.values import normalise_text
-from eval.relevance import Fact, holds_any
+from eval.relevance import Fact, cited_sentences, holds_any, supports
 
 QUESTIONS = Path(__file__).parent / "questions" / "seed_questions.yaml"
 # The team's real seed report is not in the repository: ``../shared/seeds`` beside it (CI has it),
@@ -352,15 +352,32 @@ def evaluate_retrieval(qs: list[FactQ], stores: Stores, naive: NaiveBaseline | N
 # --- answers -----------------------------------------------------------------------------------------
 
 def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
-    correct = total = cited = cited_ok = unsupported = not_found_ok = not_found_total = 0
+    """Answer accuracy and citation precision of the fact questions.
+
+    * ``exact_fact_accuracy``: an expected phrase (``执行率：55%``) is in the answer and in a cited
+      passage — written as our table chunks write it; ``fact_accuracy``: the asked fact (value
+      with its unit, or sentence, :mod:`eval.relevance`) is in the answer and in a cited passage,
+      however it is written (``94.3（%）``, ``预算执行率为98.91%``);
+    * ``citation_precision``: of every (sentence, passage it cites) pair, the share where the
+      passage supports the sentence (:func:`eval.relevance.supports`: its numbers with their units,
+      and its words); ``citations_on_fact``: the share of cited passages that hold the asked fact
+      (an answer that also cites a second, differing source — another file on the same project, a
+      report that states another figure — has a passage off the fact, and says so in its text);
+      ``citations_with_expected_text``: the share holding an expected phrase verbatim (the figure
+      this evaluation printed as its citation precision before issue 18).
+    """
+    correct = fact_ok = total = cited = cited_ok = cited_fact = pairs = pairs_ok = 0
+    unsupported = not_found_ok = not_found_total = 0
     seconds: list[float] = []
     failures: list[dict[str, Any]] = []
+    unsupported_citations: list[dict[str, Any]] = []
     per_kind: dict[str, list[int]] = {}
     for q in qs:
         t0 = time.perf_counter()
         a = ask(q.question, stores)
         seconds.append(time.perf_counter() - t0)
         chunks = {c.id: c.text for c in stores.records.get_chunks([c.chunk_id for c in a.citations])}
+        by_n = {c.n: chunks.get(c.chunk_id, "") for c in a.citations}
         evidence = list(chunks.values())
         row_text = " ".join(str(v) for r in a.rows for v in r.values())
         agg = a.aggregate or {}
@@ -368,6 +385,14 @@ def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
                                    + [g.get(k) for g in agg.get("groups", []) for k in ("value", "rows", "key")])
         allowed = numbers(" ".join([row_text, a.query_in_words or ""]), skip_ordinals=False)
         unsupported += len(unsupported_numbers(a.text, evidence, allowed))
+        for sentence, ns in cited_sentences(a.text):
+            for n in ns:
+                pairs += 1
+                ok_pair = supports(by_n.get(n, ""), sentence)
+                pairs_ok += ok_pair
+                if not ok_pair and len(unsupported_citations) < 15:
+                    unsupported_citations.append({"question": q.question, "sentence": sentence[:160], "n": n,
+                                                  "passage": by_n.get(n, "")[:160]})
         if not q.expect_found:
             not_found_total += 1
             not_found_ok += not a.found
@@ -379,19 +404,24 @@ def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
             a.kind == "structured" and bool(in_answer))
         ok = bool(in_answer) and in_cited
         correct += ok
+        fact_ok += holds_any(a.text, q.facts) and (any(holds_any(t, q.facts) for t in evidence)
+                                                   or a.kind == "structured")
         per_kind.setdefault(q.kind, [0, 0])
         per_kind[q.kind][0] += ok
         per_kind[q.kind][1] += 1
         for t in chunks.values():
             cited += 1
             cited_ok += any(e in norm(t) for e in q.expected)
+            cited_fact += holds_any(t, q.facts)
         if not ok and len(failures) < 15:
             failures.append({"question": q.question, "expected": q.expected, "answer": a.text[:200]})
-    return {"exact_fact_accuracy": correct / max(total, 1), "n": total,
-            "citation_precision": cited_ok / max(cited, 1), "citations": cited,
+    return {"exact_fact_accuracy": correct / max(total, 1), "fact_accuracy": fact_ok / max(total, 1), "n": total,
+            "citation_precision": pairs_ok / max(pairs, 1), "cited_sentences": pairs,
+            "citations_on_fact": cited_fact / max(cited, 1), "citations_with_expected_text": cited_ok / max(cited, 1),
+            "citations": cited,
             "not_found_correct": f"{not_found_ok}/{not_found_total}", "unsupported_numbers": unsupported,
             "per_kind": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_kind.items())},
-            "answer_latency": pct(seconds), "failures": failures}
+            "answer_latency": pct(seconds), "failures": failures, "unsupported_citations": unsupported_citations}
 
 
 # --- structured questions ------------------------------------------------------------------------------
@@ -517,8 +547,11 @@ def print_report(r: dict[str, Any]) -> None:
     if "naive" in r["retrieval"] and r["retrieval"]["naive"]["mrr"]:
         print(f"MRR 倍数（混合 / 朴素）：{r['retrieval']['hybrid']['mrr'] / r['retrieval']['naive']['mrr']:.2f}")
     a = r["answers"]
-    print(f"\n答案：事实准确率 {a['exact_fact_accuracy']:.3f}（{a['n']} 题），引用精确率 {a['citation_precision']:.3f}"
-          f"（{a['citations']} 条引用），无依据数字 {a['unsupported_numbers']} 个，应答“未找到” {a['not_found_correct']}")
+    print(f"\n答案：事实准确率 {a['fact_accuracy']:.3f}（按字面 {a['exact_fact_accuracy']:.3f}，{a['n']} 题），"
+          f"引用精确率 {a['citation_precision']:.3f}（{a['cited_sentences']} 处句子引用），"
+          f"无依据数字 {a['unsupported_numbers']} 个，应答“未找到” {a['not_found_correct']}")
+    print(f"被引材料含所问事实 {a['citations_on_fact']:.3f}，含期望字面 {a['citations_with_expected_text']:.3f}"
+          f"（{a['citations']} 条引用）")
     print(f"按类型：{a['per_kind']}")
     print(f"离线答案延迟：p50 {a['answer_latency'].get('p50_ms', 0):.1f} ms，p95 {a['answer_latency'].get('p95_ms', 0):.1f} ms")
     s = r["structured"]

@@ -3,6 +3,7 @@ the LLM (streamed sentence by sentence), every sentence guarded; or say plainly 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Generator, Iterator, Sequence
 from typing import Any
@@ -36,6 +37,34 @@ def named_in_question(question: str, parsed: Parsed, gaz: Gazetteer) -> tuple[li
     return names, projects
 
 
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+REPORT_HEAD_CHUNKS = 2  # a report names its project in its title and first paragraph
+
+
+def _core(project: str) -> str:
+    """A project name without its leading year (2024年基本公共卫生服务项目 → 基本公共卫生服务项目)."""
+    return _YEAR_PREFIX.sub("", project) or project
+
+
+def reports_about_other_projects(hits: list[Hit], projects: list[str], gaz: Gazetteer, stores: Stores) -> set[str]:
+    """The reports among ``hits`` whose title names another known project and not one of
+    ``projects``: a unit's report on its 基本公共卫生服务项目 does not answer a question on its
+    设备购置 project (reports carry no project of their own, so retrieval keeps them)."""
+    if not projects:
+        return set()
+    asked = {_core(p) for p in projects}
+    known = {_core(p) for p in gaz.projects} - asked
+    out = set()
+    for sid in dict.fromkeys(h.submission_id for h in hits if h.metadata.get("submission_kind") == "report"
+                             and not h.metadata.get("project")):
+        head = "".join(c.text for c in stores.records.chunks_for_submission(sid)[:REPORT_HEAD_CHUNKS])
+        if any(a in head for a in asked):
+            continue
+        if any(len(k) >= 4 and k in head for k in known):
+            out.add(sid)
+    return out
+
+
 def not_found_message(year: int | None, unit: str | None) -> str:
     scope = "、".join(x for x in (f"{year}年" if year else "", unit or "") if x)
     return text("not_found_scope", scope=scope) if scope else text("not_found")
@@ -60,9 +89,11 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
     if injected:
         draft.flags.append(text("injection_note", n=injected))
     draft.hits_by_id = {h.chunk_id: h for h in hits}
-    names, projects = named_in_question(question, parsed, gaz)
     if required:
         hits = [h for h in hits if any(w in h.text for w in required)]
+    names, projects = named_in_question(question, parsed, gaz)
+    other = reports_about_other_projects(hits, projects, gaz, stores)
+    hits = [h for h in hits if h.submission_id not in other]
     if model is not None and hits:
         for item in _llm_document(question, hits[:k], model, remove, draft.flags):
             if isinstance(item, str):
