@@ -19,6 +19,8 @@ skips stored files and embeds only what has no vector yet), then measures on the
 * **structured** — questions generated from the labels (counts, sums, averages, argmin/argmax,
   indicators not met) with the expected value computed from the labels, and again from the stored
   records (the second isolates parser + executor from extraction errors).
+* **multi-turn** — follow-up chains from the labels (:mod:`eval.ask_multiturn`): chain accuracy
+  and follow-up turn accuracy.
 * **latency** — p50 / p95 of retrieval and of full offline answers on this corpus (the scale-up
   to 10k / 100k chunks is ``eval/bench_ask.py``).
 
@@ -53,6 +55,7 @@ from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
 from assistant.values import normalise_text
+from eval.ask_multiturn import chains_from_labels, evaluate_chains
 from eval.relevance import Fact, cited_sentences, holds_any, supports
 
 QUESTIONS = Path(__file__).parent / "questions" / "seed_questions.yaml"
@@ -561,6 +564,15 @@ def print_report(r: dict[str, Any]) -> None:
         print(f"  × {w['question']} 标注={w['labels']} 记录={w['records']} → {w['answer'][:60]}")
     for f in a["failures"][:5]:
         print(f"  × {f['question']} 期望 {f['expected'][:2]} → {f['answer'][:80]}")
+    for u in a.get("unsupported_citations", [])[:5]:
+        print(f"  引用不支持：{u['sentence'][:60]} [{u['n']}] ← {u['passage'][:60]}")
+    m = r.get("multiturn")
+    if m:
+        print(f"\n多轮追问 {m['chains']} 组：整组正确率 {m['accuracy']:.3f}，追问轮正确率 {m['followup_accuracy']:.3f}"
+              f"（{m['followup_turns']} 轮）；按类型 {m['per_kind']}")
+        for f in m["failures"][:3]:
+            print(f"  × {f['kind']} {f['about']}：" + " → ".join(
+                f"{t['question']}{'✓' if t['ok'] else '✗'}" for t in f["turns"]))
 
 
 def run(corpus: Path, data_dir: Path | None = None, *, seeds: Path | None = SEEDS, questions: Path = QUESTIONS,
@@ -584,6 +596,8 @@ def run(corpus: Path, data_dir: Path | None = None, *, seeds: Path | None = SEED
                                                      info["ids"])
             result["answers"] = evaluate_answers(facts + seed, stores)
             result["structured"] = evaluate_structured(stores, info["labels"], info["ids"])
+            asked = {name: info["labels"][name] for name in info["asked"]}
+            result["multiturn"] = evaluate_chains(chains_from_labels(asked), stores)
         finally:
             stores.close()
     print_report(result)

@@ -163,13 +163,21 @@ class Queried:
     flags: list[str] = field(default_factory=list)
 
 
-def run_query(plan: Plan, year: int | None, unit: str | None, records: RecordStore) -> Queried:
+# "全部 / 所有 / 列出": every matching row comes back (the page pages them), never the first ROW_CAP
+ALL_ROWS_RE = re.compile(r"全部|所有|列出|一一列|逐一|清单|明细")
+ALL_ROWS_CAP = 10_000
+
+
+def run_query(plan: Plan, year: int | None, unit: str | None, records: RecordStore,
+              question: str = "") -> Queried:
     """Run a structured or mixed plan; an empty result of a guess (the LLM's query, a mixed
-    question, an indicator named by leftover words) goes to the documents instead."""
+    question, an indicator named by leftover words) goes to the documents instead. A question
+    asking for all rows (:data:`ALL_ROWS_RE`) gets all of them."""
     if plan.query is None or plan.route not in ("structured", "mixed"):
         return Queried(plan.route, plan.query, None)
     query = scoped(plan.query, year, unit)
-    result = execute(query, records)
+    every = bool(ALL_ROWS_RE.search(question)) and query.limit is None
+    result = execute(query, records, row_cap=ALL_ROWS_CAP) if every else execute(query, records)
     guessed = any(f.field == "indicator" and f.op == "contains" for f in query.filters)
     if result.empty and (plan.from_llm or plan.route == "mixed" or guessed):
         return Queried("document", None, None, [text("empty_structured_fallback")])
@@ -301,7 +309,8 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
     gap = year_gap(records, gaz, named_year, named_units, asked.parsed.projects)
     # a year named with a unit or project that filed material for it: only that year's material answers
     doc_year = asked.year or (named_year if named_units or asked.parsed.projects else None)
-    queried = run_query(plan, asked.year, asked.unit, records) if gap is None else Queried(plan.route, None, None)
+    queried = run_query(plan, asked.year, asked.unit, records, asked.resolved) if gap is None \
+        else Queried(plan.route, None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]
 
     retriever = HybridRetriever(stores=stores, k=k, names=gaz)

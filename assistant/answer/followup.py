@@ -49,8 +49,15 @@ def _with_slots(previous: str, subject: Subject, parsed: Parsed) -> str:
     elif parsed.projects:
         q = parsed.projects[0] + q
     if parsed.year is not None:
-        # the parser reads years first: the new year goes in front, in place of the old one
+        # the parser reads years first: the new year goes in front, in place of the old one — not
+        # the year inside a project's name (2020年残疾人两项补贴)
+        project = parsed.projects[0] if parsed.projects else subject.project
+        hold = "\x00"
+        if project and project in q:
+            q = q.replace(project, hold, 1)
         q = f"{parsed.year}年" + _YEAR.sub("", q, count=1)
+        if project:
+            q = q.replace(hold, project, 1)
     return q
 
 

@@ -127,3 +127,19 @@ def test_resolve_followup_replaces_only_the_changed_part(small):
     fresh = resolve_followup("哪些单位预算执行率低于80%？", subject, prev, parse_question("哪些单位预算执行率低于80%？", gaz))
     assert not fresh.followed and fresh.question == "哪些单位预算执行率低于80%？"
     assert not resolve_followup("那2021年呢？", None, None, parse_question("那2021年呢？", gaz)).followed
+
+
+def test_a_list_of_a_projects_indicators_is_every_indicator_row(small):
+    a = ask("列出某县教育局学生资助项目的全部指标", small)
+    assert a.kind == "structured" and a.query["entity"] == "indicator"
+    assert {r["indicator"] for r in a.rows} == {"资助学生人数", "受助学生满意度"}
+
+
+def test_all_rows_are_returned_when_all_are_asked_for(small, monkeypatch):
+    from assistant.answer.executor import execute
+
+    monkeypatch.setattr(execute, "__kwdefaults__", {"row_cap": 1})  # as if there were more rows than the cap
+    some = ask("有哪些指标未达标？", small)
+    assert some.aggregate["total_rows"] == 2 and len(some.rows) == 1 and "仅列出前1" in some.text
+    every = ask("列出所有未达标的指标", small)
+    assert len(every.rows) == every.aggregate["total_rows"] == 2
