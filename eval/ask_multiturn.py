@@ -20,7 +20,6 @@ year, any of their figures is right. A chain is right when all its turns are.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any

@@ -21,7 +21,6 @@ from assistant.answer.parsing.vocabulary import (
     take,
 )
 
-
 # a list of a project's indicators (列出该项目的全部指标, 有哪些绩效指标), not a count of them (指标数)
 INDICATOR_LIST_RE = re.compile(r"(?:全部|所有|哪些|列出|列举|各项|每项|每个)[^，。？?]{0,8}?指标(?!数|个数|数量)"
                                r"|指标(?:有哪些|都有什么|清单|列表|明细)")
