@@ -35,7 +35,7 @@ from assistant.answer.executor import QueryResult, execute
 from assistant.answer.followup import resolve_followup
 from assistant.answer.from_documents import answer_from_documents
 from assistant.answer.from_records import answer_from_records
-from assistant.answer.gaps import missing_term_message, year_gap
+from assistant.answer.gaps import missing_in_material, missing_term_message, year_gap
 from assistant.answer.llm import plan_query
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.prompts import text
@@ -326,6 +326,12 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
                                                  retriever, k, model, remove_unsupported, required=required,
                                                  missing_note=missing_term_message(missing) if missing else None)
     timings.update(draft.timings)
+    if not draft.found and gap is None and not missing:
+        # say which materials were searched, and cite the finding that already reports the gap
+        absent = missing_in_material(records, gaz, doc_year, named_units, asked.parsed.projects, asked.terms)
+        if absent is not None:
+            draft.lines = [absent.text]
+            yield absent.text
 
     flags = asked.flags + plan.flags + queried.flags + draft.flags
     answer = build_answer(question, asked, queried, draft, flags, cid, timings)

@@ -5,13 +5,15 @@ field's figure in the gap."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from assistant.answer.prompts import text
 from assistant.answer.terms import Term
+from assistant.model import Finding
 from assistant.retrieval.gazetteer import Gazetteer
 from assistant.stores.records import RecordStore
 
-__all__ = ["missing_term_message", "year_gap"]
+__all__ = ["Gap", "missing_in_material", "missing_term_message", "year_gap"]
 
 KIND_NAMES = {"table": "自评表", "report": "自评报告", "department": "部门整体自评表"}
 LISTED = 6  # searched materials named in the reply
@@ -46,3 +48,43 @@ def missing_term_message(missing: Sequence[Term]) -> str:
     t = missing[0]
     neighbours = "、".join(f"“{n}”" for n in t.not_)
     return text("term_missing", term=t.term) + (text("term_not_neighbour", neighbours=neighbours) if neighbours else "")
+
+
+@dataclass
+class Gap:
+    """What an answer that found nothing says: the materials searched and the findings that report
+    the asked thing missing."""
+
+    text: str
+    searched: list[str] = field(default_factory=list)  # submission ids
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _reports(f: Finding, term: Term) -> bool:
+    where = f.location.field or ""
+    return f.rule in term.gap_rules or any(x in where for x in term.gap_fields) or \
+        any(sp in (f.message or "") for sp in term.spellings if len(sp) >= 3) and f.rule.startswith("MISSING")
+
+
+def missing_in_material(records: RecordStore, gaz: Gazetteer, year: int | None, units: Sequence[str],
+                        projects: Sequence[str], terms: Sequence[Term]) -> Gap | None:
+    """When the answer found nothing on a named unit or project: the materials searched (of
+    ``year`` when given) and the findings on them that already report the asked term missing."""
+    if not (units or projects) or not terms:
+        return None
+    named_units = list(units) or sorted({u for p in projects for u in gaz.project_units.get(p, ())})
+    found = [s for s in (records.get_summary(i) for i in gaz.submissions_about(named_units, projects))
+             if s is not None and (year is None or s.year == year)]
+    if not found:
+        return None
+    term = terms[0]
+    reports = [f for s in found for f in records.get_findings(s.id) if _reports(f, term)]
+    files = {s.id: s.file_name or s.id for s in found}
+    searched = "；".join(f"{s.file_name or s.id}（{s.year or '年度不详'}年{KIND_NAMES.get(s.kind, '材料')}）"
+                        for s in found[:LISTED]) + (f"等{len(found)}份" if len(found) > LISTED else "")
+    out = text("material_missing", about="".join(dict.fromkeys([*units, *projects])), term=term.term,
+               searched=searched)
+    if reports:
+        cited = "；".join(f"{files.get(f.submission_id or '', '')}〔{f.rule}〕{f.message}" for f in reports[:3])
+        out += text("material_missing_finding", findings=cited)
+    return Gap(out, [s.id for s in found], reports)

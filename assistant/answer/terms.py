@@ -26,6 +26,8 @@ class Term:
     label: str  # as the forms print it
     spellings: tuple[str, ...]
     not_: tuple[str, ...] = ()  # the neighbours it must not be answered with
+    gap_rules: tuple[str, ...] = ()  # rules whose findings report it missing from a form
+    gap_fields: tuple[str, ...] = ()  # field paths a finding's location names for it
 
     @property
     def in_records(self) -> bool:
@@ -36,7 +38,9 @@ class Term:
 def terms() -> tuple[Term, ...]:
     data = yaml.load(TERMS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return tuple(Term(term=t["term"], field=t.get("field"), label=t.get("label") or t["term"],
-                      spellings=tuple(t["spellings"]), not_=tuple(t.get("not") or ())) for t in data["terms"])
+                      spellings=tuple(t["spellings"]), not_=tuple(t.get("not") or ()),
+                      gap_rules=tuple((t.get("gaps") or {}).get("rules") or ()),
+                      gap_fields=tuple((t.get("gaps") or {}).get("fields") or ())) for t in data["terms"])
 
 
 @lru_cache(maxsize=1)

@@ -143,3 +143,25 @@ def test_all_rows_are_returned_when_all_are_asked_for(small, monkeypatch):
     assert some.aggregate["total_rows"] == 2 and len(some.rows) == 1 and "仅列出前1" in some.text
     every = ask("列出所有未达标的指标", small)
     assert len(every.rows) == every.aggregate["total_rows"] == 2
+
+
+def test_what_is_missing_is_said_with_the_materials_searched_and_the_finding_that_reports_it(tmp_path):
+    from assistant.model import Finding, Location
+    from ingest.chunking import chunk_submission
+    from tests.assistant.answer.ask_support import _ind, _table, make_small_stores
+
+    stores = make_small_stores(tmp_path / "gap")
+    try:
+        # a 2022 table of 某县民政局 with no 满意度 row: the checker's MISSING-IND-003 says so
+        sub = _table("ffff000000000006", "某县民政局", 2022, "低保救助", "f.docx", 80.0, 78.0, "97.5%", 90.0, "优",
+                     [_ind("产出指标", "数量指标", "救助人数", "≥300人", "310人", 30, 30, 5, "f.docx")])
+        missing = Finding(rule="MISSING-IND-003", severity="warning", message="未设置满意度指标",
+                          location=Location(field="evaluations[0].indicators"))
+        stores.save(sub, chunk_submission(sub), [missing])
+        stores.sync_vectors()
+        a = ask("某县民政局低保救助项目的满意度是多少？", stores)
+        assert not a.found and not a.citations
+        assert "f.docx（2022年自评表）" in a.text and "MISSING-IND-003" in a.text and "未设置满意度指标" in a.text
+        assert "97.5" not in a.text and "%" not in a.text  # no figure fills the gap
+    finally:
+        stores.close()
