@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
+from fastapi.responses import PlainTextResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.deps import AskingUser, CurrentUser, SettingsDep, StoresDep
@@ -33,7 +34,7 @@ from api.schemas import (
     not_found,
 )
 from assistant.answer import Answer, ask, ask_stream
-from assistant.answer.conversation import Subject, subject_chips
+from assistant.answer.conversation import Subject, conversation_markdown, stored_location, subject_chips
 from assistant.answer.schema import field_label
 from assistant.stores import Stores
 from assistant.stores.conversations import (
@@ -71,10 +72,7 @@ def _answer_out(data: dict[str, Any], stores: Stores | None) -> AnswerOut:
 
 
 def _stored_citation(c: dict[str, Any]) -> dict[str, Any]:
-    from assistant.model import Location
-
-    loc = Location(**{k: v for k, v in (c.get("location") or {}).items() if k in Location.__dataclass_fields__})
-    return {**c, "location_text": loc.describe()}
+    return {**c, "location_text": stored_location(c.get("location")).describe()}
 
 
 @router.post("", response_model=AnswerOut, summary="提问 / ask a question", responses=errors(401, 422, 429))
@@ -139,6 +137,16 @@ def my_conversations(stores: StoresDep, user: CurrentUser, limit: int = 50, offs
             summary="打开对话 / reopen a conversation", responses=errors(401, 404))
 def open_conversation(conversation_id: str, stores: StoresDep, user: CurrentUser) -> ConversationOut:
     return _conversation_out(stores, conversation_id, user.name)
+
+
+@router.get("/conversations/{conversation_id}/export.md", response_class=PlainTextResponse,
+            summary="导出对话（Markdown） / export a conversation as Markdown", responses=errors(401, 404))
+def export_conversation(conversation_id: str, stores: StoresDep, user: CurrentUser) -> PlainTextResponse:
+    _conversation_out(stores, conversation_id, user.name)  # 404 unless it is the user's
+    found = get_conversation(stores.records, conversation_id)
+    assert found is not None
+    return PlainTextResponse(conversation_markdown(found), media_type="text/markdown; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="conversation-{conversation_id}.md"'})
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut,

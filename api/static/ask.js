@@ -234,6 +234,10 @@
     document.getElementById('conversations').addEventListener('change', function (e) {
       if (e.target.value) reopen(e.target.value);
     });
+    document.getElementById('export-chat').addEventListener('click', function () {
+      if (!conversation) return;
+      Z.download('/ask/conversations/' + encodeURIComponent(conversation) + '/export.md', '对话.md').catch(Z.fail);
+    });
     document.getElementById('rename-chat').addEventListener('click', function () {
       if (!conversation) return;
       var title = window.prompt('对话名称', '');

@@ -458,6 +458,11 @@ def test_conversations_are_listed_reopened_and_their_subject_chips_removed(api):
     assert_error(api.client.get(f"/api/v1/ask/conversations/{cid}", headers=api.admin), 404, "not_found")
     other = api.client.post("/api/v1/ask", headers=api.admin, json={"question": "有哪些项目？", "conversation_id": cid})
     assert other.json()["conversation_id"] != cid
+    exported = api.client.get(f"/api/v1/ask/conversations/{cid}/export.md", headers=api.reviewer)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/markdown")
+    assert "## 1. 各单位的平均得分是多少？" in exported.text and "## 2. 满意度调查是怎么开展的？" in exported.text
+    assert follow["citations"][0]["file"] in exported.text
+    assert_error(api.client.get(f"/api/v1/ask/conversations/{cid}/export.md", headers=api.admin), 404, "not_found")
     changed = api.client.patch(f"/api/v1/ask/conversations/{cid}", headers=api.reviewer,
                                json={"title": "得分与满意度", "remove": [c["key"] for c in chips]}).json()
     assert changed["title"] == "得分与满意度" and changed["subject_chips"] == []
