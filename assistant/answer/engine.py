@@ -322,16 +322,18 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         yield from draft.lines
     else:
         required = tuple(sp for t in missing for sp in t.spellings)
+
+        def nothing_found() -> str | None:
+            """Which materials were searched, citing the finding that already reports the gap."""
+            if missing:
+                return missing_term_message(missing)
+            absent = missing_in_material(records, gaz, doc_year, named_units, asked.parsed.projects, asked.terms)
+            return absent.text if absent is not None else None
+
         draft = yield from answer_from_documents(asked.resolved, asked.parsed, doc_year, asked.unit, stores, gaz,
                                                  retriever, k, model, remove_unsupported, required=required,
-                                                 missing_note=missing_term_message(missing) if missing else None)
+                                                 nothing_found=nothing_found)
     timings.update(draft.timings)
-    if not draft.found and gap is None and not missing:
-        # say which materials were searched, and cite the finding that already reports the gap
-        absent = missing_in_material(records, gaz, doc_year, named_units, asked.parsed.projects, asked.terms)
-        if absent is not None:
-            draft.lines = [absent.text]
-            yield absent.text
 
     flags = asked.flags + plan.flags + queried.flags + draft.flags
     answer = build_answer(question, asked, queried, draft, flags, cid, timings)

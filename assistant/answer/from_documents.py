@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
 from assistant.answer.draft import Draft, citation, neutralised, piece_sentence
@@ -73,12 +73,12 @@ def not_found_message(year: int | None, unit: str | None) -> str:
 def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit: str | None, stores: Stores,
                           gaz: Gazetteer, retriever: HybridRetriever, k: int, model: Any,
                           remove: bool, *, required: Sequence[str] = (),
-                          missing_note: str | None = None) -> Generator[str, None, Draft]:
+                          nothing_found: Callable[[], str | None] | None = None) -> Generator[str, None, Draft]:
     """Yield the answer's sentences as they are ready; return the :class:`Draft`.
 
     ``required``: every evidence piece must hold one of these words (a term the records do not
-    hold, 政府采购执行率: a piece about the 执行率 does not answer it); ``missing_note``: the reply
-    when nothing does."""
+    hold, 政府采购执行率: a piece about the 执行率 does not answer it); ``nothing_found``: the reply
+    when nothing answers (what was searched, what is missing), else the plain not-found one."""
     draft = Draft(kind="document")
     filters = RetrievalFilters(year=year, unit=unit or (parsed.units[0] if len(parsed.units) == 1 else None))
     t0 = time.perf_counter()
@@ -114,7 +114,7 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
         draft.citations = [citation(n, pieces[n - 1].hit, pieces[n - 1].evidence) for n in report.citations]
         yield from draft.lines
     if not draft.lines:
-        msg = missing_note or not_found_message(year, unit)
+        msg = (nothing_found() if nothing_found is not None else None) or not_found_message(year, unit)
         draft.found, draft.lines, draft.citations = False, [msg], []
         yield msg
     return draft

@@ -163,5 +163,9 @@ def test_what_is_missing_is_said_with_the_materials_searched_and_the_finding_tha
         assert not a.found and not a.citations
         assert "f.docx（2022年自评表）" in a.text and "MISSING-IND-003" in a.text and "未设置满意度指标" in a.text
         assert "97.5" not in a.text and "%" not in a.text  # no figure fills the gap
+        from assistant.answer import ask_stream
+
+        items = list(ask_stream("某县民政局低保救助项目的满意度是多少？", stores))
+        assert "\n".join(i for i in items if isinstance(i, str)) == items[-1].text  # streamed as answered
     finally:
         stores.close()
