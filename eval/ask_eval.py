@@ -357,7 +357,7 @@ def evaluate_retrieval(qs: list[FactQ], stores: Stores, naive: NaiveBaseline | N
 
 # --- answers -----------------------------------------------------------------------------------------
 
-def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
+def evaluate_answers(qs: list[FactQ], stores: Stores, files: Collection[str] = ()) -> dict[str, Any]:
     """Answer accuracy and citation precision of the fact questions.
 
     * ``exact_fact_accuracy``: an expected phrase (``执行率：55%``) is in the answer and in a cited
@@ -371,7 +371,12 @@ def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
       report that states another figure — has a passage off the fact, and says so in its text);
       ``citations_with_expected_text``: the share holding an expected phrase verbatim (the figure
       this evaluation printed as its citation precision before issue 18).
+
+    A reply that finds nothing may name the materials it searched (``0006_pdf_table.pdf（2020年自评表）``)
+    and the year asked: the numbers of the stored ``files``' names and of the question are not
+    figures it claims.
     """
+    searched = numbers(" ".join(files), skip_ordinals=False)
     correct = fact_ok = total = cited = cited_ok = cited_fact = pairs = pairs_ok = 0
     unsupported = not_found_ok = not_found_total = 0
     seconds: list[float] = []
@@ -390,6 +395,9 @@ def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
         row_text += " " + " ".join(str(x) for x in [agg.get("value"), agg.get("total_rows"), len(a.rows)]
                                    + [g.get(k) for g in agg.get("groups", []) for k in ("value", "rows", "key")])
         allowed = numbers(" ".join([row_text, a.query_in_words or ""]), skip_ordinals=False)
+        if not a.found:
+            allowed += searched + numbers(q.question, skip_ordinals=False) + numbers(" ".join(
+                f"{s.year}年" for s in stores.records.list_submissions() if s.year))
         unsupported += len(unsupported_numbers(a.text, evidence, allowed))
         for sentence, ns in cited_sentences(a.text):
             for n in ns:
@@ -597,7 +605,7 @@ def run(corpus: Path, data_dir: Path | None = None, *, seeds: Path | None = SEED
                 result["corpus"]["naive_embed_seconds"] = baseline.embed_seconds
             result["retrieval"] = evaluate_retrieval(facts + [q for q in seed if q.expect_found], stores, baseline,
                                                      info["ids"])
-            result["answers"] = evaluate_answers(facts + seed, stores)
+            result["answers"] = evaluate_answers(facts + seed, stores, [p.name for p in info["paths"]])
             result["structured"] = evaluate_structured(stores, info["labels"], info["ids"])
             asked = {name: info["labels"][name] for name in info["asked"]}
             result["multiturn"] = evaluate_chains(chains_from_labels(asked), stores)

@@ -109,9 +109,12 @@ def resolve_question(question: str, prev: Turn | None, gaz: Gazetteer, year: int
     flags: list[str] = []
     resolved = res.question
     if res.followed and subject is not None:
+        changed_year = parsed.year if res.replaced else None  # 那2021年呢: the year asked for is the scope
         parsed = parse_question(resolved, gaz)
         flags.append(text("followup", question=resolved))
-        if year is None and parsed.year is None:
+        if year is None and changed_year is not None:
+            year = changed_year
+        elif year is None and parsed.year is None:
             year = subject.year
         if unit is None and not parsed.units and not parsed.unit_like and subject.unit in gaz.units:
             unit = subject.unit

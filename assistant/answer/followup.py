@@ -55,7 +55,12 @@ def _with_slots(previous: str, subject: Subject, parsed: Parsed) -> str:
         hold = "\x00"
         if project and project in q:
             q = q.replace(project, hold, 1)
-        q = f"{parsed.year}年" + _YEAR.sub("", q, count=1)
+        # the question's own year is the one a 的 follows or that opens it; a year followed by more
+        # name (2024年文物保护修缮工程, a project the store spells otherwise) is left alone
+        years = list(_YEAR.finditer(q))
+        own = next((m for m in years if m.start() == 0 or q[m.end():m.end() + 1] in ("的", "")
+                    or not re.match(r"[\u4e00-\u9fff]", q[m.end():m.end() + 1])), years[0] if years else None)
+        q = f"{parsed.year}年" + (q[:own.start()] + q[own.end():] if own else q)
         if project:
             q = q.replace(hold, project, 1)
     return q

@@ -32,6 +32,16 @@ def test_a_year_only_follow_up_keeps_the_measure_and_changes_the_year(small):
     assert follow.subject["year"] == 2023 and follow.subject["measure"] == "预算执行率"
 
 
+def test_a_changed_year_is_the_scope_even_when_the_question_names_two(small, gaz=None):
+    from assistant.answer.conversation import Turn
+    from assistant.answer.engine import resolve_question
+
+    prev = Turn(question="某县卫生健康局2022年疫苗接种项目的执行率是多少？", unit="某县卫生健康局", project="疫苗接种",
+                year=2022)
+    asked = resolve_question("那2023年呢？", prev, gazetteer(small.records), None, None)
+    assert asked.year == 2023
+
+
 def test_a_year_with_no_material_is_said_to_be_missing_never_answered_with_another_year(small):
     first = ask("某县教育局学生资助项目的执行率是多少？", small)
     assert "55%" in first.text
@@ -124,6 +134,11 @@ def test_resolve_followup_replaces_only_the_changed_part(small):
         assert r.followed and r.replaced and r.question == "2021年某县教育局学生资助项目的执行率是多少？", q
     other = resolve_followup("那某县卫生健康局呢？", subject, prev, parse_question("那某县卫生健康局呢？", gaz))
     assert other.question == "某县卫生健康局学生资助项目的执行率是多少？"
+    # a project the store spells otherwise (修工程 for 修缮工程): the year inside its name stays
+    odd = Subject(unit="江州市文物保护中心", project="2024年文物保护修工程", year=2024)
+    named = resolve_followup("那2023年呢？", odd, "江州市文物保护中心2024年文物保护修缮工程2024年的预算执行率是多少？",
+                             parse_question("那2023年呢？", gaz))
+    assert named.question == "2023年江州市文物保护中心2024年文物保护修缮工程的预算执行率是多少？"
     fresh = resolve_followup("哪些单位预算执行率低于80%？", subject, prev, parse_question("哪些单位预算执行率低于80%？", gaz))
     assert not fresh.followed and fresh.question == "哪些单位预算执行率低于80%？"
     assert not resolve_followup("那2021年呢？", None, None, parse_question("那2021年呢？", gaz)).followed
