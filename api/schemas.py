@@ -512,6 +512,39 @@ class AnswerOut(BaseModel):
     aggregate: dict[str, Any] | None
     found: bool
     timings: dict[str, float]
+    subject: dict[str, Any] | None = Field(
+        None, description="对话主题（单位、项目、年度、材料、指标、所问事项），追问据此理解 / the conversation's subject")
+    subject_chips: list[dict[str, str]] = Field(
+        default_factory=list, description="主题的各部分，可逐个移除 / the subject's parts as removable chips")
+
+
+class ConversationSummaryOut(BaseModel):
+    id: str
+    title: str
+    subject: dict[str, Any]
+    subject_chips: list[dict[str, str]]
+    turns: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConversationTurnOut(BaseModel):
+    seq: int
+    question: str
+    resolved_question: str | None
+    answer: AnswerOut | None
+
+
+class ConversationOut(ConversationSummaryOut):
+    history: list[ConversationTurnOut]
+
+
+class ConversationPatch(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "学生资助执行率", "remove": ["year"]}]})
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    remove: list[Literal["unit", "project", "year", "submission_id", "indicator", "measure"]] = Field(
+        default_factory=list, description="从主题中移除的部分 / parts of the subject to remove")
 
 
 # --- stats ---------------------------------------------------------------------------------------

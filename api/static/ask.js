@@ -1,5 +1,8 @@
 /* 问答: a chat panel; the answer streams in (SSE over fetch), then its citations become clickable
- * ([n] opens the cited passage beside the chat) and structured answers show their rows as a table. */
+ * ([n] opens the cited passage beside the chat) and structured answers show their rows as a table,
+ * paged. The conversation's subject (unit, project, year …) shows as chips; removing one means the
+ * next follow-up no longer carries it. Conversations are kept per user: the list reopens one, and a
+ * reload reopens the current one (its id is in the address, ?c=…). */
 (function () {
   'use strict';
   var el = Z.el;
@@ -35,18 +38,89 @@
     return out;
   }
 
+  var PAGE = 50;
+
+  /* Every row of the answer, PAGE rows at a time. */
   function rowsTable(answer) {
     if (!answer.rows.length || !answer.columns.length) return null;
-    var shown = answer.rows.slice(0, 200);
-    return el('div', { class: 'rows-wrap' },
-      el('table', { class: 'grid rows' },
+    var wrap = el('div', { class: 'rows-wrap' });
+    var pages = Math.ceil(answer.rows.length / PAGE);
+    function show(page) {
+      Z.clear(wrap);
+      var from = page * PAGE, shown = answer.rows.slice(from, from + PAGE);
+      wrap.append(el('table', { class: 'grid rows' },
         el('thead', null, el('tr', null, el('th', null, '序号'), answer.columns.map(function (c) { return el('th', null, c.label); }), el('th', null, '材料'))),
         el('tbody', null, shown.map(function (row, i) {
-          return el('tr', null, el('td', { class: 'num' }, i + 1),
+          return el('tr', null, el('td', { class: 'num' }, from + i + 1),
             answer.columns.map(function (c) { return el('td', null, cellText(c.key, row[c.key])); }),
             el('td', null, row.submission_id ? el('a', { href: '/submissions/' + encodeURIComponent(row.submission_id) }, '查看') : '—'));
-        }))),
-      answer.rows.length > shown.length ? el('p', { class: 'muted' }, '仅显示前 ' + shown.length + ' 行，共 ' + answer.rows.length + ' 行。') : null);
+        }))));
+      if (pages > 1) {
+        wrap.append(el('p', { class: 'pager muted' },
+          el('button', { type: 'button', class: 'btn-link page-prev', disabled: page === 0, onclick: function () { show(page - 1); } }, '上一页'),
+          ' 第 ' + (page + 1) + ' / ' + pages + ' 页，共 ' + answer.rows.length + ' 行 ',
+          el('button', { type: 'button', class: 'btn-link page-next', disabled: page === pages - 1, onclick: function () { show(page + 1); } }, '下一页')));
+      }
+    }
+    show(0);
+    return wrap;
+  }
+
+  /* The subject as chips; × removes a part (PATCH), so the next follow-up no longer carries it. */
+  function renderChips(chips) {
+    var box = Z.clear(document.getElementById('subject-chips'));
+    box.hidden = !(chips && chips.length);
+    if (box.hidden) return;
+    box.append(el('span', { class: 'muted' }, '当前主题：'));
+    chips.forEach(function (c) {
+      box.append(el('span', { class: 'chip', dataset: { key: c.key } }, c.label + '：' + c.value,
+        el('button', { type: 'button', class: 'chip-remove', title: '移除“' + c.value + '”，后续追问不再沿用', 'aria-label': '移除' + c.label,
+          onclick: function () { removeChip(c.key); } }, '×')));
+    });
+  }
+
+  function removeChip(key) {
+    if (!conversation) return;
+    Z.api('/ask/conversations/' + encodeURIComponent(conversation), { method: 'PATCH', json: { remove: [key] } })
+      .then(function (c) { renderChips(c.subject_chips); }).catch(Z.fail);
+  }
+
+  function setConversation(id) {
+    conversation = id;
+    var url = new URL(window.location.href);
+    if (id) url.searchParams.set('c', id); else url.searchParams.delete('c');
+    url.searchParams.delete('q');
+    window.history.replaceState(null, '', url);
+  }
+
+  function loadList() {
+    return Z.api('/ask/conversations').then(function (list) {
+      var select = document.getElementById('conversations');
+      Z.clear(select).append(el('option', { value: '' }, list.length ? '历史对话（' + list.length + '）' : '暂无历史对话'));
+      list.forEach(function (c) {
+        var o = el('option', { value: c.id }, c.title + '（' + c.turns + '轮）');
+        if (c.id === conversation) o.selected = true;
+        select.append(o);
+      });
+    }).catch(Z.fail);
+  }
+
+  function reopen(id) {
+    return Z.api('/ask/conversations/' + encodeURIComponent(id)).then(function (c) {
+      setConversation(c.id);
+      var messages = Z.clear(document.getElementById('messages'));
+      c.history.forEach(function (t) {
+        messages.append(el('div', { class: 'msg user' }, t.question));
+        var box = el('div', { class: 'msg assistant' });
+        if (t.answer) renderAnswer(box, t.answer); else box.append(el('p', { class: 'muted' }, '（无回答记录）'));
+        messages.append(box);
+      });
+      renderChips(c.subject_chips);
+      messages.scrollTop = messages.scrollHeight;
+    }).catch(function (err) {
+      setConversation(null);
+      Z.fail(err);
+    });
   }
 
   function renderAnswer(box, answer) {
@@ -114,8 +188,11 @@
         live.append(data.text);
       } else if (name === 'answer') {
         done = true;
-        conversation = data.conversation_id;
+        var isNew = data.conversation_id !== conversation;
+        setConversation(data.conversation_id);
         renderAnswer(box, data);
+        renderChips(data.subject_chips);
+        if (isNew) loadList();
       } else if (name === 'error') {
         done = true;
         Z.clear(box).append(el('p', { class: 'error' }, data.error.message));
@@ -148,12 +225,31 @@
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
     });
     document.getElementById('new-chat').addEventListener('click', function () {
-      conversation = null;
+      setConversation(null);
+      renderChips([]);
+      document.getElementById('conversations').value = '';
       Z.clear(document.getElementById('messages')).append(el('p', { class: 'muted hint' }, '新对话已开始。'));
       document.getElementById('passage').hidden = true;
     });
+    document.getElementById('conversations').addEventListener('change', function (e) {
+      if (e.target.value) reopen(e.target.value);
+    });
+    document.getElementById('export-chat').addEventListener('click', function () {
+      if (!conversation) return;
+      Z.download('/ask/conversations/' + encodeURIComponent(conversation) + '/export.md', '对话.md').catch(Z.fail);
+    });
+    document.getElementById('rename-chat').addEventListener('click', function () {
+      if (!conversation) return;
+      var title = window.prompt('对话名称', '');
+      if (!title || !title.trim()) return;
+      Z.api('/ask/conversations/' + encodeURIComponent(conversation), { method: 'PATCH', json: { title: title.trim() } })
+        .then(loadList).catch(Z.fail);
+    });
     document.getElementById('passage-close').addEventListener('click', function () { document.getElementById('passage').hidden = true; });
-    var q = Z.param('q');
-    if (q) ask(q);
+    var q = Z.param('q'), c = Z.param('c');
+    conversation = c || null;
+    loadList();
+    if (c) reopen(c).then(function () { if (q) ask(q); });
+    else if (q) ask(q);
   });
 })();

@@ -22,16 +22,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.answer.conversation import Turn, last_turn, new_conversation_id, save_turn
+from assistant.answer.conversation import (
+    Subject,
+    Turn,
+    conversation_subject,
+    last_turn,
+    new_conversation_id,
+    save_turn,
+)
 from assistant.answer.draft import Draft
 from assistant.answer.executor import QueryResult, execute
 from assistant.answer.followup import resolve_followup
 from assistant.answer.from_documents import answer_from_documents
 from assistant.answer.from_records import answer_from_records
+from assistant.answer.gaps import missing_in_material, missing_term_message, year_gap
 from assistant.answer.llm import plan_query
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.prompts import text
 from assistant.answer.query import Filter, StructuredQuery
+from assistant.answer.terms import Term, find_terms
 from assistant.answer.types import Answer, Citation
 from assistant.answer.words import query_in_words
 from assistant.chat_model import chat_model
@@ -46,11 +55,13 @@ __all__ = ["ask", "ask_stream"]
 
 def ask(question: str, stores: Stores, *, settings: Settings | None = None, year: int | None = None,
         unit: str | None = None, k: int = 8, conversation_id: str | None = None, llm: Any = None,
-        remove_unsupported: bool = True) -> Answer:
-    """Answer ``question`` (see the module docstring); ``llm`` overrides the configured model."""
+        remove_unsupported: bool = True, user: str | None = None) -> Answer:
+    """Answer ``question`` (see the module docstring); ``llm`` overrides the configured model;
+    ``user`` owns a conversation this question starts."""
     answer: Answer | None = None
     for item in ask_stream(question, stores, settings=settings, year=year, unit=unit, k=k,
-                           conversation_id=conversation_id, llm=llm, remove_unsupported=remove_unsupported):
+                           conversation_id=conversation_id, llm=llm, remove_unsupported=remove_unsupported,
+                           user=user):
         if isinstance(item, Answer):
             answer = item
     assert answer is not None
@@ -64,27 +75,53 @@ class Asked:
     """The question as understood: parsed after follow-up resolution, with its scope."""
 
     parsed: Parsed
-    resolved: str  # the question, completed from the previous turn when it was a follow-up
+    resolved: str  # the question, completed from the conversation's subject when it was a follow-up
     followed: bool
-    year: int | None  # the explicit scope, or the previous turn's for a follow-up that names none
+    year: int | None  # the explicit scope, or the subject's for a follow-up that names none
     unit: str | None
     flags: list[str] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)  # the glossary terms the question names
+    measure: str | None = None  # what is asked about (a glossary term), kept for the next follow-up
+
+
+def _previous_question(prev: Turn | None, subject: Subject) -> str | None:
+    """The previous question as answered, without the parts of the subject the reviewer removed."""
+    if prev is None:
+        return None
+    q = prev.resolved or prev.question
+    for key in ("unit", "project"):
+        old = getattr(prev, key)
+        if old and getattr(subject, key) is None:
+            q = q.replace(old, "")
+    if prev.year and subject.year is None:
+        q = re.sub(rf"{prev.year}\s*年度?", "", q)
+    return q
 
 
 def resolve_question(question: str, prev: Turn | None, gaz: Gazetteer, year: int | None,
-                     unit: str | None) -> Asked:
-    """Parse; a follow-up (那2021年呢？) is completed from the previous turn and parsed again."""
+                     unit: str | None, subject: Subject | None = None) -> Asked:
+    """Parse; a follow-up (那2021年呢？) is completed from the conversation's ``subject`` (default:
+    the previous turn's) and parsed again."""
+    if subject is None and prev is not None:
+        subject = prev.subject
     parsed = parse_question(question, gaz)
-    resolved, followed = resolve_followup(question, prev, parsed)
+    res = resolve_followup(question, subject, _previous_question(prev, subject) if subject else None, parsed)
     flags: list[str] = []
-    if followed and prev is not None:
+    resolved = res.question
+    if res.followed and subject is not None:
+        changed_year = parsed.year if res.replaced else None  # 那2021年呢: the year asked for is the scope
         parsed = parse_question(resolved, gaz)
         flags.append(text("followup", question=resolved))
-        if year is None and parsed.year is None:
-            year = prev.year
-        if unit is None and not parsed.units and not parsed.unit_like and prev.unit in gaz.units:
-            unit = prev.unit
-    return Asked(parsed=parsed, resolved=resolved, followed=followed, year=year, unit=unit, flags=flags)
+        if year is None and changed_year is not None:
+            year = changed_year
+        elif year is None and parsed.year is None:
+            year = subject.year
+        if unit is None and not parsed.units and not parsed.unit_like and subject.unit in gaz.units:
+            unit = subject.unit
+    terms = find_terms(resolved)
+    measure = terms[0].term if terms else (subject.measure if res.replaced and subject is not None else None)
+    return Asked(parsed=parsed, resolved=resolved, followed=res.followed, year=year, unit=unit, flags=flags,
+                 terms=terms, measure=measure)
 
 
 @dataclass
@@ -129,13 +166,21 @@ class Queried:
     flags: list[str] = field(default_factory=list)
 
 
-def run_query(plan: Plan, year: int | None, unit: str | None, records: RecordStore) -> Queried:
+# "全部 / 所有 / 列出": every matching row comes back (the page pages them), never the first ROW_CAP
+ALL_ROWS_RE = re.compile(r"全部|所有|列出|一一列|逐一|清单|明细")
+ALL_ROWS_CAP = 10_000
+
+
+def run_query(plan: Plan, year: int | None, unit: str | None, records: RecordStore,
+              question: str = "") -> Queried:
     """Run a structured or mixed plan; an empty result of a guess (the LLM's query, a mixed
-    question, an indicator named by leftover words) goes to the documents instead."""
+    question, an indicator named by leftover words) goes to the documents instead. A question
+    asking for all rows (:data:`ALL_ROWS_RE`) gets all of them."""
     if plan.query is None or plan.route not in ("structured", "mixed"):
         return Queried(plan.route, plan.query, None)
     query = scoped(plan.query, year, unit)
-    result = execute(query, records)
+    every = bool(ALL_ROWS_RE.search(question)) and query.limit is None
+    result = execute(query, records, row_cap=ALL_ROWS_CAP) if every else execute(query, records)
     guessed = any(f.field == "indicator" and f.op == "contains" for f in query.filters)
     if result.empty and (plan.from_llm or plan.route == "mixed" or guessed):
         return Queried("document", None, None, [text("empty_structured_fallback")])
@@ -172,9 +217,10 @@ def build_answer(question: str, asked: Asked, queried: Queried, draft: Draft, fl
 
 
 def remembered(parsed: Parsed, result: QueryResult | None, cited: list[Citation], hits: dict[str, Hit],
-               prev: Turn | None, year: int | None, unit: str | None) -> tuple[str | None, str | None, int | None]:
+               prev: Turn | Subject | None, year: int | None,
+               unit: str | None) -> tuple[str | None, str | None, int | None]:
     """The unit, project and year a turn was about (for the next follow-up): named in the question,
-    else the one all rows (or the first citation) share, else the previous turn's."""
+    else the one all rows (or the first citation) share, else the conversation's subject (``prev``)."""
     u = unit or (parsed.units[0] if len(parsed.units) == 1 else None)
     p = parsed.projects[0] if len(parsed.projects) == 1 else None
     y = year or parsed.year
@@ -195,46 +241,107 @@ def remembered(parsed: Parsed, result: QueryResult | None, cited: list[Citation]
     return u, p, y
 
 
-def remember_turn(records: RecordStore, answer: Answer, asked: Asked, queried: Queried, draft: Draft,
-                  prev: Turn | None) -> None:
-    u, p, y = remembered(asked.parsed, queried.result, answer.citations, draft.hits_by_id, prev, asked.year,
+def _one(values: list[Any]) -> Any:
+    """The value all of ``values`` share, else ``None``."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def subject_of(answer: Answer, asked: Asked, queried: Queried, draft: Draft, subject: Subject | None) -> Subject:
+    """What the turn was about: unit, project and year (:func:`remembered`), the submission and the
+    indicator all its rows (or citations) share, and the measure asked about."""
+    u, p, y = remembered(asked.parsed, queried.result, answer.citations, draft.hits_by_id, subject, asked.year,
                          asked.unit)
+    if answer.rows:
+        sid = _one([r.get("submission_id") for r in answer.rows])
+        indicator = _one([r.get("indicator") for r in answer.rows])
+    else:
+        sid = _one([c.submission_id for c in answer.citations])
+        indicator = _one([draft.hits_by_id[c.chunk_id].metadata.get("indicator") for c in answer.citations
+                          if c.chunk_id in draft.hits_by_id])
+    if queried.query is not None and indicator is None:
+        indicator = next((f.value for f in queried.query.filters if f.field == "indicator" and f.op == "="), None)
+    if not answer.found and asked.year is not None:
+        y = asked.year  # the year asked about stays the subject even when nothing was found for it
+    return Subject(unit=u, project=p, year=y, submission_id=sid if answer.found else None,
+                   indicator=indicator if isinstance(indicator, str) else None, measure=asked.measure)
+
+
+ANSWER_ROWS_KEPT = 200  # rows of an answer a reopened conversation shows (the page shows as many)
+
+
+def remember_turn(records: RecordStore, answer: Answer, asked: Asked, queried: Queried, draft: Draft,
+                  subject: Subject | None, user: str | None = None) -> Subject:
+    """Save the turn with its subject and the answer as shown; the subject is returned."""
+    about = subject_of(answer, asked, queried, draft, subject)
     sids = [r["submission_id"] for r in answer.rows[:20]] or [c.submission_id for c in answer.citations]
-    save_turn(records, answer.conversation_id,
+    shown = answer.to_dict()
+    shown.pop("timings", None)
+    shown["rows"] = shown["rows"][:ANSWER_ROWS_KEPT]
+    save_turn(records, answer.conversation_id or "",
               Turn(question=answer.question, resolved=asked.resolved if asked.followed else None, kind=answer.kind,
-                   unit=u, project=p, year=y, submission_ids=list(dict.fromkeys(sids))))
+                   unit=about.unit, project=about.project, year=about.year, submission_ids=list(dict.fromkeys(sids)),
+                   indicator=about.indicator, measure=about.measure, submission_id=about.submission_id,
+                   answer=shown), user_name=user)
+    return about
 
 
 # --- the engine ----------------------------------------------------------------------------------
 
 def ask_stream(question: str, stores: Stores, *, settings: Settings | None = None, year: int | None = None,
                unit: str | None = None, k: int = 8, conversation_id: str | None = None, llm: Any = None,
-               remove_unsupported: bool = True) -> Iterator[str | Answer]:
+               remove_unsupported: bool = True, user: str | None = None) -> Iterator[str | Answer]:
     """Yield the answer text in pieces (sentences), then the final :class:`Answer`."""
     t_start = time.perf_counter()
     records = stores.records
     gaz = gazetteer(records)
     cid = conversation_id or new_conversation_id()
     prev = last_turn(records, conversation_id) if conversation_id else None
+    subject = conversation_subject(records, conversation_id) if conversation_id else None
 
-    asked = resolve_question(question, prev, gaz, year, unit)
+    asked = resolve_question(question, prev, gaz, year, unit, subject)
     model = llm if llm is not None else chat_model(settings or stores.settings)
     plan = plan_route(asked, model, records, gaz)
+    missing = [t for t in asked.terms if not t.in_records]
+    if missing and plan.query is not None:
+        # a term the records do not hold (政府采购执行率) is never answered with a neighbour's field
+        plan = Plan("document", None, plan.from_llm, plan.flags)
     timings = {"route": time.perf_counter() - t_start}
-    queried = run_query(plan, asked.year, asked.unit, records)
+    named_units = asked.parsed.units or ([asked.unit] if asked.unit else [])
+    named_year = asked.year or asked.parsed.year
+    gap = year_gap(records, gaz, named_year, named_units, asked.parsed.projects)
+    # a year named with a unit or project that filed material for it: only that year's material answers
+    doc_year = asked.year or (named_year if named_units or asked.parsed.projects else None)
+    queried = run_query(plan, asked.year, asked.unit, records, asked.resolved) if gap is None \
+        else Queried(plan.route, None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]
 
     retriever = HybridRetriever(stores=stores, k=k, names=gaz)
-    if queried.result is not None and queried.query is not None:
+    if gap is not None:
+        draft = Draft(kind="document", lines=[gap], found=False)
+        yield gap
+    elif queried.result is not None and queried.query is not None:
         draft = answer_from_records(queried.result, queried.query, queried.route, retriever, k, remove_unsupported)
         yield from draft.lines
     else:
-        draft = yield from answer_from_documents(asked.resolved, asked.parsed, asked.year, asked.unit, stores, gaz,
-                                                 retriever, k, model, remove_unsupported)
+        required = tuple(sp for t in missing for sp in t.spellings)
+
+        def nothing_found() -> str | None:
+            """Which materials were searched, citing the finding that already reports the gap."""
+            if missing:
+                return missing_term_message(missing)
+            absent = missing_in_material(records, gaz, doc_year, named_units, asked.parsed.projects, asked.terms)
+            return absent.text if absent is not None else None
+
+        draft = yield from answer_from_documents(asked.resolved, asked.parsed, doc_year, asked.unit, stores, gaz,
+                                                 retriever, k, model, remove_unsupported, required=required,
+                                                 nothing_found=nothing_found)
     timings.update(draft.timings)
 
     flags = asked.flags + plan.flags + queried.flags + draft.flags
     answer = build_answer(question, asked, queried, draft, flags, cid, timings)
-    remember_turn(records, answer, asked, queried, draft, prev)
+    about = remember_turn(records, answer, asked, queried, draft,
+                          subject if subject is not None else (prev.subject if prev is not None else None), user)
+    answer.subject = about.to_dict()
     answer.timings["total"] = time.perf_counter() - t_start
     yield answer

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answer.safety import PLACEHOLDER
+from assistant.answer.terms import terms
 from assistant.retrieval import Hit
 from assistant.retrieval.query import SYNONYMS, without_names
 from assistant.stores.fulltext import query_tokens, tokenize
@@ -51,6 +52,9 @@ ALIASES: dict[str, str] = {
     "综合得分": "总分", "总得分": "总分", "自评分": "总分", "满意率": "满意度", "评价等级": "等级", "等次": "等级",
     "预算执行情况": "执行率", "资金执行情况": "执行率", "执行情况": "执行率", "执行进度": "执行率",
 }
+# … and the glossary's spellings of a field the forms print under another label (调整后预算 → 全年预算数)
+ALIASES.update({sp: t.label for t in terms() if t.in_records for sp in t.spellings
+                if sp not in ALIASES and sp not in t.label and t.label not in sp})
 # labels that only matter when asked for
 SIDE_LABELS = ("分值", "得分", "评分标准", "指标性质", "年初预算数")
 # a synonym trigger holding a question word is a phrase (得了多少分, 满不满意), not content words

@@ -3,8 +3,9 @@ the LLM (streamed sentence by sentence), every sentence guarded; or say plainly 
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
 from assistant.answer.draft import Draft, citation, neutralised, piece_sentence
@@ -36,6 +37,34 @@ def named_in_question(question: str, parsed: Parsed, gaz: Gazetteer) -> tuple[li
     return names, projects
 
 
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}\s*年度?")
+REPORT_HEAD_CHUNKS = 2  # a report names its project in its title and first paragraph
+
+
+def _core(project: str) -> str:
+    """A project name without its leading year (2024年基本公共卫生服务项目 → 基本公共卫生服务项目)."""
+    return _YEAR_PREFIX.sub("", project) or project
+
+
+def reports_about_other_projects(hits: list[Hit], projects: list[str], gaz: Gazetteer, stores: Stores) -> set[str]:
+    """The reports among ``hits`` whose title names another known project and not one of
+    ``projects``: a unit's report on its 基本公共卫生服务项目 does not answer a question on its
+    设备购置 project (reports carry no project of their own, so retrieval keeps them)."""
+    if not projects:
+        return set()
+    asked = {_core(p) for p in projects}
+    known = {_core(p) for p in gaz.projects} - asked
+    out = set()
+    for sid in dict.fromkeys(h.submission_id for h in hits if h.metadata.get("submission_kind") == "report"
+                             and not h.metadata.get("project")):
+        head = "".join(c.text for c in stores.records.chunks_for_submission(sid)[:REPORT_HEAD_CHUNKS])
+        if any(a in head for a in asked):
+            continue
+        if any(len(k) >= 4 and k in head for k in known):
+            out.add(sid)
+    return out
+
+
 def not_found_message(year: int | None, unit: str | None) -> str:
     scope = "、".join(x for x in (f"{year}年" if year else "", unit or "") if x)
     return text("not_found_scope", scope=scope) if scope else text("not_found")
@@ -43,8 +72,13 @@ def not_found_message(year: int | None, unit: str | None) -> str:
 
 def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit: str | None, stores: Stores,
                           gaz: Gazetteer, retriever: HybridRetriever, k: int, model: Any,
-                          remove: bool) -> Generator[str, None, Draft]:
-    """Yield the answer's sentences as they are ready; return the :class:`Draft`."""
+                          remove: bool, *, required: Sequence[str] = (),
+                          nothing_found: Callable[[], str | None] | None = None) -> Generator[str, None, Draft]:
+    """Yield the answer's sentences as they are ready; return the :class:`Draft`.
+
+    ``required``: every evidence piece must hold one of these words (a term the records do not
+    hold, 政府采购执行率: a piece about the 执行率 does not answer it); ``nothing_found``: the reply
+    when nothing answers (what was searched, what is missing), else the plain not-found one."""
     draft = Draft(kind="document")
     filters = RetrievalFilters(year=year, unit=unit or (parsed.units[0] if len(parsed.units) == 1 else None))
     t0 = time.perf_counter()
@@ -55,7 +89,11 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
     if injected:
         draft.flags.append(text("injection_note", n=injected))
     draft.hits_by_id = {h.chunk_id: h for h in hits}
+    if required:
+        hits = [h for h in hits if any(w in h.text for w in required)]
     names, projects = named_in_question(question, parsed, gaz)
+    other = reports_about_other_projects(hits, projects, gaz, stores)
+    hits = [h for h in hits if h.submission_id not in other]
     if model is not None and hits:
         for item in _llm_document(question, hits[:k], model, remove, draft.flags):
             if isinstance(item, str):
@@ -66,7 +104,8 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
     else:
         pieces, _terms = select_pieces(hits, question, names=names,
                                        project=projects[0] if len(projects) == 1 else None,
-                                       year=year or parsed.year, doc_freqs=stores.fulltext.doc_freqs)
+                                       year=year or parsed.year, doc_freqs=stores.fulltext.doc_freqs,
+                                       required=required)
         evidence = {n: p.hit.text for n, p in enumerate(pieces, start=1)}
         report = guard_sentences([piece_sentence(p, n) for n, p in enumerate(pieces, start=1)], evidence,
                                  remove=remove)
@@ -75,7 +114,7 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
         draft.citations = [citation(n, pieces[n - 1].hit, pieces[n - 1].evidence) for n in report.citations]
         yield from draft.lines
     if not draft.lines:
-        msg = not_found_message(year, unit)
+        msg = (nothing_found() if nothing_found is not None else None) or not_found_message(year, unit)
         draft.found, draft.lines, draft.citations = False, [msg], []
         yield msg
     return draft

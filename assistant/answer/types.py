@@ -43,6 +43,9 @@ class Answer:
     aggregate: dict[str, Any] | None = None  # structured: {"value", "groups", "total_rows"}
     found: bool = True  # False: the documents / records do not contain the answer
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
+    # what the conversation is about after this turn (unit, project, year, submission_id, indicator,
+    # measure): the follow-up's context, shown as removable chips
+    subject: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)

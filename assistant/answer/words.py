@@ -186,7 +186,9 @@ def structured_sentences(result: QueryResult, *, max_rows: int = 20) -> list[str
         out.append(f"符合条件的{noun}共{result.total_rows}{measure}：")
     rows = result.rows[:max_rows]
     out += [f"{i}. {row_line(q, r)}" for i, r in enumerate(rows, start=1)]
-    if result.total_rows > len(rows) and agg.op == "list":
+    if len(result.rows) > len(rows) and agg.op == "list":
+        out.append(f"（文字列出前{len(rows)}{measure}，全部{len(result.rows)}{measure}见下表。）")
+    elif result.total_rows > len(rows) and agg.op == "list":
         out.append(f"（仅列出前{len(rows)}{measure}。）")
     return out
 

@@ -130,7 +130,8 @@ def test_openapi_is_complete_with_examples(api):
     for path in ["/api/v1/submissions", "/api/v1/submissions/{sid}", "/api/v1/submissions/{sid}/original",
                  "/api/v1/submissions/{sid}/recheck", "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/events",
                  "/api/v1/findings", "/api/v1/findings/export.xlsx", "/api/v1/rules", "/api/v1/ask",
-                 "/api/v1/ask/stream", "/api/v1/stats/{year}", "/api/v1/drafts/review/{sid}",
+                 "/api/v1/ask/stream", "/api/v1/ask/conversations", "/api/v1/ask/conversations/{conversation_id}",
+                 "/api/v1/stats/{year}", "/api/v1/drafts/review/{sid}",
                  "/api/v1/drafts/annual", "/api/v1/drafts/{key}", "/api/v1/drafts/{key}/docx", "/healthz", "/readyz"]:
         assert path in paths, path
     schemas = openapi["components"]["schemas"]
@@ -432,6 +433,42 @@ def test_ask_document_question_cites_passages(api):
     follow = api.client.post("/api/v1/ask", headers=api.reviewer,
                              json={"question": "那问卷发放了多少份？", "conversation_id": a["conversation_id"]}).json()
     assert follow["conversation_id"] == a["conversation_id"]
+
+
+def test_conversations_are_listed_reopened_and_their_subject_chips_removed(api):
+    first = api.client.post("/api/v1/ask", headers=api.reviewer, json={"question": "各单位的平均得分是多少？"}).json()
+    cid = first["conversation_id"]
+    assert {"subject", "subject_chips"} <= set(first)
+    follow = api.client.post("/api/v1/ask", headers=api.reviewer,
+                             json={"question": "满意度调查是怎么开展的？", "conversation_id": cid}).json()
+    assert follow["conversation_id"] == cid
+    chips = follow["subject_chips"]
+    assert all(c["key"] and c["label"] and c["value"] for c in chips)
+    mine = api.client.get("/api/v1/ask/conversations", headers=api.reviewer).json()
+    listed = next(c for c in mine if c["id"] == cid)
+    assert listed["title"] == "各单位的平均得分是多少？" and listed["turns"] == 2
+    opened = api.client.get(f"/api/v1/ask/conversations/{cid}", headers=api.reviewer)
+    assert opened.status_code == 200, opened.text
+    history = opened.json()["history"]
+    assert [t["question"] for t in history] == ["各单位的平均得分是多少？", "满意度调查是怎么开展的？"]
+    assert history[0]["answer"]["text"] == first["text"] and history[0]["answer"]["columns"]
+    assert history[1]["answer"]["citations"] == follow["citations"]
+    # another user neither lists nor opens it, and cannot continue it
+    assert cid not in {c["id"] for c in api.client.get("/api/v1/ask/conversations", headers=api.admin).json()}
+    assert_error(api.client.get(f"/api/v1/ask/conversations/{cid}", headers=api.admin), 404, "not_found")
+    other = api.client.post("/api/v1/ask", headers=api.admin, json={"question": "有哪些项目？", "conversation_id": cid})
+    assert other.json()["conversation_id"] != cid
+    exported = api.client.get(f"/api/v1/ask/conversations/{cid}/export.md", headers=api.reviewer)
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/markdown")
+    assert "## 1. 各单位的平均得分是多少？" in exported.text and "## 2. 满意度调查是怎么开展的？" in exported.text
+    assert follow["citations"][0]["file"] in exported.text
+    assert_error(api.client.get(f"/api/v1/ask/conversations/{cid}/export.md", headers=api.admin), 404, "not_found")
+    changed = api.client.patch(f"/api/v1/ask/conversations/{cid}", headers=api.reviewer,
+                               json={"title": "得分与满意度", "remove": [c["key"] for c in chips]}).json()
+    assert changed["title"] == "得分与满意度" and changed["subject_chips"] == []
+    assert all(v is None for v in changed["subject"].values())
+    assert_error(api.client.patch(f"/api/v1/ask/conversations/{cid}", headers=api.reviewer,
+                                  json={"remove": ["colour"]}), 422, "invalid_request")
 
 
 def test_ask_stream_sends_deltas_then_the_answer(api):

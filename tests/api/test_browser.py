@@ -252,6 +252,36 @@ def test_ask_structured_and_document_questions_and_open_a_citation(site, page):
     shot(site, page, "07_ask")
 
 
+def test_ask_conversation_carries_its_subject_and_is_reopened_after_a_reload(site, page):
+    page.goto(site.url + "/ask")
+    page.click("#new-chat")
+    for n, q in enumerate(["各单位的平均得分是多少？", "满意度调查是怎么开展的？", "它的满意度呢？"], start=1):
+        page.fill("#question", q)
+        page.press("#question", "Enter")
+        page.locator(".msg.assistant:not(.streaming)").nth(n - 1).wait_for()
+    follow = page.locator(".msg.assistant").nth(2)
+    assert "已按上一轮问题理解为" in follow.inner_text()
+    page.wait_for_selector("#subject-chips:not([hidden]) .chip")
+    chips = page.locator("#subject-chips .chip")
+    keys = [chips.nth(i).get_attribute("data-key") for i in range(chips.count())]
+    assert "unit" in keys
+    assert "c=" in page.url
+    page.locator("#subject-chips .chip[data-key=unit] .chip-remove").click()
+    page.locator("#subject-chips .chip[data-key=unit]").wait_for(state="detached")
+    page.reload()
+    page.locator(".msg.assistant").nth(2).wait_for()
+    assert page.locator(".msg.assistant").count() == 3
+    assert [page.locator(".msg.user").nth(i).inner_text() for i in range(3)] == [
+        "各单位的平均得分是多少？", "满意度调查是怎么开展的？", "它的满意度呢？"]
+    assert page.locator(".msg.assistant").first.locator("table.rows tbody tr").count() > 0
+    assert page.locator(".msg.assistant").nth(1).locator("button.cite").count() > 0
+    assert page.locator("#subject-chips .chip[data-key=unit]").count() == 0  # the removal was kept
+    options = page.locator("#conversations option")
+    assert any("各单位的平均得分是多少？" in options.nth(i).inner_text() for i in range(options.count()))
+    no_script_ran(page)
+    shot(site, page, "07b_ask_conversation")
+
+
 def test_edit_and_download_a_review_draft(site, page):
     page.goto(f"{site.url}/drafts?submission={site.sids['docx']}")
     intro = page.locator("textarea[data-key=intro]")

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from assistant.model import Finding, Location, Occurrence, to_dict
 from assistant.settings import get_settings
-from assistant.stores.conversations import Turn, last_turn, save_turn
+from assistant.stores.conversations import Turn, ask_turns, last_turn, save_turn
 from assistant.stores.drafts import DraftVersionStore
 from assistant.stores.migrate import (
     BASELINE,
@@ -50,7 +50,7 @@ ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", 
               "draft_versions"}
 # every table at the newest revision: the pre-migration ones and those later revisions added
 HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms", "corrections",
-                            "submission_versions", "review_scores"}
+                            "submission_versions", "review_scores", "conversations"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -186,8 +186,11 @@ def fill(url: str, tables: set[str]) -> dict:
     if "users" in tables:
         _user, data["token"] = UserStore(records.engine).add("审核员", "admin")
     if "ask_turns" in tables:
-        save_turn(records, "conv1", Turn(question="执行率多少？", kind="structured", unit="某县教育局", year=2023,
-                                         submission_ids=[sub.id]))
+        # the columns ask_turns had then (later revisions added more): written as that release wrote them
+        with records.engine.begin() as conn:
+            conn.execute(ask_turns.insert().values(conversation_id="conv1", seq=0, question="执行率多少？",
+                                                   kind="structured", unit="某县教育局", year=2023,
+                                                   submission_ids=[sub.id]))
     if "draft_versions" in tables:
         DraftVersionStore(records).add("review:" + sub.id, kind="review", subject=sub.id, editor="审核员",
                                        action="generated", note=None, excluded=[], edits={},

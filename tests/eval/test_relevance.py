@@ -55,3 +55,32 @@ def test_first_rank_counts_within_the_top_ten():
     assert first_rank(["x", "y", "hit"], lambda t: t == "hit") == 3
     assert first_rank(["x"] * 10 + ["hit"], lambda t: t == "hit") is None
     assert first_rank([], lambda t: True) is None
+
+
+# --- citation precision: a cited passage supports the sentence citing it ----------------------------
+
+def test_cited_sentences_pair_each_sentence_with_its_markers():
+    from eval.relevance import cited_sentences
+
+    answer = ("甲自评表中，执行率：93.42%[1]。甲自评报告：预算执行率93.42%[2][3]。\n"
+              "以上各项在材料中的说明如下：\n1. 甲「乙」：偏差原因：资金下达晚[4]。")
+    assert cited_sentences(answer) == [("甲自评表中，执行率：93.42%", [1]), ("甲自评报告：预算执行率93.42%", [2, 3]),
+                                       ("甲「乙」：偏差原因：资金下达晚", [4])]
+    assert cited_sentences("没有找到能回答这个问题的内容。") == []
+
+
+def test_a_passage_supports_a_sentence_with_its_numbers_and_words():
+    from eval.relevance import supports
+
+    table = "甲「残疾人补贴」项目支出绩效自评表（2020年度）｜项目资金（万元）｜执行率：97.42%｜预算执行率分值：10"
+    report = "甲｜（一）项目概况：2020年该项目年初预算165.97万元，全年执行155.05万元，预算执行率93.42%。"
+    assert supports(table, "甲「残疾人补贴」项目支出绩效自评表（2020年度）项目资金（万元）中，执行率：97.42%")
+    assert not supports(table, "甲「残疾人补贴」项目支出绩效自评表（2020年度）项目资金（万元）中，执行率：93.42%")
+    assert supports(report, "甲自评报告（（一）项目概况）：2020年该项目年初预算165.97万元，全年执行155.05万元，预算执行率93.42%")
+    assert not supports(report, "甲自评报告：2020年该项目年初预算165.97万元，预算执行率93.42%，全年执行150万元")
+    assert not supports(report, "甲自评报告：预算执行率93.42万元")  # the unit is part of the number
+    row = "甲「乙」项目支出绩效自评表（2021年度）｜三级指标：购置设备数量｜年度指标值：58（台）｜实际完成值：54（台）"
+    assert supports(row, "甲「乙」项目支出绩效自评表（2021年度）中，三级指标「购置设备数量」：年度指标值58（台），实际完成值54（台）")
+    reason = "甲｜四、存在的问题：一是部分乡镇申报数量少于年初预计，进度滞后。"
+    assert supports(reason, "甲自评报告（四、存在的问题）：一是部分乡镇申报数量少于年初预计，进度滞后")
+    assert not supports(reason, "甲自评报告（四、存在的问题）：受汛期强降雨影响，施工工期延后")

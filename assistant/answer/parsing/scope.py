@@ -38,8 +38,17 @@ class Year(NamedTuple):
     year: int | None  # set when the question names exactly one year
 
 
-def find_year(text: str) -> Year:
+def find_year(text: str, gaz: Gazetteer) -> Year:
+    """The year the question names — not one inside a known project's name (2021年城乡最低生活保障资金
+    stays whole for :func:`find_names`, and its 最低 is never read as a ranking)."""
+    held: list[tuple[str, str]] = []
+    for n, name in enumerate(p for p in gaz.find_projects(text) if YEAR_RE.search(p)):
+        mark = f"\x01{n}\x01"
+        held.append((mark, name))
+        text = text.replace(name, mark, 1)
     text, found = take(text, YEAR_RE)
+    for mark, name in held:
+        text = text.replace(mark, name, 1)
     years = {int(m.group(1)) for m in found}
     return Year(text=text, year=years.pop() if len(years) == 1 else None)
 

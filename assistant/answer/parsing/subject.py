@@ -21,10 +21,14 @@ from assistant.answer.parsing.vocabulary import (
     take,
 )
 
+# a list of a project's indicators (列出该项目的全部指标, 有哪些绩效指标), not a count of them (指标数)
+INDICATOR_LIST_RE = re.compile(r"(?:全部|所有|哪些|列出|列举|各项|每项|每个)[^，。？?]{0,8}?指标(?!数|个数|数量)"
+                               r"|指标(?:有哪些|都有什么|清单|列表|明细)")
+
 
 def entity_of(text: str) -> str:
     """``finding`` (审核发现, a rule code, counted or ranked 问题), ``indicator`` (未达标, an indicator
-    level, 满意度, 达标 with 指标) or ``project``."""
+    level, 满意度, 达标 with 指标, a list of indicators) or ``project``."""
     if "审核发现" in text or RULE_RE.search(text):
         return "finding"
     problems = FINDING_RE.search(REPORT_PROBLEMS_RE.sub("", text))
@@ -34,6 +38,8 @@ def entity_of(text: str) -> str:
     if MET_FALSE_RE.search(text) or LEVELS_RE.search(text) or SATISFACTION_RE.search(text):
         return "indicator"
     if MET_WORDS_RE.search(text) and "指标" in text:
+        return "indicator"
+    if INDICATOR_LIST_RE.search(text):
         return "indicator"
     return "project"
 

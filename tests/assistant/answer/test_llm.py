@@ -115,9 +115,21 @@ def test_empty_structured_result_from_the_llm_falls_back_to_documents(small):
     fake = ToolFake(messages=iter([
         tool_call({"entity": "project", "filters": [{"field": "execution_rate", "op": "<", "value": 1}]}),
         AIMessage(content="材料中没有找到能回答这个问题的内容。")]))
-    a = ask("疫苗接种项目资金到位情况如何", small, llm=fake)
+    # (资金拨付: 资金到位情况 is now a glossary term the records do not hold, answered before any query)
+    a = ask("疫苗接种项目资金拨付情况如何", small, llm=fake)
     assert a.kind == "document"
     assert any("结构化查询没有结果" in f for f in a.flags)
+
+
+def test_a_model_query_on_a_neighbour_field_is_not_run_for_a_term_the_records_do_not_hold(small):
+    # the model reads 资金到位率 as the 预算执行率 (execution_rate): the glossary says it is not a field
+    fake = ToolFake(messages=iter([
+        tool_call({"entity": "project", "filters": [{"field": "project", "op": "=", "value": "疫苗接种"}],
+                   "aggregate": {"op": "list"}}),
+        AIMessage(content="材料中没有找到能回答这个问题的内容。")]))
+    a = ask("疫苗接种项目的资金到位率是多少？", small, llm=fake)
+    assert a.kind == "document" and not a.found and not a.rows
+    assert "资金到位率" in a.text and "50%" not in a.text and "96.88%" not in a.text
 
 
 def test_streamed_answer_is_cited_guarded_and_repaired(small):

@@ -40,9 +40,22 @@ def test_normalise_folds_full_width_and_drops_spaces_around_numbers() -> None:
 
 
 def test_one_year_is_kept_two_are_not() -> None:
-    one = scope.find_year("2022年度自评得分")
+    one = scope.find_year("2022年度自评得分", Gazetteer())
     assert one.year == 2022 and one.text.endswith("自评得分") and "2022" not in one.text
-    assert scope.find_year("2021年和2022年的项目").year is None
+    assert scope.find_year("2021年和2022年的项目", Gazetteer()).year is None
+
+
+def test_a_year_inside_a_known_project_name_is_the_projects() -> None:
+    gaz = Gazetteer(units=("石桥县民政局",), projects=("2021年城乡最低生活保障资金",))
+    inside = scope.find_year("石桥县民政局的2021年城乡最低生活保障资金预算执行情况如何", gaz)
+    assert inside.year is None and "2021年城乡最低生活保障资金" in inside.text
+    outside = scope.find_year("2022年石桥县民政局2021年城乡最低生活保障资金的执行率", gaz)
+    assert outside.year == 2022 and "2021年城乡最低生活保障资金" in outside.text
+    # the project's 最低 is not a ranking: the question goes to the documents, not to 按…从低到高
+    from assistant.answer.parser import parse_question
+
+    parsed = parse_question("石桥县民政局的2021年城乡最低生活保障资金预算执行情况如何？", gaz)
+    assert parsed.projects == ["2021年城乡最低生活保障资金"] and parsed.query is None
 
 
 def test_known_names_are_read_before_unit_shaped_phrases() -> None:
