@@ -55,6 +55,19 @@ FALLBACKS = {"方正小标宋简体": "Noto Serif CJK SC", "仿宋_GB2312": "Not
              "宋体": "Noto Serif CJK SC"}
 
 
+# the OOXML schema's element order (ECMA-376 CT_RPr, CT_PPrBase): what must follow what we insert
+_RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                      "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                      "w:specVanish", "w:oMath")
+_PPR_TAIL = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+             "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+             "w:rPr", "w:sectPr", "w:pPrChange")
+_PPR_AFTER_OVERFLOW = ("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                       "w:snapToGrid", *_PPR_TAIL)
+_PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                   *_PPR_AFTER_OVERFLOW)
+
+
 @dataclass(frozen=True)
 class WordStyle:
     body_font: str = "仿宋_GB2312"
@@ -92,6 +105,15 @@ def _run(paragraph, text: str, east: str, size: float, bold: bool = False):
     run = paragraph.add_run(text)
     _set_fonts(run, east, size, bold)
     return run
+
+
+def _no_hanging(ppr) -> None:
+    """Word: no punctuation hanging into the right margin. (LibreOffice ignores it and lets a
+    closing mark that may not begin a line hang, as CJK typesetting allows.)"""
+    if ppr.find(qn("w:overflowPunct")) is None:
+        overflow = OxmlElement("w:overflowPunct")
+        overflow.set(qn("w:val"), "0")
+        ppr.insert_element_before(overflow, *_PPR_AFTER_OVERFLOW)
 
 
 def _format(paragraph, style: WordStyle, *, align=None, indent_chars: float = 0, size: float | None = None,
@@ -132,6 +154,8 @@ def _page_number_footers(doc, section, style: WordStyle) -> None:
     """Page numbers at the outside edges (GB/T 9704 7.5): odd pages right, even pages left, one
     character in from the edge of the text."""
     doc.settings.odd_and_even_pages_header_footer = True
+    # the field's result takes the paragraph style's size, not the run's: the Footer style is 4号
+    _style(doc, "Footer", style.page_number_font, SIZES["四号"])
     for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
@@ -165,7 +189,7 @@ def _condense(style_or_run, twips: int) -> None:
         rpr.remove(el)
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(twips))
-    rpr.append(spacing)
+    rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)  # Word refuses elements out of schema order
 
 
 def _font_table(doc, style: WordStyle) -> None:
@@ -223,18 +247,19 @@ def _style(doc, name: str, east: str, size: float, *, outline: int | None = None
     if outline is not None:
         lvl = OxmlElement("w:outlineLvl")
         lvl.set(qn("w:val"), str(outline))
-        ppr.append(lvl)
+        ppr.insert_element_before(lvl, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _defaults(doc, style: WordStyle) -> None:
     normal = doc.styles["Normal"]
     _style(doc, "Normal", style.body_font, style.body_size, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     _condense(normal, CHAR_SPACING_TWIPS)
+    _no_hanging(normal.element.get_or_add_pPr())
     rpr = normal.element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    rpr.append(lang)
+    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     _style(doc, "Title", style.title_font, style.title_size, align=WD_ALIGN_PARAGRAPH.CENTER, after=style.body_size)
     _style(doc, "Heading 1", style.heading_font, style.body_size, outline=0, indent_chars=2)
     _style(doc, "Heading 2", style.heading2_font, style.body_size, outline=1, indent_chars=2)
@@ -274,7 +299,7 @@ def _rules_above_and_below(paragraph) -> None:
         el.set(qn("w:space"), "1")
         el.set(qn("w:color"), "000000")
         borders.append(el)
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *_PPR_AFTER_PBDR)
 
 
 def _table(doc, rows: list[list[str]], style: WordStyle, id_columns: list[int]) -> None:
