@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.drafting.document import Block, Draft, Fact, tidy
-from assistant.drafting.letterhead import Letterhead
+from assistant.stores.letterheads import Letterhead
 from assistant.drafting.library import Library, Theme, load_library
 from assistant.model import SEVERITY_ORDER
 from assistant.numbers import FUND_CATEGORIES

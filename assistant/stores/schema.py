@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from assistant.stores import conversations, drafts, jobs, records, review, users
+from assistant.stores import conversations, drafts, jobs, letterheads, records, review, users
 
 __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
-TABLE_MODULES = (records, users, conversations, drafts, review, jobs)
+TABLE_MODULES = (records, users, conversations, drafts, review, jobs, letterheads)
 
 metadata: MetaData = records.Base.metadata

@@ -505,6 +505,26 @@ def test_review_draft_generate_edit_versions_and_docx(api):
     assert_error(c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"exclude": ["nope"]}), 400, "unknown_findings")
 
 
+def test_letterhead_is_an_input_saved_per_user(api):
+    c, h = api.client, api.reviewer
+    sid = api.sid("docx_table")
+    head = {"issuer": "临渊市财政局", "doc_number": "临财绩函〔2026〕3号", "date": "2026年12月7日", "cc": "临渊市审计局"}
+    v = c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"letterhead": head, "annex": True}).json()
+    blocks = {b["key"]: b for b in v["draft"]["blocks"]}
+    assert blocks["issuer"]["text"] == "临渊市财政局" and blocks["date"]["text"] == "2026年12月7日"
+    assert blocks["docno"]["text"] == "临财绩函〔2026〕3号" and blocks["cc"]["text"] == "抄送：临渊市审计局。"
+    assert "annex.findings" in blocks and v["unsupported"] == {}
+    saved = c.get("/api/v1/drafts/letterhead", headers=h).json()
+    assert saved == {**head, "addressee": ""}
+    assert c.get("/api/v1/drafts/letterhead", headers=api.admin).json()["issuer"] == ""  # each user their own
+    # the next draft without a letterhead uses the saved one
+    annual = c.post("/api/v1/drafts/annual", headers=h, json={"year": v["draft"]["meta"]["year"]}).json()
+    assert next(b for b in annual["draft"]["blocks"] if b["key"] == "issuer")["text"] == "临渊市财政局"
+    put = c.put("/api/v1/drafts/letterhead", headers=h, json={**head, "issuer": "临渊市财政局绩效科"}).json()
+    assert put["issuer"] == "临渊市财政局绩效科"
+    assert c.put("/api/v1/drafts/letterhead", headers=h, json={"date": "x" * 31}).status_code == 422
+
+
 def test_review_draft_polished_by_the_configured_model(api):
     c, h = api.client, api.reviewer
     sid = api.sid("xlsx_table")

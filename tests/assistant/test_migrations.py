@@ -49,7 +49,7 @@ PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
 ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", "chunks", "users", "ask_turns",
               "draft_versions"}
 # every table at the newest revision: the pre-migration ones and those later revisions added
-HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files"}
+HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "letterheads"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
