@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import RateLimiter
 from api.jobs import JobManager
-from api.routes import ask, drafts, findings, health, jobs, pages, rules, stats, submissions, users
+from api.routes import ask, drafts, exports, findings, health, jobs, pages, rules, stats, submissions, users
 from api.schemas import ApiError
 from api.users import UserStore
 from assistant.settings import Settings, get_settings
@@ -192,7 +192,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.add_middleware(SecurityHeaders, max_body=cap)
 
     app.include_router(health.router)
-    for module in (submissions, jobs, findings, rules, ask, drafts, stats, users):
+    for module in (exports, submissions, jobs, findings, rules, ask, drafts, stats, users):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

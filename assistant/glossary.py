@@ -121,6 +121,12 @@ EVENT_TERMS: dict[str, str] = {
     "certainty": "确认识别结果",
 }
 
+# where a submission stands in the review (submission_reviews.state; the states and their moves are
+# the review's, this is only how an export names them)
+REVIEW_STATE_TERMS: dict[str, str] = {"pending": "待审", "in_review": "审核中", "approved": "通过",
+                                      "approved_with_changes": "修改后通过", "returned": "退回重报",
+                                      "resubmitted": "已重报"}
+
 SEVERITY_TERMS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 
 STATUS_TERMS: dict[str, str] = {"ok": "已识别", "needs_review": "待人工核对", "failed": "失败"}

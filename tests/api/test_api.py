@@ -386,6 +386,29 @@ def test_findings_filter_and_export_xlsx(api):
     assert one["审核发现"].max_row - 1 == mine["total"]
 
 
+def test_exports_xlsx_and_csv_with_chinese_headers(api):
+    c, h = api.client, api.reviewer
+    total = c.get("/api/v1/findings", headers=h).json()["total"]
+    book = openpyxl.load_workbook(io.BytesIO(c.get("/api/v1/findings/export.xlsx", headers=h).content))
+    head = [x.value for x in book["审核发现"][1]]
+    assert {"单位", "年度", "项目", "审核决定"} <= set(head) and book["审核发现"].freeze_panes == "A2"
+    assert {"审核状态", "单位", "年度"} <= {x.value for x in book["汇总"][1]}
+    years = [r[head.index("年度")] for r in book["审核发现"].iter_rows(min_row=2, values_only=True)]
+    assert years and all(isinstance(y, int) for y in years if y is not None)
+    r = c.get("/api/v1/findings/export.csv", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content.startswith("\ufeff".encode()) and "filename*=utf-8''" in r.headers["content-disposition"]
+    assert len(r.content.decode("utf-8-sig").strip().split("\r\n")) >= total + 1
+    subs = c.get("/api/v1/submissions", headers=h, params={"size": 500}).json()["total"]
+    sx = openpyxl.load_workbook(io.BytesIO(c.get("/api/v1/submissions/export.xlsx", headers=h).content))
+    assert sx.sheetnames == ["汇总"] and sx["汇总"].max_row - 1 == subs
+    state = [x.value for x in sx["汇总"][1]].index("审核状态")
+    assert all(row[state] for row in sx["汇总"].iter_rows(min_row=2, values_only=True))
+    sc = c.get("/api/v1/submissions/export.csv", headers=h)
+    assert sc.status_code == 200 and sc.content.decode("utf-8-sig").startswith("文件,单位,年度")
+    assert c.get("/api/v1/submissions/export.csv").status_code == 401
+
+
 def test_rules_catalog_with_sources(api):
     data = api.client.get("/api/v1/rules", headers=api.reviewer).json()
     assert data["profile"] == "national" and len(data["rules"]) > 30
