@@ -621,3 +621,18 @@ def test_a_finding_shows_its_occurrences(api):
         assert listed["total"] == 1  # one defect, however many rows it lists
     finally:
         records.save_findings(sid, before)
+
+
+def test_every_page_is_in_chinese(api):
+    from tests.api.test_chinese_throughout import english_words, visible_text
+
+    c = api.client
+    sid = api.sid("docx_table")
+    leaks = {}
+    for url in ("/", "/login", "/drafts", "/ask", "/rules", f"/submissions/{sid}"):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        words = english_words(visible_text(r.text), set())
+        if words:
+            leaks[url] = sorted(words)
+    assert not leaks, leaks
