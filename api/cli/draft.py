@@ -54,7 +54,7 @@ CarbonCopy = Annotated[str | None, typer.Option("--cc", help="抄送机关")]
 
 def _letterhead(records: RecordStore, editor: str, **given: str | None) -> dict[str, str]:
     """The editor's saved letterhead with the options given written over it (and saved again)."""
-    from assistant.stores.letterheads import Letterhead, LetterheadStore
+    from assistant.stores.letterheads import LetterheadStore
 
     store = LetterheadStore(records.engine)
     saved = store.get(editor)

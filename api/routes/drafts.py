@@ -18,12 +18,12 @@ from fastapi.responses import Response
 from api.deps import CurrentUser, SettingsDep, StoresDep
 from api.schemas import (
     AnnualDraftRequest,
-    LetterheadIn,
     ApiError,
     DraftListItem,
     DraftUpdate,
     DraftVersionOut,
     DraftVersionSummary,
+    LetterheadIn,
     ReviewDraftRequest,
     errors,
     not_found,

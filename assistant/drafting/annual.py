@@ -27,11 +27,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.drafting.document import Block, Draft, Fact, tidy
-from assistant.stores.letterheads import Letterhead
 from assistant.drafting.library import Library, Theme, load_library
 from assistant.model import SEVERITY_ORDER
 from assistant.numbers import FUND_CATEGORIES
 from assistant.stats import FindingFacts, GroupStats, Scope, YearStats, year_statistics
+from assistant.stores.letterheads import Letterhead
 from assistant.stores.records import RecordStore
 
 __all__ = ["StatedTheme", "annual_from", "annual_key", "build_annual", "stated_themes"]

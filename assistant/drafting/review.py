@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from assistant.checker.export import location_text, occurrences_text, project_of
 from assistant.checker.registry import rule_title
 from assistant.drafting.document import Block, Draft, Fact, tidy
-from assistant.stores.letterheads import Letterhead
 from assistant.drafting.library import Library, Theme, load_library
 from assistant.drafting.places import basis_text, unit_place
 from assistant.glossary import KIND_TERMS, SEVERITY_TERMS
 from assistant.model import SEVERITY_ORDER, Finding, Submission
+from assistant.stores.letterheads import Letterhead
 from assistant.stores.records import RecordStore
 
 __all__ = ["CONCLUSIONS", "Decision", "build_review", "decide", "review_key"]
