@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import docx
-import pytest
 
 from assistant.drafting import build_annual, build_review, export
 from assistant.drafting.annual import known_names
@@ -98,13 +97,23 @@ def test_a_year_without_material_says_so(records, tmp_path):
     assert not draft.unsupported()
 
 
-def test_a_year_with_too_little_material_says_so(records):
-    counts = {y: len(records.submission_ids_where(year=y)) for y in records.years()}
-    few = [y for y, n in counts.items() if 0 < n < 3]
-    if not few:
-        pytest.skip("every year of the corpus has three or more submissions")
-    draft = build_annual(records, few[0])
-    assert "样本较少" in draft.block("too_little").text and not draft.unsupported()
+def test_too_little_material_says_so(records, year):
+    """A department with one or two submissions in the year: the draft says the sample is small."""
+    from assistant.stats import Scope
+
+    depts: dict[str, int] = {}
+    for sid in records.submission_ids_where(year=year):
+        dept = records.get_summary(sid).department
+        if dept:
+            depts[dept] = depts.get(dept, 0) + 1
+    small = sorted(d for d, n in depts.items() if n < 3)
+    assert small, depts
+    draft = build_annual(records, year, Scope("department", small[0]))
+    note = draft.block("too_little").text
+    assert "样本较少" in note and not draft.unsupported()
+    assert [b.key for b in draft.blocks].index("too_little") < [b.key for b in draft.blocks].index("h.problems")
+    everyone = build_annual(records, year)
+    assert "too_little" not in {b.key for b in everyone.blocks}
 
 
 def test_letter_place_as_the_unit_knows_it():
