@@ -90,6 +90,8 @@ def test_every_api_route_needs_a_token(api):
     for path, ops in openapi["paths"].items():
         if not path.startswith("/api/v1/"):
             continue
+        if path == "/api/v1/session":  # the page's login itself: it takes the token (tested below)
+            continue
         for method in ops:
             url = path.replace("{sid}", "x").replace("{job_id}", "x").replace("{key}", "x").replace(
                 "{chunk_id}", "x").replace("{year}", "2023").replace("{name}", "exec")
@@ -636,3 +638,24 @@ def test_every_page_is_in_chinese(api):
         if words:
             leaks[url] = sorted(words)
     assert not leaks, leaks
+
+
+def test_session_cookie_login_shared_by_tabs(api):
+    from fastapi.testclient import TestClient
+
+    token = api.reviewer["Authorization"].split(" ", 1)[1]
+    tab = TestClient(api.app, base_url="http://testserver")  # a browser without the bearer header
+    assert tab.get("/api/v1/me").status_code == 401
+    assert tab.post("/api/v1/session", json={"token": "wrong"}).status_code == 401
+    r = tab.post("/api/v1/session", json={"token": token})
+    assert r.status_code == 200 and r.json()["name"] == "reviewer"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/api" in cookie
+    assert tab.get("/api/v1/me").json()["name"] == "reviewer"  # the cookie alone logs in (any tab)
+    sid = api.sid("docx_table")
+    # a change by cookie needs the page's header (another site's form cannot send it)
+    assert_error(tab.post(f"/api/v1/drafts/review/{sid}", json={}), 403, "csrf")
+    ok = tab.post(f"/api/v1/drafts/review/{sid}", json={}, headers={"X-Requested-With": "ziping"})
+    assert ok.status_code == 200
+    assert tab.delete("/api/v1/session").status_code == 204
+    assert tab.get("/api/v1/me").status_code == 401
