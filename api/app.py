@@ -33,6 +33,7 @@ from api.routes import (
     ask,
     corrections,
     drafts,
+    exports,
     findings,
     health,
     jobs,
@@ -214,8 +215,8 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.add_middleware(SecurityHeaders, max_body=cap)
 
     app.include_router(health.router)
-    for module in (submissions, jobs, findings, review, rules, ask, drafts, stats, users, corrections, versions,
-                   scores):
+    for module in (exports, submissions, jobs, findings, review, rules, ask, drafts, stats, users, corrections,
+                   versions, scores):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

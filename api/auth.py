@@ -36,6 +36,29 @@ def authenticate(users: UserStore, credentials: HTTPAuthorizationCredentials | N
     return user
 
 
+# The page's login, shared by every tab: the token in an HttpOnly, SameSite=Strict cookie on /api
+# (scripts keep sending "Authorization: Bearer"). A request the cookie authenticates that changes
+# something must also carry SESSION_HEADER: another site's form cannot set a custom header.
+SESSION_COOKIE = "ziping_session"
+SESSION_HEADER = "X-Requested-With"
+SESSION_HOURS = 12
+
+
+def authenticate_request(users: UserStore, credentials: HTTPAuthorizationCredentials | None,
+                         request: Request) -> User:
+    """The bearer token's user, else the session cookie's (with the header check above)."""
+    if credentials is not None:
+        return authenticate(users, credentials)
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return authenticate(users, None)
+    user = authenticate(users, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token))
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.headers.get(SESSION_HEADER) != "ziping":
+        raise ApiError(403, "csrf", "此请求须由本系统页面发出（缺少 X-Requested-With 头）",
+                       "a cookie-authenticated change needs the X-Requested-With: ziping header")
+    return user
+
+
 def require_admin(user: User) -> User:
     if not user.is_admin:
         raise ApiError(403, "forbidden", "需要管理员权限", "this needs the admin role")

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 
-from api.auth import RateLimiter, authenticate, bearer_scheme, check_rate, require_admin
+from api.auth import RateLimiter, authenticate_request, bearer_scheme, check_rate, require_admin
 from api.jobs import JobManager
 from api.schemas import ApiError
 from api.users import User, UserStore
@@ -54,9 +54,9 @@ UsersDep = Annotated[UserStore, Depends(get_users)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
 
-def get_current_user(users: UsersDep,
+def get_current_user(users: UsersDep, request: Request,
                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]) -> User:
-    return authenticate(users, credentials)
+    return authenticate_request(users, credentials, request)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -647,6 +647,20 @@ class DraftListItem(BaseModel):
     latest: DraftVersionSummary
 
 
+class LetterheadIn(BaseModel):
+    """公文的发文机关、主送机关、发文字号、成文日期、抄送；空着的用占位符（××）。"""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"issuer": "××市财政局", "addressee": "", "doc_number": "×财绩函〔2026〕12号", "date": "2026年12月7日",
+         "cc": "市审计局"}]})
+
+    issuer: str = Field("", max_length=100, description="发文机关署名")
+    addressee: str = Field("", max_length=200, description="主送机关（审核意见默认为报送单位）")
+    doc_number: str = Field("", max_length=60, description="发文字号")
+    date: str = Field("", max_length=30, description="成文日期，如 2026年12月7日")
+    cc: str = Field("", max_length=300, description="抄送机关")
+
+
 class ReviewDraftRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"exclude": [], "include": [], "note": None,
                                                                "polish": False}]})
@@ -655,6 +669,8 @@ class ReviewDraftRequest(BaseModel):
     include: list[str] = Field(default_factory=list, description="恢复已排除的审核发现编号")
     note: str | None = Field(None, max_length=500)
     polish: bool = Field(False, description="用大模型润色（需配置 ZIPING_LLM_*，数字受校验）")
+    letterhead: LetterheadIn | None = Field(None, description="发文信息；给出时保存为本人的默认值，不给时用本人上次保存的")
+    annex: bool | None = Field(None, description="附审核发现明细表（规则编号、文件、位置，供审核人员核对）")
 
 
 class AnnualDraftRequest(ReviewDraftRequest):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -137,6 +138,11 @@ class RecordFacts:
         # a folded finding names every place it lists, and how many rows of its own
         texts += [t or "" for o in f.occurrences for t in (o.location.describe(), o.message, o.evidence, o.rule)]
         texts.append(str(sum(1 for o in f.occurrences if o.rule is None)))
+        # the letter names the rule's basis (its document numbers) and the row as the unit counts it:
+        # the 1-based index in the finding's field path (…indicators[2]… is 第3行)
+        texts.append(f.source or "")
+        paths = [f.location.field or "", *(o.location.field or "" for o in f.occurrences)]
+        texts += [str(int(i) + 1) for path in paths for i in re.findall(r"\[(\d+)\]", path)]
         for ev in sub.evaluations:  # the annual examples name the project
             texts.append(ev.project_name or "")
         return number_set(texts)
@@ -172,6 +178,8 @@ class RecordFacts:
     def allowed_for(self, draft: Draft) -> Callable[[list[str]], set[str]]:
         year = draft.meta.get("year")
         context = number_set([str(year)]) if year else set()
+        # 文号, 成文日期 and 抄送 are the reviewer's own input
+        context |= number_set([str(v) for v in (draft.meta.get("letterhead") or {}).values()])
         special = self.figure_numbers(draft) if draft.kind == "annual" else self.review_numbers(draft)
 
         def allowed(cites: list[str]) -> set[str]:

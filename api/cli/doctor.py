@@ -20,7 +20,6 @@ def doctor(
     找出只在一个库中存在的材料或片段、没有向量的片段、没有片段的向量、缺失的全文索引、
     遗留的临时文件夹；--repair 重建缺失的全文索引和向量、删除多余的部分和遗留文件夹。
     退出码：0 = 一致（或已全部修复）；1 = 有不一致（修复后仍有）。
-    Exit status: 0 when the stores agree (or everything was repaired); 1 when drift remains.
     """
     from assistant.settings import get_settings
     from assistant.stores import open_stores

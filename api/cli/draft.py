@@ -45,6 +45,24 @@ class ScopeLevel(StrEnum):
     department = "department"
 
 
+Issuer = Annotated[str | None, typer.Option("--issuer", help="发文机关署名（保存为该修改人的默认值）")]
+Addressee = Annotated[str | None, typer.Option("--addressee", help="主送机关（审核意见默认为报送单位）")]
+DocNumber = Annotated[str | None, typer.Option("--doc-number", help="发文字号，如 ×财绩函〔2026〕12号")]
+SignDate = Annotated[str | None, typer.Option("--date", help="成文日期，如 2026年12月7日")]
+CarbonCopy = Annotated[str | None, typer.Option("--cc", help="抄送机关")]
+
+
+def _letterhead(records: RecordStore, editor: str, **given: str | None) -> dict[str, str]:
+    """The editor's saved letterhead with the options given written over it (and saved again)."""
+    from assistant.stores.letterheads import LetterheadStore
+
+    store = LetterheadStore(records.engine)
+    saved = store.get(editor)
+    if not any(v is not None for v in given.values()):
+        return saved.to_dict()
+    return store.save(editor, saved.merged({k: v for k, v in given.items() if v is not None})).to_dict()
+
+
 def _die(message: str) -> None:
     typer.echo(f"错误 / error: {message}", err=True)
     sys.exit(2)
@@ -108,6 +126,9 @@ def review(
     edit: Annotated[list[str], typer.Option("--edit", help="修改某段文字：块编号=文字（可多次）")] = [],  # noqa: B006
     note: Annotated[str | None, typer.Option(help="修改说明 / note for this version")] = None,
     polish: Annotated[bool, typer.Option("--polish", help="用大模型润色（数字受校验） / polish with the LLM")] = False,
+    issuer: Issuer = None, addressee: Addressee = None, doc_number: DocNumber = None, date: SignDate = None,
+    cc: CarbonCopy = None,
+    annex: Annotated[bool, typer.Option("--annex", help="附审核发现明细表（规则编号、文件、位置，供审核人员核对）")] = False,
 ) -> None:
     """起草审核意见 / draft the review comment of one submission (or all with findings)."""
     from assistant.drafting import DraftStore, export, revise
@@ -120,20 +141,22 @@ def review(
     stores = open_stores(get_settings())
     drafts = DraftStore(stores.records)
     llm = _llm(polish)
+    params = {"letterhead": _letterhead(stores.records, editor, issuer=issuer, addressee=addressee,
+                                        doc_number=doc_number, date=date, cc=cc), "annex": annex}
     try:
         if submission:
             if stores.records.get_summary(submission) is None:
                 _die(f"没有这份材料 / no submission {submission!r}")
             _known(stores.records, [*exclude, *include], submission)
             version = revise(stores.records, drafts, review_key(submission), editor=editor, exclude=exclude,
-                             include=include, edits=_edits(edit), note=note, llm=llm)
+                             include=include, edits=_edits(edit), note=note, llm=llm, params=params)
             _report(version, version.draft)
             _write(version.draft, out, fmt)
             return
         ext = (fmt or Format.docx).value
         ids = _with_findings(stores.records, year)
         for sid in ids:
-            version = revise(stores.records, drafts, review_key(sid), editor=editor, note=note, llm=llm)
+            version = revise(stores.records, drafts, review_key(sid), editor=editor, note=note, llm=llm, params=params)
             d = version.draft
             name = f"审核意见_{_safe(d.meta.get('unit') or '')}_{sid}.{ext}"
             export(d, out_dir / name, ext)
@@ -187,6 +210,8 @@ def annual(
     edit: Annotated[list[str], typer.Option("--edit", help="修改某段文字：块编号=文字（可多次）")] = [],  # noqa: B006
     note: Annotated[str | None, typer.Option(help="修改说明 / note for this version")] = None,
     polish: Annotated[bool, typer.Option("--polish", help="用大模型润色（数字受校验）")] = False,
+    issuer: Issuer = None, addressee: Addressee = None, doc_number: DocNumber = None, date: SignDate = None,
+    cc: CarbonCopy = None,
 ) -> None:
     """起草年度报告“四、存在的问题和困难”“五、下一步工作措施” / draft the annual section."""
     from assistant.drafting import DraftStore, revise
@@ -202,7 +227,9 @@ def annual(
         _known(stores.records, [*exclude, *include])
         version = revise(stores.records, drafts, key, editor=editor, exclude=exclude, include=include,
                          edits=_edits(edit), note=note, llm=_llm(polish),
-                         params={"with_statistics": statistics, "anonymise": anonymise})
+                         params={"with_statistics": statistics, "anonymise": anonymise,
+                                 "letterhead": _letterhead(stores.records, editor, issuer=issuer, addressee=addressee,
+                                                           doc_number=doc_number, date=date, cc=cc)})
         _report(version, version.draft)
         _write(version.draft, out, fmt)
     finally:

@@ -30,8 +30,6 @@ def ingest(
 
     退出码：0 = 至少一个文件已入库（或内容相同已跳过），部分失败时在最后一行说明失败几个；
     1 = 一个文件也没有入库（全部失败，或没有找到任何文件）。
-    Exit status: 0 when at least one file was stored or already stored (a partial failure is
-    named on the last line); 1 when nothing was stored (every file failed, or none was found).
     """
     from assistant.glossary import KIND_TERMS
     from assistant.settings import get_settings

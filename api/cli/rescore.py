@@ -25,7 +25,18 @@ if TYPE_CHECKING:
 rescore_app = typer.Typer(help="复核打分：调整指标得分、查看复核得分、按复核等级导出 / review scores",
                           no_args_is_help=True, rich_markup_mode=None)
 
-ItemArg = Annotated[str, typer.Argument(help="indicators[N]（第N+1项指标）或 funds（预算执行率）")]
+ItemArg = Annotated[str, typer.Argument(help="第几项指标，如 3（第3项）；预算执行率一项写“执行率”")]
+
+
+def _item(text: str) -> str:
+    """The item as the scores store names it: ``indicators[N]`` (0-based) or ``funds``. A reviewer may
+    type the row number they see (3 → indicators[2]) or 执行率; the stored names are accepted as they are."""
+    text = text.strip()
+    if text in ("执行率", "预算执行率", "funds"):
+        return "funds"
+    if text.isdigit() and int(text) >= 1:
+        return f"indicators[{int(text) - 1}]"
+    return text
 FormOpt = Annotated[int, typer.Option("--form", help="第几张自评表（从 0 起） / evaluation index")]
 
 
@@ -91,6 +102,7 @@ def show(sid: Annotated[str, typer.Argument(help="材料编号 / submission id")
 
 
 def _change(sid: str, form_idx: int, item: str, score: float | None, reason: str | None, as_json: bool) -> None:
+    item = _item(item)
     from api.cli.jobs import cli_owner
     from assistant.review.errors import ReviewError
     from assistant.review.scores import Adjustment

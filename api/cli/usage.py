@@ -95,13 +95,53 @@ EXTRA_WORDS = {"default": "默认", "required": "必填", "env var": "环境变�
 _EXTRA = re.compile(r"\s*\[(?P<items>[^\[\]]*)\]$")
 
 
+# "中文 / english": the help line a reviewer reads is the Chinese half (the English half stays in
+# the source for developers); an English-only line is left as written
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+METAVARS = {"TEXT": "文字", "INTEGER": "整数", "FLOAT": "数字", "PATH": "路径", "FILE": "文件", "DIRECTORY": "文件夹",
+            "BOOLEAN": "是/否", "UUID": "UUID"}
+_METAVAR = re.compile(r"\b(" + "|".join(METAVARS) + r")\b")
+# the ``<str>`` style of api/cli/options.py and the arguments' names, as the help page shows them
+VALUE_TERMS = {"<str>": "<文字>", "<int>": "<整数>", "<float>": "<数字>", "<path>": "<路径>",
+               "<int range>": "<整数>", "<float range>": "<数字>"}
+ARGUMENT_TERMS = {"paths": "路径", "path": "路径", "ids": "材料编号", "key": "稿件编号", "name": "名称",
+                  "question": "问题", "submission": "材料编号", "files": "文件", "file": "文件"}
+_ARGUMENT = re.compile(r"([\[{])(" + "|".join(ARGUMENT_TERMS) + r")([\]}])")
+
+
+def _terms(text: str) -> str:
+    """Metavars and argument names in Chinese (option names and choices stay: they are typed)."""
+    bare = re.fullmatch(r"(\w+)(\.\.\.)?", text.strip())
+    if bare and bare.group(1) in ARGUMENT_TERMS:  # an argument's row in the 参数 list
+        return text.replace(bare.group(1), ARGUMENT_TERMS[bare.group(1)], 1)
+    for english, chinese in VALUE_TERMS.items():
+        text = text.replace(english, chinese)
+    text = _ARGUMENT.sub(lambda m: m.group(1) + ARGUMENT_TERMS[m.group(2)] + m.group(3), text)
+    return _METAVAR.sub(lambda m: METAVARS[m.group(1)], text)
+
+
+def chinese_only(text: str) -> str:
+    """``起草审核意见 / draft the review comment`` → ``起草审核意见``, line by line (the
+    ``[默认：…]`` tail kept)."""
+    out = []
+    for line in text.split("\n"):
+        extra = _EXTRA.search(line)
+        head, tail = (line[:extra.start()], line[extra.start():]) if extra else (line, "")
+        parts = head.split(" / ")
+        # exactly one " / " with Chinese before and none after; "all / department / unit" lists choices
+        if len(parts) == 2 and _CJK.search(parts[0]) and not _CJK.search(parts[1]):
+            head = parts[0].rstrip()
+        out.append(head + tail)
+    return "\n".join(out)
+
+
 def _usage_words(args: str) -> str:
-    return args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+    return _terms(args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]..."))
 
 
 def _help_words(text: str) -> str:
     """An option's help with Click's words in Chinese: the help option's own, ``[default: x]``."""
-    text = HELP_WORDS.get(text, text)
+    text = chinese_only(HELP_WORDS.get(text, text))
     m = _EXTRA.search(text)
     if m is None:
         return text
@@ -120,7 +160,10 @@ class ChineseHelpFormatter(HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
 
     def write_dl(self, rows: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
-        super().write_dl([(term, _help_words(text)) for term, text in rows], *args, **kwargs)
+        super().write_dl([(_terms(term), _help_words(text)) for term, text in rows], *args, **kwargs)
+
+    def write_text(self, text: str) -> None:
+        super().write_text(chinese_only(text))
 
 
 class ChineseContext(Context):

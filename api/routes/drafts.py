@@ -23,6 +23,7 @@ from api.schemas import (
     DraftUpdate,
     DraftVersionOut,
     DraftVersionSummary,
+    LetterheadIn,
     ReviewDraftRequest,
     errors,
     not_found,
@@ -33,6 +34,7 @@ from assistant.drafting.annual import annual_key
 from assistant.drafting.review import review_key
 from assistant.settings import Settings
 from assistant.stats import Scope
+from assistant.stores.letterheads import Letterhead, LetterheadStore
 
 router = APIRouter(prefix="/drafts", tags=["drafts"])
 
@@ -47,6 +49,14 @@ def get_drafts(stores: StoresDep, request: Request) -> DraftStore:
 
 
 DraftsDep = Annotated[DraftStore, Depends(get_drafts)]
+
+
+def _letterhead(stores, user: User, given: LetterheadIn | None) -> dict[str, str]:
+    """The letterhead of this draft: the one given (then saved as the user's), else the user's saved one."""
+    store = LetterheadStore(stores.records.engine)
+    if given is not None:
+        return store.save(user.name, Letterhead.of(given.model_dump())).to_dict()
+    return store.get(user.name).to_dict()
 
 
 def _summary(v: DraftVersion) -> dict[str, Any]:
@@ -118,7 +128,8 @@ def review_draft(sid: str, body: ReviewDraftRequest, stores: StoresDep, drafts: 
         raise not_found("这份材料", "submission")
     _known_findings(stores, [*body.exclude, *body.include], sid)
     v = _revise(stores, drafts, review_key(sid), user, exclude=body.exclude, include=body.include, note=body.note,
-                llm=_llm(settings, body.polish))
+                llm=_llm(settings, body.polish),
+                params={"letterhead": _letterhead(stores, user, body.letterhead), "annex": body.annex})
     return version_out(v)
 
 
@@ -134,8 +145,21 @@ def annual_draft(body: AnnualDraftRequest, stores: StoresDep, drafts: DraftsDep,
     _known_findings(stores, [*body.exclude, *body.include])
     v = _revise(stores, drafts, annual_key(body.year, scope), user, exclude=body.exclude, include=body.include,
                 note=body.note, llm=_llm(settings, body.polish),
-                params={"with_statistics": body.with_statistics, "anonymise": body.anonymise})
+                params={"with_statistics": body.with_statistics, "anonymise": body.anonymise,
+                        "letterhead": _letterhead(stores, user, body.letterhead)})
     return version_out(v)
+
+
+@router.get("/letterhead", response_model=LetterheadIn, summary="本人保存的发文信息 / my saved letterhead",
+            responses=errors(401))
+def get_letterhead(stores: StoresDep, user: CurrentUser) -> LetterheadIn:
+    return LetterheadIn(**LetterheadStore(stores.records.engine).get(user.name).to_dict())
+
+
+@router.put("/letterhead", response_model=LetterheadIn, summary="保存发文信息 / save my letterhead",
+            responses=errors(401, 422))
+def put_letterhead(body: LetterheadIn, stores: StoresDep, user: CurrentUser) -> LetterheadIn:
+    return LetterheadIn(**LetterheadStore(stores.records.engine).save(user.name, Letterhead.of(body.model_dump())).to_dict())
 
 
 @router.get("/{key}", response_model=DraftVersionOut, summary="稿件（最新或指定版本） / a draft",

@@ -11,11 +11,12 @@ from fastapi.responses import Response
 
 from api.deps import CurrentUser, StoresDep
 from api.schemas import FindingOut, FindingPage, OccurrenceOut, errors
-from assistant.checker.export import CheckedFile, location_text, to_xlsx
+from assistant.checker.export import CheckedFile, location_text, to_csv, to_xlsx
 from assistant.checker.registry import rule_title
 from assistant.glossary import DECISION_TERMS, SEVERITY_TERMS
 from assistant.model import Finding, Location
 from assistant.stores.browse import FindingQuery, finding_page, findings_by_submission
+from assistant.stores.exports import review_states
 from assistant.stores.scores import ScoreStore
 
 router = APIRouter(prefix="/findings", tags=["findings"])
@@ -79,16 +80,32 @@ def export_items(stores: Any, filters: FindingQuery, limit: int = 5000) -> list[
     """The stored submissions behind the filtered findings, as the checker's export expects."""
     by_sub = findings_by_submission(stores.records, filters)
     subs = stores.records.get_submissions(list(by_sub)[:limit])
+    states = review_states(stores.records, [sub.id for sub in subs])
     reviewed = ScoreStore(stores.records).scored(s.id for s in subs)  # 复核打分 beside the self-score
-    return [CheckedFile(source=sub.id, submission=sub, findings=by_sub[sub.id],
+    return [CheckedFile(source=sub.id, submission=sub, findings=by_sub[sub.id], review_state=states.get(sub.id),
                         scores=[(ev.total_score, reviewed[(sub.id, i)].score.total if (sub.id, i) in reviewed else None)
                                 for i, ev in enumerate(sub.evaluations)]) for sub in subs]
+
+
+def attachment(data: bytes, media_type: str, ascii_name: str, name: str) -> Response:
+    """A download named in Chinese (RFC 5987) with an ASCII fallback."""
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=utf-8''{quote(name)}"})
+
+
+CSV = "text/csv; charset=utf-8"
 
 
 @router.get("/export.xlsx", summary="导出审核发现 Excel / export findings as .xlsx", response_class=Response,
             responses={200: {"content": {XLSX: {}}, "description": "工作表“审核发现”与“汇总”"}, **errors(401, 422)})
 def export_findings(stores: StoresDep, _user: CurrentUser, filters: FiltersDep) -> Response:
     data = to_xlsx(export_items(stores, filters))
-    name = f"审核发现_{date.today():%Y%m%d}.xlsx"
-    return Response(data, media_type=XLSX,
-                    headers={"Content-Disposition": f"attachment; filename=\"findings.xlsx\"; filename*=utf-8''{quote(name)}"})
+    return attachment(data, XLSX, "findings.xlsx", f"审核发现_{date.today():%Y%m%d}.xlsx")
+
+
+@router.get("/export.csv", summary="导出审核发现 CSV / export findings as .csv", response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "UTF-8（带 BOM，Excel 可直接打开）"},
+                       **errors(401, 422)})
+def export_findings_csv(stores: StoresDep, _user: CurrentUser, filters: FiltersDep) -> Response:
+    data = to_csv(export_items(stores, filters), "findings")
+    return attachment(data, CSV, "findings.csv", f"审核发现_{date.today():%Y%m%d}.csv")

@@ -17,17 +17,23 @@
   Z.SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
   Z.STAGE = { queued: '排队中', parsed: '已读取', checked: '已预审', indexed: '已入库', failed: '失败', skipped: '已存在' };
 
-  Z.token = function () { return sessionStorage.getItem(TOKEN_KEY); };
+  /* The login is an HttpOnly session cookie shared by every tab (POST /api/v1/session); the page
+   * only keeps who is logged in (localStorage) to know it. A token typed in this tab still goes as
+   * a bearer header. */
+  Z.token = function () { return sessionStorage.getItem(TOKEN_KEY) || (localStorage.getItem(USER_KEY) ? 'session' : null); };
   Z.user = function () {
-    try { return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'); } catch (e) { return null; }
+    try { return JSON.parse(sessionStorage.getItem(USER_KEY) || localStorage.getItem(USER_KEY) || 'null'); } catch (e) { return null; }
   };
   Z.saveLogin = function (token, user) {
-    sessionStorage.setItem(TOKEN_KEY, token);
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
     sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+    localStorage.setItem(USER_KEY, JSON.stringify(user));
   };
   Z.logout = function (expired) {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(USER_KEY);
+    localStorage.removeItem(USER_KEY);
+    if (!expired) fetch('/api/v1/session', { method: 'DELETE', keepalive: true, headers: { 'X-Requested-With': 'ziping' } });
     var next = location.pathname + location.search + location.hash;
     location.href = '/login' + (expired ? '?expired=1&next=' + encodeURIComponent(next) : '');
   };
@@ -45,8 +51,9 @@
   function request(path, opts) {
     opts = opts || {};
     var headers = new Headers(opts.headers || {});
-    var token = Z.token();
+    var token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers.set('Authorization', 'Bearer ' + token);
+    headers.set('X-Requested-With', 'ziping');  // the session cookie's proof that this page sent it
     var init = { method: opts.method || 'GET', headers: headers, signal: opts.signal };
     if (opts.json !== undefined) {
       headers.set('Content-Type', 'application/json');

@@ -94,7 +94,23 @@
       .catch(Z.fail);
   }
 
+  var LETTERHEAD = ['issuer', 'addressee', 'doc_number', 'date', 'cc'];
+
+  function letterhead() {
+    var out = {};
+    LETTERHEAD.forEach(function (k) { out[k] = document.getElementById('lh-' + k).value.trim(); });
+    return out;
+  }
+
+  function loadLetterhead() {
+    return Z.api('/drafts/letterhead').then(function (saved) {
+      LETTERHEAD.forEach(function (k) { document.getElementById('lh-' + k).value = saved[k] || ''; });
+    }).catch(function () {});
+  }
+
   function generate(path, body, button) {
+    body.letterhead = letterhead();
+    if (path.indexOf('/drafts/review/') === 0) body.annex = document.getElementById('lh-annex').checked;
     button.disabled = true;
     return Z.api(path, { json: body }).then(render).catch(Z.fail).then(function () { button.disabled = false; });
   }
@@ -120,6 +136,7 @@
 
   document.addEventListener('DOMContentLoaded', function () {
     if (!Z.token()) return;
+    loadLetterhead();
     document.getElementById('tab-review').addEventListener('click', function () { showTab('review'); });
     document.getElementById('tab-annual').addEventListener('click', function () { showTab('annual'); });
     document.getElementById('review-form').addEventListener('submit', function (e) {

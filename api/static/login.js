@@ -1,4 +1,4 @@
-/* 登录: check the token with /api/v1/me, keep it in sessionStorage, go where the user was going. */
+/* 登录: the token opens a session (HttpOnly cookie, shared by every tab), then go where the user was going. */
 (function () {
   'use strict';
   document.addEventListener('DOMContentLoaded', function () {
@@ -13,7 +13,8 @@
       event.preventDefault();
       var token = input.value.trim();
       error.hidden = true;
-      fetch('/api/v1/me', { headers: { Authorization: 'Bearer ' + token } })
+      fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'ziping' },
+                                 body: JSON.stringify({ token: token }) })
         .then(function (r) {
           return r.json().then(function (body) {
             if (!r.ok) throw new Z.ApiError(r.status, body);
@@ -21,7 +22,7 @@
           });
         })
         .then(function (user) {
-          Z.saveLogin(token, user);
+          Z.saveLogin(null, user);
           var next = Z.param('next') || '/';
           location.href = next.charAt(0) === '/' && next.charAt(1) !== '/' ? next : '/';
         })

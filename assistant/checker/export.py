@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.checker.registry import rule_title
-from assistant.glossary import KIND_TERMS, SEVERITY_TERMS, STATUS_TERMS
+from assistant.glossary import DECISION_TERMS, KIND_TERMS, SEVERITY_TERMS, STATUS_TERMS
 from assistant.model import Finding, Occurrence, Submission, to_dict
 from assistant.numbers import rounded
+from assistant.review.states import graph
 
 SEVERITIES = ("error", "warning", "info")
 _EVAL = re.compile(r"^evaluations\[(\d+)\]")
@@ -33,6 +34,7 @@ class CheckedFile:
     error: str | None = None  # why the input could not be read
     # per form: (自评得分, 复核得分 or None when not scored), filled for stored submissions (复核打分)
     scores: list[tuple[float | None, float | None]] = field(default_factory=list)
+    review_state: str | None = None  # a stored submission's place in the review (submission_reviews.state)
 
     def counts(self) -> dict[str, int]:
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
@@ -155,40 +157,62 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-FINDING_COLUMNS = (("文件", 24), ("项目", 24), ("严重程度", 10), ("规则", 18), ("规则名称", 24), ("位置", 22),
-                   ("字段", 36), ("问题说明", 60), ("原文依据", 48), ("修改建议", 48), ("规则依据", 48),
-                   ("发现编号", 18), ("出现位置", 60))
-SUMMARY_COLUMNS = (("文件", 28), ("提交编号", 18), ("类型", 20), ("单位", 24), ("状态", 12),
-                   ("错误", 8), ("警告", 8), ("提示", 8), ("合计", 8), ("说明", 48),
-                   ("自评得分", 12), ("复核得分", 12), ("差值", 10))
+# (header, width): the reviewer's words, never a field path; 文件 first and 规则 fourth as before
+FINDING_COLUMNS = (("文件", 24), ("单位", 24), ("年度", 8), ("规则", 18), ("规则名称", 24), ("严重程度", 10),
+                   ("项目", 24), ("问题说明", 60), ("位置", 22), ("原文依据", 48), ("修改建议", 48),
+                   ("审核决定", 10), ("决定理由", 30), ("规则依据", 48), ("出现位置", 60), ("发现编号", 18))
+SUMMARY_COLUMNS = (("文件", 28), ("单位", 24), ("年度", 8), ("类型", 20), ("项目", 30), ("错误", 8), ("警告", 8),
+                   ("提示", 8), ("合计", 8), ("识别状态", 12), ("审核状态", 12), ("待定", 8), ("确认", 8),
+                   ("误报", 8), ("已整改", 8), ("自评得分", 12), ("复核得分", 12), ("差值", 10), ("说明", 48),
+                   ("提交编号", 18))
 
 
-def to_xlsx(items: Sequence[CheckedFile]) -> bytes:
+def finding_rows(items: Sequence[CheckedFile]) -> list[list[Any]]:
+    """One row per finding, in :data:`FINDING_COLUMNS` order (numbers stay numbers)."""
+    rows = []
+    for item in items:
+        sub = item.submission
+        for f in item.findings:
+            rows.append([item.name, (sub.unit or "") if sub else "", sub.year if sub else None, f.rule,
+                         rule_title(f.rule, ""), SEVERITY_TERMS[f.severity], project_of(sub, f), f.message,
+                         f.location.describe(), f.evidence or "", f.suggestion or "", DECISION_TERMS[f.decision],
+                         f.decision_reason or "", f.source or "", occurrences_text(f), f.id or ""])
+    return rows
+
+
+def submission_rows(items: Sequence[CheckedFile]) -> list[list[Any]]:
+    """One row per submission, in :data:`SUMMARY_COLUMNS` order."""
+    rows = []
+    for item in items:
+        # 误报 are counted apart, not as errors, warnings or infos
+        c = {sv: sum(1 for f in item.findings if f.severity == sv and f.counted) for sv in SEVERITIES}
+        sub = item.submission
+        decided = {d: sum(1 for f in item.findings if f.decision == d) for d in DECISION_TERMS}
+        projects = "、".join(p for p in (ev.project_name for ev in sub.evaluations) if p) if sub else ""
+        rows.append([item.name, (sub.unit or "") if sub else "", sub.year if sub else None,
+                     KIND_TERMS[sub.kind] if sub else "", projects, c["error"], c["warning"], c["info"],
+                     sum(c.values()), STATUS_TERMS[sub.status] if sub else "无法读取",
+                     graph().term(item.review_state) if item.review_state else "",
+                     *(decided[d] for d in DECISION_TERMS),
+                     *score_cells(item.scores or [(ev.total_score, None) for ev in (sub.evaluations if sub else [])]),
+                     item.error or (sub.status_reason if sub else "") or "", sub.id if sub else ""])
+    return rows
+
+
+def to_xlsx(items: Sequence[CheckedFile], sheets: Sequence[str] = ("findings", "submissions")) -> bytes:
     """A workbook with sheet 审核发现 (every finding, with the places it lists) and sheet 汇总 (counts
-    per submission)."""
+    per submission), or only those of ``sheets``: Chinese headers, bold and frozen, filters, column
+    widths, numbers as numbers, and nothing a unit typed ever becomes a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "审核发现"
-    rows = []
-    for item in items:
-        for f in item.findings:
-            rows.append([item.name, project_of(item.submission, f), SEVERITY_TERMS[f.severity], f.rule,
-                         rule_title(f.rule, ""), f.location.describe(), f.location.field or "", f.message,
-                         f.evidence or "", f.suggestion or "", f.source or "", f.id or "", occurrences_text(f)])
-    summary = []
-    for item in items:
-        c = item.counts()
-        sub = item.submission
-        summary.append([item.name, sub.id if sub else "", KIND_TERMS[sub.kind] if sub else "",
-                        (sub.unit or "") if sub else "", STATUS_TERMS[sub.status] if sub else "无法读取",
-                        c["error"], c["warning"], c["info"], sum(c.values()),
-                        item.error or (sub.status_reason if sub else "") or "",
-                        *score_cells(item.scores or [(ev.total_score, None) for ev in (sub.evaluations if sub else [])])])
-    for sheet, columns, data in ((ws, FINDING_COLUMNS, rows), (wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary)):
+    wb.remove(wb.active)
+    parts = {"findings": ("审核发现", FINDING_COLUMNS, finding_rows), "submissions": ("汇总", SUMMARY_COLUMNS,
+                                                                               submission_rows)}
+    for title, columns, rows_of in (parts[name] for name in sheets):
+        sheet, data = wb.create_sheet(title), rows_of(items)
         sheet.append([name for name, _ in columns])
         for row in data:
             sheet.append(row)
@@ -217,6 +241,23 @@ def score_cells(scores: Sequence[tuple[float | None, float | None]]) -> list[Any
     if len(scores) == 1:
         return ["" if c[0] is None else c[0] for c in columns]
     return ["；".join("—" if v is None else rounded(v, 2) for v in c) for c in columns]
+
+
+def to_csv(items: Sequence[CheckedFile], sheet: str = "findings") -> bytes:
+    """One sheet (``findings`` or ``submissions``) as CSV for Excel: UTF-8 with a BOM (Excel reads it
+    as UTF-8 only then), CRLF rows, and a text that starts like a formula prefixed with ``'`` — a CSV
+    has no cell types, so the prefix is the only way to keep Excel from evaluating it."""
+    import csv
+
+    columns, data = ((FINDING_COLUMNS, finding_rows(items)) if sheet == "findings"
+                     else (SUMMARY_COLUMNS, submission_rows(items)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([name for name, _ in columns])
+    for row in data:
+        writer.writerow(["" if v is None else f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS)
+                         else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 # What a spreadsheet program would take as the start of a formula (OWASP "CSV injection").

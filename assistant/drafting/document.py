@@ -18,7 +18,7 @@ from typing import Any, Literal
 from assistant.drafting.numbers import number_set, unsupported_numbers
 
 BlockKind = Literal["title", "subtitle", "addressee", "heading1", "heading2", "para", "item", "closing",
-                    "issuer", "date", "note", "table"]
+                    "issuer", "date", "note", "table", "docno", "cc"]
 DraftKind = Literal["review", "annual"]
 
 _SPACES = re.compile(r"(?<![A-Za-z0-9.]) +| +(?![A-Za-z0-9])")
@@ -156,6 +156,8 @@ def to_markdown(draft: Draft) -> str:
             out += [f"## {b.text}", ""]
         elif b.kind == "heading2":
             out += [f"### {b.text}", ""]
+        elif b.kind == "docno":
+            out += [f"<p align=\"center\">{b.text}</p>", ""]
         elif b.kind in ("issuer", "date"):
             out += [f"<p align=\"right\">{b.text}</p>", ""]
         elif b.kind == "note":

@@ -6,12 +6,15 @@ Structure (each paragraph a macro of ``prompts/drafting/review.j2``)::
     <单位>：
     你单位报送的……已收悉。经审核，现提出如下意见。
     一、审核结论        通过 / 修改后通过 / 退回重报, and the rule of drafting.yaml that decides it
-    二、存在的问题      （一）<theme> 1. <rule title>（<code>，<severity>）。<message>。原文依据…位置…整改要求…
+    二、存在的问题      （一）<theme> 1.<place the unit knows>：<message>。表中填写为“…”。依据…，<action>
     三、整改要求        with the deadline placeholder
-    特此函告。 <issuer> <date>
+    特此函告。 <issuer> <date>  抄送：…
+    附件：审核发现明细  (only with ``annex``) rule codes, files and cell coordinates for reviewers
 
-Every problem cites its finding; the conclusion cites the counts it is based on and the rule
-configuration. ``excluded`` finding ids drop out of the text and of the counts.
+The body speaks to the unit (:mod:`assistant.drafting.places`): no rule codes, file names or
+coordinates. Every problem cites its finding; the conclusion cites the counts it is based on and
+the rule configuration. ``excluded`` finding ids drop out of the text and of the counts. The
+发文机关, 主送, 文号, 日期 and 抄送 come from a :class:`Letterhead` (placeholders when empty).
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.checker.export import occurrences_text, project_of
+from assistant.checker.export import location_text, occurrences_text, project_of
 from assistant.checker.registry import rule_title
 from assistant.drafting.document import Block, Draft, Fact, tidy
 from assistant.drafting.library import Library, Theme, load_library
+from assistant.drafting.places import basis_text, unit_place
 from assistant.glossary import KIND_TERMS, SEVERITY_TERMS
 from assistant.model import SEVERITY_ORDER, Finding, Submission
+from assistant.stores.letterheads import Letterhead
 from assistant.stores.records import RecordStore
 
 __all__ = ["CONCLUSIONS", "Decision", "build_review", "decide", "review_key"]
@@ -75,7 +80,7 @@ def decide(findings: Iterable[Finding], config: dict) -> Decision:
     base = dict(errors=count["error"], warnings=count["warning"], infos=count["info"], threshold=threshold)
     if hits:
         codes = sorted({f.rule for f in hits}, key=return_rules.index)
-        text = "、".join(f"“{rule_title(c)}”（{c}）" for c in codes)
+        text = "、".join(f"“{rule_title(c)}”" for c in codes)
         return Decision("return", "return_rule", deciding=tuple(f.id or "" for f in hits), rules_text=text, **base)
     if count["error"] >= threshold:
         return Decision("return", "return_errors", deciding=(), **base)
@@ -105,8 +110,8 @@ def _unit(sub: Submission) -> str:
 
 
 def _finding_fact(f: Finding, sub: Submission) -> Fact:
-    parts = [f.message, f.evidence, f.suggestion, f.location.describe(), f.location.file or sub.file.name,
-             project_of(sub, f), occurrences_text(f, "；")]  # a folded finding: every row it lists
+    parts = [f.message, f.evidence, f.suggestion, unit_place(sub, f), basis_text(f.source), f.location.describe(),
+             f.location.file or sub.file.name, project_of(sub, f), occurrences_text(f, "；")]  # a folded finding: every row it lists
     return Fact(ref=f.id or "", kind="finding", text="；".join(p for p in parts if p),
                 submissions=[sub.id], findings=[f.id or ""])
 
@@ -119,18 +124,27 @@ def _theme_order(lib: Library, groups: dict[str, list[Finding]]) -> list[str]:
 
 def build_review(records: RecordStore, submission_id: str, *, excluded: Iterable[str] = (),
                  edits: dict[str, str] | None = None, editor: str | None = None,
-                 library: Library | None = None) -> Draft:
+                 library: Library | None = None, letterhead: Letterhead | dict | None = None,
+                 annex: bool = False) -> Draft:
     """The review comment of one stored submission (see the module docstring)."""
     sub = records.get_submission(submission_id)
     if sub is None:
         raise KeyError(f"没有这份材料 / no submission {submission_id!r}")
     findings = records.get_findings(submission_id)
-    return review_from(sub, findings, excluded=excluded, edits=edits, editor=editor, library=library)
+    return review_from(sub, findings, excluded=excluded, edits=edits, editor=editor, library=library,
+                       letterhead=letterhead, annex=annex)
+
+
+def _action(f: Finding) -> str:
+    """The required action as a sentence ending in 。."""
+    text = tidy(_sentence(f.suggestion))
+    return (text or "请核实并修改") + "。"
 
 
 def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[str] = (),
                 edits: dict[str, str] | None = None, editor: str | None = None,
-                library: Library | None = None) -> Draft:
+                library: Library | None = None, letterhead: Letterhead | dict | None = None,
+                annex: bool = False) -> Draft:
     """The review comment of ``sub`` from its findings (no store needed)."""
     lib = library or load_library()
     cfg = lib.review_config()
@@ -142,13 +156,16 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
     decision = decide(active, cfg)
 
     unit, subject = _unit(sub), _subject(sub)
-    s = {"unit": unit, "year_text": f"{sub.year}年度" if sub.year else "", "subject": subject,
+    head = Letterhead.of(letterhead).filled({**cfg, "addressee": unit})
+    s = {"unit": unit, "addressee": head.addressee, "year_text": f"{sub.year}年度" if sub.year else "", "subject": subject,
          "file": sub.file.name or "（文件名不详）"}
     facts: dict[str, Fact] = {}
     sub_ref = f"submission:{sub.id}"
     facts[sub_ref] = Fact(sub_ref, "submission", "；".join(
         p for p in [unit, sub.department or "", str(sub.year or ""), sub.file.name, subject,
                     *(ev.project_name or "" for ev in sub.evaluations)] if p), submissions=[sub.id])
+    if head.doc_number or head.date:  # the reviewer's own numbers: 文号 and 成文日期
+        facts["context:letterhead"] = Fact("context:letterhead", "context", f"{head.doc_number}；{head.date}")
     if sub.year:
         facts["context:year"] = Fact("context:year", "context", f"{sub.year}年度")
     counts_ref = "review:counts"
@@ -163,7 +180,8 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
     for f in active:
         facts[f.id or ""] = _finding_fact(f, sub)
 
-    blocks = [
+    blocks = [Block("docno", head.doc_number, key="docno")] if head.doc_number else []
+    blocks += [
         Block("title", str(m.title(s)), key="title", cites=[sub_ref]),
         Block("addressee", str(m.addressee(s)), key="addressee", cites=[sub_ref]),
         Block("para", str(m.intro(s)), key="intro", cites=[sub_ref], role="intro"),
@@ -181,20 +199,22 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
         if theme:
             themes[tid] = theme
     number = 0
+    annex_rows = [["序号", "规则名称", "规则编号", "严重程度", "项目", "文件", "位置", "发现编号"]]
     for i, tid in enumerate(_theme_order(lib, groups), start=1):
         heading = themes.get(tid)
         blocks.append(Block("heading2", str(m.theme_heading(cn_number(i), heading or {"review_heading": "其他方面"})),
                             key=f"h.theme:{tid}", role="theme_heading"))
         for f in sorted(groups[tid], key=lambda x: -SEVERITY_ORDER[x.severity]):
             number += 1
-            fv = {"rule": f.rule, "rule_title": rule_title(f.rule), "severity_text": SEVERITY_TERMS[f.severity],
-                  "message": tidy(_sentence(f.message)), "evidence": _sentence(f.evidence),
-                  "project": project_of(sub, f) if len(sub.evaluations) > 1 else "",
-                  "place": (f"{f.location.file or sub.file.name or ''} {f.location.describe()}".strip()
-                            + (f"；{occurrences_text(f, '；')}" if f.occurrences else "")),
-                  "suggestion": tidy(f.suggestion)}
+            fv = {"place": unit_place(sub, f), "message": tidy(_sentence(f.message)),
+                  "evidence": _sentence(f.evidence) if f.evidence and len(f.evidence) <= 60 else "",
+                  "basis": basis_text(f.source), "action": _action(f)}
             blocks.append(Block("item", str(m.problem(number, fv)), key=f"problem:{f.id}", role="problem",
                                 cites=[f.id or ""]))
+            annex_rows.append([str(number), rule_title(f.rule), f.rule, SEVERITY_TERMS[f.severity],
+                               project_of(sub, f), f.location.file or sub.file.name or "",
+                               location_text(f) + (f"；{occurrences_text(f, '；')}" if f.occurrences else ""),
+                               f.id or ""])
     if not active:
         blocks.append(Block("para", str(m.no_problems()), key="no_problems", role="problem_none"))
     blocks += [
@@ -204,11 +224,19 @@ def review_from(sub: Submission, findings: list[Finding], *, excluded: Iterable[
                                          cfg.get("deadline", "　　年　　月　　日"))),
               key="requirements", role="requirements"),
         Block("closing", str(m.closing()), key="closing"),
-        Block("issuer", str(cfg.get("issuer", "××市财政局")), key="issuer"),
-        Block("date", str(cfg.get("date", "××××年××月××日")), key="date"),
+        Block("issuer", head.issuer, key="issuer"),
+        Block("date", head.date, key="date"),
     ]
-    draft = Draft(kind="review", key=review_key(sub.id), title=blocks[0].text, blocks=blocks, facts=facts,
+    if head.cc:
+        blocks.append(Block("cc", f"抄送：{head.cc.rstrip('。')}。", key="cc"))
+    if annex and active:
+        blocks += [Block("heading1", str(m.h_annex()), key="h.annex", role="trace"),
+                   Block("table", "", key="annex.findings", role="trace", rows=annex_rows,
+                         id_columns=list(range(len(annex_rows[0]))))]
+    title = next(b.text for b in blocks if b.kind == "title")
+    draft = Draft(kind="review", key=review_key(sub.id), title=title, blocks=blocks, facts=facts,
                   meta={"submission_id": sub.id, "unit": unit, "year": sub.year, "file": sub.file.name,
+                        "letterhead": Letterhead.of(letterhead).to_dict(), "annex": annex,
                         "conclusion": decision.conclusion, "conclusion_code": decision.code,
                         "decision_basis": decision.basis, "excluded": sorted(excluded & known),
                         "findings": [f.id for f in active]})

@@ -92,6 +92,10 @@ class DraftStore:
         return self._rows.keys(kind)
 
 
+# how a draft is built besides the records; kept from version to version unless changed
+BUILD_PARAMS = ("with_statistics", "anonymise", "letterhead", "annex")
+
+
 def rebuild(records: RecordStore, key: str, *, excluded: Iterable[str] = (), edits: dict[str, dict] | None = None,
             params: dict[str, Any] | None = None, library: Library | None = None) -> Draft:
     """Build the draft named by ``key`` afresh from the records, with exclusions and edits applied."""
@@ -100,11 +104,13 @@ def rebuild(records: RecordStore, key: str, *, excluded: Iterable[str] = (), edi
 
     params = params or {}
     if key.startswith("review:"):
-        draft = build_review(records, key.split(":", 1)[1], excluded=excluded, library=library)
+        draft = build_review(records, key.split(":", 1)[1], excluded=excluded, library=library,
+                             letterhead=params.get("letterhead"), annex=bool(params.get("annex")))
     elif key.startswith("annual:"):
         _, year, scope = key.split(":", 2)
         draft = build_annual(records, int(year), scope, excluded=excluded, library=library,
-                             with_statistics=params.get("with_statistics"), anonymise=params.get("anonymise"))
+                             with_statistics=params.get("with_statistics"), anonymise=params.get("anonymise"),
+                             letterhead=params.get("letterhead"))
     else:
         raise ValueError(f"未知的稿件 / unknown draft key {key!r}")
     _apply(draft, edits or {})
@@ -126,7 +132,7 @@ def revise(records: RecordStore, drafts: DraftStore, key: str, *, editor: str, e
 
     ``exclude``/``include`` add and remove excluded finding ids; ``edits`` maps block keys to the
     reviewer's text (an empty text removes that edit); ``params`` change how an annual draft is
-    built (``with_statistics``, ``anonymise``; else the latest version's). With ``llm`` the rebuilt
+    built (``with_statistics``, ``anonymise``, ``letterhead``, ``annex``; else the latest version's). With ``llm`` the rebuilt
     template text is polished under the number guard (edited blocks stay as the reviewer wrote
     them). When nothing changed since the latest version, that version is returned as it is.
     """
@@ -140,7 +146,7 @@ def revise(records: RecordStore, drafts: DraftStore, key: str, *, editor: str, e
             merged[block_key] = {"text": text, "editor": editor, "at": at}
         else:
             merged.pop(block_key, None)
-    build = {k: v for k, v in (latest.draft.meta if latest else {}).items() if k in ("with_statistics", "anonymise")}
+    build = {k: v for k, v in (latest.draft.meta if latest else {}).items() if k in BUILD_PARAMS}
     build.update({k: v for k, v in (params or {}).items() if v is not None})
     draft = rebuild(records, key, excluded=sorted(excluded), edits=merged, params=build, library=library)
     for b in draft.blocks:

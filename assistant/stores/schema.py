@@ -11,6 +11,7 @@ from assistant.stores import (
     drafts,
     fulltext_pg,
     jobs,
+    letterheads,
     records,
     review,
     scores,
@@ -21,6 +22,7 @@ from assistant.stores import (
 __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
-TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions, scores)
+TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions, scores,
+                 letterheads)
 
 metadata: MetaData = records.Base.metadata

@@ -37,7 +37,9 @@ PACKAGES = "libreoffice-writer-nogui / libreoffice-calc-nogui"
 
 # target suffix → LibreOffice export filter
 FILTERS = {"docx": "MS Word 2007 XML", "xlsx": "Calc MS Excel 2007 XML",
-           "doc": "MS Word 97", "xls": "MS Excel 97", "odt": "writer8", "ods": "calc8"}
+           "doc": "MS Word 97", "xls": "MS Excel 97", "odt": "writer8", "ods": "calc8",
+           # a text document as PDF: how the drafts' 公文 layout is checked (tests/assistant/drafting)
+           "pdf": "writer_pdf_Export"}
 
 
 def soffice_path() -> str | None:

@@ -90,6 +90,8 @@ def test_every_api_route_needs_a_token(api):
     for path, ops in openapi["paths"].items():
         if not path.startswith("/api/v1/"):
             continue
+        if path == "/api/v1/session":  # the page's login itself: it takes the token (tested below)
+            continue
         for method in ops:
             url = path.replace("{sid}", "x").replace("{job_id}", "x").replace("{key}", "x").replace(
                 "{chunk_id}", "x").replace("{year}", "2023").replace("{name}", "exec")
@@ -387,6 +389,29 @@ def test_findings_filter_and_export_xlsx(api):
     assert one["审核发现"].max_row - 1 == mine["total"]
 
 
+def test_exports_xlsx_and_csv_with_chinese_headers(api):
+    c, h = api.client, api.reviewer
+    total = c.get("/api/v1/findings", headers=h).json()["total"]
+    book = openpyxl.load_workbook(io.BytesIO(c.get("/api/v1/findings/export.xlsx", headers=h).content))
+    head = [x.value for x in book["审核发现"][1]]
+    assert {"单位", "年度", "项目", "审核决定"} <= set(head) and book["审核发现"].freeze_panes == "A2"
+    assert {"审核状态", "单位", "年度"} <= {x.value for x in book["汇总"][1]}
+    years = [r[head.index("年度")] for r in book["审核发现"].iter_rows(min_row=2, values_only=True)]
+    assert years and all(isinstance(y, int) for y in years if y is not None)
+    r = c.get("/api/v1/findings/export.csv", headers=h)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content.startswith("\ufeff".encode()) and "filename*=utf-8''" in r.headers["content-disposition"]
+    assert len(r.content.decode("utf-8-sig").strip().split("\r\n")) >= total + 1
+    subs = c.get("/api/v1/submissions", headers=h, params={"size": 500}).json()["total"]
+    sx = openpyxl.load_workbook(io.BytesIO(c.get("/api/v1/submissions/export.xlsx", headers=h).content))
+    assert sx.sheetnames == ["汇总"] and sx["汇总"].max_row - 1 == subs
+    state = [x.value for x in sx["汇总"][1]].index("审核状态")
+    assert all(row[state] for row in sx["汇总"].iter_rows(min_row=2, values_only=True))
+    sc = c.get("/api/v1/submissions/export.csv", headers=h)
+    assert sc.status_code == 200 and sc.content.decode("utf-8-sig").startswith("文件,单位,年度")
+    assert c.get("/api/v1/submissions/export.csv").status_code == 401
+
+
 def test_rules_catalog_with_sources(api):
     data = api.client.get("/api/v1/rules", headers=api.reviewer).json()
     assert data["profile"] == "national" and len(data["rules"]) > 30
@@ -542,6 +567,26 @@ def test_review_draft_generate_edit_versions_and_docx(api):
     assert_error(c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"exclude": ["nope"]}), 400, "unknown_findings")
 
 
+def test_letterhead_is_an_input_saved_per_user(api):
+    c, h = api.client, api.reviewer
+    sid = api.sid("docx_table")
+    head = {"issuer": "临渊市财政局", "doc_number": "临财绩函〔2026〕3号", "date": "2026年12月7日", "cc": "临渊市审计局"}
+    v = c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"letterhead": head, "annex": True}).json()
+    blocks = {b["key"]: b for b in v["draft"]["blocks"]}
+    assert blocks["issuer"]["text"] == "临渊市财政局" and blocks["date"]["text"] == "2026年12月7日"
+    assert blocks["docno"]["text"] == "临财绩函〔2026〕3号" and blocks["cc"]["text"] == "抄送：临渊市审计局。"
+    assert "annex.findings" in blocks and v["unsupported"] == {}
+    saved = c.get("/api/v1/drafts/letterhead", headers=h).json()
+    assert saved == {**head, "addressee": ""}
+    assert c.get("/api/v1/drafts/letterhead", headers=api.admin).json()["issuer"] == ""  # each user their own
+    # the next draft without a letterhead uses the saved one
+    annual = c.post("/api/v1/drafts/annual", headers=h, json={"year": v["draft"]["meta"]["year"]}).json()
+    assert next(b for b in annual["draft"]["blocks"] if b["key"] == "issuer")["text"] == "临渊市财政局"
+    put = c.put("/api/v1/drafts/letterhead", headers=h, json={**head, "issuer": "临渊市财政局绩效科"}).json()
+    assert put["issuer"] == "临渊市财政局绩效科"
+    assert c.put("/api/v1/drafts/letterhead", headers=h, json={"date": "x" * 31}).status_code == 422
+
+
 def test_review_draft_polished_by_the_configured_model(api):
     c, h = api.client, api.reviewer
     sid = api.sid("xlsx_table")
@@ -615,3 +660,39 @@ def test_a_finding_shows_its_occurrences(api):
         assert listed["total"] == 1  # one defect, however many rows it lists
     finally:
         records.save_findings(sid, before)
+
+
+def test_every_page_is_in_chinese(api):
+    from tests.api.test_chinese_throughout import english_words, visible_text
+
+    c = api.client
+    sid = api.sid("docx_table")
+    leaks = {}
+    for url in ("/", "/login", "/drafts", "/ask", "/rules", f"/submissions/{sid}"):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        words = english_words(visible_text(r.text), set())
+        if words:
+            leaks[url] = sorted(words)
+    assert not leaks, leaks
+
+
+def test_session_cookie_login_shared_by_tabs(api):
+    from fastapi.testclient import TestClient
+
+    token = api.reviewer["Authorization"].split(" ", 1)[1]
+    tab = TestClient(api.app, base_url="http://testserver")  # a browser without the bearer header
+    assert tab.get("/api/v1/me").status_code == 401
+    assert tab.post("/api/v1/session", json={"token": "wrong"}).status_code == 401
+    r = tab.post("/api/v1/session", json={"token": token})
+    assert r.status_code == 200 and r.json()["name"] == "reviewer"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/api" in cookie
+    assert tab.get("/api/v1/me").json()["name"] == "reviewer"  # the cookie alone logs in (any tab)
+    sid = api.sid("docx_table")
+    # a change by cookie needs the page's header (another site's form cannot send it)
+    assert_error(tab.post(f"/api/v1/drafts/review/{sid}", json={}), 403, "csrf")
+    ok = tab.post(f"/api/v1/drafts/review/{sid}", json={}, headers={"X-Requested-With": "ziping"})
+    assert ok.status_code == 200
+    assert tab.delete("/api/v1/session").status_code == 204
+    assert tab.get("/api/v1/me").status_code == 401

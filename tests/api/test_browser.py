@@ -163,6 +163,17 @@ def test_login(site, page):
     page.wait_for_selector("#chart-exec svg")
     page.wait_for_selector("#chart-grade svg")
     assert "审核员" in page.inner_text("#who")
+    # the login is a session cookie, HttpOnly and SameSite=Strict: a second tab is logged in too
+    cookie = next(c for c in page.context.cookies() if c["name"] == "ziping_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find("ziping_session") < 0
+    second = page.context.new_page()
+    try:
+        second.goto(site.url + "/")
+        second.wait_for_selector("#subs tbody tr[data-sid]")
+        assert second.url == site.url + "/" and "审核员" in second.inner_text("#who")
+    finally:
+        second.close()
     shot(site, page, "01_overview")
     # all years: the project name with markup is shown as text in the table, and nothing ran
     page.select_option("#year", "")

@@ -165,3 +165,11 @@ def test_a_reviewer_cannot_score_a_submission_assigned_to_another(api):
                    json={"evaluation_idx": 0, "version": 0, "adjustments": []})
     assert_error(r, 409, "conflict", "已分派给lisi")
     assert client.get(f"/api/v1/submissions/{sid}/scores", headers=auth).json()["forms"][0]["version"] == 0
+
+
+@pytest.mark.parametrize("typed, item", [("3", "indicators[2]"), ("执行率", "funds"), ("预算执行率", "funds"),
+                                         ("indicators[0]", "indicators[0]"), ("funds", "funds")])
+def test_the_cli_takes_the_row_number_a_reviewer_sees(typed, item):
+    from api.cli.rescore import _item
+
+    assert _item(typed) == item

@@ -249,5 +249,6 @@ def test_statistics_and_the_review_letter_count_defects(national, tmp_path):
     assert f"审核发现问题{len(found)}项" in letter.facts["review:counts"].text
     (folded,) = [f for f in found if f.rule == "MISSING-IND-001"]
     (problem,) = [b for b in letter.blocks_with("problem") if b.cites == [folded.id]]
-    assert "出现位置（14 处）：表1 第" in problem.text
+    # the letter speaks to the unit (issue 20): the rows it names, each once, and how many
+    assert problem.text.count("第1行“资助学生人数”") == 1 and "等7行" in problem.text
     records.close()

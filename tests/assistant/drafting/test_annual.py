@@ -107,8 +107,12 @@ def test_every_number_is_in_the_facts_it_cites(draft):
 
 def test_trace_appendix_lists_every_finding(draft, stats):
     table = draft.block("trace.themes").rows
-    listed = {i for row in table[1:] for i in row[3].split("、")}
-    assert listed == {f.id for f in stats.findings}
+    assert table[0][3] == "问题所在（单位 · 项目 · 表/页/行）"
+    places = [p for row in table[1:] for p in row[3].split("；")]
+    assert len(places) == len(stats.findings)  # one place per finding, named as a reader finds it
+    assert all(len(p.split(" · ")) == 3 for p in places)
+    for f in stats.findings:  # no internal id anywhere in the draft's text
+        assert f.id not in draft.text() and f.submission_id not in draft.text()
     figures = draft.block("trace.figures").rows
     assert len(figures) - 1 == len(draft.block("trace.figures").cites)
 
@@ -126,11 +130,11 @@ def test_family_coverage(draft, stats, lib):
 
 
 def test_anonymised_by_default(draft, stats):
-    body = "\n".join(b.text for b in draft.blocks if b.role not in ("trace",))
-    for unit in {o.unit for o in stats.objects}:
-        assert unit not in body
-    aliases = draft.block("trace.aliases").rows
-    assert aliases[0] == ["代称", "单位"] and aliases[1][0] == "A单位"
+    text = draft.text()  # every block, the trace tables included
+    for unit in {o.unit for o in stats.objects} | {o.department for o in stats.objects if o.department}:
+        assert unit not in text
+    aliases = draft.meta["aliases"]  # the key stays with the reviewer, out of the document
+    assert "A单位" in aliases.values() and all(alias in text for alias in aliases.values())
 
 
 def test_named_and_without_statistics(records, year, stats):

@@ -60,3 +60,17 @@ def test_draft_annual_and_stats(run, year, tmp_path):
     assert stats.exit_code == 0 and json.loads(stats.stdout)["year"] == year
     plain = run("stats", "--year", year)
     assert f"{year}年度统计" in plain.stdout
+
+
+def test_letterhead_options_are_saved_for_the_editor(run, year, with_findings):
+    sid = with_findings[2]
+    result = run("draft", "review", sid, "--editor", "王五", "--issuer", "松涛县财政局", "--doc-number",
+                 "松财绩函〔2026〕7号", "--date", "2026年12月7日", "--cc", "松涛县审计局", "--annex", "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "松财绩函〔2026〕7号" in result.stdout and "抄送：松涛县审计局。" in result.stdout
+    assert "附件：审核发现明细" in result.stdout
+    # the next draft by the same editor, without the options, keeps them
+    annual = run("draft", "annual", "--year", year, "--editor", "王五", "--format", "md")
+    assert annual.exit_code == 0 and "松涛县财政局" in annual.stdout and "2026年12月7日" in annual.stdout
+    other = run("draft", "annual", "--year", year, "--editor", "赵六", "--format", "md")
+    assert "松涛县财政局" not in other.stdout

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.drafting import build_review, check_draft, decide, load_library
 from assistant.drafting.document import tidy
+from assistant.drafting.places import unit_place
 from assistant.drafting.review import review_from
 from assistant.model import Finding, Location, Submission
 
@@ -51,13 +52,17 @@ def test_structure_of_every_review(records, with_findings):
         assert [p.text.split(".", 1)[0] for p in problems] == [str(i) for i in range(1, len(problems) + 1)]
         findings = {x.id: x for x in records.get_findings(sid)}
         assert {p.cites[0] for p in problems} == set(findings)  # one problem per finding
+        sub = records.get_submission(sid)
         for p in problems:
             fd = findings[p.cites[0]]
-            assert fd.rule in p.text and "位置：" in p.text and "整改要求：" in p.text
-            assert fd.location.describe() in p.text
+            # the place as the unit knows it, the basis in words and the action; no rule code
+            assert p.text.startswith(f"{p.text.split('.', 1)[0]}.{unit_place(sub, fd)}：")
+            assert "依据" in p.text and p.text.endswith("。")
+            assert fd.rule not in p.text and fd.location.describe() not in p.text
         assert re.search(r"（[一二三四五六七八九十]+）", "".join(b.text for b in d.blocks if b.kind == "heading2"))
         assert "　　年　　月　　日前" in d.block("requirements").text
         assert texts[-3:] == ["特此函告。", "××市财政局", "××××年××月××日"]
+        assert d.block("addressee").text == f"{d.meta['unit']}：" and sub.file.name not in d.text()
 
 
 def test_numbers_come_from_the_findings(records, with_findings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import docx
 import pytest
@@ -31,7 +32,7 @@ def test_every_run_declares_its_east_asian_font(annual_docx):
     runs = [r for p in doc.paragraphs for r in p.runs if r.text]
     runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.text]
     assert runs and all(east_asia(r) for r in runs)
-    assert {east_asia(r) for r in runs} <= {"仿宋_GB2312", "黑体", "楷体_GB2312"}
+    assert {east_asia(r) for r in runs} <= {"仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"}
     normal = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
 
@@ -41,9 +42,11 @@ def test_title_headings_body_sizes_and_alignment(annual_docx):
     paras = [p for p in doc.paragraphs if p.text]
     title = paras[0]
     assert title.text == draft.title and title.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert east_asia(title.runs[0]) == "黑体" and title.runs[0].font.size.pt == 18  # 小二
+    assert east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size.pt == 22  # 2号
+    assert title.style.name == "Title"
     heads = [p for p in paras if p.text[:2] in ("二、", "四、", "五、")]
     assert len(heads) == 3 and all(east_asia(p.runs[0]) == "黑体" and p.runs[0].font.size.pt == 16 for p in heads)
+    assert all(p.style.name == "Heading 1" for p in heads)
     body = next(p for p in paras if p.text.startswith("1、"))
     assert east_asia(body.runs[0]) == "仿宋_GB2312" and body.runs[0].font.size.pt == 16  # 三号
     assert body.paragraph_format.first_line_indent.pt == 32  # two characters
@@ -56,10 +59,13 @@ def test_title_headings_body_sizes_and_alignment(annual_docx):
 
 def test_page_number_field_in_the_footer(annual_docx):
     _, doc = annual_docx
-    footer = doc.sections[0].footer._element
-    instr = [e.text for e in footer.iter(qn("w:instrText"))]
-    assert any(t.strip() == "PAGE" for t in instr)
-    assert doc.sections[0].footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    for footer in (doc.sections[0].footer, doc.sections[0].even_page_footer):
+        instr = [e.text for e in footer._element.iter(qn("w:instrText"))]
+        assert any(t.strip() == "PAGE" for t in instr)
+    # outside edges: odd pages right, even pages left
+    assert doc.settings.odd_and_even_pages_header_footer
+    assert doc.sections[0].footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert doc.sections[0].even_page_footer.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.top_margin.cm, 1) == 3.7
 
@@ -78,7 +84,7 @@ def test_review_docx_has_the_deciding_conclusion(records, with_findings, tmp_pat
     doc = docx.Document(str(tmp_path / "r.docx"))
     texts = [p.text for p in doc.paragraphs]
     assert draft.block("conclusion").text in texts and "二、存在的问题" in texts
-    assert any(t.startswith("1. ") for t in texts)
+    assert any(re.match(r"1\.\S", t) for t in texts)
     assert any(p.text.startswith("（一）") and east_asia(p.runs[0]) == "楷体_GB2312" for p in doc.paragraphs)
 
 
