@@ -204,31 +204,38 @@ def to_xlsx(items: Sequence[CheckedFile], sheets: Sequence[str] = ("findings", "
     per submission), or only those of ``sheets``: Chinese headers, bold and frozen, filters, column
     widths, numbers as numbers, and nothing a unit typed ever becomes a formula."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.remove(wb.active)
     parts = {"findings": ("审核发现", FINDING_COLUMNS, finding_rows), "submissions": ("汇总", SUMMARY_COLUMNS,
                                                                                submission_rows)}
     for title, columns, rows_of in (parts[name] for name in sheets):
-        sheet, data = wb.create_sheet(title), rows_of(items)
-        sheet.append([name for name, _ in columns])
-        for row in data:
-            sheet.append(row)
-            _as_text(sheet[sheet.max_row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for i, (_, width) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(data) + 1)}"
+        fill_sheet(wb.create_sheet(title), columns, rows_of(items))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def fill_sheet(sheet: Any, columns: Sequence[tuple[str, int]], data: Sequence[Sequence[Any]]) -> None:
+    """Write ``data`` under the ``(header, width)`` columns the way every ziping workbook looks: bold
+    frozen header with filters, column widths, wrapped cells, numbers as numbers and every text cell
+    kept as text (nothing a unit typed becomes a formula)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([name for name, _ in columns])
+    for row in data:
+        sheet.append(list(row))
+        _as_text(sheet[sheet.max_row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(data) + 1)}"
 
 
 def score_cells(scores: Sequence[tuple[float | None, float | None]]) -> list[Any]:

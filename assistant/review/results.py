@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.checker.export import _as_text
+from assistant.checker.export import fill_sheet
 from assistant.numbers import GRADE_BANDS
 
 if TYPE_CHECKING:
@@ -41,8 +41,6 @@ def ordered(lines: Sequence[ScoreLine]) -> list[ScoreLine]:
 
 def results_xlsx(lines: Sequence[ScoreLine]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -60,20 +58,8 @@ def results_xlsx(lines: Sequence[ScoreLine]) -> bytes:
         having = [ln for ln in lines if band_of(ln) == band]
         money = [ln.budget for ln in having if ln.budget is not None]
         summary.append([BAND_LABELS[band], len(having), round(sum(money), 2) if money else None])
-    for sheet, columns, data in ((ws, LINE_COLUMNS, rows), (wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary)):
-        sheet.append([name for name, _ in columns])
-        for row in data:
-            sheet.append(row)
-            _as_text(sheet[sheet.max_row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for i, (_, width) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(data) + 1)}"
+    fill_sheet(ws, LINE_COLUMNS, rows)
+    fill_sheet(wb.create_sheet("汇总"), SUMMARY_COLUMNS, summary)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -5,37 +5,26 @@ from __future__ import annotations
 
 import re
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from api.app import ApiSettings, create_app
 from assistant.settings import Settings
 from assistant.stores.jobs import Job, JobStore
 from assistant.stores.records import RecordStore
 from tests.support.jobs import Process, report_text, ziping
+from tests.support.postgres import fresh_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
 def database(postgres_url) -> Iterator[str]:
-    server = make_url(postgres_url)
-    name = "zp_workers_" + uuid.uuid4().hex[:12]
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(postgres_url, "zp_workers_") as url:
+        yield url
 
 
 def _queue(settings: Settings, batches: list[range]) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,6 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from assistant.model import Finding, Location, Occurrence, to_dict
@@ -42,6 +40,7 @@ from assistant.stores.migrations import HEAD
 from assistant.stores.records import CheckRow, RecordStore, SubmissionReviewRow
 from assistant.stores.users import UserStore
 from ingest.chunking import chunk_submission
+from tests.support.postgres import fresh_database
 from tests.support.samples import make_submission
 
 PRE_MIGRATION = Path(__file__).parent / "fixtures" / "pre_migration"
@@ -62,17 +61,8 @@ def url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ziping.db'}"
         return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    name = "zp_migrate_" + uuid.uuid4().hex[:12]
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(request.getfixturevalue("postgres_url"), "zp_migrate_") as url:
+        yield url
 
 
 def create_pre_migration_schema(url: str, tables: set[str]) -> None:
