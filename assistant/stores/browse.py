@@ -98,11 +98,6 @@ def _counts_subquery() -> Any:
             .group_by(FindingRow.submission_id).subquery())
 
 
-def counted_finding() -> tuple[Any, ...]:
-    """The SQL side of :attr:`assistant.model.Finding.counted`."""
-    return FindingRow.resolved_at.is_(None), FindingRow.decision != "false_positive"
-
-
 def _rate(ev: Any) -> Any:
     return func.coalesce(ev.exec_rate_filled, ev.exec_rate_computed)
 
