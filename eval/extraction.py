@@ -47,6 +47,9 @@ class Tally:
     def rate(self) -> float:
         return self.right / self.total if self.total else 1.0
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"accuracy": round(self.rate, 4), "right": self.right, "fields": self.total}
+
 
 @dataclass
 class ExtractionReport:

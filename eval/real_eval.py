@@ -33,6 +33,7 @@ from typing import Any
 from assistant.checker import check_submission, profile_for
 from assistant.model import Finding, Location, Submission
 from eval.compare import same, same_value
+from eval.extraction import Tally
 from eval.real.forms import Defect, Expected, FormFile, real_forms
 from ingest.errors import IngestError
 from ingest.extract import extract_file
@@ -124,21 +125,6 @@ def compare_fields(exp: Expected, got: dict[str, Any]) -> Iterator[tuple[str, bo
         yield "indicators.score", same(ind.score, row.get("score"))
 
 
-@dataclass
-class Tally:
-    right: int = 0
-    total: int = 0
-
-    def add(self, ok: bool) -> None:
-        self.right += ok
-        self.total += 1
-
-    @property
-    def rate(self) -> float:
-        return self.right / self.total if self.total else 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"accuracy": round(self.rate, 4), "right": self.right, "fields": self.total}
 
 
 @dataclass
