@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 import json
 import random
+import socket
+import threading
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
@@ -68,3 +73,32 @@ def wait_job(client, headers: dict[str, str], job_id: str, timeout: float = 120.
             return job
         time.sleep(0.05)
     raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(settings: Any) -> Iterator[str]:
+    """The app on ``settings``, served by a real uvicorn in a thread on a free loopback port; yields
+    its URL and stops it on exit (the browser tests talk to it as a reviewer's browser would)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(),
+                                          log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import tempfile
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import XSS, project_name, small_scan, with_text_replaced
+from tests.api.support import XSS, project_name, served, small_scan, with_text_replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -44,17 +41,10 @@ class Site:
     database_url: str = ""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, synth) -> Iterator[Site]:
-    import uvicorn
 
-    from api.app import create_app
     from api.users import UserStore
     from assistant.settings import Settings
     from assistant.stores import open_stores
@@ -74,22 +64,11 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
         stores.close()
     files = {"docx": synth["docx_table"], "scan": small_scan(work / "扫描件.pdf"), "xss": xss}
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
     shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
-    try:
-        yield Site(f"http://127.0.0.1:{port}", token, shots, files, database_url=settings.sqlalchemy_url)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with served(settings) as url:
+        yield Site(url, token, shots, files, database_url=settings.sqlalchemy_url)
 
 
 class Browser:

@@ -12,15 +12,13 @@ import json
 import os
 import re
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.api.support import with_text_replaced
-from tests.api.test_browser import CHROMIUM_ARGS, _free_port
+from tests.api.support import served, with_text_replaced
+from tests.api.test_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -35,9 +33,7 @@ def planted(corpus: Path) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, synth_corpus) -> Iterator[dict]:
-    import uvicorn
 
-    from api.app import create_app
     from api.users import UserStore
     from assistant.checker import check_submission
     from assistant.settings import Settings
@@ -62,23 +58,12 @@ def site(tmp_path_factory, synth_corpus) -> Iterator[dict]:
         _, token = UserStore(stores.records.engine).add("审核员", "reviewer")
     finally:
         stores.close()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
     shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "shots": shots, "first": first.submission_id,
+    with served(settings) as url:
+        yield {"url": url, "token": token, "shots": shots, "first": first.submission_id,
                "second": second.submission_id, "unsure": unsure.id, "labels": labels, "raw": raw, "third": third}
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -5,31 +5,22 @@ and keeps the inputs; a valid adjustment saves and the review total and grade ch
 from __future__ import annotations
 
 import os
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.api.support import served
 from tests.api.test_browser import CHROMIUM_ARGS
 from tests.support.samples import make_submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_a_reviewer_scores_a_form_on_the_submission_page(tmp_path, chromium_path):
-    import uvicorn
     from playwright.sync_api import sync_playwright
 
-    from api.app import create_app
     from api.users import UserStore
     from assistant.settings import Settings
     from assistant.stores import open_stores
@@ -41,48 +32,35 @@ def test_a_reviewer_scores_a_form_on_the_submission_page(tmp_path, chromium_path
         _, token = UserStore(stores.records.engine).add("复核员", "reviewer")
     finally:
         stores.close()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
     shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
     errors: list[str] = []
-    url = f"http://127.0.0.1:{port}"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-            page.set_default_timeout(30_000)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(url + "/login")
-            page.fill("#token", token)
-            page.click("#login-form button[type=submit]")
-            page.wait_for_url(url + "/")
-            page.goto(url + "/submissions/scoredsub0000001")
-            summary = page.locator("#review-scores .score-summary")
-            summary.wait_for()
-            assert "自评得分 95（优）" in summary.inner_text() and "尚未复核打分" in summary.inner_text()
-            first = page.locator("#review-scores tr").nth(1)  # the first indicator row
-            first.locator("input[type=number]").fill("25")
-            first.locator("input[type=text]").fill("实际完成值无佐证")
-            page.click("#review-scores button.btn.primary")
-            notice = page.locator("#review-scores .score-form p.notice:not([hidden])")
-            notice.wait_for()
-            assert "超过该项分值20分" in notice.inner_text()
-            assert first.locator("input[type=text]").input_value() == "实际完成值无佐证"  # nothing lost
-            first.locator("input[type=number]").fill("12")
-            page.click("#review-scores button.btn.primary")
-            page.locator("#review-scores .score-summary", has_text="版本 1").wait_for()
-            text = page.locator("#review-scores .score-summary").inner_text()
-            assert "复核得分 87（良）" in text and "差值 -8" in text and "复核员" in text
-            page.locator("#review-scores").screenshot(path=str(shots / "scores_section.png"))
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    with served(settings) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(30_000)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url + "/login")
+        page.fill("#token", token)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(url + "/")
+        page.goto(url + "/submissions/scoredsub0000001")
+        summary = page.locator("#review-scores .score-summary")
+        summary.wait_for()
+        assert "自评得分 95（优）" in summary.inner_text() and "尚未复核打分" in summary.inner_text()
+        first = page.locator("#review-scores tr").nth(1)  # the first indicator row
+        first.locator("input[type=number]").fill("25")
+        first.locator("input[type=text]").fill("实际完成值无佐证")
+        page.click("#review-scores button.btn.primary")
+        notice = page.locator("#review-scores .score-form p.notice:not([hidden])")
+        notice.wait_for()
+        assert "超过该项分值20分" in notice.inner_text()
+        assert first.locator("input[type=text]").input_value() == "实际完成值无佐证"  # nothing lost
+        first.locator("input[type=number]").fill("12")
+        page.click("#review-scores button.btn.primary")
+        page.locator("#review-scores .score-summary", has_text="版本 1").wait_for()
+        text = page.locator("#review-scores .score-summary").inner_text()
+        assert "复核得分 87（良）" in text and "差值 -8" in text and "复核员" in text
+        page.locator("#review-scores").screenshot(path=str(shots / "scores_section.png"))
+        browser.close()
     assert not errors, errors
     print(f"\nscreenshot: {shots / 'scores_section.png'}")
