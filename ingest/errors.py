@@ -55,6 +55,16 @@ class EmptyFile(IngestError):
     en = "the file is empty or has no readable content"
 
 
+class UnreadableScan(EmptyFile):
+    """Scanned pages in which OCR found no text. Unlike an empty file there is a document here
+    that a person can read: the pipeline keeps it as a 待核实 submission (the original stored for
+    the reviewer) instead of failing it, so nothing is lost and nothing is counted."""
+
+    code = "unreadable_scan"
+    zh = "扫描件中未识别出文字"
+    en = "OCR found no text in the scanned pages"
+
+
 class FileTooLarge(IngestError):
     code = "file_too_large"
     zh = "文件超过大小上限"

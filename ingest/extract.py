@@ -12,6 +12,7 @@ from pathlib import Path
 from assistant.model import FileInfo, Location, Section, Submission
 from ingest.classify import classify
 from ingest.document import Document
+from ingest.errors import UnreadableScan
 from ingest.forms.recognise import recognise_forms
 from ingest.forms.sections import build_sections, report_header
 from ingest.readers import read_document
@@ -39,6 +40,20 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int | None =
     sub.id = submission_id(sha)
     sub.file.sha256 = sha
     sub.file.size = path.stat().st_size
+    return sub
+
+
+def unreadable_scan(path: Path, err: UnreadableScan, *, name: str | None = None) -> Submission:
+    """A scan OCR could not read, kept as a 待核实 submission with nothing read from it: the
+    reviewer sees it in the list with the reason and its original, and statistics leave it out
+    (:mod:`assistant.review.certainty`) until someone corrects or replaces it."""
+    sha = file_sha256(path)
+    name = name or path.name
+    sub = Submission(file=FileInfo(name=name, format=path.suffix.lower().lstrip("."), scanned=True,
+                                   sha256=sha, size=path.stat().st_size),
+                     status="needs_review",
+                     status_reason=f"扫描件无法识别：{err.detail or err.zh}，请核对原件或要求重新扫描")
+    sub.id = submission_id(sha)
     return sub
 
 

@@ -30,8 +30,8 @@ from assistant.review.corrections import with_corrections
 from assistant.stores import Stores, SubmissionSummary, VectorStoreUnavailable
 from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
-from ingest.errors import IngestError
-from ingest.extract import extract_file, file_sha256, submission_id
+from ingest.errors import IngestError, UnreadableScan
+from ingest.extract import extract_file, file_sha256, submission_id, unreadable_scan
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep, sweep_legacy_temp
 
 FileStatus = Literal["ok", "needs_review", "failed", "skipped"]
@@ -129,11 +129,15 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
             if mended:
                 reason = f"已入库（内容相同），已补全{'、'.join(mended)} / already stored, completed"
             return FileResult(item.name, "skipped", reason=reason, submission_id=existing.id, kind=existing.kind)
-        sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
+        read = True
+        try:
+            sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
+        except UnreadableScan as err:  # kept as 待核实 with nothing read: nothing to check or chunk
+            sub, read = unreadable_scan(item.path, err, name=Path(item.name).name), False
         stage("parsed")
         _fill_defaults(sub, options)
         sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
-        findings = check_submission(sub, profile=profile_for(sub, options.profile))
+        findings = check_submission(sub, profile=profile_for(sub, options.profile)) if read else []
         stage("checked")
         chunks = chunk_submission(sub)
         stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces)

@@ -31,7 +31,7 @@ from pathlib import Path
 from lxml import etree
 
 from ingest.document import Cell, Document, Paragraph, Table
-from ingest.errors import CorruptFile, EmptyFile, IngestError, PageTooLarge
+from ingest.errors import CorruptFile, EmptyFile, IngestError, PageTooLarge, UnreadableScan
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
@@ -98,8 +98,8 @@ def read_ofd(path: Path, *, name: str | None = None) -> Document:
             refused.file = name
             raise refused
         if any(p.images for p in pages):
-            raise EmptyFile("OFD 只有图片，且图片中未识别出文字 / the OFD holds only images and OCR found no text",
-                            file=name)
+            raise UnreadableScan("OFD 只有图片，且图片中未识别出文字 / the OFD holds only images and OCR found no text",
+                                 file=name)
         raise EmptyFile("OFD 中没有文字 / no text in the OFD", file=name)
     return doc
 

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.document import Block, Cell, Document, Paragraph, Table
-from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError, PageTooLarge
+from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError, PageTooLarge, UnreadableScan
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
@@ -134,8 +134,17 @@ def read_pdf(path: Path, *, name: str | None = None) -> Document:
             raise assembler.refused
         if pages and all(p.error for p in pages):
             raise CorruptFile("所有页面都无法读取 / no page could be read", file=name)
+        scanned = [p.number for p in pages if p.scanned]
+        if scanned:  # a scan nobody could read here: kept for a person (see UnreadableScan)
+            raise UnreadableScan(f"共{len(pages)}页，扫描页第{_page_list(scanned)}页未识别出文字", file=name)
         raise EmptyFile("PDF 中没有可识别的文字 / no readable text in the PDF", file=name)
     return doc
+
+
+def _page_list(numbers: list[int]) -> str:
+    """``[1, 2, 3]`` → ``1、2、3`` (at most five, then 等)."""
+    shown = "、".join(str(n) for n in numbers[:5])
+    return shown + ("等" if len(numbers) > 5 else "")
 
 
 def _pdf_error(exc: Exception, name: str) -> IngestError:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from eval.extraction import compare_submission, label_files
-from ingest.errors import CorruptFile, EmptyFile
+from ingest.errors import CorruptFile, EmptyFile, UnreadableScan
 from ingest.extract import extract_file
 from ingest.readers import read_document
 from ingest.readers.sniff import sniff
@@ -51,8 +51,9 @@ def test_ofd_with_only_a_blank_image_is_reported(tmp_path: Path):
     buf = io.BytesIO()
     Image.new("RGB", (200, 280), "white").save(buf, "PNG")
     path = write_package(tmp_path / "scan.ofd", [image_page(7)], images={7: buf.getvalue()})
-    with pytest.raises(EmptyFile, match="只有图片"):
+    with pytest.raises(UnreadableScan, match="只有图片") as raised:  # kept as 待核实 by the pipeline
         read_document(path)
+    assert isinstance(raised.value, EmptyFile) and raised.value.code == "unreadable_scan"
 
 
 @pytest.mark.slow

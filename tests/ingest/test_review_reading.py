@@ -106,3 +106,30 @@ def test_junk_other_documents_and_an_unsure_scan_come_out_as_such(stores, tmp_pa
     assert got == {"hello.txt": "not_evaluation", budget.name: "not_evaluation", "扫描件.pdf": "uncertain"}
     junk_id = report.files[0].submission_id
     assert stores.records.get_findings(junk_id) == []  # kept, never checked
+
+
+def test_an_unreadable_scan_is_kept_as_uncertain_and_not_counted(stores, tmp_path):
+    """A scan in which OCR finds no text is not lost as a failed file: it is stored as 待核实 with
+    the reason and its original (for the reviewer to read), with nothing checked, and statistics
+    name it instead of counting it."""
+    from PIL import Image, ImageDraw
+
+    from assistant.stats import year_statistics
+    from ingest.pipeline import original_path
+
+    image = Image.new("RGB", (850, 1100), "white")  # a grey smudge where a form should be
+    ImageDraw.Draw(image).rectangle((200, 300, 650, 700), fill=(236, 236, 236))
+    scan = tmp_path / "看不清的扫描件.pdf"
+    image.save(scan, "PDF", resolution=100)
+
+    (result,) = ingest_paths([scan], stores, IngestOptions(defer_vectors=True, year=2024, unit="某县卫生健康局")).files
+    assert result.status == "needs_review" and result.submission_id
+    assert "扫描件无法识别" in result.reason and "第1页" in result.reason
+    summary = stores.records.get_summary(result.submission_id)
+    assert summary.certainty == "uncertain" and summary.status_reason == result.reason
+    assert stores.records.get_findings(result.submission_id) == []
+    assert original_path(stores, result.submission_id, "pdf").read_bytes() == scan.read_bytes()
+    st = year_statistics(stores.records, 2024, "unit:某县卫生健康局")
+    assert st.figures["submissions"].value == 0 and st.uncertain == (result.submission_id,)
+    again = ingest_paths([scan], stores, IngestOptions(defer_vectors=True)).files[0]
+    assert again.status == "skipped" and again.submission_id == result.submission_id
