@@ -150,7 +150,8 @@ class JobManager:
         folder.mkdir(parents=True, exist_ok=False)
         options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors,
                                 profile=self.settings.profile, max_bytes=self.max_file_bytes,
-                                max_archive_bytes=self.settings.max_archive_mb * 2**20, replaces=replaces)
+                                max_archive_bytes=self.settings.max_archive_mb * 2**20, replaces=replaces,
+                                actor=owner)
         return Upload(id=job_id, owner=owner, folder=folder, options=options, scratch=Scratch(folder))
 
     @property

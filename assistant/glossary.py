@@ -8,6 +8,8 @@ live with the form recogniser in ``ingest``.
 
 from __future__ import annotations
 
+import re
+
 TERMS: dict[str, str] = {
     # submission
     "submission": "提交材料",
@@ -150,3 +152,24 @@ LEVEL1_NAMES = (OUTPUT, BENEFIT, SATISFACTION, COST)
 def term(name: str) -> str:
     """The Chinese term for an English field name (the name itself when none is defined)."""
     return TERMS.get(name, name)
+
+
+_STEP = re.compile(r"^([a-z_]+)(?:\[(\d+)\])?$")
+
+
+def path_term(path: str) -> str:
+    """A field path in words, for people: ``evaluations[0].funds.rows[0].budget_full_year`` →
+    ``项目资金·资金来源明细第1行·全年预算数``; ``evaluations[0].indicators[3].score`` → ``绩效指标第4行·得分``.
+    The first form of a file is not named (most files hold one); a later one is (``自评表第2张``)."""
+    words = []
+    for step in path.split("."):
+        m = _STEP.match(step)
+        if m is None:
+            return path  # not a field path: shown as it is
+        name, index = m.group(1), m.group(2)
+        if name == "evaluations":
+            if index and int(index) > 0:
+                words.append(f"{term(name)}第{int(index) + 1}张")
+            continue
+        words.append(term(name) + (f"第{int(index) + 1}{'节' if name == 'sections' else '行'}" if index else ""))
+    return "·".join(words) or path

@@ -82,7 +82,7 @@ def ingest_payload(options: IngestOptions, uploads: list[tuple[int, str, str]]) 
     return {"options": {"year": options.year, "unit": options.unit, "force": options.force,
                         "defer_vectors": options.defer_vectors, "profile": options.profile,
                         "max_bytes": options.max_bytes, "max_archive_bytes": options.max_archive_bytes,
-                        "replaces": options.replaces},
+                        "replaces": options.replaces, "actor": options.actor},
             "uploads": [{"seq": seq, "name": name, "path": path} for seq, name, path in uploads]}
 
 

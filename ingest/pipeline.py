@@ -63,6 +63,7 @@ class IngestOptions:
     max_bytes: int = 50 * 2**20
     max_archive_bytes: int = 500 * 2**20
     replaces: str | None = None  # the submission these files are a new version of (a resubmission)
+    actor: str | None = None  # who sent the files: the audit log names them for a new version
 
 
 @dataclass
@@ -140,7 +141,8 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         findings = check_submission(sub, profile=profile_for(sub, options.profile)) if read else []
         stage("checked")
         chunks = chunk_submission(sub)
-        stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces)
+        stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces,
+                    actor=options.actor)
         _keep_original(item.path, sub, stores)
     except IngestError as err:
         return FileResult(item.name, "failed", reason=str(err))

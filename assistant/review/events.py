@@ -10,7 +10,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from assistant.glossary import DECISION_TERMS, EVENT_TERMS
+from assistant.glossary import DECISION_TERMS, EVENT_TERMS, path_term
+from assistant.numbers import exact
+from assistant.review.certainty import CERTAINTY_TERMS
 from assistant.review.states import graph
 
 
@@ -42,6 +44,14 @@ def describe(event: EventLike) -> str:
         change = f"{graph().term(before.get('state', ''))} → {graph().term(after.get('state', ''))}"
     elif event.kind == "assignment":
         change = f"{_assignment(before)} → {_assignment(after)}"
+    elif event.kind == "correction":
+        change = _correction(before, after)
+    elif event.kind == "certainty":
+        change = f"{_certainty(before)} → {_certainty(after)}"
+    elif event.kind == "version":
+        change = _version(after)
+    elif event.kind == "score":
+        change = _score(before, after)
     else:
         change = f"{_plain(before)} → {_plain(after)}" if before or after else ""
     return f"{kind}：{change}" if change else kind
@@ -54,6 +64,37 @@ def _decision(d: dict[str, Any]) -> str:
 def _assignment(d: dict[str, Any]) -> str:
     who = d.get("assignee") or "（无）"
     return f"{who}（期限 {d['due_date']}）" if d.get("due_date") else who
+
+
+def _correction(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """``项目资金·资金来源明细第1行·全年预算数 （空） → 631.92（消除审核发现 1 条）``."""
+    path = after.get("field_path") or before.get("field_path") or ""
+    text = f"{path_term(path)} {before.get('value') or '（空）'} → {after.get('value') or '（空）'}"
+    counts = [f"{word} {len(after[key])} 条" for key, word in (("findings_resolved", "消除审核发现"),
+                                                                ("findings_added", "新增审核发现")) if after.get(key)]
+    return text + (f"（{'，'.join(counts)}）" if counts else "")
+
+
+def _certainty(d: dict[str, Any]) -> str:
+    return CERTAINTY_TERMS.get(d.get("certainty") or "", d.get("certainty") or "（无）")
+
+
+def _version(after: dict[str, Any]) -> str:
+    """``登记为第2版（上一版 d0460130ca4deee8，上传时指明替换）``."""
+    how = {"replaces": "上传时指明替换", "match": "同一单位、项目、年度自动归入"}.get(after.get("linked_by") or "", "")
+    previous = f"上一版 {after['previous_id']}" if after.get("previous_id") else ""
+    note = "，".join(x for x in (previous, how) if x)
+    return f"登记为第{after.get('number', '?')}版" + (f"（{note}）" if note else "")
+
+
+def _score(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """``“养护农村公路里程” 9.5 → 8.67``: a missing score is the self-score (no adjustment)."""
+    name = after.get("name") or before.get("name") or after.get("item") or ""
+
+    def shown(d: dict[str, Any]) -> str:
+        return "自评得分" if d.get("score") is None else (exact(d["score"]) or str(d["score"]))
+
+    return f"“{name}” {shown(before)} → {shown(after)}"
 
 
 def _plain(d: dict[str, Any]) -> str:

@@ -79,13 +79,13 @@ class Stores:
 
     def save(self, sub: Submission, chunks: Sequence[ChunkLike],
              findings: Sequence[Finding] | None = None, rules_version: str | None = None,
-             replaces: str | None = None) -> str:
+             replaces: str | None = None, actor: str | None = None) -> str:
         """Store a submission with its chunks and findings (records + full text, the records in
         one transaction); vectors follow on :meth:`sync_vectors`. Old chunks of the same
         submission are replaced everywhere. A new file for a stored submission (``replaces``, or
         the same unit + project + year) becomes its next version (:mod:`assistant.stores.versions`)."""
         sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
-        VersionStore(self.records).link(sub, replaces=replaces)
+        VersionStore(self.records).link(sub, replaces=replaces, **({"actor": actor} if actor else {}))
         self.fulltext.replace_submission(sid, chunks)
         if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             # a server down: stored all the same, its chunks wait for vectors; old vectors of ids
