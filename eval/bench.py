@@ -1,4 +1,5 @@
-"""``make bench``: the speed benchmarks (CLI start-up, ingest, and ask/API when present), figures printed."""
+"""``make bench``: the speed benchmarks (CLI start-up, ingest, ask/API when present, and the load test
+at 1/8/32 clients on the embedded default and the scale-out topology, :mod:`eval.load`), figures printed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from eval import bench_cli, bench_ingest
+from eval import bench_cli, bench_ingest, load
 from eval.run import machine
 
 
@@ -23,6 +24,8 @@ def main() -> None:
         if importlib.util.find_spec(module) is not None:
             print()
             importlib.import_module(module).main([])
+    print()
+    load.main([])
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
@@ -84,18 +85,21 @@ class SubmissionListRow(SubmissionSummary):
     projects: list[str] = field(default_factory=list)
 
 
-def _counts_subquery() -> Any:
+def _counts_subquery(one: bool) -> Any:
     """Per submission, over the findings still made by the latest check: defects by severity (not
-    judged 误报, :attr:`assistant.model.Finding.counted`) and findings by decision."""
+    judged 误报, :attr:`assistant.model.Finding.counted`) and findings by decision. ``one``: only
+    the submission of the ``sid`` parameter (the database need not count every submission's)."""
     sev, decision = FindingRow.severity, FindingRow.decision
     counted = decision != "false_positive"
-    return (select(FindingRow.submission_id.label("sid"),
+    stmt = (select(FindingRow.submission_id.label("sid"),
                    func.sum(case((and_(counted, sev == "error"), 1), else_=0)).label("errors"),
                    func.sum(case((and_(counted, sev == "warning"), 1), else_=0)).label("warnings"),
                    func.sum(case((and_(counted, sev == "info"), 1), else_=0)).label("infos"),
                    *(func.sum(case((decision == d, 1), else_=0)).label(f"d_{d}") for d in DECISIONS))
-            .where(FindingRow.resolved_at.is_(None))
-            .group_by(FindingRow.submission_id).subquery())
+            .where(FindingRow.resolved_at.is_(None)))
+    if one:
+        stmt = stmt.where(FindingRow.submission_id == bindparam("sid"))
+    return stmt.group_by(FindingRow.submission_id).subquery()
 
 
 def _rate(ev: Any) -> Any:
@@ -106,10 +110,16 @@ def _any_evaluation(*conds: Any) -> Any:
     return exists(select(EvaluationRow.id).where(EvaluationRow.submission_id == SubmissionRow.id, *conds))
 
 
-def _list_select() -> tuple[Select[Any], Any, dict[str, Any]]:
-    """The list's statement (unfiltered), the first-evaluation alias and the count columns."""
+@lru_cache(maxsize=2)
+def _list_select(one: bool = False) -> tuple[Select[Any], Any, dict[str, Any]]:
+    """The list's statement (unfiltered; ``one``: of the submission of the ``sid`` parameter), the
+    first-evaluation alias and the count columns.
+
+    Built once per process: building this statement took half of a list request's CPU time
+    (eval/load.py). Statements are immutable, so the routes' threads share it; a query's
+    conditions and order make new statements from it."""
     ev0 = aliased(EvaluationRow)
-    counts = _counts_subquery()
+    counts = _counts_subquery(one)
     c = {"error": func.coalesce(counts.c.errors, 0), "warning": func.coalesce(counts.c.warnings, 0),
          "info": func.coalesce(counts.c.infos, 0)}
     stmt = (select(SubmissionRow.id, SubmissionRow.sha256, SubmissionRow.file_name, SubmissionRow.format, SubmissionRow.kind,
@@ -124,6 +134,8 @@ def _list_select() -> tuple[Select[Any], Any, dict[str, Any]]:
             .outerjoin(ev0, and_(ev0.submission_id == SubmissionRow.id, ev0.idx == 0))
             .outerjoin(counts, counts.c.sid == SubmissionRow.id)
             .outerjoin(SubmissionReviewRow, SubmissionReviewRow.submission_id == SubmissionRow.id))
+    if one:
+        stmt = stmt.where(SubmissionRow.id == bindparam("sid"))
     return stmt, ev0, c
 
 
@@ -202,9 +214,9 @@ def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, li
 
 def submission_row(records: RecordStore, submission_id: str) -> SubmissionListRow | None:
     """One submission as the list shows it, or None."""
-    stmt, _ev0, _counts = _list_select()
+    stmt, _ev0, _counts = _list_select(one=True)
     with records.session() as s:
-        r = s.execute(stmt.where(SubmissionRow.id == submission_id)).first()
+        r = s.execute(stmt, {"sid": submission_id}).first()
         if r is None:
             return None
         return _list_row(r, _projects(s, [submission_id]))

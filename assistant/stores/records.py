@@ -55,6 +55,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     create_engine,
     delete,
     event,
@@ -710,12 +711,10 @@ class RecordStore:
 
     def chunk_counts(self, submission_id: str) -> tuple[int, int]:
         """(chunks, of which embedded) of a submission."""
-        with self.session() as s:
-            total = s.scalar(select(func.count()).select_from(ChunkRow)
-                             .where(ChunkRow.submission_id == submission_id)) or 0
-            embedded = s.scalar(select(func.count()).select_from(ChunkRow)
-                                .where(ChunkRow.submission_id == submission_id, ChunkRow.embedded.is_(True))) or 0
-        return total, embedded
+        with self.session() as s:  # one query: every submission page asks
+            total, embedded = s.execute(select(func.count(), func.sum(case((ChunkRow.embedded.is_(True), 1), else_=0)))
+                                        .where(ChunkRow.submission_id == submission_id)).one()
+        return total or 0, embedded or 0
 
     def chunks_pending_embedding(self, limit: int | None = None,
                                  submission_ids: Sequence[str] | None = None) -> list[StoredChunk]:
