@@ -1,0 +1,122 @@
+"""Page comfort in a real browser (Debian chromium, Playwright): the original's preview opened from a
+finding with its cell highlighted (.docx and .xlsx), and the overview's charts (label size, values
+on bars, PNG export).
+
+Screenshots go to ``$ZIPING_SCREENSHOTS`` or a temporary folder (printed; never committed).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.api.support import served
+from tests.api.test_browser import Browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@dataclass
+class Target:
+    """A finding on one cell and the text a fresh read of the file finds in that cell."""
+
+    sid: str
+    finding: str
+    text: str
+
+
+@dataclass
+class Site:
+    url: str
+    token: str
+    shots: Path
+    targets: dict[str, Target] = field(default_factory=dict)
+    events: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+def _target(stores, sid: str, path: Path) -> Target:
+    from ingest.readers import read_document
+
+    finding = next(f for f in stores.records.get_findings(sid)
+                   if f.location.table is not None and f.location.row is not None)
+    loc = finding.location
+    cell = read_document(path).tables[loc.table].rows[loc.row][loc.col or 0]
+    return Target(sid, finding.id, cell.text)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, synth) -> Iterator[Site]:
+    from api.users import UserStore
+    from assistant.settings import Settings
+    from assistant.stores import open_stores
+    from ingest.pipeline import IngestOptions, ingest_paths
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("previews") / "data")
+    paths = {"docx": synth["docx_table"], "xlsx": synth["xlsx_table"]}
+    stores = open_stores(settings)
+    try:
+        report = ingest_paths(list(paths.values()), stores, IngestOptions(defer_vectors=True))
+        assert all(f.status != "failed" for f in report.files), report.to_dict()
+        sids = {Path(f.name).suffix.lstrip("."): f.submission_id for f in report.files}
+        targets = {fmt: _target(stores, sids[fmt], path) for fmt, path in paths.items()}
+        _, token = UserStore(stores.records.engine).add("审核员", "admin")
+    finally:
+        stores.close()
+    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {shots}")
+    with served(settings) as url:
+        yield Site(url, token, shots, targets)
+
+
+@pytest.fixture(scope="module")
+def browser(site, tmp_path_factory) -> Iterator[Browser]:
+    b = Browser(site, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture
+def page(browser, chromium_path):
+    return browser.page(chromium_path)
+
+
+def test_login(site, page):
+    page.goto(site.url + "/login")
+    page.fill("#token", site.token)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(site.url + "/")
+    page.wait_for_selector("#subs tbody tr[data-sid]")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_a_findings_original_opens_at_its_cell_highlighted(site, page, fmt):
+    target = site.targets[fmt]
+    page.goto(f"{site.url}/submissions/{target.sid}")
+    finding = page.locator(f'.finding[data-id="{target.finding}"]')
+    link = finding.locator(".preview-link")
+    assert link.inner_text() == "原件"
+    link.click()
+    page.wait_for_selector("#preview[open]")
+    frame = page.frame_locator("#preview-frame")
+    hit = frame.locator(".hit")
+    hit.wait_for()
+    assert hit.count() == 1
+    assert hit.inner_text().strip() == target.text.strip()
+    assert hit.evaluate("n => n.tagName") == "TD"
+    # the frame opened at the cell: it is inside the frame's viewport
+    rect = hit.evaluate("n => { const r = n.getBoundingClientRect();"
+                        " return [r.top, r.bottom, window.innerHeight, window.scrollY]; }")
+    assert rect[0] >= 0 and rect[1] <= rect[2], rect
+    page.screenshot(path=str(site.shots / f"preview_{fmt}.png"))
+    page.click("#preview-close")
+    page.wait_for_selector("#preview:not([open])", state="attached")
+    assert not site.events, site.events
