@@ -66,7 +66,9 @@
     // a queue (我的待办, 未分派, 已逾期, 退回待重报) is its own list; the other filters apply to all
     var queue = params.get('queue');
     params.delete('queue');
-    var path = queue ? '/review/queue?' + new URLSearchParams({ name: queue, page: state.page, size: state.size }).toString()
+    var queueParams = new URLSearchParams({ name: queue || '', page: state.page, size: state.size });
+    ['unit_like', 'project_like'].forEach(function (k) { if (params.get(k)) queueParams.set(k, params.get(k)); });
+    var path = queue ? '/review/queue?' + queueParams.toString()
       : '/submissions?' + params.toString();
     return Z.api(path).then(function (data) {
       state.total = data.total;
