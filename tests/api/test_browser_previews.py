@@ -120,3 +120,36 @@ def test_a_findings_original_opens_at_its_cell_highlighted(site, page, fmt):
     page.click("#preview-close")
     page.wait_for_selector("#preview:not([open])", state="attached")
     assert not site.events, site.events
+
+
+def test_chart_labels_are_at_least_12px_with_values_on_bars_and_export_as_png(site, page):
+    page.goto(site.url + "/")
+    page.wait_for_selector("#chart-exec svg .value")
+    page.wait_for_selector("#chart-grade svg .value")
+    year = page.input_value("#year")
+    # every text of both charts, at the size it is drawn on the screen
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.chart-box svg text')].map(t =>
+        parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
+    assert len(sizes) >= 2 * 4 and min(sizes) >= 12, sizes
+    # the values printed on the bars are the year's figures
+    stats = page.evaluate("y => fetch('/api/v1/stats/' + y).then(r => r.json())", year)
+    for name in ("exec", "grade"):
+        shown = [int(t) for t in page.locator(f"#chart-{name} svg .value").all_text_contents()]
+        assert shown == [b["value"] for b in stats["charts"][name]], name
+    page.locator("#chart-grade").screenshot(path=str(site.shots / "chart_grade.png"))
+    with page.expect_download() as info:
+        page.click(".chart-png[data-chart=grade]")
+    download = info.value
+    assert download.suggested_filename == f"自评等级分布_{year}年度.png"
+    path = site.shots / "chart_grade_export.png"
+    download.save_as(str(path))
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        box = page.evaluate("() => { const b = document.querySelector('#chart-grade svg').viewBox.baseVal;"
+                            " return [b.width, b.height]; }")
+        assert image.size == (box[0] * 2, box[1] * 2)
+        # not blank: the bars are drawn (more than the white ground and one colour)
+        assert len(image.convert("RGB").getcolors(1 << 16) or []) > 3
+    assert not site.events, site.events
