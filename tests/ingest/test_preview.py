@@ -103,3 +103,33 @@ def test_pdf_page_image_is_rendered_and_clamped(tmp_path, synth_corpus):
     png, page = pdf_page_png(pdf, 99, tmp_path / "previews" / "p.json")
     assert png.startswith(b"\x89PNG") and page == pages
     assert list((tmp_path / "previews").glob("*.png"))
+
+
+def test_legacy_doc_and_xls_previews_show_the_originals_cells_at_the_same_places(tmp_path, synth_corpus):
+    """.doc (docx → odt → doc, as tests/ingest/test_legacy.py makes them) and .xls originals go
+    through the converter: a cell of the preview holds what the modern original holds there."""
+    from html import escape
+
+    from ingest.readers.convert import shared_converter, soffice_path
+    from tests.conftest import require_system
+
+    require_system("libreoffice-writer-nogui / libreoffice-calc-nogui", soffice_path() is not None)
+    office = shared_converter()
+    for suffix, fmt in ((".docx", "doc"), (".xlsx", "xls")):
+        src = next(p for p in sorted(synth_corpus.glob(f"*_table_*{suffix}")))
+        legacy = tmp_path / f"{src.stem}.{fmt}"
+        if fmt == "doc":
+            office.convert(office.convert(src, tmp_path / f"{src.stem}.odt"), legacy)
+        else:
+            office.convert(src, legacy)
+        preview = cached_preview(legacy, tmp_path / "previews" / f"{fmt}.json")
+        table = read_document(src).tables[0]  # the modern original, read on its own
+        checked = 0
+        for row in table.rows:
+            for cell in row:
+                if cell.text and not cell.merged and "\n" not in cell.text:
+                    key = cell_id(table.index, cell.row, cell.col)
+                    assert re.search(rf'<td id="{key}"[^>]*>{re.escape(escape(cell.text))}</td>', preview.html), \
+                        (fmt, key, cell.text)
+                    checked += 1
+        assert checked >= 10, fmt
