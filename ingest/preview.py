@@ -23,7 +23,7 @@ from pathlib import Path
 from assistant.model import Location
 from ingest.document import Document, Paragraph, Table
 
-VERSION = 1  # raise when the markup changes: cached previews are rebuilt
+VERSION = 2  # raise when the markup changes: cached previews are rebuilt
 # what can be drawn as HTML from the reader's grid; a PDF is shown as its page's image
 HTML_FORMATS = frozenset({"docx", "xlsx", "doc", "wps", "xls", "et"})
 PAGE_WIDTH = 1000  # pixels of a PDF page image: readable small print in a side panel
@@ -37,7 +37,20 @@ class Preview:
     html: str
     covered: dict[str, str] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)
+    # a PDF's cells: id → [page, x0, top, x1, bottom] in PDF points, to mark the cell on the page image
+    boxes: dict[str, list[float]] = field(default_factory=dict)
     version: int = VERSION
+
+    def box(self, loc: Location) -> tuple[int, tuple[float, float, float, float]] | None:
+        """(page, bbox) of the PDF cell a location points to (a merge's origin), or None."""
+        if loc.table is None or loc.row is None:
+            return None
+        key = cell_id(loc.table, loc.row, loc.col or 0)
+        found = self.boxes.get(self.covered.get(key, key)) or self.boxes.get(key)
+        if not found:
+            return None
+        page, *bbox = found
+        return int(page), (bbox[0], bbox[1], bbox[2], bbox[3])
 
     def target(self, loc: Location) -> str | None:
         """The element id a location points to: its cell (a merge's origin), else its paragraph,
@@ -76,6 +89,7 @@ def render(doc: Document) -> Preview:
     parts: list[str] = []
     covered: dict[str, str] = {}
     sheets: list[str] = []
+    boxes: dict[str, list[float]] = {}
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             parts.append(_paragraph(block))
@@ -83,7 +97,12 @@ def render(doc: Document) -> Preview:
             if block.sheet is not None:
                 sheets.append(block.sheet)
             parts.append(_table(block, covered))
-    return Preview(html="\n".join(parts), covered=covered, sheets=sheets)
+            for row in block.rows:
+                for cell in row:
+                    page = cell.page if cell.page is not None else block.page
+                    if cell.bbox is not None and page is not None and not cell.merged:
+                        boxes[cell_id(block.index, cell.row, cell.col)] = [page, *cell.bbox]
+    return Preview(html="\n".join(parts), covered=covered, sheets=sheets, boxes=boxes)
 
 
 def _paragraph(p: Paragraph) -> str:
@@ -155,10 +174,42 @@ def cached_preview(original: Path, cache: Path, *, name: str | None = None) -> P
     return preview
 
 
-def pdf_page_png(original: Path, page: int, cache: Path, *, width: int = PAGE_WIDTH) -> tuple[bytes, int]:
+@dataclass
+class PageImage:
+    """A PDF page as a PNG; ``mark`` is the outlined cell's (x0, top, x1, bottom) in the image's
+    pixels, ``size`` the image's (width, height)."""
+
+    png: bytes
+    page: int
+    size: tuple[int, int]
+    mark: tuple[int, int, int, int] | None = None
+
+
+def pdf_page_png(original: Path, page: int, cache: Path, *, width: int = PAGE_WIDTH,
+                 box: tuple[float, float, float, float] | None = None) -> PageImage:
     """Page ``page`` (1-based, clamped to the document) of a PDF as a PNG ``width`` pixels wide,
-    cached in ``cache``; returns (PNG bytes, the page shown). A broken PDF raises
-    :class:`ingest.errors.CorruptFile`."""
+    cached in ``cache``; ``box`` (x0, top, x1, bottom in PDF points) is outlined on it. A broken
+    PDF raises :class:`ingest.errors.CorruptFile`."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    png, page, points = _page_png(original, page, cache, width)
+    with Image.open(io.BytesIO(png)) as image:
+        if box is None:
+            return PageImage(png, page, image.size)
+        marked = image.convert("RGB")
+    k = marked.width / points
+    x0, top, x1, bottom = (round(v * k) for v in box)
+    draw = ImageDraw.Draw(marked, "RGBA")
+    draw.rectangle((x0 - 3, top - 3, x1 + 3, bottom + 3), fill=(255, 214, 0, 70), outline=(209, 36, 47, 255), width=4)
+    buf = io.BytesIO()
+    marked.save(buf, "PNG")
+    return PageImage(buf.getvalue(), page, marked.size, (x0, top, x1, bottom))
+
+
+def _page_png(original: Path, page: int, cache: Path, width: int) -> tuple[bytes, int, float]:
+    """(the page's PNG, the page shown, the page's width in points)."""
     import pypdfium2 as pdfium
 
     from ingest.errors import CorruptFile
@@ -170,11 +221,12 @@ def pdf_page_png(original: Path, page: int, cache: Path, *, width: int = PAGE_WI
     try:
         page = min(max(page, 1), len(pdf))
         target = cache.with_name(f"{cache.stem}-p{page}-{width}.png")
-        if target.exists() and target.stat().st_mtime >= original.stat().st_mtime:
-            return target.read_bytes(), page
         pdf_page = pdf[page - 1]
         try:
-            image = pdf_page.render(scale=width / pdf_page.get_width()).to_pil()
+            points = pdf_page.get_width()
+            if target.exists() and target.stat().st_mtime >= original.stat().st_mtime:
+                return target.read_bytes(), page, points
+            image = pdf_page.render(scale=width / points).to_pil()
         finally:
             pdf_page.close()
     finally:
@@ -187,7 +239,7 @@ def pdf_page_png(original: Path, page: int, cache: Path, *, width: int = PAGE_WI
     partial = target.with_name(f".{target.name}.partial")
     partial.write_bytes(buf.getvalue())
     partial.replace(target)
-    return buf.getvalue(), page
+    return buf.getvalue(), page, points
 
 
-__all__ = ["HTML_FORMATS", "PAGE_WIDTH", "Preview", "VERSION", "cached_preview", "cell_id", "pdf_page_png", "render"]
+__all__ = ["HTML_FORMATS", "PAGE_WIDTH", "PageImage", "Preview", "VERSION", "cached_preview", "cell_id", "pdf_page_png", "render"]

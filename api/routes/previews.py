@@ -75,8 +75,13 @@ def preview(
             target = shown.target(loc)
             context.update(body=shown.marked(target), target=target)
         elif summary.format == "pdf":
-            png, number = pdf_page_png(path, loc.page or 1, cache)
-            context.update(image="data:image/png;base64," + base64.b64encode(png).decode(), page=number)
+            # the cell's box from the reader's own read of the file (cached): outlined on its page
+            found = cached_preview(path, cache, name=summary.file_name).box(loc) if loc.row is not None else None
+            page_no, box = found if found else (loc.page or 1, None)
+            shot = pdf_page_png(path, page_no, cache, box=box)
+            context.update(image="data:image/png;base64," + base64.b64encode(shot.png).decode(), page=shot.page,
+                           # where the #hit anchor sits on the image, in % of its height (set in the nonce'd style)
+                           hit_top=round(100 * shot.mark[1] / shot.size[1], 2) if shot.mark else None)
         else:
             raise ApiError(415, "no_preview", "这种格式的原件不能预览，请下载查看",
                            f"no preview for .{summary.format} files")

@@ -79,7 +79,16 @@ def test_pdf_shows_the_page_as_an_image(api):
     r = client.get(f"/api/v1/submissions/{sids['pdf']}/preview", params={"page": 1}, headers=headers)
     assert r.status_code == 200
     assert re.search(r'<img class="page" src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', r.text)
-    assert "显示第1页" in r.text
+    assert "显示第1页" in r.text and "红框" not in r.text and 'id="hit"' not in r.text
+
+
+def test_a_pdf_findings_cell_is_outlined_on_its_page(api):
+    client, headers, sids, _, _ = api
+    f = _cell_finding(client, headers, sids["pdf"])
+    r = client.get(f"/api/v1/submissions/{sids['pdf']}/preview", params={"finding": f["id"]}, headers=headers)
+    assert r.status_code == 200
+    assert f"显示第{f['location']['page'] or 1}页，红框处为所指单元格" in r.text
+    assert '<a id="hit"></a>' in r.text and re.search(r"#hit \{ position: absolute; left: 0; top: [\d.]+%; \}", r.text)
 
 
 def test_errors_are_chinese_and_the_preview_needs_a_login(api):

@@ -100,9 +100,32 @@ def test_pdf_page_image_is_rendered_and_clamped(tmp_path, synth_corpus):
     import pypdfium2
 
     pages = len(pypdfium2.PdfDocument(str(pdf)))
-    png, page = pdf_page_png(pdf, 99, tmp_path / "previews" / "p.json")
-    assert png.startswith(b"\x89PNG") and page == pages
+    shot = pdf_page_png(pdf, 99, tmp_path / "previews" / "p.json")
+    assert shot.png.startswith(b"\x89PNG") and shot.page == pages and shot.mark is None
     assert list((tmp_path / "previews").glob("*.png"))
+
+
+def test_a_pdf_cell_is_outlined_where_the_reader_found_it(tmp_path, synth_corpus):
+    import io
+
+    from PIL import Image
+
+    pdf = next(p for p in sorted(synth_corpus.glob("*_table_*.pdf")))
+    doc = read_document(pdf)
+    table = doc.tables[0]
+    cell = next(c for row in table.rows[2:] for c in row if c.text and not c.merged and c.bbox)
+    preview = cached_preview(pdf, tmp_path / "previews" / "pdf.json")
+    page, box = preview.box(Location(table=table.index, row=cell.row, col=cell.col))
+    assert (page, box) == (cell.page or table.page, cell.bbox)
+    shot = pdf_page_png(pdf, page, tmp_path / "previews" / "pdf.json", box=box)
+    x0, top, x1, bottom = shot.mark
+    import pypdfium2
+
+    k = shot.size[0] / pypdfium2.PdfDocument(str(pdf))[page - 1].get_width()  # pixels per point
+    assert abs(x0 - box[0] * k) <= 2 and abs(bottom - box[3] * k) <= 2
+    with Image.open(io.BytesIO(shot.png)) as image:
+        red = image.convert("RGB").getpixel((x0 - 2, (top + bottom) // 2))
+    assert red[0] > 180 and red[1] < 90 and red[2] < 90, red  # the outline is drawn at the cell's left edge
 
 
 def test_legacy_doc_and_xls_previews_show_the_originals_cells_at_the_same_places(tmp_path, synth_corpus):
