@@ -58,7 +58,7 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
     from ingest.pipeline import IngestOptions, ingest_paths
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("previews") / "data")
-    paths = {"docx": synth["docx_table"], "xlsx": synth["xlsx_table"]}
+    paths = {"docx": synth["docx_table"], "xlsx": synth["xlsx_table"], "pdf": synth["pdf_table"]}
     stores = open_stores(settings)
     try:
         report = ingest_paths(list(paths.values()), stores, IngestOptions(defer_vectors=True))
@@ -119,6 +119,24 @@ def test_a_findings_original_opens_at_its_cell_highlighted(site, page, fmt):
     page.screenshot(path=str(site.shots / f"preview_{fmt}.png"))
     page.click("#preview-close")
     page.wait_for_selector("#preview:not([open])", state="attached")
+    assert not site.events, site.events
+
+
+def test_a_pdf_findings_original_opens_at_its_page_with_the_cell_outlined(site, page):
+    target = site.targets["pdf"]
+    page.goto(f"{site.url}/submissions/{target.sid}")
+    link = page.locator(f'.finding[data-id="{target.finding}"] .preview-link')
+    assert link.inner_text().startswith("原件")
+    link.click()
+    frame = page.frame_locator("#preview-frame")
+    frame.locator("img.page").wait_for()
+    assert "红框处为所指单元格" in frame.locator("header").inner_text()
+    # opened at the cell: the anchor placed at the outlined box is in the frame's viewport
+    anchor = frame.locator("#hit")
+    top, height = anchor.evaluate("n => [n.getBoundingClientRect().top, window.innerHeight]")
+    assert 0 <= top <= height, (top, height)
+    page.screenshot(path=str(site.shots / "preview_pdf.png"))
+    page.click("#preview-close")
     assert not site.events, site.events
 
 
