@@ -332,6 +332,7 @@
   function onKey(e) {
     var tag = (e.target.tagName || '').toLowerCase();
     if (tag === 'input' || tag === 'textarea' || tag === 'select' || e.ctrlKey || e.metaKey || e.altKey || !detail) return;
+    if (document.getElementById('preview').open) return;  // no decision on a finding hidden behind the preview
     var items = Array.prototype.slice.call(document.querySelectorAll('#finding-list .finding'));
     if (!items.length) return;
     var at = items.findIndex(function (n) { return n.classList.contains('active'); });

@@ -104,6 +104,7 @@ def test_a_findings_original_opens_at_its_cell_highlighted(site, page, fmt):
     finding = page.locator(f'.finding[data-id="{target.finding}"]')
     link = finding.locator(".preview-link")
     assert link.inner_text() == "原件"
+    finding.click()  # the active finding: what the list's shortcuts act on
     link.click()
     page.wait_for_selector("#preview[open]")
     frame = page.frame_locator("#preview-frame")
@@ -117,6 +118,10 @@ def test_a_findings_original_opens_at_its_cell_highlighted(site, page, fmt):
                         " return [r.top, r.bottom, window.innerHeight, window.scrollY]; }")
     assert rect[0] >= 0 and rect[1] <= rect[2], rect
     page.screenshot(path=str(site.shots / f"preview_{fmt}.png"))
+    # the findings list's shortcuts do not act behind the preview: "c" confirms nothing
+    page.keyboard.press("c")
+    page.wait_for_timeout(500)
+    assert page.locator(f'.finding[data-id="{target.finding}"]').get_attribute("data-decision") == "open"
     page.click("#preview-close")
     page.wait_for_selector("#preview:not([open])", state="attached")
     assert not site.events, site.events
