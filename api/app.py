@@ -38,6 +38,7 @@ from api.routes import (
     health,
     jobs,
     pages,
+    previews,
     review,
     rules,
     scores,
@@ -58,7 +59,7 @@ VERSION = "1.0.0"
 
 TAGS = [
     {"name": "health", "description": "存活与就绪检查（无需令牌） / liveness and readiness (no token)"},
-    {"name": "submissions", "description": "提交材料：上传、列表、详情、原件、删除、重新预审"},
+    {"name": "submissions", "description": "提交材料：上传、列表、详情、原件、原件预览、删除、重新预审"},
     {"name": "jobs", "description": "上传后的入库任务及逐文件进度（JSON 与 SSE）"},
     {"name": "findings", "description": "审核发现：筛选与导出 Excel"},
     {"name": "rules", "description": "审核规则目录"},
@@ -215,7 +216,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.add_middleware(SecurityHeaders, max_body=cap)
 
     app.include_router(health.router)
-    for module in (exports, submissions, jobs, findings, review, rules, ask, drafts, stats, users, corrections,
+    for module in (exports, submissions, previews, jobs, findings, review, rules, ask, drafts, stats, users, corrections,
                    versions, scores):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)

@@ -46,6 +46,11 @@ def _location(loc: Location) -> dict[str, Any]:
     return {k: getattr(loc, k) for k in ("file", "page", "table", "row", "col", "paragraph", "sheet", "field")}
 
 
+# the fuzzy name filters (assistant.fuzzy), shared with the submission list
+UnitLike = Annotated[str | None, Query(max_length=100, description="预算单位（模糊：名称的一部分或拼音首字母，如 xzx）")]
+ProjectLike = Annotated[str | None, Query(max_length=100, description="项目名称（模糊：名称的一部分或拼音首字母）")]
+
+
 def finding_filters(
     submission_id: Annotated[str | None, Query(max_length=64, description="材料编号")] = None,
     rule: Annotated[str | None, Query(max_length=64, description="规则代码，如 CALC-IND-001")] = None,
@@ -58,9 +63,11 @@ def finding_filters(
                         Query(description="审核决定：open 待定 / confirmed 确认 / false_positive 误报 / fixed 已整改；"
                                           "不填时不含误报")] = None,
     with_false_positives: Annotated[bool, Query(description="不按决定筛选时也列出误报")] = False,
+    unit_like: UnitLike = None,
+    project_like: ProjectLike = None,
 ) -> FindingQuery:
     return FindingQuery(submission_id, rule, severity, year, unit, department, q, decision=decision,
-                        with_false_positives=with_false_positives)
+                        with_false_positives=with_false_positives, unit_like=unit_like, project_like=project_like)
 
 
 FiltersDep = Annotated[FindingQuery, Depends(finding_filters)]

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import ActorDep, ReviewDep, StoresDep
-from api.routes.findings import finding_out
+from api.routes.findings import ProjectLike, UnitLike, finding_out
 from api.routes.submissions import summary_out
 from api.schemas import (
     AssignIn,
@@ -109,12 +109,14 @@ def review_queue(
     stores: StoresDep, actor: ActorDep,
     name: Annotated[Literal["mine", "unassigned", "overdue", "returned"],
                     Query(description="mine 我的待办 / unassigned 未分派 / overdue 已逾期 / returned 退回待重报")],
+    unit_like: UnitLike = None,
+    project_like: ProjectLike = None,
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubmissionPage:
     f = queue(name, actor.name, date.today())
     q = SubmissionQuery(states=f.states, assignee=f.assignee, unassigned=f.unassigned, due_before=f.due_before,
-                        sort="due" if name == "overdue" else "-updated")
+                        sort="due" if name == "overdue" else "-updated", unit_like=unit_like, project_like=project_like)
     total, rows = submission_page(stores.records, q, offset=(page - 1) * size, limit=size)
     return SubmissionPage(items=[summary_out(r) for r in rows], total=total, page=page, size=size)
 

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, Response
 
 from api.deps import AdminUser, CurrentUser, JobsDep, SettingsDep, StoresDep
 from api.jobs import CHUNK, Upload
-from api.routes.findings import finding_out
+from api.routes.findings import ProjectLike, UnitLike, finding_out
 from api.schemas import (
     ApiError,
     DecisionCounts,
@@ -153,13 +153,16 @@ def list_submissions(
     q: Annotated[str | None, Query(max_length=100, description="在文件名、单位、部门、项目名中查找")] = None,
     state: Annotated[ReviewState | None, Query(description="审核状态")] = None,
     assignee: Annotated[str | None, Query(max_length=64, description="审核人")] = None,
+    unit_like: UnitLike = None,
+    project_like: ProjectLike = None,
     sort: Annotated[SortKey, Query(description="排序字段")] = "-updated",
     page: Annotated[int, Query(ge=1)] = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubmissionPage:
     query = SubmissionQuery(year=year, unit=unit, department=department, status=status, kind=kind,
                             severity=severity, score_min=score_min, score_max=score_max, exec_min=exec_min,
-                            exec_max=exec_max, q=q, sort=sort, states=(state,) if state else None, assignee=assignee)
+                            exec_max=exec_max, q=q, sort=sort, states=(state,) if state else None, assignee=assignee,
+                            unit_like=unit_like, project_like=project_like)
     total, rows = submission_page(stores.records, query, offset=(page - 1) * size, limit=size)
     items = [summary_out(r) for r in rows]
     return SubmissionPage(items=items, total=total, page=page, size=size)

@@ -13,6 +13,29 @@
 
   function year() { return document.getElementById('year').value; }
 
+  // 导出图片: the chart's SVG drawn on a canvas at twice its size and saved as PNG, all in the browser
+  function exportChart(name, label) {
+    var svg = document.querySelector('#chart-' + name + ' svg');
+    if (!svg) { Z.toast('没有可导出的图表，请先选择年度', 'error'); return; }
+    var box = svg.viewBox.baseVal, scale = 2;
+    var img = new Image();
+    img.onload = function () {
+      var canvas = document.createElement('canvas');
+      canvas.width = box.width * scale;
+      canvas.height = box.height * scale;
+      var ctx = canvas.getContext('2d');
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+      var a = el('a', { href: canvas.toDataURL('image/png'), download: label + '_' + year() + '年度.png' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    };
+    img.onerror = function () { Z.toast('图表导出失败', 'error'); };
+    img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+  }
+
   function loadStats() {
     var y = year();
     var box = document.getElementById('figures');
@@ -66,7 +89,9 @@
     // a queue (我的待办, 未分派, 已逾期, 退回待重报) is its own list; the other filters apply to all
     var queue = params.get('queue');
     params.delete('queue');
-    var path = queue ? '/review/queue?' + new URLSearchParams({ name: queue, page: state.page, size: state.size }).toString()
+    var queueParams = new URLSearchParams({ name: queue || '', page: state.page, size: state.size });
+    ['unit_like', 'project_like'].forEach(function (k) { if (params.get(k)) queueParams.set(k, params.get(k)); });
+    var path = queue ? '/review/queue?' + queueParams.toString()
       : '/submissions?' + params.toString();
     return Z.api(path).then(function (data) {
       state.total = data.total;
@@ -261,6 +286,9 @@
         state.sort = state.sort === '-' + key ? key : '-' + key;
         loadTable();
       });
+    });
+    document.querySelectorAll('.chart-png').forEach(function (btn) {
+      btn.addEventListener('click', function () { exportChart(btn.dataset.chart, btn.dataset.name); });
     });
     document.getElementById('export').addEventListener('click', function () {
       var params = filterParams();

@@ -185,8 +185,9 @@
       f.decision !== 'open' ? el('p', { class: 'decided muted' }, DECISION[f.decision] + '：' + (f.decided_by || '') +
         (f.decision_reason ? '，理由：' + f.decision_reason : '') + (f.decision_comment ? '，备注：' + f.decision_comment : '')) : null,
       occurrencesView(f),
-      f.location.page && detail.provenance.format === 'pdf' && detail.provenance.original_url
-        ? el('button', { type: 'button', class: 'btn-link', onclick: function (e) { e.stopPropagation(); openOriginal(f.location.page); } }, '原件第 ' + f.location.page + ' 页')
+      previewable() && f.id
+        ? el('button', { type: 'button', class: 'btn-link preview-link', onclick: function (e) { e.stopPropagation(); openPreview(f); } },
+          f.location.page && detail.provenance.format === 'pdf' ? '原件第 ' + f.location.page + ' 页' : '原件')
         : null,
       decideBar(f));
     function go() {
@@ -331,6 +332,7 @@
   function onKey(e) {
     var tag = (e.target.tagName || '').toLowerCase();
     if (tag === 'input' || tag === 'textarea' || tag === 'select' || e.ctrlKey || e.metaKey || e.altKey || !detail) return;
+    if (document.getElementById('preview').open) return;  // no decision on a finding hidden behind the preview
     var items = Array.prototype.slice.call(document.querySelectorAll('#finding-list .finding'));
     if (!items.length) return;
     var at = items.findIndex(function (n) { return n.classList.contains('active'); });
@@ -372,6 +374,25 @@
     var box = el('details', { class: 'occurrences-box' }, el('summary', null, label), list);
     box.addEventListener('click', function (e) { e.stopPropagation(); });
     return box;
+  }
+
+  // formats the preview draws (ingest/preview.py): Word and Excel as tables, a PDF as its page's image
+  var PREVIEW_FORMATS = ['docx', 'xlsx', 'doc', 'wps', 'xls', 'et', 'pdf'];
+
+  function previewable() {
+    return !!detail.provenance.original_url && PREVIEW_FORMATS.indexOf(detail.provenance.format) >= 0;
+  }
+
+  function openPreview(f) {
+    var params = new URLSearchParams({ finding: f.id });
+    if (f.location.page) params.set('page', f.location.page);
+    var url = '/api/v1/submissions/' + encodeURIComponent(detail.summary.id) + '/preview?' + params + '#hit';
+    var dialog = document.getElementById('preview');
+    document.getElementById('preview-place').textContent = f.location_text || '';
+    document.getElementById('preview-new').href = url;
+    // shown before the frame loads: a frame in a closed dialog has no size, and would not scroll to #hit
+    if (!dialog.open) dialog.showModal();
+    document.getElementById('preview-frame').src = url;
   }
 
   function openOriginal(page) {
@@ -488,6 +509,12 @@
   document.addEventListener('DOMContentLoaded', function () {
     if (!Z.token()) return;
     document.getElementById('open-original').addEventListener('click', function () { openOriginal(null); });
+    document.getElementById('preview-close').addEventListener('click', function () {
+      document.getElementById('preview').close();
+    });
+    document.getElementById('preview').addEventListener('close', function () {
+      document.getElementById('preview-frame').removeAttribute('src');
+    });
     document.getElementById('download-original').addEventListener('click', function () {
       Z.download(detail.provenance.original_url, detail.provenance.file_name).catch(Z.fail);
     });

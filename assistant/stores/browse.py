@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
+from assistant.fuzzy import matching
 from assistant.model import DECISIONS, Finding
 from assistant.stores.records import (
     EvaluationRow,
@@ -41,7 +42,9 @@ SortKey = Literal["updated", "-updated", "year", "-year", "unit", "-unit", "file
 class SubmissionQuery:
     """Exact matches on ``year``/``unit``/``department``/``status``/``kind``; ``severity``: has a
     finding of it; score and execution-rate bounds hold for any one evaluation table; ``q`` a part
-    of the file name, unit, department or a project name. ``sort`` a :data:`SortKey` (``-``: descending)."""
+    of the file name, unit, department or a project name; ``unit_like``/``project_like`` a part of the
+    unit's or a project's name or its pinyin initials (:mod:`assistant.fuzzy`). ``sort`` a
+    :data:`SortKey` (``-``: descending)."""
 
     year: int | None = None
     unit: str | None = None
@@ -60,6 +63,8 @@ class SubmissionQuery:
     assignee: str | None = None
     unassigned: bool = False
     due_before: date | None = None
+    unit_like: str | None = None
+    project_like: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,21 @@ def _conditions(q: SubmissionQuery, counts: dict[str, Any]) -> list[Any]:
     return conds
 
 
+def _fuzzy(s: Any, unit_like: str | None, project_like: str | None, *, evaluation: Any = None) -> list[Any]:
+    """Conditions for the fuzzy name filters: the stored names the text matches (a part of the name
+    or its pinyin initials, :func:`assistant.fuzzy.matching`), as exact lists. ``evaluation``: the
+    joined evaluation row a finding belongs to; else a submission matches when any of its tables does."""
+    conds: list[Any] = []
+    if unit_like and unit_like.strip():
+        names = s.scalars(select(SubmissionRow.unit).distinct()).all()
+        conds.append(SubmissionRow.unit.in_(matching(unit_like, names)))
+    if project_like and project_like.strip():
+        names = matching(project_like, s.scalars(select(EvaluationRow.project_name).distinct()).all())
+        conds.append(evaluation.project_name.in_(names) if evaluation is not None
+                     else _any_evaluation(EvaluationRow.project_name.in_(names)))
+    return conds
+
+
 def _projects(s: Any, ids: list[str]) -> dict[str, list[str]]:
     projects: dict[str, list[str]] = defaultdict(list)
     if ids:
@@ -206,6 +226,7 @@ def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, li
     ordered = column.desc() if q.sort.startswith("-") else column.asc()
     stmt = stmt.order_by(column.is_(None), ordered, SubmissionRow.id)
     with records.session() as s:
+        stmt = stmt.where(*_fuzzy(s, q.unit_like, q.project_like))
         total = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
         rows = s.execute(stmt.offset(offset).limit(limit)).all()
         projects = _projects(s, [r.id for r in rows])
@@ -227,7 +248,8 @@ def submission_row(records: RecordStore, submission_id: str) -> SubmissionListRo
 @dataclass(frozen=True)
 class FindingQuery:
     """Exact matches on ``submission_id``/``rule``/``severity`` and the submission's ``year``/``unit``/
-    ``department``; ``q`` a part of the message, file name, unit or rule code."""
+    ``department``; ``q`` a part of the message, file name, unit or rule code; ``unit_like``/``project_like``
+    as in :class:`SubmissionQuery`."""
 
     submission_id: str | None = None
     rule: str | None = None
@@ -238,6 +260,8 @@ class FindingQuery:
     q: str | None = None
     decision: str | None = None  # one decision; None: every decision but 误报 unless ``with_false_positives``
     with_false_positives: bool = False
+    unit_like: str | None = None
+    project_like: str | None = None
 
 
 @dataclass(frozen=True)
@@ -283,8 +307,8 @@ def _finding_select(f: FindingQuery) -> Select[Any]:
 def finding_page(records: RecordStore, f: FindingQuery, *, offset: int, limit: int
                  ) -> tuple[int, list[FindingInContext]]:
     """(how many match, the findings from ``offset``): newest submissions first, checker order within."""
-    stmt = _finding_select(f)
     with records.session() as s:
+        stmt = _finding_select(f).where(*_fuzzy(s, f.unit_like, f.project_like, evaluation=EvaluationRow))
         total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = s.execute(stmt.order_by(SubmissionRow.updated_at.desc(), FindingRow.submission_id, FindingRow.seq)
                          .offset(offset).limit(limit)).all()
@@ -294,9 +318,10 @@ def finding_page(records: RecordStore, f: FindingQuery, *, offset: int, limit: i
 
 def findings_by_submission(records: RecordStore, f: FindingQuery, *, limit: int = 50_000) -> dict[str, list[Finding]]:
     """The matching findings (at most ``limit``) per submission id, by submission then checker order."""
-    stmt = _finding_select(f).order_by(FindingRow.submission_id, FindingRow.seq).limit(limit)
     by_sub: dict[str, list[Finding]] = defaultdict(list)
     with records.session() as s:
+        stmt = (_finding_select(f).where(*_fuzzy(s, f.unit_like, f.project_like, evaluation=EvaluationRow))
+                .order_by(FindingRow.submission_id, FindingRow.seq).limit(limit))
         for r in s.execute(stmt):
             by_sub[r[0].submission_id].append(finding_of(r[0]))
     return dict(by_sub)
