@@ -44,7 +44,7 @@ RULE_PHRASE_RE = re.compile(alt(list(_RULE_PHRASES)))
 GROUP_WORDS_RE = re.compile(alt([w for words in _GROUPS.values() for w in words]))
 _GROUP_OF = {w: g for g, words in _GROUPS.items() for w in words}
 # a name the store does not know yet: two to four characters right before 手上 / after 分给
-NAME_BEFORE_RE = re.compile(rf"(?:^|[，,。？?\s]|请问|看看|统计)([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9_]{{1,3}}?)(?:{_AFTER})")
+NAME_BEFORE_RE = re.compile(rf"(?:^|[，,。？?\s□]|请问|看看|统计)([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9_]{{1,3}}?)(?:{_AFTER})")
 NAME_AFTER_RE = re.compile(rf"(?:{_BEFORE})([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9_]{{1,3}})(?=的|[，,。？?\s]|$)")
 _VERSION = r"(\d+|[一二两三四五六七八九十]+)"
 VERSION_RE = re.compile(rf"第{_VERSION}(?:版|个版本|次)")
@@ -112,9 +112,9 @@ def find_workflow(text: str, entity: str, synonyms: dict[str, str], filters: lis
     text, decisions = _take(text, DECISION_RE)
     text, rules = _take(text, RULE_PHRASE_RE)
     text, states = _take(text, STATE_RE)
+    text, groups = _take(text, GROUP_WORDS_RE)  # before names: 各审核人手上 is a grouping, not a name
     text, names = _assignees(text, gaz)
     text, versions = _take(text, VERSION_RE)
-    text, groups = _take(text, GROUP_WORDS_RE)
     if groups:
         group_by = _GROUP_OF[groups[0].group(0)]
     findings = bool(decisions or rules) or group_by in ("rule", "decision") or entity == "finding"

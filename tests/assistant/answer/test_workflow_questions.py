@@ -166,3 +166,9 @@ def test_a_bare_rate_is_asked_back_when_the_material_holds_both_rates(review):
 def test_a_bare_rate_is_answered_when_only_one_rate_is_in_the_material(review):
     a = ask("某县教育局学生资助的执行率是多少？", review)
     assert not a.options and "55%" in a.text
+
+
+def test_submissions_are_counted_per_reviewer(review):
+    a = ask("各审核人手上各有多少份材料？", review)
+    assert a.query["group_by"] == "assignee" and not any(f["field"] == "assignee" for f in a.query["filters"])
+    assert {g["key"]: g["value"] for g in a.aggregate["groups"]} == {"张三": 2, "李四": 2}
