@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.answer import ask
-from assistant.answer.parsing.workflow import NO_RULE_NOTE, find_workflow
 from assistant.answer.parser import parse_question
-from assistant.model import Finding, Location, Section, Submission
+from assistant.answer.parsing.workflow import NO_RULE_NOTE, find_workflow
+from assistant.model import Finding, Location, Section
 from assistant.retrieval.gazetteer import Gazetteer
 from assistant.review.decisions import DecisionRequest
 from assistant.review.roles import Actor
