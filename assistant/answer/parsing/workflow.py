@@ -38,7 +38,9 @@ _GROUPS: dict[str, list[str]] = WORKFLOW["groups"]  # type: ignore[assignment]
 _AFTER = alt(WORKFLOW["assignee_after"])  # type: ignore[arg-type]
 _BEFORE = alt(WORKFLOW["assignee_before"])  # type: ignore[arg-type]
 
-STATE_RE = re.compile(alt(list(_STATES)))
+_STATE_GUARDS: dict[str, str] = WORKFLOW.get("state_guards") or {}  # type: ignore[assignment]
+STATE_RE = re.compile("|".join(re.escape(w) + _STATE_GUARDS.get(w, "")
+                               for w in sorted(_STATES, key=len, reverse=True)))
 DECISION_RE = re.compile(alt(list(_DECISIONS)))
 RULE_PHRASE_RE = re.compile(alt(list(_RULE_PHRASES)))
 GROUP_WORDS_RE = re.compile(alt([w for words in _GROUPS.values() for w in words]))

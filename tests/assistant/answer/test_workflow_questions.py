@@ -91,6 +91,15 @@ def test_states_are_read_as_the_workflow_codes_they_name():
     assert f"{NO_RULE_NOTE}照抄了上年目标" in w.notes
 
 
+def test_words_that_are_also_plain_chinese_stay_document_questions():
+    # 通过 is also "by means of", 退回 also "money returned": neither is a review state there
+    assert parse_question("满意度调查是通过什么方式开展的？").route == "document"
+    assert parse_question("结余资金退回资金多少？").route == "document"
+    assert parse_question("审核通过的有多少份？").query.filter_value("state") is None  # 通过 or 修改后通过
+    assert [f.value for f in parse_question("审核通过的有多少份？").query.filters] == [
+        ["approved", "approved_with_changes"]]
+
+
 def test_returned_submissions_are_listed(review):
     a = ask("退回的有哪些？", review)
     assert a.kind == "structured" and a.query["entity"] == "submission"
