@@ -516,6 +516,10 @@ class AnswerOut(BaseModel):
         None, description="对话主题（单位、项目、年度、材料、指标、所问事项），追问据此理解 / the conversation's subject")
     subject_chips: list[dict[str, str]] = Field(
         default_factory=list, description="主题的各部分，可逐个移除 / the subject's parts as removable chips")
+    options: list[dict[str, str]] = Field(
+        default_factory=list, description="问题有歧义时的选项（label、question），点选即按该问题提问 / "
+                                          "an ambiguous question's choices, each a question to ask")
+    turn: int | None = Field(None, description="本轮在对话中的序号（从 0 起），评价时引用 / the turn's number, for feedback")
 
 
 class ConversationSummaryOut(BaseModel):
@@ -537,6 +541,39 @@ class ConversationTurnOut(BaseModel):
 
 class ConversationOut(ConversationSummaryOut):
     history: list[ConversationTurnOut]
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"conversation_id": "c-1a2b3c", "turn": 0, "rating": -1, "reason": "把政府采购执行率答成了预算执行率"}]})
+
+    conversation_id: str = Field(min_length=1, max_length=64)
+    turn: int = Field(ge=0, description="被评价的回答在对话中的序号（从 0 起） / the rated turn")
+    rating: Literal[1, -1] = Field(description="1 为 👍，-1 为 👎 / 1 thumbs up, -1 thumbs down")
+    reason: str | None = Field(None, max_length=2000, description="理由；👎 必填 / why (required for 👎)")
+
+
+class FeedbackOut(BaseModel):
+    conversation_id: str
+    turn: int
+    user: str
+    rating: int
+    reason: str | None
+    question: str
+    answer: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorstAnswerOut(BaseModel):
+    conversation_id: str
+    turn: int
+    question: str
+    answer: str
+    score: int = Field(description="👍 数减 👎 数 / ups minus downs")
+    down: int
+    up: int
+    reasons: list[str]
 
 
 class ConversationPatch(BaseModel):

@@ -19,6 +19,7 @@ from api.cli import (
     doctor,
     draft,
     extract,
+    feedback,
     ingest,
     recheck,
     rescore,
@@ -49,6 +50,7 @@ rules.register(app)
 draft.register(app)
 review.register(app)
 ask.register(app)
+feedback.register(app)
 serve.register(app)
 demo.register(app)
 users.register(app)

@@ -76,9 +76,14 @@ def ask(
         typer.echo("\n引用：")
         for c in answer.citations:
             typer.echo(f"[{c.n}] {c.describe()}（{c.submission_id}）\n    {c.snippet}")
+    if answer.options:
+        typer.echo("\n可选的问法：")
+        for i, o in enumerate(answer.options, start=1):
+            typer.echo(f"{i}. {o.label}：ziping ask \"{o.question}\" --conversation {answer.conversation_id}")
     for flag in answer.flags:
         typer.echo(f"提示：{flag}")
-    typer.echo(f"\n会话：{answer.conversation_id}（追问请加 --conversation {answer.conversation_id}）")
+    typer.echo(f"\n会话：{answer.conversation_id}（追问请加 --conversation {answer.conversation_id}；"
+               f"评价本条回答：ziping feedback rate {answer.conversation_id} {(answer.turn or 0) + 1} --up/--down）")
 
 
 def register(app: typer.Typer) -> None:

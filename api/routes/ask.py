@@ -9,6 +9,10 @@ A user's conversations: ``GET /ask/conversations`` lists them, ``GET /ask/conver
 reopens one (every turn with its answer as shown), ``PATCH`` renames it or removes parts of its
 subject (the chips), so that the next follow-up no longer carries them. Another user's
 conversation is not found.
+
+Feedback: ``POST /ask/feedback`` rates one answer of the user's own conversation 👍 / 👎 (a 👎
+with its reason); admins export every rating (``/ask/feedback/export.csv|json``) and read the
+worst-rated answers (``/ask/feedback/worst``).
 """
 
 from __future__ import annotations
@@ -18,23 +22,28 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from api.deps import AskingUser, CurrentUser, SettingsDep, StoresDep
+from api.deps import AdminUser, AskingUser, CurrentUser, SettingsDep, StoresDep
 from api.schemas import (
     AnswerOut,
+    ApiError,
     AskRequest,
     CitationOut,
     ConversationOut,
     ConversationPatch,
     ConversationSummaryOut,
     ConversationTurnOut,
+    FeedbackIn,
+    FeedbackOut,
+    WorstAnswerOut,
     errors,
     not_found,
 )
 from assistant.answer import Answer, ask, ask_stream
 from assistant.answer.conversation import Subject, conversation_markdown, stored_location, subject_chips
+from assistant.answer.feedback import feedback_csv, feedback_json
 from assistant.answer.schema import field_label
 from assistant.stores import Stores
 from assistant.stores.conversations import (
@@ -44,6 +53,7 @@ from assistant.stores.conversations import (
     rename_conversation,
     set_subject,
 )
+from assistant.stores.feedback import FeedbackError, list_feedback, rate_answer, worst_answers
 
 router = APIRouter(prefix="/ask", tags=["ask"])
 
@@ -160,3 +170,35 @@ def change_conversation(conversation_id: str, body: ConversationPatch, stores: S
     if body.remove:
         set_subject(stores.records, conversation_id, Subject.of(current.subject).without(*body.remove))
     return _conversation_out(stores, conversation_id, user.name)
+
+
+# --- feedback ------------------------------------------------------------------------------------
+
+@router.post("/feedback", response_model=FeedbackOut, summary="评价回答（👍/👎 加理由） / rate an answer",
+             responses=errors(401, 404, 422))
+def rate(body: FeedbackIn, stores: StoresDep, user: CurrentUser) -> dict[str, Any]:
+    _conversation_out(stores, body.conversation_id, user.name)  # 404 unless it is the user's
+    try:
+        stored = rate_answer(stores.records, body.conversation_id, body.turn, body.rating, body.reason, user.name)
+    except FeedbackError as err:
+        raise ApiError(422, "invalid_feedback", str(err), "invalid feedback") from None
+    return stored.to_dict()
+
+
+@router.get("/feedback/export.{fmt}", summary="导出全部评价（CSV/JSON，管理员） / export every rating",
+            responses=errors(401, 403, 404))
+def export_feedback(fmt: str, stores: StoresDep, _admin: AdminUser) -> Response:
+    items = list_feedback(stores.records)
+    if fmt == "csv":
+        return Response(feedback_csv(items), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="ask-feedback.csv"'})
+    if fmt == "json":
+        return Response(feedback_json(items), media_type="application/json",
+                        headers={"Content-Disposition": 'attachment; filename="ask-feedback.json"'})
+    raise not_found("这种导出格式（可选 csv、json）", "export format (csv or json)")
+
+
+@router.get("/feedback/worst", response_model=list[WorstAnswerOut],
+            summary="评价最差的回答（管理员） / the worst-rated answers", responses=errors(401, 403))
+def worst_rated(stores: StoresDep, _admin: AdminUser, n: int = 10) -> list[dict[str, Any]]:
+    return [{**w.__dict__, "reasons": list(w.reasons)} for w in worst_answers(stores.records, min(max(n, 1), 200))]

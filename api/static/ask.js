@@ -2,7 +2,9 @@
  * ([n] opens the cited passage beside the chat) and structured answers show their rows as a table,
  * paged. The conversation's subject (unit, project, year …) shows as chips; removing one means the
  * next follow-up no longer carries it. Conversations are kept per user: the list reopens one, and a
- * reload reopens the current one (its id is in the address, ?c=…). */
+ * reload reopens the current one (its id is in the address, ?c=…). An ambiguous question is asked
+ * back: its options are buttons that ask the completed question. Every answer can be rated 👍 / 👎
+ * (a 👎 with its reason), stored with the turn it rates. */
 (function () {
   'use strict';
   var el = Z.el;
@@ -112,7 +114,7 @@
       c.history.forEach(function (t) {
         messages.append(el('div', { class: 'msg user' }, t.question));
         var box = el('div', { class: 'msg assistant' });
-        if (t.answer) renderAnswer(box, t.answer); else box.append(el('p', { class: 'muted' }, '（无回答记录）'));
+        if (t.answer) renderAnswer(box, t.answer, t.seq); else box.append(el('p', { class: 'muted' }, '（无回答记录）'));
         messages.append(box);
       });
       renderChips(c.subject_chips);
@@ -123,10 +125,47 @@
     });
   }
 
-  function renderAnswer(box, answer) {
+  /* The choices of an ask-back: each asks its completed question. */
+  function optionButtons(options) {
+    if (!options || !options.length) return null;
+    return el('div', { class: 'ask-options', 'aria-label': '请选择' }, options.map(function (o) {
+      return el('button', { type: 'button', class: 'chip option', title: o.question, onclick: function () { ask(o.question); } }, o.label);
+    }));
+  }
+
+  /* 👍 / 👎 on one answer; a 👎 asks for its reason before it is stored. */
+  function feedbackBar(turn) {
+    if (turn === null || turn === undefined || !conversation) return null;
+    var id = conversation;
+    var status = el('span', { class: 'feedback-status muted' });
+    var reason = el('input', { type: 'text', class: 'feedback-reason', maxlength: 2000, placeholder: '哪里不对？（必填）', hidden: true, 'aria-label': '👎 的理由' });
+    var send = el('button', { type: 'button', class: 'btn feedback-send', hidden: true }, '提交');
+    function rate(rating, why) {
+      return Z.api('/ask/feedback', { method: 'POST', json: { conversation_id: id, turn: turn, rating: rating, reason: why || null } })
+        .then(function () {
+          status.textContent = rating > 0 ? '已记录 👍' : '已记录 👎，谢谢指正';
+          reason.hidden = true; send.hidden = true;
+        }).catch(function (err) { status.textContent = err.message; });
+    }
+    send.addEventListener('click', function () {
+      var why = reason.value.trim();
+      if (!why) { status.textContent = '请写明理由'; reason.focus(); return; }
+      rate(-1, why);
+    });
+    reason.addEventListener('keydown', function (e) { if (e.key === 'Enter' && !e.isComposing) { e.preventDefault(); send.click(); } });
+    return el('div', { class: 'feedback', dataset: { turn: turn } },
+      el('button', { type: 'button', class: 'btn-link feedback-up', title: '回答有用', onclick: function () { rate(1); } }, '👍'),
+      el('button', { type: 'button', class: 'btn-link feedback-down', title: '回答有误', onclick: function () {
+        reason.hidden = false; send.hidden = false; status.textContent = ''; reason.focus(); } }, '👎'),
+      reason, send, status);
+  }
+
+  function renderAnswer(box, answer, turn) {
     Z.clear(box);
     box.dataset.kind = answer.kind;
     box.append(textWithCitations(answer.text, answer.citations));
+    var options = optionButtons(answer.options);
+    if (options) box.append(options);
     if (answer.query_in_words) box.append(el('p', { class: 'query muted' }, '查询：' + answer.query_in_words));
     var table = rowsTable(answer);
     if (table) box.append(table);
@@ -137,6 +176,8 @@
       })));
     }
     answer.flags.forEach(function (flag) { box.append(el('p', { class: 'flag' }, '提示：' + flag)); });
+    var bar = feedbackBar(turn);
+    if (bar) box.append(bar);
   }
 
   function openPassage(c) {
@@ -190,7 +231,7 @@
         done = true;
         var isNew = data.conversation_id !== conversation;
         setConversation(data.conversation_id);
-        renderAnswer(box, data);
+        renderAnswer(box, data, data.turn);
         renderChips(data.subject_chips);
         if (isNew) loadList();
       } else if (name === 'error') {

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.answer.askback import ask_back
 from assistant.answer.conversation import (
     Subject,
     Turn,
@@ -43,6 +44,7 @@ from assistant.answer.query import Filter, StructuredQuery
 from assistant.answer.terms import Term, find_terms
 from assistant.answer.types import Answer, Citation
 from assistant.answer.words import query_in_words
+from assistant.answer.workflow import workflow_reply
 from assistant.chat_model import chat_model
 from assistant.retrieval import Hit, HybridRetriever
 from assistant.retrieval.gazetteer import Gazetteer, gazetteer
@@ -272,17 +274,17 @@ ANSWER_ROWS_KEPT = 200  # rows of an answer a reopened conversation shows (the p
 
 def remember_turn(records: RecordStore, answer: Answer, asked: Asked, queried: Queried, draft: Draft,
                   subject: Subject | None, user: str | None = None) -> Subject:
-    """Save the turn with its subject and the answer as shown; the subject is returned."""
+    """Save the turn with its subject and the answer as shown (``answer.turn`` becomes its number);
+    the subject is returned."""
     about = subject_of(answer, asked, queried, draft, subject)
     sids = [r["submission_id"] for r in answer.rows[:20]] or [c.submission_id for c in answer.citations]
     shown = answer.to_dict()
     shown.pop("timings", None)
     shown["rows"] = shown["rows"][:ANSWER_ROWS_KEPT]
-    save_turn(records, answer.conversation_id or "",
-              Turn(question=answer.question, resolved=asked.resolved if asked.followed else None, kind=answer.kind,
-                   unit=about.unit, project=about.project, year=about.year, submission_ids=list(dict.fromkeys(sids)),
-                   indicator=about.indicator, measure=about.measure, submission_id=about.submission_id,
-                   answer=shown), user_name=user)
+    turn = Turn(question=answer.question, resolved=asked.resolved if asked.followed else None, kind=answer.kind,
+                unit=about.unit, project=about.project, year=about.year, submission_ids=list(dict.fromkeys(sids)),
+                indicator=about.indicator, measure=about.measure, submission_id=about.submission_id, answer=shown)
+    answer.turn = save_turn(records, answer.conversation_id or "", turn, user_name=user)
     return about
 
 
@@ -300,6 +302,31 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
     subject = conversation_subject(records, conversation_id) if conversation_id else None
 
     asked = resolve_question(question, prev, gaz, year, unit, subject)
+    retriever = HybridRetriever(stores=stores, k=k, names=gaz)
+    special = workflow_reply(records, gaz, asked.parsed, asked.resolved,
+                             subject.submission_id if subject is not None else None)
+    back = None if special is not None else ask_back(
+        asked.resolved, asked.parsed, gaz.units_like(asked.parsed.unit_like) if asked.parsed.unit_like else [],
+        retriever, asked.year or asked.parsed.year,
+        asked.unit or (asked.parsed.units[0] if len(asked.parsed.units) == 1 else None))
+    if special is not None or back is not None:
+        # a workflow question answered from the review's data, or a question asked back: no guessing
+        lines = special.lines if special is not None else [back.text]  # type: ignore[union-attr]
+        yield from lines
+        draft = Draft(kind="structured" if special is not None and special.found else "document", lines=lines,
+                      found=special.found if special is not None else False)
+        answer = Answer(text="\n".join(lines), kind=draft.kind, rows=special.rows if special is not None else [],
+                        query_in_words=special.query_in_words if special is not None else None,
+                        flags=list(asked.flags), conversation_id=cid, question=question,
+                        resolved_question=asked.resolved if asked.followed else None, found=draft.found,
+                        options=list(special.options if special is not None else back.options),  # type: ignore[union-attr]
+                        timings={"route": time.perf_counter() - t_start})
+        about = remember_turn(records, answer, asked, Queried("structured", None, None), draft,
+                              subject if subject is not None else (prev.subject if prev is not None else None), user)
+        answer.subject = about.to_dict()
+        answer.timings["total"] = time.perf_counter() - t_start
+        yield answer
+        return
     model = llm if llm is not None else chat_model(settings or stores.settings)
     plan = plan_route(asked, model, records, gaz)
     missing = [t for t in asked.terms if not t.in_records]
@@ -316,7 +343,6 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         else Queried(plan.route, None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]
 
-    retriever = HybridRetriever(stores=stores, k=k, names=gaz)
     if gap is not None:
         draft = Draft(kind="document", lines=[gap], found=False)
         yield gap

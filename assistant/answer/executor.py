@@ -26,6 +26,7 @@ IDENTITY = {
     "project": ("unit", "project", "year"),
     "indicator": ("unit", "project", "year", "level1", "indicator"),
     "finding": ("unit", "project", "year", "rule", "severity", "message"),
+    "submission": ("unit", "project", "year", "state", "assignee", "version"),
 }
 
 
@@ -95,7 +96,8 @@ def plan_of(q: StructuredQuery) -> Plan:
     return Plan(entity=q.entity, columns=tuple(_row_columns(q)), conditions=tuple(_condition(f) for f in q.filters),
                 aggregate=q.aggregate.op, aggregate_field=q.aggregate.field, group_by=q.group_by,
                 order_by=q.order_by.field if q.order_by else None,
-                descending=q.order_by.descending if q.order_by else True, limit=q.limit)
+                descending=q.order_by.descending if q.order_by else True, limit=q.limit,
+                false_positives=any(f.field == "decision" for f in q.filters) or q.group_by == "decision")
 
 
 def execute(q: StructuredQuery, records: RecordStore, *, row_cap: int = ROW_CAP) -> QueryResult:

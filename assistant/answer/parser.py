@@ -2,7 +2,8 @@
 
 It is a :class:`~assistant.answer.pipeline.Pipeline` of small named steps
 (:mod:`assistant.answer.parsing`), each one function that a test calls alone. It reads, in this order: years (``2022年``), names the records store knows (units, projects;
-a partial unit such as ``教育局``), rule codes, the *entity* (项目 / 指标 / 审核发现), field
+a partial unit such as ``教育局``), rule codes, the *entity* (项目 / 指标 / 审核发现 / 送审材料), the review's
+workflow (误报, 退回, 张三手上, 第二版, 哪条规则: :mod:`assistant.answer.parsing.workflow`), field
 mentions with their Chinese synonyms, comparisons (低于 / 不足 / 超过 / 以上 / 以下 / 介于…之间,
 with 万元 / 元 / % / 分), 达标 / 未达标, 评价等级, severities, aggregates (多少个 / 合计 / 平均 /
 最高…是多少), rankings (最高 / 最低 / 最多 / 前N), grouping (哪个单位 / 各单位) and
@@ -39,6 +40,7 @@ from assistant.answer.parsing.shape import (
     find_ranking,
 )
 from assistant.answer.parsing.subject import find_explanation, find_subject
+from assistant.answer.parsing.workflow import find_workflow
 from assistant.answer.pipeline import Pipeline
 from assistant.answer.query import StructuredQuery
 from assistant.retrieval.gazetteer import Gazetteer
@@ -63,7 +65,7 @@ class Parsed:
 # The order matters: each step reads the text the steps before it left (their phrases blanked out).
 PARSER = Pipeline(
     normalise, find_year, find_names, find_rule_codes,            # what the question is about
-    find_subject, find_explanation,                                # which rows; reasons asked for
+    find_subject, find_workflow, find_explanation,                 # which rows; reasons asked for
     find_indicator_conditions, find_grade, find_severity, find_comparisons,  # conditions
     find_grouping, find_ranking, find_aggregate, find_listing, default_aggregate, drop_field_words,  # shape
     read_leftover, decide, build_query,                            # what is left → route and query

@@ -19,9 +19,9 @@ from assistant.answer.schema import FIELDS, FieldName
 
 __all__ = ["Aggregate", "Entity", "Filter", "GroupBy", "Op", "OrderBy", "StructuredQuery"]
 
-Entity = Literal["project", "indicator", "finding"]
+Entity = Literal["project", "indicator", "finding", "submission"]
 Op = Literal["=", "!=", ">", ">=", "<", "<=", "between", "contains", "in"]
-GroupBy = Literal["unit", "department", "project"]
+GroupBy = Literal["unit", "department", "project", "rule", "severity", "decision", "state", "assignee"]
 Scalar = float | int | str | bool
 
 
@@ -77,10 +77,11 @@ class StructuredQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    entity: Entity = Field("project", description="project=项目自评表；indicator=绩效指标行；finding=审核发现（问题）")
+    entity: Entity = Field("project", description="project=项目自评表；indicator=绩效指标行；finding=审核发现（问题）；"
+                                                  "submission=送审材料（审核状态、审核人、版本）")
     filters: list[Filter] = Field(default_factory=list, description="筛选条件，全部同时满足")
     aggregate: Aggregate = Field(default_factory=Aggregate)
-    group_by: GroupBy | None = Field(None, description="按单位/部门/项目分组")
+    group_by: GroupBy | None = Field(None, description="按单位/部门/项目/规则/严重程度/审核决定/审核状态/审核人分组")
     order_by: OrderBy | None = None
     limit: int | None = Field(None, ge=1, le=1000, description="最多返回几行或几组")
     explain: str | None = Field(None, description="混合问题：还需在这些行对应材料原文中查找的内容，如“执行率偏差原因”")
@@ -92,6 +93,8 @@ class StructuredQuery(BaseModel):
             used.append(self.aggregate.field)
         if self.order_by and self.order_by.field != "value":
             used.append(self.order_by.field)
+        if self.group_by:
+            used.append(self.group_by)
         for name in used:
             if self.entity not in FIELDS[name].entities:
                 raise ValueError(f"字段 {name}（{FIELDS[name].label}）不属于 {self.entity}")

@@ -9,7 +9,12 @@ entity      rows                                                        joined w
 project     ``evaluations`` (one 自评表, project or 部门整体)            submissions
 indicator   ``indicators`` (one 三级指标 row)                            evaluations, submissions
 finding     ``findings`` (one 审核发现)                                  submissions, evaluations
+submission  ``submissions`` (one 送审材料)                              its first evaluation
 ==========  ==========================================================  =====================
+
+The review's workflow is data like the extracted fields: a finding's ``decision`` (open /
+confirmed / false_positive / fixed), a submission's ``state`` (the codes of
+``assistant/review/states.yaml``), ``assignee`` (the reviewer) and ``version`` (1, 2, …).
 
 Money is in 万元 (the store converts), rates in percent, scores in 分. ``execution_rate`` is
 the rate as filled in, else as computed from the total row; ``budget`` the 全年预算数, else the
@@ -28,7 +33,7 @@ FieldName = Literal[
     "year", "unit", "department", "project", "evaluation_kind", "budget", "budget_initial",
     "exec_amount", "execution_rate", "exec_score", "total_score", "grade", "finding_count",
     "indicator_count", "level1", "level2", "indicator", "target", "actual", "weight", "score",
-    "met", "deviation_reason", "rule", "severity", "message",
+    "met", "deviation_reason", "rule", "severity", "message", "decision", "state", "assignee", "version",
 ]
 
 
@@ -41,7 +46,8 @@ class FieldSpec:
     unit: str | None = None  # 万元 | % | 分 | 个 | 条
 
 
-ALL = ("project", "indicator", "finding")
+ALL = ("project", "indicator", "finding", "submission")
+WORKFLOW = ("project", "finding", "submission")  # what carries a submission's review state
 _SPECS = [
     FieldSpec("year", "年度", "number", ALL, "年"),
     FieldSpec("unit", "单位", "text", ALL, None),
@@ -69,6 +75,10 @@ _SPECS = [
     FieldSpec("rule", "规则", "text", ("finding",), None),
     FieldSpec("severity", "严重程度", "text", ("finding",), None),
     FieldSpec("message", "问题说明", "text", ("finding",), None),
+    FieldSpec("decision", "审核决定", "text", ("finding",), None),
+    FieldSpec("state", "审核状态", "text", WORKFLOW, None),
+    FieldSpec("assignee", "审核人", "text", WORKFLOW, None),
+    FieldSpec("version", "版本", "number", WORKFLOW, None),
 ]
 FIELDS: dict[str, FieldSpec] = {s.name: s for s in _SPECS}
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from assistant.model import Location, to_dict
 
-__all__ = ["Answer", "AnswerKind", "Citation"]
+__all__ = ["Answer", "AnswerKind", "Citation", "Option"]
 
 AnswerKind = Literal["structured", "document", "mixed"]
 
@@ -28,6 +28,14 @@ class Citation:
         return f"{self.file or '（文件未知）'} {self.location.describe()}"
 
 
+@dataclass(frozen=True)
+class Option:
+    """One choice of an ask-back (shown as a chip): its words, and the question it asks."""
+
+    label: str
+    question: str
+
+
 @dataclass
 class Answer:
     text: str
@@ -46,6 +54,9 @@ class Answer:
     # what the conversation is about after this turn (unit, project, year, submission_id, indicator,
     # measure): the follow-up's context, shown as removable chips
     subject: dict[str, Any] | None = None
+    # an ambiguous question is asked back: the choices, each a question to ask instead
+    options: list[Option] = field(default_factory=list)
+    turn: int | None = None  # the turn's number in its conversation (0 for the first): what a rating names
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)

@@ -11,13 +11,18 @@ from typing import Any
 from assistant.answer.executor import QueryResult
 from assistant.answer.query import Filter, StructuredQuery
 from assistant.answer.schema import FIELDS, field_label
+from assistant.glossary import DECISION_TERMS
 from assistant.numbers import rounded
+from assistant.review.states import graph
 
 __all__ = ["fmt_num", "query_in_words", "row_line", "structured_sentences"]
 
-ENTITY_WORDS = {"project": "自评表", "indicator": "绩效指标", "finding": "审核发现"}
-NOUN = {"project": ("项目", "个"), "indicator": ("指标", "项"), "finding": ("审核发现", "条")}
-GROUP_WORDS = {"unit": ("单位", "个"), "department": ("主管部门", "个"), "project": ("项目", "个")}
+ENTITY_WORDS = {"project": "自评表", "indicator": "绩效指标", "finding": "审核发现", "submission": "送审材料"}
+NOUN = {"project": ("项目", "个"), "indicator": ("指标", "项"), "finding": ("审核发现", "条"),
+        "submission": ("送审材料", "份")}
+GROUP_WORDS = {"unit": ("单位", "个"), "department": ("主管部门", "个"), "project": ("项目", "个"),
+               "rule": ("规则", "条"), "severity": ("严重程度", "种"), "decision": ("审核决定", "种"),
+               "state": ("审核状态", "种"), "assignee": ("审核人", "位")}
 OP_WORDS = {"=": "为", "!=": "不为", ">": "高于", ">=": "不低于", "<": "低于", "<=": "不高于"}
 SEVERITY_WORDS = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -33,12 +38,26 @@ def fmt_num(v: Any) -> str:
     return str(v)
 
 
+def term_of(name: str, v: Any) -> str:
+    """A stored code as a reviewer reads it: 错误, 误报, 退回重报, 第2版; other values unchanged."""
+    if name == "severity":
+        return SEVERITY_WORDS.get(str(v), str(v))
+    if name == "decision":
+        return DECISION_TERMS.get(str(v), str(v))
+    if name == "state":
+        known = graph().states.get(str(v))
+        return known.term if known is not None else str(v)
+    if name == "version":
+        return f"第{fmt_num(v)}版"
+    return str(v)
+
+
 def _with_unit(name: str, v: Any) -> str:
     spec = FIELDS.get(name)
     if name == "year":
         return f"{fmt_num(v)}年"
-    if name == "severity":
-        return SEVERITY_WORDS.get(str(v), str(v))
+    if name in ("severity", "decision", "state", "version"):
+        return term_of(name, v)
     if spec is not None and spec.type == "bool":
         return "是" if v else "否"
     unit = spec.unit if spec is not None else None
@@ -62,6 +81,8 @@ def _filter_words(f: Filter) -> str:
         return f"{label}包含“{f.value}”"
     if f.op == "in":
         return f"{label}为" + "、".join(_with_unit(f.field, v) for v in f.value)  # type: ignore[union-attr]
+    if f.field == "version" and f.op in ("=", "!="):
+        return f"{'是' if f.op == '=' else '不是'}{term_of('version', f.value)}"
     if f.field == "year" and f.op == "=":
         return f"{fmt_num(f.value)}年度"
     return f"{label}{OP_WORDS[f.op]}{_with_unit(f.field, f.value)}"
@@ -116,12 +137,22 @@ def row_line(q: StructuredQuery, row: dict[str, Any]) -> str:
     if q.entity == "finding":
         bits.append(f"[{row.get('rule')}]（{SEVERITY_WORDS.get(str(row.get('severity')), row.get('severity'))}）"
                     f"{row.get('message') or ''}")
+    if q.entity == "submission":
+        if row.get("file"):
+            bits.append(f"文件{row['file']}")
+        bits.append(f"审核状态{term_of('state', row.get('state'))}")
+        bits.append(f"审核人{row.get('assignee') or '未分派'}")
+        bits.append(term_of("version", row.get("version") or 1))
     skip = {"unit", "project", "year", "level1", "indicator", "rule", "severity", "message", "target", "actual",
             "evaluation_kind"}
+    if q.entity == "submission":
+        skip |= {"state", "assignee", "version"}
     shown = [n for n in _shown_fields(q) if n not in skip]
     for name in shown:
         v = row.get(name)
-        if v is None:
+        if v is None and name == "assignee":
+            bits.append("审核人未分派")
+        elif v is None:
             bits.append(f"{field_label(name)}未填")
         elif name == "met":
             bits.append("已达标" if v else "未达标")
@@ -155,11 +186,11 @@ def structured_sentences(result: QueryResult, *, max_rows: int = 20) -> list[str
             word = "最多" if q.order_by.descending else "最少"
             if agg.op in ("sum", "avg", "max", "min"):
                 word = "最高" if q.order_by.descending else "最低"
-            out.append(f"{what}{word}的{gname}是{g['key']}（{fmt_num(g['value'])}{unit_suffix}）。")
+            out.append(f"{what}{word}的{gname}是{_key(q, g['key'])}（{fmt_num(g['value'])}{unit_suffix}）。")
         else:
             out.append(f"按{gname}统计{what}，共{len(result.groups)}{gmeasure}{gname}：")
-            out += [f"{g['key']}：{fmt_num(g['value'])}{unit_suffix}" if g["value"] is not None
-                    else f"{g['key']}：未填" for g in result.groups[:max_rows]]
+            out += [f"{_key(q, g['key'])}：{fmt_num(g['value'])}{unit_suffix}" if g["value"] is not None
+                    else f"{_key(q, g['key'])}：未填" for g in result.groups[:max_rows]]
         return out
     if agg.op == "count":
         if agg.field in ("project", "unit"):
@@ -191,6 +222,11 @@ def structured_sentences(result: QueryResult, *, max_rows: int = 20) -> list[str
     elif result.total_rows > len(rows) and agg.op == "list":
         out.append(f"（仅列出前{len(rows)}{measure}。）")
     return out
+
+
+def _key(q: StructuredQuery, key: Any) -> str:
+    """A group's key in words (a rule code stays a code: it is the rule's name in the catalog)."""
+    return term_of(q.group_by or "", key)
 
 
 def _agg_words(q: StructuredQuery) -> str:

@@ -1,4 +1,4 @@
-"""Names the records store knows — units, departments, projects — for spotting them in questions,
+"""Names the records store knows — units, departments, projects, reviewers — for spotting them in questions,
 and which submissions each unit filed (so that a question naming one needs no query to scope it).
 
 Read once per store and refreshed when the submissions change (their count or latest update).
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assistant.stores.queries import assignee_names
 from assistant.stores.records import RecordStore
 
 __all__ = ["Gazetteer", "gazetteer"]
@@ -26,6 +27,8 @@ class Gazetteer:
     unit_submissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # submission → the projects its evaluations name
     submission_projects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the reviewers submissions are assigned to (read on every call: assigning changes no submission)
+    assignees: tuple[str, ...] = ()
 
     def find_units(self, text: str) -> list[str]:
         """Known unit names that occur in ``text``, longest first, none inside another."""
@@ -67,6 +70,10 @@ _lock = threading.Lock()
 
 
 def gazetteer(records: RecordStore) -> Gazetteer:
+    return replace(_names(records), assignees=tuple(assignee_names(records)))
+
+
+def _names(records: RecordStore) -> Gazetteer:
     stamp = records.change_stamp()
     cached = _cache.get(id(records))
     if cached is not None and cached[0] == stamp:

@@ -137,9 +137,9 @@ def last_turn(records: RecordStore, conversation_id: str) -> Turn | None:
     return None if row is None else _turn(row._mapping)
 
 
-def save_turn(records: RecordStore, conversation_id: str, turn: Turn, *, user_name: str | None = None) -> None:
+def save_turn(records: RecordStore, conversation_id: str, turn: Turn, *, user_name: str | None = None) -> int:
     """Append ``turn``; the conversation (made on its first turn, owned by ``user_name``) takes the
-    turn's subject as its own."""
+    turn's subject as its own. Returns the turn's number (0 for the first)."""
     now = datetime.now(UTC)
     subject = turn.subject.to_dict()
     with records.session() as s:
@@ -158,6 +158,7 @@ def save_turn(records: RecordStore, conversation_id: str, turn: Turn, *, user_na
         else:
             s.execute(update(conversations_table).where(conversations_table.c.id == conversation_id)
                       .values(subject=subject, updated_at=now))
+    return int(seq)
 
 
 def conversation_subject(records: RecordStore, conversation_id: str) -> Subject | None:

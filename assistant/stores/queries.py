@@ -11,7 +11,12 @@ entity      rows                                                        joined w
 project     ``evaluations`` (one 自评表, project or 部门整体)            submissions
 indicator   ``indicators`` (one 三级指标 row)                            evaluations, submissions
 finding     ``findings`` (one 审核发现)                                  submissions, evaluations
+submission  ``submissions`` (one 送审材料)                              its first evaluation
 ==========  ==========================================================  =====================
+
+Every entity also reads the review's workflow: the submission's state, reviewer (``assignee``) and
+version number (``submission_reviews``, ``submission_versions``; a submission without a row is
+待审, version 1). Findings judged 误报 are left out unless a condition names the decision.
 
 ``execution_rate`` is the rate as filled in, else as computed from the total row; ``budget``
 the 全年预算数, else the 年初预算数; an indicator is ``met`` (1/0) when its actual value
@@ -27,14 +32,24 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, func, literal, or_, select, true
 from sqlalchemy.sql import ColumnElement, Select
 
-from assistant.stores.records import EvaluationRow, FindingRow, IndicatorRow, RecordStore, SubmissionRow
+from assistant.stores.records import (
+    EvaluationRow,
+    FindingRow,
+    IndicatorRow,
+    RecordStore,
+    SubmissionReviewRow,
+    SubmissionRow,
+)
+from assistant.stores.versions import SubmissionVersionRow
 
-__all__ = ["FIELD_SQL", "Condition", "Plan", "PlanResult", "run_plan"]
+__all__ = ["FIELD_SQL", "Condition", "Plan", "PlanResult", "assignee_names", "run_plan"]
 
 S = SubmissionRow.__table__
 E = EvaluationRow.__table__
 IND = IndicatorRow.__table__
 F = FindingRow.__table__
+R = SubmissionReviewRow.__table__
+V = SubmissionVersionRow.__table__
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,8 @@ class Tables:
     e: Any = E
     i: Any = IND
     f: Any = F
+    r: Any = R
+    v: Any = V
 
 
 def _unit(t: Tables) -> ColumnElement[Any]:
@@ -73,9 +90,12 @@ def _finding_count(t: Tables) -> ColumnElement[Any]:
             .scalar_subquery())
 
 
-def _counted(f: Any) -> tuple[ColumnElement[bool], ...]:
+def _counted(f: Any, *, false_positives: bool = False) -> tuple[ColumnElement[bool], ...]:
     """Answers count defects as the lists and statistics do: findings still made by the latest
-    check and not judged 误报 (:attr:`assistant.model.Finding.counted`)."""
+    check and not judged 误报 (:attr:`assistant.model.Finding.counted`) — unless the question asks
+    about decisions (误报最多的规则), then every decision is a row."""
+    if false_positives:
+        return (f.c.resolved_at.is_(None),)
     return f.c.resolved_at.is_(None), f.c.decision != "false_positive"
 
 
@@ -107,6 +127,10 @@ FIELD_SQL: dict[str, Callable[[Tables], ColumnElement[Any]]] = {
     "rule": lambda t: t.f.c.rule,
     "severity": lambda t: t.f.c.severity,
     "message": lambda t: t.f.c.message,
+    "decision": lambda t: t.f.c.decision,
+    "state": lambda t: func.coalesce(t.r.c.state, "pending"),
+    "assignee": lambda t: t.r.c.assignee,
+    "version": lambda t: func.coalesce(t.v.c.number, 1),
 }
 
 
@@ -125,7 +149,7 @@ class Plan:
     """What to compute: ``aggregate`` is count / sum / avg / max / min / list (``aggregate_field``:
     the summed field, or for count the field counted distinct); ``columns`` the fields each row shows."""
 
-    entity: str  # project | indicator | finding
+    entity: str  # project | indicator | finding | submission
     columns: tuple[str, ...]
     conditions: tuple[Condition, ...] = ()
     aggregate: str = "list"
@@ -134,6 +158,7 @@ class Plan:
     order_by: str | None = None  # a field, or "value" (the aggregate of each group)
     descending: bool = True
     limit: int | None = None
+    false_positives: bool = False  # findings judged 误报 are rows too (a condition names the decision)
 
 
 @dataclass
@@ -144,13 +169,24 @@ class PlanResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _from(entity: str, t: Tables) -> Any:
+def _workflow(joined: Any, t: Tables) -> Any:
+    """The submission's review row and version link (one each at most)."""
+    return joined.outerjoin(t.r, t.r.c.submission_id == t.s.c.id).outerjoin(t.v, t.v.c.submission_id == t.s.c.id)
+
+
+def _from(entity: str, t: Tables, false_positives: bool = False) -> Any:
     if entity == "project":
-        return t.e.join(t.s, t.e.c.submission_id == t.s.c.id)
-    if entity == "indicator":
-        return t.i.join(t.e, t.i.c.evaluation_id == t.e.c.id).join(t.s, t.e.c.submission_id == t.s.c.id)
-    return t.f.join(t.s, and_(t.f.c.submission_id == t.s.c.id, *_counted(t.f))).outerjoin(
-        t.e, and_(t.e.c.submission_id == t.f.c.submission_id, t.e.c.idx == t.f.c.evaluation_idx))
+        joined = t.e.join(t.s, t.e.c.submission_id == t.s.c.id)
+    elif entity == "indicator":
+        joined = t.i.join(t.e, t.i.c.evaluation_id == t.e.c.id).join(t.s, t.e.c.submission_id == t.s.c.id)
+    elif entity == "submission":
+        # a submission's unit, project and year are its first table's (a report has none)
+        joined = t.s.outerjoin(t.e, and_(t.e.c.submission_id == t.s.c.id, t.e.c.idx == 0))
+    else:
+        joined = t.f.join(t.s, and_(t.f.c.submission_id == t.s.c.id,
+                                    *_counted(t.f, false_positives=false_positives))).outerjoin(
+            t.e, and_(t.e.c.submission_id == t.f.c.submission_id, t.e.c.idx == t.f.c.evaluation_idx))
+    return _workflow(joined, t)
 
 
 def _expr(name: str, t: Tables) -> ColumnElement[Any]:
@@ -183,7 +219,7 @@ def _row_select(p: Plan, t: Tables) -> Select[Any]:
                  t.i.c.idx.label("indicator_idx")]
     if p.entity == "finding":
         cols += [t.f.c.id.label("finding_id")]
-    return select(*cols).select_from(_from(p.entity, t)).where(_where(p, t))
+    return select(*cols).select_from(_from(p.entity, t, p.false_positives)).where(_where(p, t))
 
 
 def _tiebreak(p: Plan, t: Tables) -> list[Any]:
@@ -229,7 +265,7 @@ def run_plan(records: RecordStore, p: Plan, *, row_cap: int) -> PlanResult:
     t = Tables()
     result = PlanResult()
     where = _where(p, t)
-    base = _from(p.entity, t)
+    base = _from(p.entity, t, p.false_positives)
     with records.session() as s:
         result.total_rows = int(s.scalar(select(func.count()).select_from(base).where(where)) or 0)
         if p.group_by is not None:
@@ -268,3 +304,9 @@ def run_plan(records: RecordStore, p: Plan, *, row_cap: int) -> PlanResult:
         if p.limit and op == "list":
             result.total_rows = min(result.total_rows, p.limit)
     return result
+
+
+def assignee_names(records: RecordStore) -> list[str]:
+    """The reviewers submissions are assigned to (for spotting their names in questions)."""
+    with records.session() as s:
+        return sorted(n for (n,) in s.execute(select(R.c.assignee).distinct().where(R.c.assignee.is_not(None))) if n)

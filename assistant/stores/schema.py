@@ -9,6 +9,7 @@ from assistant.stores import (
     conversations,
     corrections,
     drafts,
+    feedback,
     fulltext_pg,
     jobs,
     letterheads,
@@ -23,6 +24,6 @@ __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
 TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions, scores,
-                 letterheads)
+                 letterheads, feedback)
 
 metadata: MetaData = records.Base.metadata

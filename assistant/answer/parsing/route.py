@@ -49,7 +49,7 @@ def decide(leftover: str, filters: list[Filter], year: int | None, units: list[s
     "存在的问题" stays with the documents."""
     has_filter = bool(filters) or bool(units or unit_like or projects or year)
     strong = any(f.field not in _SCOPE_FIELDS for f in filters) or order is not None or group_by is not None \
-        or (aggregate is not None and aggregate.op in ("sum", "avg", "max", "min")) or entity == "finding"
+        or (aggregate is not None and aggregate.op in ("sum", "avg", "max", "min")) or entity in ("finding", "submission")
     weak = aggregate is not None or (listing and has_filter)
     if not (strong or weak):
         return Decision(False, notes)

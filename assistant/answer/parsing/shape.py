@@ -44,8 +44,11 @@ class Grouping(NamedTuple):
     group_by: str | None
 
 
-def find_grouping(text: str, entity: str) -> Grouping:
-    """哪个单位 / 各部门 / 按项目; "哪些项目" over projects is a list, not a grouping."""
+def find_grouping(text: str, entity: str, group_by: str | None = None) -> Grouping:
+    """哪个单位 / 各部门 / 按项目; "哪些项目" over projects is a list, not a grouping. A grouping the
+    workflow step read (哪条规则) stands."""
+    if group_by is not None:
+        return Grouping(text, group_by)
     m = GROUP_RE.search(text)
     if m:
         group_by = GROUPS[m.group(1)]

@@ -45,8 +45,8 @@ LEADING_NOISE = re.compile(r"^(?:请问|统计|列出|查询|哪些|哪个|哪�
 FUNCTION_WORDS: tuple[str, ...] = tuple(_WORDS["function_words"])
 EXPLAIN = re.compile(r"(?:分别)?(?:说明了?什么原因|说明了?什么|什么原因|何原因|的?原因是什么|的?原因|为什么|为何|"
                      r"怎么解释|如何解释|理由|怎么回事|改进措施|整改措施|措施)")
-COUNT_RE = re.compile(r"(?:有多少|多少|有几|几)(?:(个|家|项|条|所|名)(项目|单位|指标|问题|审核发现)?|"
-                      r"(项目|单位|指标|问题|审核发现))|"
+COUNT_RE = re.compile(r"(?:有多少|多少|有几|几)(?:(个|家|项|条|所|名|份)(项目|单位|指标|问题|审核发现|材料)?|"
+                      r"(项目|单位|指标|问题|审核发现|材料))|"
                       r"(?:(?<![\u4e00-\u9fff])|(?<=的)|(?<=项目)|(?<=单位))(?:个数|数量|总数)")
 SUM_RE = re.compile(r"合计|总计|总和|一共|共计|加起来|汇总|总额|总共")
 AVG_RE = re.compile(r"平均(?:值|数)?")
@@ -71,6 +71,7 @@ YES_NO_RE = re.compile(r"(?:吗|么|是否|有没有|是不是)[？?]*$")
 PUNCT_RE = re.compile(r"[\s□，,。；;：:？?！!、“”\"'（）()\[\]【】《》]+")
 FUNCTION_WORDS_LONGEST_FIRST = tuple(sorted(FUNCTION_WORDS, key=len, reverse=True))
 GRADES: dict[str, str] = dict(_WORDS["grades"])
+WORKFLOW: dict[str, dict[str, list[str]] | list[str]] = _WORDS["workflow"]
 SEVERITIES: dict[str, str] = dict(_WORDS["severities"])
 GROUPS = {"单位": "unit", "主管部门": "department", "部门": "department", "项目": "project"}
 # by unit, the field a bare comparison ("低于80%") is about, per entity
