@@ -122,8 +122,12 @@ def small_submissions(injection: bool = False) -> list[tuple[Submission, list[Fi
     return [(a, fa), (b, []), (c, fc), (d, []), (e, [])]
 
 
+def _embedded(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir)  # a keyword: Settings(data_dir) would leave the default ./data
+
+
 def make_small_stores(data_dir: Path, injection: bool = False,
-                      settings_for: Callable[[Path], Settings] = Settings) -> Stores:
+                      settings_for: Callable[[Path], Settings] = _embedded) -> Stores:
     """The five hand-made submissions, stored with vectors; ``settings_for(data_dir)`` picks the
     vector store (the embedded default, or a Chroma server: ``vector_backend`` in tests/conftest.py)."""
     stores = open_stores(settings_for(data_dir), embeddings=BigramEmbeddings())
