@@ -22,8 +22,7 @@ from assistant.checker.context import CheckContext
 from assistant.checker.fold import fold as fold_findings
 from assistant.checker.profiles import Profile, load_profile, profile_for
 from assistant.checker.registry import all_rules, effective_severity, validate_profile
-from assistant.checker.rule import Rule
-from assistant.checker.rule import LINKED_FEATURES
+from assistant.checker.rule import LINKED_FEATURES, Rule
 from assistant.model import SEVERITY_ORDER, Cycle, Evaluation, Finding, Submission
 
 __all__ = ["CheckContext", "Profile", "Rule", "check_submission", "check_submissions", "load_profile",

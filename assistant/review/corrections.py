@@ -18,8 +18,8 @@ from assistant.checker.version import rules_version
 from assistant.model import Finding, Submission
 from assistant.review.errors import Conflict, Invalid, NotFound
 from assistant.review.fields import Correction, apply_corrections, display, parse_correction
-from assistant.stores.cycle import CycleStore
 from assistant.stores.corrections import CorrectionStore
+from assistant.stores.cycle import CycleStore
 from assistant.stores.records import RecordStore
 
 __all__ = ["CorrectionRequest", "Corrected", "correct", "with_corrections"]

@@ -74,7 +74,7 @@ def _funds(doc: Document, mon: Monitoring) -> None:
                 len(segs) > 1 and words.match_prefix("fund_rows", segs[1].text) == "total"):
             continue
 
-        def text(key: str, table=table, r=r) -> str:
+        def text(key: str, table=table, r=r, cols=cols) -> str:
             return table.text(r, cols[key]) if key in cols else ""
 
         mon.budget = parse_amount(text("budget")).in_wan()
