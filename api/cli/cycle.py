@@ -22,6 +22,7 @@ import getpass
 import json
 import os
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -31,6 +32,16 @@ from api.cli.output import table_text
 cycle_app = typer.Typer(help="申报表、监控表与自评表的关联 / declaration and monitoring forms and their links",
                         no_args_is_help=True, rich_markup_mode=None)
 STATES = {"linked": "自动关联", "manual": "手动关联", "unmatched": "无匹配", "ambiguous": "多份匹配", "unlinked": "已取消关联"}
+
+
+class LinkState(StrEnum):
+    linked = "linked"
+    manual = "manual"
+    unmatched = "unmatched"
+    ambiguous = "ambiguous"
+    unlinked = "unlinked"
+
+
 UserOption = Annotated[str | None, typer.Option("--user", help="操作人（默认 ZIPING_USER 或登录名） / acting user")]
 
 
@@ -43,7 +54,7 @@ def _records():
 
 @cycle_app.command("list")
 def list_forms(
-    state: Annotated[str | None, typer.Option(help="只列某种关联状态：" + "、".join(f"{k} {v}" for k, v in STATES.items()))] = None,
+    state: Annotated[LinkState | None, typer.Option(help="只列某种关联状态（自动关联、手动关联、无匹配、多份匹配、已取消关联）")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
     """列出已入库的申报表、监控表及其关联 / list the stored forms and their links."""
@@ -51,7 +62,7 @@ def list_forms(
 
     records = _records()
     try:
-        links = CycleStore(records).forms(state=state)
+        links = CycleStore(records).forms(state=state.value if state else None)
     finally:
         records.close()
     if as_json:
