@@ -10,9 +10,11 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SettingsDep, StoresDep
 from api.routes.findings import finding_out
-from api.schemas import ApiError, CycleLinkOut, CycleOut, RelinkIn, errors, not_found
+from api.schemas import ApiError, CycleLinkOut, CycleOut, CyclePairOut, RelinkIn, errors, not_found
+from assistant.checker.helpers.cycle import monitored_row, pair_indicators, threshold
+from assistant.checker.profiles import profile_for
 from assistant.checker.recheck import recheck
-from assistant.model import to_dict
+from assistant.model import Cycle, Submission, to_dict
 from assistant.stores.cycle import CycleError, CycleLink, CycleStore
 
 router = APIRouter(tags=["review"])
@@ -25,7 +27,7 @@ def link_out(link: CycleLink) -> CycleLinkOut:
 @router.get("/submissions/{sid}/cycle", response_model=CycleOut,
             summary="申报表、监控表与比对发现 / the linked declaration and monitoring forms",
             responses=errors(401, 404))
-def cycle_of(sid: str, stores: StoresDep, _user: CurrentUser) -> CycleOut:
+def cycle_of(sid: str, stores: StoresDep, settings: SettingsDep, _user: CurrentUser) -> CycleOut:
     if stores.records.get_summary(sid) is None:
         raise not_found("这份材料", "submission")
     store = CycleStore(stores.records)
@@ -36,7 +38,26 @@ def cycle_of(sid: str, stores: StoresDep, _user: CurrentUser) -> CycleOut:
     return CycleOut(submission_id=sid, links=[link_out(link) for link in store.links_of(sid)],
                     declaration=to_dict(cycle.declaration) if cycle.declaration else None,
                     monitorings=[to_dict(m) for m in cycle.monitorings],
+                    pairs=_pairs(stores.records.get_submission(sid), cycle, settings.profile),
                     findings=[finding_out(f) for f in stores.records.get_findings(sid) if f.rule.startswith("CYCLE-")])
+
+
+def _pairs(sub: Submission | None, cycle: Cycle, profile: str) -> list[CyclePairOut]:
+    """The declared and the self-evaluated indicators paired as the comparison rules pair them."""
+    if sub is None or not sub.evaluations or cycle.declaration is None:
+        return []
+    similar = threshold(profile_for(sub, profile), "rename_similarity")
+    dec, ev, mon = cycle.declaration, sub.evaluations[0], cycle.monitoring
+    found = pair_indicators(dec.indicators, ev.indicators, similar)
+    to = {k: (j, "same") for k, j in found.same} | {k: (j, "renamed") for k, j in found.renamed}
+
+    def watched(ind) -> int | None:
+        return monitored_row(ind, mon.indicators, similar) if mon is not None else None
+
+    out = [CyclePairOut(kind=to.get(k, (None, "dropped"))[1], declared=k, evaluated=to.get(k, (None,))[0],
+                        monitored=watched(d)) for k, d in enumerate(dec.indicators)]
+    return out + [CyclePairOut(kind="added", declared=None, evaluated=j, monitored=watched(ev.indicators[j]))
+                  for j in found.added]
 
 
 @router.get("/cycle", response_model=list[CycleLinkOut],

@@ -9,7 +9,6 @@
   var box = document.getElementById('cycle');
 
   function raw(v) { return v && typeof v === 'object' ? (v.raw || '') : (v === null || v === undefined ? '' : String(v)); }
-  function key(name) { return String(name || '').replace(/[\s，。、；：（）()]/g, ''); }
 
   function row(label, a, b, c, cls) {
     return el('tr', { class: cls || null }, el('th', { scope: 'row' }, label), el('td', null, a || '—'),
@@ -28,23 +27,19 @@
       mon ? '年初预算 ' + Z.fmt(mon.budget) + '，' + period + '执行 ' + Z.fmt(mon.executed) + '（' + raw(mon.rate) + '），全年预计 ' + raw(mon.expected_rate) : '',
       total ? '全年预算 ' + Z.fmt(total.budget_full_year) + '，执行 ' + Z.fmt(total.exec_amount) + '（' + raw(ev.funds.rate) + '）' : ''));
     body.append(row('年度总体目标', dec && dec.goal, mon && mon.goal_progress, ev && ev.goal_planned));
-    var evRows = {};
-    (ev ? ev.indicators : []).forEach(function (ind, j) { evRows[key(ind.name)] = { ind: ind, j: j }; });
-    var monRows = {};
-    (mon ? mon.indicators : []).forEach(function (ind) { monRows[key(ind.name)] = ind; });
-    var seen = {};
-    (dec ? dec.indicators : []).forEach(function (d) {
-      var k = key(d.name), e = evRows[k], m = monRows[k];
-      seen[k] = true;
-      body.append(row(d.name, raw(d.target),
+    var decs = dec ? dec.indicators : [], evs = ev ? ev.indicators : [], mons = mon ? mon.indicators : [];
+    var NOTE = { renamed: '（改名）', dropped: '（自评表无此指标）', added: '（申报表无此指标）' };
+    data.pairs.forEach(function (p) {
+      var d = p.declared === null ? null : decs[p.declared];
+      var e = p.evaluated === null ? null : evs[p.evaluated];
+      var m = p.monitored === null ? null : mons[p.monitored];
+      var name = d ? d.name : e.name;
+      if (p.kind === 'renamed') name = d.name + ' → ' + e.name;
+      var cls = p.kind === 'dropped' ? 'missing' : p.kind === 'added' ? 'added' : p.kind === 'renamed' ? 'renamed'
+        : (m && /[红黄橙]/.test(m.warning || '') ? 'warned' : null);
+      body.append(row(name, d ? raw(d.target) : NOTE.added,
         m ? period + ' ' + raw(m.progress) + '；全年预计 ' + raw(m.expected) + (m.warning ? '；' + m.warning : '') : '',
-        e ? raw(e.ind.target) + ' → ' + raw(e.ind.actual.raw ? e.ind.actual : '') : '（自评表无此指标）',
-        e ? (m && /[红黄橙]/.test(m.warning || '') ? 'warned' : null) : 'missing'));
-    });
-    Object.keys(evRows).forEach(function (k) {
-      if (seen[k]) return;
-      var e = evRows[k];
-      body.append(row(e.ind.name, '（申报表无此指标）', '', raw(e.ind.target) + ' → ' + raw(e.ind.actual), 'added'));
+        e ? raw(e.target) + ' → ' + raw(e.actual) : NOTE.dropped, cls));
     });
     var list = Z.clear(document.getElementById('cycle-findings'));
     data.findings.forEach(function (f) {

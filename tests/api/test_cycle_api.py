@@ -52,6 +52,8 @@ def test_cycle_route_shows_the_linked_forms_and_the_comparison_findings(tmp_path
     assert all(link["evaluation_id"] == ids["evaluation"] and link["state"] == "linked" for link in body["links"])
     assert body["declaration"]["indicators"] and len(body["monitorings"]) == 1
     assert {f["rule"] for f in body["findings"]} == {"CYCLE-VAL-002", "CYCLE-FUND-001"}
+    assert {p["kind"] for p in body["pairs"]} == {"same"}
+    assert [p["declared"] for p in body["pairs"]] == list(range(len(body["declaration"]["indicators"])))
     own = client.get(f"/api/v1/submissions/{ids['declaration']}/cycle", headers=auth).json()
     assert own["links"][0]["submission_id"] == ids["declaration"] and own["findings"] == []
     assert client.get("/api/v1/submissions/nosuch/cycle", headers=auth).status_code == 404
