@@ -106,6 +106,9 @@ PROJECTS: tuple[Project, ...] = (
 EXTRA_ROWS = (("产出指标", "数量指标", "开展政策宣传活动场次", "≥3场", "5场"),
               ("产出指标", "数量指标", "印发工作简报期数", "≥4期", "6期"),
               ("效益指标", "社会效益指标", "媒体正面报道次数", "≥2次", "3次"))
+PLACES = ("清河县", "永安县", "长宁县", "安平县", "临泉县", "高阳县", "平山县", "宁远县", "东阳县", "西和县",
+          "南丰县", "北流县", "望江县", "石泉县", "青阳县", "泰和县", "怀宁县", "新化县", "武平县", "宜君县",
+          "云和县", "兴山县", "太湖县", "德安县", "桐庐县", "富平县", "景宁县", "宁化县", "黎平县", "通渭县")
 VAGUE_TARGETS = ("较好", "有效", "明显提升", "显著改善")
 REWRITTEN_GOALS = ("全面做好年度各项工作任务，项目实施取得良好社会效益，群众获得感进一步增强",
                    "按照上级要求扎实推进项目实施，切实发挥财政资金使用效益，社会反响良好")
@@ -141,7 +144,10 @@ def make_triple(rng: random.Random, n: int, defects: list[str], decoys: list[str
     """A clean cycle for a random project, then the ``defects`` (keys of :data:`DEFECTS`) and
     ``decoys`` planted; each defect on an indicator of its own."""
     project = rng.choice(PROJECTS)
-    unit = project.unit.replace("某", rng.choice(("甲", "乙", "丙", "丁", "戊")), 1)
+    # one cycle per unit + project + year: triple n has a place (and a year) of its own
+    place = PLACES[n % len(PLACES)]
+    year -= n // len(PLACES)
+    unit = project.unit.replace("某县", place).replace("某区", place.replace("县", "区"))
     months = rng.choice((6, 7, 9))
     total = _money(rng.uniform(50, 800))
     rate = rng.choice((100.0, 98.5, 96.0, 99.2))

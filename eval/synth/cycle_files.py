@@ -57,13 +57,15 @@ def evaluation_grid(ev: Evaluation) -> list[list[object]]:
     rows: list[list[object]] = [
         ["项目名称", ev.project_name or "", M, M, M, M, M, M, M],
         ["主管部门", ev.department or "", M, M, "实施单位", ev.impl_unit or "", M, M, M],
-        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", M],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "偏差原因分析及改进措施"],
     ]
     for i, row in enumerate(f.rows):
         scored = i == 0
         rows.append([U, row.name, _amount(row.budget_initial), _amount(row.budget_full_year), _amount(row.exec_amount),
                      _fmt(f.weight) if scored and f.weight is not None else "—", f.rate.raw if scored else "—",
-                     _fmt(f.score) if scored and f.score is not None else "—", M])
+                     _fmt(f.score) if scored and f.score is not None else "—", (f.reason or "") if scored else U])
+    if f.adjust_reason:
+        rows.append([U, "预算调整原因", f.adjust_reason, M, M, M, M, M, M])
     rows.append(["年度总体目标", "预期目标", M, M, M, "实际完成情况", M, M, M])
     rows.append([U, ev.goal_planned or "", M, M, M, ev.goal_achieved or "", M, M, M])
     rows.append(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"])
