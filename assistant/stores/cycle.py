@@ -152,6 +152,9 @@ class CycleStore:
                 data = json.loads(target.data)
                 if not (data.get("doc_type") or {}).get("checked", True) or not data.get("evaluations"):
                     raise CycleError(f"{target.file_name or evaluation_id} 不是项目支出绩效自评表，不能关联")
+                if row.year and target.year and row.year != target.year:
+                    raise CycleError(f"{KIND_NAMES.get(row.kind, row.kind)}是{row.year}年度的，自评表"
+                                     f"（{target.file_name or evaluation_id}）是{target.year}年度的，不能关联")
             before = {"evaluation_id": row.evaluation_id, "state": row.state}
             row.evaluation_id = evaluation_id
             row.state = "manual" if evaluation_id else "unlinked"

@@ -121,6 +121,12 @@ def test_a_form_matching_several_self_evaluations_is_left_for_a_reviewer_who_rel
         cycles.relink(result.submission_id, "nosuch", actor="zhang")
     with pytest.raises(CycleError, match="不是项目支出绩效自评表"):
         cycles.relink(result.submission_id, result.submission_id, actor="zhang")
+    other_year = stores.records.get_submission(evaluations[0])
+    other_year.id, other_year.year, other_year.file.sha256 = "otheryear0000001", other_year.year - 1, "x" * 64
+    stores.records.save_submission(other_year)
+    with pytest.raises(CycleError, match=f"是{other_year.year + 1}年度的.*是{other_year.year}年度的，不能关联"):
+        cycles.relink(result.submission_id, other_year.id, actor="zhang")
+    assert cycles.link(result.submission_id).state == "ambiguous"  # the refused relinks changed nothing
     chosen = evaluations[0]
     link = cycles.relink(result.submission_id, chosen, actor="zhang")
     assert (link.state, link.evaluation_id, link.linked_by) == ("manual", chosen, "zhang")
