@@ -125,9 +125,27 @@ def write_xlsx(path: Path, title: list[str], grid: list[list[object]]) -> Path:
     return path
 
 
+def write_pdf(path: Path, title: list[str], grid: list[list[object]]) -> Path:
+    """A text PDF of the grid, drawn by the corpus' PDF renderer (reportlab, CJK font)."""
+    from eval.synth.layouts import GCell, Grid
+    from eval.synth.render_pdf import write_pdf as render
+
+    boxes = _boxes(grid)
+    cells: list[list[GCell | None]] = [[None] * len(grid[0]) for _ in grid]
+    for (r, c) in boxes:
+        text = str(grid[r][c])
+        cells[r][c] = GCell(text, "text" if len(text) > 12 else "value")
+    header = next(r for r, row in enumerate(grid) if "三级指标" in row)
+    merges = [(r, c, r2, c2) for (r, c), (r2, c2) in boxes.items() if (r2, c2) != (r, c)]
+    data, _ = render(Grid(cells, merges, [1.0] * len(grid[0]), header, title=title[0],
+                          subtitle=title[1] if len(title) > 1 else None), "ziping")
+    path.write_bytes(data)
+    return path
+
+
 def write_triple(triple: Triple, folder: Path, fmt: str = "docx") -> list[Path]:
     """The three files of a triple: 申报表, 监控表, 自评表 (in that order)."""
-    write = write_docx if fmt == "docx" else write_xlsx
+    write = {"docx": write_docx, "xlsx": write_xlsx, "pdf": write_pdf}[fmt]
     folder.mkdir(parents=True, exist_ok=True)
     dec, mon, ev = triple.cycle.declaration, triple.cycle.monitoring, triple.submission.evaluations[0]
     assert dec is not None and mon is not None

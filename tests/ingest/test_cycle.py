@@ -30,8 +30,10 @@ def _triple(seed: int, defects: list[str]):
     return make_triple(random.Random(seed), seed, defects)
 
 
-@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
-def test_declaration_and_monitoring_forms_are_read_with_their_fields(tmp_path: Path, fmt: str):
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "pdf"])
+def test_declaration_and_monitoring_forms_are_read_with_their_fields(tmp_path: Path, fmt: str, request):
+    if fmt == "pdf":
+        request.getfixturevalue("cjk_font")  # the PDF renderer's font
     triple = _triple(3, ["warning_ignored"])
     dec_path, mon_path, ev_path = write_triple(triple, tmp_path, fmt)
     dec = extract_file(dec_path)
