@@ -1,7 +1,8 @@
 /* 提交详情, 申报—监控—自评对照: a self-evaluation beside its linked 绩效目标申报表 and 绩效监控表
  * (one row per indicator: the declared 指标值, the monitoring round's progress, expected year-end
  * and 预警, the self-evaluation's 指标值 and 实际完成值), the comparison findings (CYCLE-*), and
- * a relink form. A declaration or monitoring form's own page shows its link and the same form. */
+ * a relink form. A declaration or monitoring form's own page shows its link and the same form; a
+ * self-evaluation with nothing linked shows no section. */
 (function () {
   'use strict';
   var el = Z.el;
@@ -68,7 +69,7 @@
                  Z.api('/submissions/' + encodeURIComponent(sid))]).then(function (both) {
       var data = both[0], detail = both[1];
       var own = links(data);
-      box.hidden = false;
+      box.hidden = !data.links.length;  // a self-evaluation with no linked form: nothing to compare
       document.querySelector('#cycle .cycle-side').hidden = !!own;
       if (!own) render(data, detail);
     }).catch(Z.fail);
