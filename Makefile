@@ -83,6 +83,7 @@ eval-corpus: install
 eval: eval-corpus
 	$(BIN)/python -m eval.run --corpus $(DATA)/eval-corpus
 	$(BIN)/python -m eval.real_eval --out $(DATA)/real-eval.json
+	$(BIN)/python -m eval.cycle_eval --n 300 --files 30 --out $(DATA)/cycle-eval.json
 
 bench: eval-corpus
 	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus

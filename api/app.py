@@ -32,6 +32,7 @@ from api.jobs import JobManager
 from api.routes import (
     ask,
     corrections,
+    cycle,
     drafts,
     exports,
     findings,
@@ -217,7 +218,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
 
     app.include_router(health.router)
     for module in (exports, submissions, previews, jobs, findings, review, rules, ask, drafts, stats, users, corrections,
-                   versions, scores):
+                   versions, scores, cycle):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

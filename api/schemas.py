@@ -946,3 +946,43 @@ class ScoresUpdate(BaseModel):
 
 
 SubmissionDetail.model_rebuild()
+
+
+# --- the performance cycle: declarations and monitoring forms (issue 19) ---------------------------
+
+class CycleLinkOut(BaseModel):
+    submission_id: str = Field(description="申报表或监控表的材料编号")
+    kind: str = Field(description="declaration 绩效目标申报表 | monitoring 绩效监控表")
+    kind_name: str
+    unit: str | None
+    project_name: str | None
+    year: int | None
+    months: int | None = Field(description="监控表的 1 至 N 月")
+    evaluation_id: str | None = Field(description="关联的自评表材料编号；空：未关联")
+    state: str = Field(description="linked 自动关联 | manual 手动关联 | unmatched 无匹配 | ambiguous 多份匹配 | "
+                                   "unlinked 已取消关联")
+    note: str | None = Field(description="关联说明（中文）")
+    linked_by: str
+    file_name: str | None
+
+
+class CyclePairOut(BaseModel):
+    kind: str = Field(description="same 同名 | renamed 改名 | dropped 自评删减 | added 自评新增")
+    declared: int | None = Field(description="申报表中的指标序号（0 起）")
+    evaluated: int | None = Field(description="自评表中的指标序号（0 起）")
+    monitored: int | None = Field(description="最近一轮监控表中的指标序号（0 起）")
+
+
+class CycleOut(BaseModel):
+    submission_id: str
+    links: list[CycleLinkOut] = Field(description="与这份自评表关联的申报表、监控表（或这份申报表/监控表自己的关联）")
+    declaration: dict[str, Any] | None = Field(description="关联的绩效目标申报表（规范 JSON）")
+    monitorings: list[dict[str, Any]] = Field(description="关联的绩效监控表，各轮从早到晚")
+    pairs: list[CyclePairOut] = Field(default_factory=list,
+                                      description="申报指标与自评指标的对应（比对规则所用的同一对应）")
+    findings: list[FindingOut] = Field(description="申报—监控—自评比对发现（CYCLE-*）")
+
+
+class RelinkIn(BaseModel):
+    evaluation_id: str | None = Field(default=None, max_length=64,
+                                      description="要关联的自评表材料编号；空：取消关联")

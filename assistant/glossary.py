@@ -65,6 +65,23 @@ TERMS: dict[str, str] = {
     "unit_source": "单位来源",
     "block_weights": "一级指标分值",
     "indicator_block_weight": "绩效指标总分值",
+    # the performance cycle (issue 19): declarations and monitoring forms
+    "declaration": "绩效目标申报表",
+    "monitoring": "绩效监控表",
+    "monitorings": "绩效监控表（各轮）",
+    "declaration_file": "绩效目标申报表文件",
+    "monitoring_files": "绩效监控表文件",
+    "funds_unit": "金额单位",
+    "amount": "金额",
+    "goal": "年度总体目标（申报）",
+    "progress": "截至监控月执行情况",
+    "expected": "全年预计完成情况",
+    "warning": "预警等级",
+    "months": "监控期（1至N月）",
+    "budget": "年初预算数",
+    "executed": "截至监控月执行数",
+    "expected_rate": "全年预计执行率",
+    "goal_progress": "总体目标执行情况",
     # result
     "total_score": "总分",
     "grade": "评价等级",
@@ -121,6 +138,7 @@ EVENT_TERMS: dict[str, str] = {
     "score": "复核打分",
     "version": "重报版本",
     "certainty": "确认识别结果",
+    "link": "关联申报表/监控表",
 }
 
 SEVERITY_TERMS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -262,6 +262,123 @@ class DocumentType:
 
 
 @dataclass
+class PlannedIndicator:
+    """One indicator row of a 绩效目标申报表 (or the plan columns of a 绩效监控表): the target as
+    declared before the year, nothing achieved yet."""
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: Value = field(default_factory=Value)
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class FundSource:
+    """One line of a declaration's money by source (年度资金总额, 其中：财政拨款, 其他资金…)."""
+
+    name: str = ""
+    category: str = "other"  # the categories of FundRow
+    amount: float | None = None
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Declaration:
+    """A 项目支出绩效目标申报表: what a unit declared with its budget, before the year (issue 19)."""
+
+    title: str | None = None
+    project_name: str | None = None
+    project_code: str | None = None
+    department: str | None = None
+    impl_unit: str | None = None
+    year: int | None = None
+    funds_unit: str = "万元"
+    funds: list[FundSource] = field(default_factory=list)
+    goal: str | None = None  # 年度总体目标
+    indicators: list[PlannedIndicator] = field(default_factory=list)
+    cells: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float | None:
+        return next((f.amount for f in self.funds if f.category == "total"), None)
+
+
+@dataclass
+class MonitoredIndicator:
+    """One indicator row of a 绩效监控表: the year's target, what is done to date (1–N月执行情况),
+    the expected year-end (全年预计完成), the deviation's reason and the warning colour."""
+
+    level1: str | None = None
+    level2: str | None = None
+    name: str | None = None
+    target: Value = field(default_factory=Value)
+    progress: Value = field(default_factory=Value)
+    expected: Value = field(default_factory=Value)
+    deviation_reason: str | None = None
+    warning: str | None = None  # 红色 | 黄色 | 绿色 as written
+    cells: dict[str, Location] = field(default_factory=dict)
+
+
+@dataclass
+class Monitoring:
+    """A 项目支出绩效目标执行监控表 (绩效运行监控, e.g. the 1–7月 round): execution to date."""
+
+    title: str | None = None
+    project_name: str | None = None
+    project_code: str | None = None
+    department: str | None = None
+    impl_unit: str | None = None
+    year: int | None = None
+    months: int | None = None  # N of 1–N月
+    funds_unit: str = "万元"
+    budget: float | None = None  # 年初预算数 (or 全年预算数) of the total line
+    executed: float | None = None  # 1–N月执行数
+    rate: Value = field(default_factory=Value)  # 1–N月执行率 as filled in
+    expected_rate: Value = field(default_factory=Value)  # 全年预计执行率
+    goal_progress: str | None = None  # 年度总体目标 executed to date
+    warning: str | None = None  # the form's overall 预警 level, when it has one
+    indicators: list[MonitoredIndicator] = field(default_factory=list)
+    cells: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def warned(self) -> list[MonitoredIndicator]:
+        """Indicator rows that raised a warning (红色 / 黄色, or a deviation reason given)."""
+        return [i for i in self.indicators if is_warning(i.warning) or (i.deviation_reason and not is_warning(
+            i.warning, green=True))]
+
+
+WARNING_COLOURS: tuple[str, ...] = ("红", "黄", "橙")
+
+
+def is_warning(text: str | None, *, green: bool = False) -> bool:
+    """Whether a 预警 cell raises a warning (红色/黄色/橙色 预警); with ``green`` whether it says
+    explicitly that all is well (绿色, 正常, 无)."""
+    if not text:
+        return False
+    if green:
+        return any(w in text for w in ("绿", "正常", "无"))
+    return any(c in text for c in WARNING_COLOURS)
+
+
+@dataclass
+class Cycle:
+    """The forms of a self-evaluation's performance cycle, linked to it by unit + project + year
+    (or by a reviewer): its 绩效目标申报表 and its 绩效监控表 rounds, earliest first. What the
+    comparison rules (CYCLE-*) read beside the self-evaluation."""
+
+    declaration: Declaration | None = None
+    declaration_file: str | None = None
+    monitorings: list[Monitoring] = field(default_factory=list)
+    monitoring_files: list[str] = field(default_factory=list)
+
+    @property
+    def monitoring(self) -> Monitoring | None:
+        """The latest round (the largest 1–N月)."""
+        return max(self.monitorings, key=lambda m: m.months or 0) if self.monitorings else None
+
+
+@dataclass
 class Submission:
     """One source file and everything recognised in it."""
 
@@ -276,6 +393,9 @@ class Submission:
     evaluations: list[Evaluation] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     doc_type: DocumentType = field(default_factory=DocumentType)
+    # a 绩效目标申报表 or 绩效监控表 file: its form read as such (never an Evaluation, never checked)
+    declaration: Declaration | None = None
+    monitoring: Monitoring | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return to_dict(self)

@@ -13,6 +13,8 @@ from assistant.model import FileInfo, Location, Section, Submission
 from ingest.classify import classify
 from ingest.document import Document
 from ingest.errors import UnreadableScan
+from ingest.forms.declaration import read_declaration
+from ingest.forms.monitoring import read_monitoring
 from ingest.forms.recognise import recognise_forms
 from ingest.forms.sections import build_sections, report_header
 from ingest.readers import read_document
@@ -86,7 +88,24 @@ def extract_document(doc: Document) -> Submission:
     sub.doc_type = classify(doc, sub)
     if not sub.doc_type.checked:
         _keep_as_text(doc, sub)
+        _read_cycle_form(doc, sub)
     return sub
+
+
+def _read_cycle_form(doc: Document, sub: Submission) -> None:
+    """A 绩效目标申报表 or 绩效监控表 is read as what it is (never as a self-evaluation), and
+    names the unit, project and year it is linked by."""
+    form = read_declaration(doc) if sub.doc_type.code == "goal_form" else \
+        read_monitoring(doc) if sub.doc_type.code == "monitoring_form" else None
+    if form is None:
+        return
+    if sub.doc_type.code == "goal_form":
+        sub.declaration = form
+    else:
+        sub.monitoring = form
+    sub.unit = form.impl_unit or form.department or sub.unit
+    sub.department = form.department or sub.department
+    sub.year = form.year or sub.year
 
 
 def _keep_as_text(doc: Document, sub: Submission) -> None:

@@ -24,10 +24,12 @@ from typing import Literal
 
 from assistant.checker import check_submission
 from assistant.checker.profiles import AUTO, profile_for
+from assistant.checker.recheck import recheck
 from assistant.checker.version import rules_version
 from assistant.model import Submission
 from assistant.review.corrections import with_corrections
 from assistant.stores import Stores, SubmissionSummary, VectorStoreUnavailable
+from assistant.stores.cycle import CycleStore
 from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import IngestError, UnreadableScan
@@ -138,11 +140,13 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         stage("parsed")
         _fill_defaults(sub, options)
         sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
-        findings = check_submission(sub, profile=profile_for(sub, options.profile)) if read else []
+        findings = check_submission(sub, profile=profile_for(sub, options.profile),
+                                    cycle=CycleStore(stores.records).cycle_for(sub.id)) if read else []
         stage("checked")
         chunks = chunk_submission(sub)
         stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces,
                     actor=options.actor)
+        findings = _link_cycle(sub, stores, options) or findings
         _keep_original(item.path, sub, stores)
     except IngestError as err:
         return FileResult(item.name, "failed", reason=str(err))
@@ -151,6 +155,25 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
     return FileResult(item.name, sub.status if sub.status != "failed" else "failed", reason=sub.status_reason,
                       submission_id=sub.id, kind=sub.kind, evaluations=len(sub.evaluations),
                       findings=len(findings), chunks=len(chunks))
+
+
+def _link_cycle(sub: Submission, stores: Stores, options: IngestOptions) -> list | None:
+    """Link a 绩效目标申报表 / 绩效监控表 to its self-evaluation (and re-check that one with it), or
+    a self-evaluation to the forms that were waiting for it (and re-check it); returns the new
+    findings of ``sub`` when it was re-checked. A form that matches none or several is stored
+    unlinked with its note (:mod:`assistant.stores.cycle`): the file's status reason says so."""
+    cycles = CycleStore(stores.records)
+    link = cycles.register(sub)
+    if link is not None:
+        sub.status_reason = f"{sub.status_reason or ''}；{link.note}".lstrip("；")
+        stores.records.save_submission(sub)  # the note beside the file's status; chunks and findings stay
+        if link.evaluation_id:
+            recheck(stores.records, [link.evaluation_id], options.profile)
+        return None
+    if cycles.attach(sub):
+        recheck(stores.records, [sub.id], options.profile)
+        return stores.records.get_findings(sub.id)
+    return None
 
 
 def _finish_stored(path: Path, existing: SubmissionSummary, stores: Stores) -> list[str]:

@@ -14,6 +14,7 @@ import typer
 from api.cli import (
     ask,
     check,
+    cycle,
     db,
     demo,
     doctor,
@@ -59,6 +60,7 @@ db.register(app)
 worker.register(app)
 doctor.register(app)
 synth.register(app)
+cycle.register(app)
 
 
 def main() -> None:

@@ -22,26 +22,32 @@ from assistant.checker.context import CheckContext
 from assistant.checker.fold import fold as fold_findings
 from assistant.checker.profiles import Profile, load_profile, profile_for
 from assistant.checker.registry import all_rules, effective_severity, validate_profile
-from assistant.checker.rule import Rule
-from assistant.model import SEVERITY_ORDER, Evaluation, Finding, Submission
+from assistant.checker.rule import LINKED_FEATURES, Rule
+from assistant.model import SEVERITY_ORDER, Cycle, Evaluation, Finding, Submission
 
 __all__ = ["CheckContext", "Profile", "Rule", "check_submission", "check_submissions", "load_profile",
            "filter_severity", "profile_for"]
 
 
 def check_submission(sub: Submission, *, profile: Profile | None = None,
-                     related: Sequence[Submission] = (), fold: bool = True) -> list[Finding]:
+                     related: Sequence[Submission] = (), cycle: Cycle | None = None,
+                     fold: bool = True) -> list[Finding]:
     """Every finding of every enabled rule on ``sub``.
 
     ``related`` are other submissions of the same unit (typically the narrative 自评报告 that goes
     with a table, or the unit's other project tables): their sections feed the narrative rules and
     their evaluations the template-copy rule. ``fold=False`` gives the rules' findings unfolded,
-    one per row and rule (to measure what folding does).
+    one per row and rule (to measure what folding does). ``cycle`` holds the 绩效目标申报表 and
+    绩效监控表 linked to ``sub`` (:mod:`assistant.stores.cycle`); the CYCLE-* rules compare
+    them with the self-evaluation and do not run without them (their ``needs``).
     """
     if not sub.doc_type.checked:
         return []  # not a self-evaluation (其他, 申报表, 监控表): stored and searchable, never checked
     profile = profile or load_profile()
-    rules = _enabled(profile)
+    cycle = cycle or Cycle()
+    linked = {"declaration": cycle.declaration is not None, "monitoring": bool(cycle.monitorings)}
+    rules = [(r, sev) for r, sev in _enabled(profile)
+             if all(linked[n] for n in r.needs if n in LINKED_FEATURES)]
     sections = list(sub.sections) + [s for r in related for s in r.sections]
     findings: list[Finding] = []
     contexts = []
@@ -49,12 +55,13 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
         others = [e for k, e in enumerate(sub.evaluations) if k != i]
         others += [e for r in related for e in r.evaluations if _same_unit(e, ev)]
         ctx = CheckContext(submission=sub, profile=profile, evaluation=ev, index=i,
-                           related_sections=sections, other_evaluations=others)
+                           related_sections=sections, other_evaluations=others, cycle=cycle)
         contexts.append(ctx)
         for rule, severity in rules:
             if rule.scope == "evaluation" and ev.kind in rule.kinds and profile.fits(rule.needs, ev.layout):
                 findings.extend(_finish(f, rule, severity, sub) for f in rule.check(ctx))
-    ctx = CheckContext(submission=sub, profile=profile, related_sections=sections, evaluation_contexts=contexts)
+    ctx = CheckContext(submission=sub, profile=profile, related_sections=sections, evaluation_contexts=contexts,
+                       cycle=cycle)
     for rule, severity in rules:
         if rule.scope == "submission":
             findings.extend(_finish(f, rule, severity, sub) for f in rule.check(ctx))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from assistant.checker.profiles import Profile
-from assistant.model import Evaluation, Location, Section, Submission, field_path
+from assistant.model import Cycle, Evaluation, Location, Section, Submission, field_path
 
 T = TypeVar("T")
 
@@ -22,6 +22,8 @@ class CheckContext:
     index: int | None = None  # the evaluation's index in ``submission.evaluations``
     related_sections: list[Section] = field(default_factory=list)
     other_evaluations: list[Evaluation] = field(default_factory=list)
+    # the linked 绩效目标申报表 / 绩效监控表 (empty when none is linked)
+    cycle: Cycle = field(default_factory=Cycle)
     # the submission context's list of the evaluation contexts, which :meth:`for_evaluation` reuses
     evaluation_contexts: list[CheckContext] = field(default_factory=list, repr=False)
     _cells: dict[str, Location] | None = field(default=None, repr=False)
@@ -41,7 +43,7 @@ class CheckContext:
         if index < len(known) and known[index].evaluation is evaluation:
             return known[index]
         return CheckContext(submission=self.submission, profile=self.profile, evaluation=evaluation,
-                            index=index, related_sections=self.related_sections)
+                            index=index, related_sections=self.related_sections, cycle=self.cycle)
 
     @property
     def ev(self) -> Evaluation:

@@ -82,6 +82,8 @@ class Profile:
     # caps of a reviewed (复核) total by execution rate, as data: {source, caps: [{below, max_total}]};
     # empty = no caps (see :class:`ScoreCap`). Replaced whole by a child profile, never merged.
     score_caps: dict[str, Any] = field(default_factory=dict)
+    # thresholds of the comparison with the linked declaration and monitoring forms (CYCLE-*)
+    cycle: dict[str, float] = field(default_factory=dict)
     extends: str | None = None
     path: str | None = None
 
@@ -154,7 +156,7 @@ def score_caps_of(profile: str, data: dict[str, Any] | None) -> tuple[ScoreCap, 
 
 
 _FIELDS = {f.name for f in dataclasses.fields(Profile)}
-_MERGED_MAPS = ("rules", "text_limits", "dept_scoring", "layout_lacks")
+_MERGED_MAPS = ("rules", "text_limits", "dept_scoring", "layout_lacks", "cycle")
 
 
 AUTO = "auto"

@@ -72,12 +72,16 @@ def targets(records: RecordStore, profile: str, ids: Sequence[str] = (), *, ever
 def recheck(records: RecordStore, ids: Sequence[str], profile: str,
             progress: Progress | None = None) -> list[Rechecked]:
     """Re-check the stored submissions ``ids`` with ``profile`` (a name, ``auto`` or a YAML path)
-    and store their findings. Unknown ids are skipped: the result has one entry per known id."""
+    and store their findings (compared with their linked 申报表 / 监控表). Unknown ids are skipped: the
+    result has one entry per known id."""
+    from assistant.stores.cycle import CycleStore  # the stores import the checker: not at module level
+
     version = rules_version(profile)
+    cycles = CycleStore(records)
     out = []
     for done, sub in enumerate(records.get_submissions(list(ids)), 1):  # one query, not one per id
         chosen = profile_for(sub, profile)
-        old, new = records.get_findings(sub.id), check_submission(sub, profile=chosen)
+        old, new = records.get_findings(sub.id), check_submission(sub, profile=chosen, cycle=cycles.cycle_for(sub.id))
         records.save_findings(sub.id, new, rules_version=version)
         added, removed = rule_delta(old, new)
         counts = {s: sum(1 for f in new if f.severity == s) for s in SEVERITY_ORDER}

@@ -24,10 +24,10 @@ from assistant.model import Finding, Severity
 if TYPE_CHECKING:
     from assistant.checker.context import CheckContext
 
-FAMILIES: tuple[str, ...] = ("MISSING", "WEAK", "CALC", "SCORE", "DEPT")
+FAMILIES: tuple[str, ...] = ("MISSING", "WEAK", "CALC", "SCORE", "DEPT", "CYCLE")
 FAMILY_TITLES: dict[str, str] = {
     "MISSING": "内容完整性", "WEAK": "指标设置质量", "CALC": "计算与评分一致性",
-    "SCORE": "自评得分与依据", "DEPT": "部门整体支出绩效自评",
+    "SCORE": "自评得分与依据", "DEPT": "部门整体支出绩效自评", "CYCLE": "申报、监控与自评的一致性",
 }
 TAGS: tuple[str, ...] = ("K", "V", "V-3p", "H")
 TAG_TITLES: dict[str, str] = {
@@ -38,7 +38,13 @@ FORM_FEATURES: dict[str, str] = {
     "scores": "逐项分值、得分栏",
     "self_eval_indicators": "自评的产出、效益、满意度指标",
     "execution_score": "预算执行率分值",
+    # not parts of the form itself: the linked forms of the cycle (a rule needing them runs only
+    # on a self-evaluation that has them linked)
+    "declaration": "关联的绩效目标申报表",
+    "monitoring": "关联的绩效监控表",
 }
+# the FORM_FEATURES a self-evaluation has only through its links (assistant.model.Cycle)
+LINKED_FEATURES: tuple[str, ...] = ("declaration", "monitoring")
 _PART = re.compile(r"^(Why|Bad|Good):\s*$|^(Why|Bad|Good):\s+(.*)$")
 
 

@@ -20,3 +20,5 @@ DYBBS = "绩效目标编制指引摘要（转载） http://m.dybbs8.com/excel/97
 NDHX = "预算绩效自评问题分析（转载） https://ndhx.net/lunwen/qikan-13055.html"
 JXXFW = "S市预算绩效自评研究（转载） https://jxxfw.com/periodical/36f7f9232ad1586bce1feb8d691014f5.html"
 YUEYANG = "岳阳市部门整体支出绩效自评评分表 https://glj.yueyang.gov.cn/6173/6181/content_1705915.html"
+MOF_88 = "财政部《中央部门预算绩效目标管理办法》（财预〔2015〕88号）"
+MOF_136 = "财政部《中央部门预算绩效运行监控管理暂行办法》（财预〔2019〕136号）"

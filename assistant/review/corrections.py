@@ -19,6 +19,7 @@ from assistant.model import Finding, Submission
 from assistant.review.errors import Conflict, Invalid, NotFound
 from assistant.review.fields import Correction, apply_corrections, display, parse_correction
 from assistant.stores.corrections import CorrectionStore
+from assistant.stores.cycle import CycleStore
 from assistant.stores.records import RecordStore
 
 __all__ = ["CorrectionRequest", "Corrected", "correct", "with_corrections"]
@@ -75,7 +76,8 @@ def correct(records: RecordStore, request: CorrectionRequest, profile: str = AUT
                             original=earlier.original if earlier else current, actor=request.actor)
     corrected, _ = apply_corrections(sub, [correction])
     old = records.get_findings(sub.id)
-    findings = check_submission(corrected, profile=profile_for(corrected, profile))
+    findings = check_submission(corrected, profile=profile_for(corrected, profile),
+                                cycle=CycleStore(records).cycle_for(sub.id))
     added, removed = rule_delta(old, findings)
     stored = store.add(correction, expected_version=seen,
                        findings_delta={"findings_added": added, "findings_resolved": removed})

@@ -8,6 +8,7 @@ from sqlalchemy import MetaData
 from assistant.stores import (
     conversations,
     corrections,
+    cycle,
     drafts,
     feedback,
     fulltext_pg,
@@ -24,6 +25,6 @@ __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
 TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions, scores,
-                 letterheads, feedback)
+                 letterheads, feedback, cycle)
 
 metadata: MetaData = records.Base.metadata

@@ -4,14 +4,20 @@ import json
 
 from assistant.glossary import TERMS, term
 from assistant.model import (
+    Cycle,
+    Declaration,
     Evaluation,
     Finding,
     FundRow,
     Funds,
+    FundSource,
     Indicator,
     IndicatorGroup,
     Location,
+    MonitoredIndicator,
+    Monitoring,
     Occurrence,
+    PlannedIndicator,
     Section,
     Submission,
     field_path,
@@ -62,7 +68,8 @@ def test_location_describes_itself_in_chinese():
 def test_glossary_covers_every_model_field():
     import dataclasses
 
-    for cls in (Evaluation, Indicator, IndicatorGroup, Funds, FundRow, Submission, Section, Finding, Occurrence):
+    for cls in (Evaluation, Indicator, IndicatorGroup, Funds, FundRow, Submission, Section, Finding, Occurrence,
+                Declaration, PlannedIndicator, FundSource, Monitoring, MonitoredIndicator, Cycle):
         for f in dataclasses.fields(cls):
             assert f.name in TERMS, f"{cls.__name__}.{f.name} has no Chinese term"
     assert term("execution_rate") == "执行率"

@@ -22,12 +22,28 @@ from typing import Any
 
 import yaml
 
-from assistant.model import Evaluation, FundRow, Funds, Indicator, Location, Section, Submission, Value
+from assistant.model import (
+    Cycle,
+    Declaration,
+    Evaluation,
+    FundRow,
+    Funds,
+    FundSource,
+    Indicator,
+    Location,
+    MonitoredIndicator,
+    Monitoring,
+    PlannedIndicator,
+    Section,
+    Submission,
+    Value,
+)
 from assistant.values import parse_amount, parse_number, parse_value
 
 HERE = Path(__file__).parent
 CASES = HERE / "cases"
-BASELINES = {"project": HERE / "baseline_project.yml", "department": HERE / "baseline_department.yml"}
+BASELINES = {"project": HERE / "baseline_project.yml", "department": HERE / "baseline_department.yml",
+             "declaration": HERE / "baseline_declaration.yml", "monitoring": HERE / "baseline_monitoring.yml"}
 FILE = "case.docx"
 
 
@@ -191,3 +207,35 @@ def build_related(case: dict[str, Any]) -> list[Submission]:
             sub.kind = "report"
         out.append(sub)
     return out
+
+
+def build_cycle(case: dict[str, Any]) -> Cycle:
+    """The linked forms of a case: the baseline declaration and monitoring form with the case's
+    ``declaration`` / ``monitoring`` overrides merged in; ``declaration: none`` (or ``monitoring:
+    none``) links none."""
+    cycle = Cycle()
+    if case.get("declaration") != "none":
+        d = deep_merge(baseline_data("declaration"), case.get("declaration") or {})
+        cycle.declaration = Declaration(
+            title=d.get("title"), project_name=d.get("project_name"), department=d.get("department"),
+            impl_unit=d.get("impl_unit"), year=d.get("year"), goal=d.get("goal"),
+            funds=[FundSource(name=f["name"], category=f.get("category", "other"), amount=_number(f.get("amount")))
+                   for f in d.get("funds") or []],
+            indicators=[PlannedIndicator(level1=i.get("level1"), level2=i.get("level2"), name=i.get("name"),
+                                         target=_value(i.get("target"))) for i in d.get("indicators") or []])
+        cycle.declaration_file = "申报表.docx"
+    if case.get("monitoring") != "none":
+        m = deep_merge(baseline_data("monitoring"), case.get("monitoring") or {})
+        cycle.monitorings = [Monitoring(
+            title=m.get("title"), project_name=m.get("project_name"), department=m.get("department"),
+            impl_unit=m.get("impl_unit"), year=m.get("year"), months=m.get("months"),
+            budget=_number(m.get("budget")), executed=_number(m.get("executed")), rate=_value(m.get("rate")),
+            expected_rate=_value(m.get("expected_rate")), goal_progress=m.get("goal_progress"),
+            warning=m.get("warning"),
+            indicators=[MonitoredIndicator(
+                level1=i.get("level1"), level2=i.get("level2"), name=i.get("name"), target=_value(i.get("target")),
+                progress=_value(i.get("progress")), expected=_value(i.get("expected")),
+                deviation_reason=i.get("deviation_reason"), warning=i.get("warning"))
+                for i in m.get("indicators") or []])]
+        cycle.monitoring_files = ["监控表.docx"]
+    return cycle

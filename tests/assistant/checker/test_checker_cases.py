@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from case_builder import CASES, build_related, build_submission
+from case_builder import CASES, build_cycle, build_related, build_submission
 
 from assistant.checker import check_submission, load_profile
 from assistant.checker.registry import rule_classes
@@ -32,7 +32,7 @@ def test_rule_case(rule: str, case: dict) -> None:
     sub = build_submission(case)
     # the rule's own findings, before the fold (tests/assistant/checker/test_fold.py) merges them
     findings = [f for f in check_submission(sub, profile=_profile(case.get("profile")), related=build_related(case),
-                                            fold=False)
+                                            cycle=build_cycle(case), fold=False)
                 if f.rule == rule]
     got = sorted(f.location.field for f in findings)
     if case.get("pass"):

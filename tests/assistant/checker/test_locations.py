@@ -268,7 +268,9 @@ def test_every_plantable_rule_is_sampled(samples: list[Sample]) -> None:
     """Each rule was planted and found at its planted field at least once, so its location is asserted below."""
     found = {f.rule for s in samples for f in spread(s.findings) if (f.rule, f.location.field) in s.planted}
     assert set(PLANTABLE) - found == set()
-    assert {rule.split("-", 1)[0] for rule in found} == set(FAMILIES)  # DEPT through DEPT-MISS-001
+    # DEPT through DEPT-MISS-001; CYCLE compares a self-evaluation with its linked forms, which no
+    # single file has: its locations are asserted in tests/ingest/test_cycle.py
+    assert {rule.split("-", 1)[0] for rule in found} == set(FAMILIES) - {"CYCLE"}
 
 
 @pytest.mark.parametrize("rule", PLANTABLE)
