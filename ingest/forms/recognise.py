@@ -4,16 +4,20 @@ The recogniser reads tables row by row with a small state machine. A row is clas
 labels it holds (``labels.yaml``), never by its position, so the same code reads the MOF,
 Sichuan, municipal and 部门整体 layouts and the variants in between:
 
-* header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``;
+* header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``; a form without a
+  项目名称 row names its project in its title (服务贸易项目绩效自评表);
 * the funds block — a column-header row (年初预算数, 全年预算数, 全年执行数, 执行率…) then one row
   per fund source (年度资金总额, 当年财政拨款…); rows without a label are read by position, the
   first as the total;
 * the overall goal — ``预期目标 | 实际完成情况`` over a value row, or label/value rows;
 * the indicator block — a column-header row holding 一级/二级/三级指标, then indicator rows
-  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down; a
-  parent row numbered like a heading (一、示范区建立 | 15) is an :class:`IndicatorGroup` over the
-  rows below it; the header row repeated on a new page or sheet continues the block;
-* result rows — ``label | value``.
+  until a result row (总分, 合计, 评价等级, 评价结论, 其他需要说明事项…); level-1 and level-2 names
+  carry down; a two-row header (年度指标值 over 指标性质 | 指标值 | 度量单位) takes the upper row's
+  columns; a 分值 column right of a level's name is that level's weight; a parent row numbered
+  like a heading (一、示范区建立 | 15), or one whose values total the numbered rows below it, is
+  an :class:`IndicatorGroup` over them; a "其中…" row without a weight or score is a breakdown of
+  the indicator above; the header row repeated on a new page or sheet continues the block;
+* result rows — ``label | value``; a grade written after the total on its row is the grade.
 
 Besides the province layouts, two form families are layouts of their own (``Evaluation.layout``):
 ``framework`` — level-1 rows of the evaluation framework (项目决策, 项目过程/项目管理) — and
