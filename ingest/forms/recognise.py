@@ -4,16 +4,20 @@ The recogniser reads tables row by row with a small state machine. A row is clas
 labels it holds (``labels.yaml``), never by its position, so the same code reads the MOF,
 Sichuan, municipal and 部门整体 layouts and the variants in between:
 
-* header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``;
+* header rows — ``项目名称 | value``, ``主管部门 | value | 实施单位 | value``; a form without a
+  项目名称 row names its project in its title (服务贸易项目绩效自评表);
 * the funds block — a column-header row (年初预算数, 全年预算数, 全年执行数, 执行率…) then one row
   per fund source (年度资金总额, 当年财政拨款…); rows without a label are read by position, the
   first as the total;
 * the overall goal — ``预期目标 | 实际完成情况`` over a value row, or label/value rows;
 * the indicator block — a column-header row holding 一级/二级/三级指标, then indicator rows
-  until a result row (总分, 合计, 评价等级, 评价结论…); level-1 and level-2 names carry down; a
-  parent row numbered like a heading (一、示范区建立 | 15) is an :class:`IndicatorGroup` over the
-  rows below it; the header row repeated on a new page or sheet continues the block;
-* result rows — ``label | value``.
+  until a result row (总分, 合计, 评价等级, 评价结论, 其他需要说明事项…); level-1 and level-2 names
+  carry down; a two-row header (年度指标值 over 指标性质 | 指标值 | 度量单位) takes the upper row's
+  columns; a 分值 column right of a level's name is that level's weight; a parent row numbered
+  like a heading (一、示范区建立 | 15), or one whose values total the numbered rows below it, is
+  an :class:`IndicatorGroup` over them; a "其中…" row without a weight or score is a breakdown of
+  the indicator above; the header row repeated on a new page or sheet continues the block;
+* result rows — ``label | value``; a grade written after the total on its row is the grade.
 
 Besides the province layouts, two form families are layouts of their own (``Evaluation.layout``):
 ``framework`` — level-1 rows of the evaluation framework (项目决策, 项目过程/项目管理) — and
@@ -28,7 +32,9 @@ like a form but lacks an indicator header is reported, not guessed at.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Location, Value, field_path
 from assistant.numbers import in_unit
@@ -46,6 +52,9 @@ _UNIT_CODE = re.compile(r"^\s*[0-9]{3,}\s*[-－—_:：\s]\s*(?=[^\s0-9])")
 _FORM_PROMPT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|应单独说明理由")
 # A money cell holding an amount and nothing else: "120", "1,200.50", "3.36万元".
 _AMOUNT_ONLY = re.compile(r"^[0-9０-９][0-9０-９,，.．\s]*(?:万元|元|万)?$")
+# The form's title written after a project's name: "…补助经费支出绩效自评表", "服务贸易项目绩效自评表".
+_FORM_TITLE_END = re.compile(r"(?:支出)?(?:绩效)?(?:目标)?自评表\s*$")
+_YEAR_START = re.compile(r"^\s*(?:20\d{2})\s*年度?")
 _YUAN = re.compile(r"[(（]\s*元\s*[)）]|单位\s*[:：]\s*元")
 
 
@@ -92,10 +101,14 @@ class _Reader:
         self.mode: str | None = None
         self.fund_cols = _Columns()
         self.ind_cols = _Columns()
+        self.level_weight_cols: dict[str, int] = {}  # 分值 columns of the level-1 / level-2 names
         self.goal_cols: dict[str, int] = {}
         self.pending_title: str | None = None
+        self.pending_title_at: Location | None = None
+        self.titled: list[tuple[Evaluation, Location]] = []  # evaluations and where their title is
         self.carry: dict[str, str | None] = {"level1": None, "level2": None}
         self.group: IndicatorGroup | None = None  # the parent row the indicator rows now sit under
+        self.group_left: int | None = None  # rows the parent row still totals (None: until the block ends)
 
     # -- helpers -------------------------------------------------------------------------------
     def _loc(self, table: Table, row: int, col: int, *path: str | int) -> Location:
@@ -110,6 +123,8 @@ class _Reader:
             self.current = Evaluation(title=self.pending_title)
             if self.pending_title:
                 self.current.year = _year_of(self.pending_title)
+                if self.pending_title_at is not None:
+                    self.titled.append((self.current, self.pending_title_at))
             self.out.evaluations.append(self.current)
         return self.current
 
@@ -117,6 +132,7 @@ class _Reader:
         self.current = None
         self.mode = None
         self.fund_cols, self.ind_cols, self.goal_cols = _Columns(), _Columns(), {}
+        self.level_weight_cols = {}
 
     # -- entry -----------------------------------------------------------------------------------
     def read(self) -> Recognised:
@@ -125,13 +141,26 @@ class _Reader:
                 self._paragraph(block)
             else:
                 self._table(block)
+        for ev, at in self.titled:
+            self._name_from_title(ev, at)
         return self.out
+
+    def _name_from_title(self, ev: Evaluation, at: Location) -> None:
+        """A project form without a 项目名称 row names its project in its title: "服务贸易项目绩效自评表"
+        → 服务贸易项目; a template's own title ("2022年度项目支出绩效自评表") names none."""
+        if ev.project_name or ev.kind != "project" or not ev.title or not _FORM_TITLE_END.search(ev.title):
+            return
+        name = _FORM_TITLE_END.sub("", ev.title).strip()
+        if _YEAR_START.sub("", name).strip() in _template_titles():
+            return
+        ev.project_name = name
+        ev.cells["project_name"] = replace(at, field="project_name")
 
     def _paragraph(self, para: Paragraph) -> None:
         text = para.text.strip()
         if self.labels.match_prefix("title", text) and len(text) <= 60:
             self._new_evaluation()
-            self.pending_title = text
+            self.pending_title, self.pending_title_at = text, para.location(self.doc.name)
         elif _YEAR.search(text) and len(text) <= 20 and "年度" in text:
             if self.pending_title and self.current is None:
                 self.pending_title = f"{self.pending_title}{text}"
@@ -156,7 +185,7 @@ class _Reader:
         texts = [s.text for s in segs]
         if len(segs) == 1 and lab.match_prefix("title", texts[0]) and len(texts[0]) <= 60:
             self._new_evaluation()
-            self.pending_title = texts[0]
+            self.pending_title, self.pending_title_at = texts[0], self._loc(table, r, segs[0].start)
             return True
         if len(segs) == 1 and _YEAR.search(texts[0]) and "年度" in texts[0] and len(texts[0]) <= 20:
             ev = self._evaluation()
@@ -164,9 +193,9 @@ class _Reader:
             return True
         if any(lab.match("header", t) == "project_name" for t in texts) and self.current is not None \
                 and (self.current.project_name or self.current.indicators):
-            title = self.pending_title
+            title, title_at = self.pending_title, self.pending_title_at
             self._new_evaluation()
-            self.pending_title = title
+            self.pending_title, self.pending_title_at = title, title_at
         if self._indicator_header(table, r, segs):
             return True
         if self._fund_header(table, r, segs):
@@ -177,6 +206,9 @@ class _Reader:
             return True
         if self.mode == "goal_values" and self._goal_values(table, r):
             return True
+        if self.mode == "indicators" and all(self.labels.match("indicator_columns", t)
+                                             or self.labels.match("blocks", t) for t in texts):
+            return True  # the upper row of a two-row header, repeated on a new page: no indicator
         if self.mode == "indicators" and not self._is_result_row(segs) and not self._has_header_label(segs):
             self._indicator_row(table, r)
             return True
@@ -229,7 +261,7 @@ class _Reader:
         col = value.start if value is not None else label.end + 1
         if group == "header":
             if key == "project_name":
-                ev.project_code, ev.project_name = split_project_code(text)
+                ev.project_code, ev.project_name = split_project_code(_FORM_TITLE_END.sub("", text).strip())
                 if ev.year is None:
                     ev.year = _year_of(text) if ev.title is None else _year_of(ev.title)
             elif key in ("department", "impl_unit"):
@@ -268,6 +300,12 @@ class _Reader:
             text, col = numeric[-1].text, numeric[-1].start
         ev.total_score = parse_number(text)
         ev.cells["total_score"] = self._loc(table, r, col, "total_score")
+        # The grade written after the score on the same row, without a label: 总分 | 100 | 96 | 优.
+        grade = next((s for s in row_segments(table, r) if col is not None and s.start > col
+                      and self.labels.match("grades", s.text)), None)
+        if grade is not None and ev.grade is None:
+            ev.grade = grade.text.strip()
+            ev.cells["grade"] = self._loc(table, r, grade.start, "grade")
 
     # -- funds block ------------------------------------------------------------------------------
     def _fund_header(self, table: Table, r: int, segs: list[Segment]) -> bool:
@@ -377,21 +415,54 @@ class _Reader:
         return True
 
     # -- indicator block --------------------------------------------------------------------------
-    def _indicator_header(self, table: Table, r: int, segs: list[Segment]) -> bool:
+    def _indicator_columns(self, table: Table, r: int) -> tuple[dict[str, int], dict[str, int]]:
+        """The indicator header's columns, and the 分值 columns of the levels (level1/level2 → col).
+
+        A two-row header (年度指标值 over 指标性质 | 指标值 | 度量单位) keeps 实际完成值, 分值 and
+        得分 in the upper row only, merged down or not: the lower row takes them from above where
+        its own cell is blank or a copy. A 分值 column right of a level's name is that level's
+        weight (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分): the indicator's weight is
+        the one right of 三级指标."""
+        found: list[tuple[int, str]] = []
+        taken: set[int] = set()
+        for seg in row_segments(table, r):
+            key = self.labels.match("indicator_columns", seg.text) if seg.text else None
+            if key:
+                found.append((seg.start, key))
+                taken.update(range(seg.start, seg.end + 1))
+        if r > 0:
+            for seg in row_segments(table, r - 1):
+                key = self.labels.match("indicator_columns", seg.text) if seg.text else None
+                if key and not taken & set(range(seg.start, seg.end + 1)):
+                    found.append((seg.start, key))
+        found.sort()
         cols: dict[str, int] = {}
-        for seg in segs:
-            key = self.labels.match("indicator_columns", seg.text)
-            if key and key not in cols:
-                cols[key] = seg.start
+        level_weights: dict[str, int] = {}
+        last_level = None  # the level name column a 分值 column stands right of
+        for col, key in found:
+            if key in ("level1", "level2", "name"):
+                last_level = key
+            elif key == "weight" and last_level in ("level1", "level2") and last_level not in level_weights:
+                level_weights[last_level] = col
+                continue
+            if key not in cols:
+                cols[key] = col
+        return cols, level_weights
+
+    def _indicator_header(self, table: Table, r: int, segs: list[Segment]) -> bool:
+        if not any(self.labels.match("indicator_columns", s.text) for s in segs):
+            return False
+        cols, level_weights = self._indicator_columns(table, r)
         if not ({"level1", "name"} <= cols.keys() or {"level2", "name", "target"} <= cols.keys()):
             return False
         ev = self._evaluation()
         if self.mode == "indicators" and cols == self.ind_cols.cols:
             return True  # the header repeated on a new page or sheet: the rows below continue the block
         self.ind_cols = _Columns(cols)
+        self.level_weight_cols = level_weights
         self.mode = "indicators"
         self.carry = {"level1": None, "level2": None}
-        self.group = None
+        self.group, self.group_left = None, None
         if "criteria" in cols:
             ev.kind = "department"
         ev.layout = _layout_of(ev, [s.text for s in segs], self.labels) if ev.layout in (None, "mof") else ev.layout
@@ -409,24 +480,28 @@ class _Reader:
         name = _name(values.get("name")) or ""
         if self._group_row(ev, table, r, values):
             return
+        if self._detail_row(ev, name, values):
+            return
         level1_raw = values.get("level1") or self.carry["level1"] or ""
         level2 = values.get("level2") or self.carry["level2"]
         if not name and not values.get("target") and not values.get("score"):
             # A level-1 subtotal or spacer row: keep its weight, add no indicator.
-            self._note_block_weight(ev, level1_raw)
+            self._note_level_weights(ev, table, r, self._note_block_weight(ev, level1_raw))
             return
         self.carry = {"level1": level1_raw, "level2": level2}
         level1 = self._note_block_weight(ev, level1_raw)
-        if self.group is not None and self.group.level1 not in (None, level1):
-            self.group = None  # a new level-1 block ends the parent row's children
+        self._note_level_weights(ev, table, r, level1)
+        if self.group is not None and (self.group.level1 not in (None, level1) or _GROUP_NUMBER.match(name)):
+            self.group = None  # a new level-1 block, or a sibling numbered like the parent, ends its children
         index = len(ev.indicators)
         ind = Indicator(level1=level1, level2=_name(level2), name=name or None,
                         group=self.group.name if self.group is not None else None)
         nature = values.get("nature")
         column_unit = _clean(values.get("unit"))
         ind.nature, ind.unit = _clean(nature), column_unit
-        unit, source = (column_unit, "unit_column") if column_unit else (_unit_in_name(name), "name_bracket")
-        ind.target = cell_value(values.get("target") or "", nature, unit, source)
+        bracket_sign, bracket_unit = _name_bracket(name)
+        unit, source = (column_unit, "unit_column") if column_unit else (bracket_unit, "name_bracket")
+        ind.target = cell_value(values.get("target") or "", nature or bracket_sign, unit, source)
         ind.actual = cell_value(values.get("actual") or "", None, unit, source)
         ind.weight = parse_number(values.get("weight") or "")
         ind.score = parse_number(values.get("score") or "")
@@ -440,6 +515,28 @@ class _Reader:
                 continue
             ind.cells[attr] = self._loc(table, r, col, "indicators", index, attr)
         ev.indicators.append(ind)
+        if self.group is not None and self.group_left is not None:
+            self.group_left -= 1
+            if self.group_left <= 0:
+                self.group, self.group_left = None, None
+
+    def _note_level_weights(self, ev: Evaluation, table: Table, r: int, level1: str | None) -> None:
+        """A level-1 weight in its own 分值 column (项目决策 | 20 | 项目目标 | 4 | 目标内容 | 4 | 4)."""
+        col = self.level_weight_cols.get("level1")
+        weight = parse_number(table.text(r, col)) if col is not None else None
+        if level1 and weight is not None and level1 not in ev.block_weights:
+            ev.block_weights[level1] = weight
+
+    def _detail_row(self, ev: Evaluation, name: str, values: dict[str, str]) -> bool:
+        """A "其中…" row under an indicator ("★补助各类瓜果蔬菜种植面积 | 20 | 29.5亩", then
+        "其中桃树种植面积 | | 1.5亩"): a breakdown of the indicator above, with no weight or score
+        of its own in a table that has them, so no indicator of its own."""
+        if not _DETAIL.match(name) or not ev.indicators or not {"weight", "score"} & self.ind_cols.cols.keys():
+            return False
+        if any(parse_number(values.get(k) or "") is not None for k in ("weight", "score")):
+            return False
+        above = ev.indicators[-1]
+        return above.weight is not None or above.score is not None
 
     def _group_row(self, ev: Evaluation, table: Table, r: int, values: dict[str, str]) -> bool:
         """A parent row ("一、示范区建立 | 15"): numbered like a heading, a weight of its own and no
@@ -448,10 +545,13 @@ class _Reader:
         keys = [k for k in ("name", "level2") if values.get(k)]
         key = next((k for k in keys if _GROUP_NUMBER.match(values[k])), None)
         weight = parse_number(values.get("weight") or "")
-        if key is None or weight is None or (key == "level2" and values.get("name") not in ("", values[key])):
+        if key is None or (key == "level2" and values.get("name") not in ("", values[key])):
             return False
-        if any(not parse_value(values.get(k) or "").blank for k in ("target", "actual")):
-            return False
+        children = None  # a parent row with a weight and no values heads the rows up to the next one
+        if weight is None or any(not parse_value(values.get(k) or "").blank for k in ("target", "actual")):
+            children = self._subtotal_of(table, r, values) if key == "name" else 0
+            if not children:
+                return False
         text = values[key]
         own = {k: v for k, v in values.items() if v != text}  # a title merged across the level columns
         if own.get("level1"):
@@ -470,8 +570,39 @@ class _Reader:
             if col is not None:
                 group.cells[attr] = self._loc(table, r, col, "groups", index, attr)
         ev.groups.append(group)
-        self.group = group
+        self.group, self.group_left = group, children
         return True
+
+    def _subtotal_of(self, table: Table, r: int, values: dict[str, str]) -> int:
+        """How many rows a parent row with values of its own totals: "一、示范区建立 | ≧20000亩 |
+        20000亩 | 15" over "1、… ≧500亩 | 5", "2、… ≧1000亩 | 5", "3、… ≧18500亩 | 5". The rows
+        below, numbered 1、2、…, must add up to its score and weight, and to its target when that is
+        a number; 0 when they do not (the row is then an indicator of its own)."""
+        cols = self.ind_cols
+        children = []
+        for row in range(r + 1, table.n_rows):
+            if not _SUB_NUMBER.match(cols.text(table, row, "name") or ""):
+                break
+            children.append(row)
+        if not children:
+            return 0
+        checked = False
+        for key in ("score", "weight"):
+            own = parse_number(values.get(key) or "")
+            if own is None:
+                continue
+            parts = [parse_number(cols.text(table, row, key) or "") for row in children]
+            if any(p is None for p in parts) or abs(sum(parts) - own) > 0.01:  # type: ignore[arg-type]
+                return 0
+            checked = True
+        target = parse_value(values.get("target") or "")
+        if target.number is not None:
+            parts = [parse_value(cols.text(table, row, "target") or "") for row in children]
+            if any(p.number is None or p.unit != target.unit for p in parts) \
+                    or abs(sum(p.number for p in parts) - target.number) > 0.01:  # type: ignore[misc]
+                return 0
+            checked = True
+        return len(children) if checked else 0
 
     def _note_block_weight(self, ev: Evaluation, level1_raw: str) -> str | None:
         """Canonical level-1 name; its weight from a title such as 产出指标(50分) is recorded."""
@@ -514,6 +645,13 @@ def _layout_of(ev: Evaluation, header_texts: list[str], table: LabelTable) -> st
     return table.layout_of(header_texts) or "mof"
 
 
+@lru_cache(maxsize=1)
+def _template_titles() -> frozenset[str]:
+    """What the template titles leave once their 绩效自评表 ending is cut: 项目, 部门整体 …"""
+    titles = [t for spellings in labels().groups["title"].values() for t in spellings]
+    return frozenset(_FORM_TITLE_END.sub("", t) for t in titles) | {""}
+
+
 def _clean(text: str | None) -> str | None:
     text = (text or "").strip()
     return text or None
@@ -522,10 +660,16 @@ def _clean(text: str | None) -> str | None:
 _CJK_BREAK = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # A parent row is numbered like a heading: "一、示范区建立", "（二）项目管理".
 _GROUP_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（]\s*[一二三四五六七八九十]{1,3}\s*[)）])")
+# A child row under such a parent: "1、水稻侧深施肥", "2.示范区验收合格率", "（3）…" (not "2.5G基站").
+_SUB_NUMBER = re.compile(r"^\s*(?:\d{1,2}\s*(?:、|[.．](?!\d))|[(（]\s*\d{1,2}\s*[)）])")
+# A breakdown row under an indicator: "其中桃树种植面积", "其中：露天蔬菜".
+_DETAIL = re.compile(r"^\s*其中")
 _POINTS_NOTE = re.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 # The template's own numbering kept by the unit: "指标1工程完工率", and "指标2" on an unused row.
 _TEMPLATE_NUMBER = re.compile(r"^指标\s*\d+\s*[:：、.．]?\s*")
 _ELLIPSIS_ONLY = re.compile(r"^[.．。…·\s]*$")  # a template's "……" row
+# A marker some units put before their core indicators: "★补助鱼塘面积".
+_NAME_MARK = re.compile(r"^[★☆※▲△●◆]+\s*")
 
 
 def _name(text: str | None) -> str | None:
@@ -533,6 +677,7 @@ def _name(text: str | None) -> str | None:
     characters is no space ("基础信息\n完整性"), a level's weight note "(3分)", the template's
     numbering and a bare "……" are dropped."""
     text = _TEMPLATE_NUMBER.sub("", _POINTS_NOTE.sub("", _CJK_BREAK.sub("", (text or "").strip())))
+    text = _NAME_MARK.sub("", text)
     return None if _ELLIPSIS_ONLY.match(text) else text
 
 
@@ -564,9 +709,11 @@ def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> s
     value = value or ""
     if parse_value(value).blank:
         return value  # a "—" placeholder stays blank: no operator or unit is added to it
-    # 指标性质 only ever holds ≥ ≤ = 定性, so a strict > or < there is a misread (OCR) ≥ or ≤.
-    nature = {">": "≥", "<": "≤", "＞": "≥", "＜": "≤"}.get((nature or "").strip(), (nature or "").strip())
-    if nature in {"≥", "≤", "=", "＝", "≧", "≦"} and value.lstrip()[:1] not in "≥≤=><≧≦＝":
+    # 指标性质 only ever holds ≥ ≤ = 定性, so a strict > or < there is a misread (OCR) ≥ or ≤; the
+    # small and box-drawing equals signs real forms type ("﹦", "═") are "=".
+    nature = unicodedata.normalize("NFKC", nature or "").strip()
+    nature = {">": "≥", "<": "≤", "═": "=", "≧": "≥", "≦": "≤"}.get(nature, nature)
+    if nature in {"≥", "≤", "="} and value.lstrip()[:1] not in "≥≤=><≧≦＝═﹦":
         value = nature + value
     parsed = parse_value(value)
     if unit and unit.strip() and parsed.number is not None and parsed.unit is None:
@@ -574,14 +721,20 @@ def _with_nature_and_unit(value: str, nature: str | None, unit: str | None) -> s
     return value
 
 
-_NAME_UNIT = re.compile(r"[(（]\s*([^()（）\d]{1,5})\s*[)）]\s*$")
+# The closing bracket of a name: a unit, perhaps after the target's sign and a placeholder for
+# the number the template left to fill in ("(万美元)", "(≥**平方米)", "(≥台)").
+_NAME_UNIT = re.compile(r"[(（]\s*([≥≤≧≦=＝]?)\s*[*＊]*\s*([^()（）\d*＊≥≤≧≦=＝]{1,5})\s*[)）]\s*$")
 
 
-def _unit_in_name(name: str) -> str | None:
-    """The unit a name carries in its closing bracket, "服务外包在岸(万美元)" with values 20000 /
-    23333.56 (a municipal form); "足额保障率(参保率)" carries none."""
+def _name_bracket(name: str) -> tuple[str | None, str | None]:
+    """(sign, unit) a name carries in its closing bracket: "服务外包在岸(万美元)" with values 20000 /
+    23333.56 (a municipal form) gives the unit; "公猪舍(≥**平方米)" over a target "22.8" gives the
+    sign and the unit; "足额保障率(参保率)" carries neither. A sign comes only with a known unit."""
     match = _NAME_UNIT.search(name)
-    return known_unit(match.group(1)) if match else None
+    unit = known_unit(match.group(2)) if match else None
+    if unit is None:
+        return None, None
+    return (match.group(1) or None), unit
 
 
 def written(text: str | None) -> str:
