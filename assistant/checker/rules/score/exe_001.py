@@ -1,7 +1,7 @@
 from assistant.checker.helpers.compare import compare
 from assistant.checker.helpers.funds import rate_for_scoring
 from assistant.checker.helpers.indicators import is_output
-from assistant.checker.helpers.scores import is_full
+from assistant.checker.helpers.scores import scored_in_full
 from assistant.checker.helpers.text import num, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
@@ -51,7 +51,5 @@ class ScoreExe001(Rule):
 def _full_marks(ind) -> bool:
     """Full marks on an output row; on a table without 分值 (云南县级表: 得分 only), a row scored
     and not short of its target (a date or a text target cannot be compared) is the same claim."""
-    if ind.weight is not None:
-        return is_full(ind.score, ind.weight)
     cmp = compare(ind)
-    return ind.score is not None and (cmp is None or cmp.met)
+    return scored_in_full(ind) and (ind.weight is not None or cmp is None or cmp.met)
