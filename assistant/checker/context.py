@@ -50,6 +50,14 @@ class CheckContext:
         assert self.evaluation is not None, "an evaluation-scope rule ran without an evaluation"
         return self.evaluation
 
+    def has_row(self, name: str) -> bool:
+        """Whether the form has a row (a label) for the evaluation field ``name``. A form read from a
+        file keeps a cell for every label found, blank or not, so a field without one is a row the
+        layout has not (the 云南 county tables have no 年度总体目标 rows): its absence is a layout fact,
+        not a blank the unit left. An evaluation built without cells (JSON, tests) has every row."""
+        ev = self.ev
+        return not ev.cells or name in ev.cells
+
     def path(self, *parts: str | int) -> str:
         """Field path inside this evaluation: ``ctx.path("indicators", 2, "score")``."""
         assert self.index is not None

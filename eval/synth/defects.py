@@ -11,8 +11,8 @@ Locations are field paths (:func:`assistant.model.field_path`); ``e`` is the eva
 | rule | mutation | location | scan |
 | --- | --- | --- | --- |
 | MISSING-HDR-001 | 主管部门 or 实施单位 cell left blank | ``evaluations[e].department / .impl_unit`` | yes |
-| MISSING-FUND-001 | one of 年初预算数 / 全年预算数 / 全年执行数 blank on the total row (rate and score kept) | ``evaluations[e].funds.rows[0].budget_initial / .budget_full_year / .exec_amount`` | yes |
-| MISSING-FUND-002 | the 其中 source rows removed, only the total row left | ``evaluations[e].funds.rows`` | yes |
+| MISSING-FUND-001 | 全年预算数 or 全年执行数 blank on the total row (rate and score kept; a blank 年初预算数 is no defect) | ``evaluations[e].funds.rows[0].budget_full_year / .exec_amount`` | yes |
+| MISSING-FUND-002 | the 当年财政拨款 / 财政资金 source row removed, so the rows left fall short of the total (a block of the total row alone is a layout without sources, not a defect) | ``evaluations[e].funds.rows`` | yes |
 | MISSING-FUND-003 | 执行率 91–97 % (sichuan: 78–88 % with total < 90) and the 原因 cell blank | ``evaluations[e].funds.reason`` | no |
 | MISSING-FUND-004 | 年初 ≠ 全年 budget and the 预算调整原因 row removed | ``evaluations[e].funds.adjust_reason`` | no |
 | MISSING-GOAL-001 | 预期目标 or 实际完成情况 blank | ``evaluations[e].goal_planned / .goal_achieved`` | yes |
@@ -175,14 +175,14 @@ def _freeze_rate(d: Draft) -> None:
 
 def missing_fund_amount(d: Draft, rng: random.Random, e: int) -> list[Planted]:
     _freeze_rate(d)
-    attr, col = rng.choice((("initial", "budget_initial"), ("full", "budget_full_year"), ("exec", "exec_amount")))
+    attr, col = rng.choice((("full", "budget_full_year"), ("exec", "exec_amount")))
     setattr(d.funds.total, attr, None)
     return _one("MISSING-FUND-001", _fp(e, "funds", "rows", 0, col), "年度资金总额行缺数")
 
 
 def missing_sources(d: Draft, rng: random.Random, e: int) -> list[Planted]:
-    d.funds.lines = d.funds.lines[:1]
-    return _one("MISSING-FUND-002", _fp(e, "funds", "rows"), "缺少资金来源明细行")
+    d.funds.lines = [line for line in d.funds.lines if line.category != "current_fiscal"]
+    return _one("MISSING-FUND-002", _fp(e, "funds", "rows"), "缺少当年财政拨款行，来源合计不到总额")
 
 
 def unexplained_rate(d: Draft, rng: random.Random, e: int) -> list[Planted] | None:

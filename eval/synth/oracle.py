@@ -42,6 +42,9 @@ REPORT_PARTS = {
     "改进措施": ("措施", "建议", "工作计划", "下一步"),
 }
 EXPLAIN_BELOW = {"sichuan": 90.0}
+# the source rows a funds block must list unless the ones listed already make up the total
+REQUIRED_SOURCES = {"mof": ("current_fiscal", "carryover", "other"), "sichuan": ("current_fiscal",),
+                    "municipal": ("current_fiscal",)}
 PARTIAL_FLOOR = {"municipal": 0.5}
 OUTPUT, BENEFIT, SAT = "产出指标", "效益指标", "满意度指标"
 
@@ -199,14 +202,22 @@ def _funds(ev: Evaluation, e: int) -> set[Hit]:
     if t is None:
         return hits
     k = f.rows.index(t)
+    sources = [r for r in f.rows if r is not t]
+    missing = [c for c in REQUIRED_SOURCES.get(ev.layout or "", REQUIRED_SOURCES["mof"])
+               if c not in {r.category for r in sources}]
+    short = False  # the source rows do not add up to the total in some column
     for col in ("budget_initial", "budget_full_year", "exec_amount"):
-        if getattr(t, col) is None:
+        # 执行率 is computed from 全年预算数 and 全年执行数: a blank 年初预算数 (funds handed down
+        # in the year) is no missing amount
+        if getattr(t, col) is None and col != "budget_initial":
             hits.add(Hit("MISSING-FUND-001", field_path(e, "funds", "rows", k, col)))
-        parts = [getattr(r, col) for r in f.rows if r is not t]
+        parts = [getattr(r, col) for r in sources]
         known = [p for p in parts if p is not None]
-        if getattr(t, col) is not None and known and abs(getattr(t, col) - sum(known)) > 0.011:
+        gap = getattr(t, col) is not None and abs(getattr(t, col) - sum(known)) > 0.011
+        short = short or gap
+        if gap and known and not missing:
             hits.add(Hit("CALC-FUND-004", field_path(e, "funds", "rows", k, col)))
-    if len(f.rows) == 1:
+    if sources and missing and short:  # a block of the total line alone is a layout without sources
         hits.add(Hit("MISSING-FUND-002", field_path(e, "funds", "rows")))
     rate = rate_of(ev)
     if rate is not None and rate < EXPLAIN_BELOW.get(ev.layout or "", 100.0) - 1e-9 and blank(f.reason):

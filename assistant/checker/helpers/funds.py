@@ -100,8 +100,13 @@ _EXECUTION_ROW = re.compile(r"(预算|资金)执行率")
 
 
 def execution_row(ev: Evaluation) -> Indicator | None:
-    """The indicator row that carries the 预算执行率 score, if the table has one."""
-    return next((ind for ind in ev.indicators if ind.name and _EXECUTION_ROW.search(ind.name)), None)
+    """The indicator row that carries the 预算执行率 score, if the table has one. A row with other
+    points than the funds block's own 分值 (funds 10, an effect row "预算执行率" of 15) is not the
+    execution score written twice but an indicator of its own (WEAK-STR-001 says it is misplaced)."""
+    row = next((ind for ind in ev.indicators if ind.name and _EXECUTION_ROW.search(ind.name)), None)
+    if row is None or ev.funds.weight is None or row.weight is None:
+        return row
+    return row if abs(row.weight - ev.funds.weight) < 0.005 else None
 
 
 def execution_weight(ev: Evaluation, profile: Profile) -> float | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.checker.helpers.cache import _cached
 from assistant.checker.helpers.text import clip, compact, has_any, is_blank, norm, num, shown
 from assistant.glossary import BENEFIT, COST, OUTPUT, SATISFACTION
-from assistant.model import Indicator, Value
+from assistant.model import Evaluation, Indicator, Value
 from assistant.values import deadline_text
 
 if TYPE_CHECKING:
@@ -31,6 +31,16 @@ def is_benefit(ind: Indicator) -> bool:
 
 def is_satisfaction(ind: Indicator) -> bool:
     return ind.level1 == SATISFACTION or "满意" in level2(ind)
+
+
+def target_rows(ev: Evaluation, profile: Profile) -> list[tuple[int, Indicator]]:
+    """The rows whose targets the unit set, with their index: every row, except on a layout without
+    the self-evaluation's indicators (the evaluation framework's table), where only its 产出、效益、
+    满意度 rows are; its 决策、管理 rows carry the framework's fixed criteria (WEAK-FORM-001 says so once)."""
+    rows = list(enumerate(ev.indicators))
+    if not profile.lacks(ev.layout, "self_eval_indicators"):
+        return rows
+    return [(j, ind) for j, ind in rows if is_output(ind) or is_benefit(ind) or is_satisfaction(ind)]
 
 
 def is_cost(ind: Indicator) -> bool:
@@ -65,6 +75,12 @@ def is_timeliness(ind: Indicator) -> bool:
 
 def is_deadline(value: Value) -> bool:
     return not value.blank and _has_deadline(value.raw)
+
+
+def names_deadline(ind: Indicator) -> bool:
+    """The row's name is itself a deadline ("12月底之前完成"): the time limit sits where the
+    indicator's name belongs."""
+    return bool(ind.name) and _has_deadline(ind.name)
 
 
 @_cached(8192)

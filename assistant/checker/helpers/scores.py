@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assistant.checker.helpers.cache import _cached
 from assistant.checker.helpers.text import compact
+from assistant.model import Indicator
 
 # Full marks is what the form says, not a computation: 2.9 of 3 is a deduction, however small.
 # Only float noise is tolerated (scores are written with at most two decimals).
@@ -14,6 +15,14 @@ _WRITTEN = 0.005
 
 def is_full(score: float | None, weight: float | None) -> bool:
     return score is not None and weight is not None and score >= weight - _WRITTEN
+
+
+def scored_in_full(ind: Indicator) -> bool:
+    """The row claims its full points: its score reaches its 分值, or, on a table without 分值
+    (云南县级表: 得分 only), it is scored at all — nothing on the form says a point was taken off."""
+    if ind.weight is not None:
+        return is_full(ind.score, ind.weight)
+    return ind.score is not None
 
 
 def is_below(score: float | None, weight: float | None) -> bool:

@@ -56,9 +56,11 @@ def test_location_is_the_cell_with_its_field_path():
 
 
 def test_field_without_a_cell_gets_file_and_field():
-    sub = build_submission({"evaluation": {"impl_unit": None}, "nocells": ["impl_unit"]})
+    # the year has no cell of its own on any form (it is read from the title): its finding still
+    # names the file and the field
+    sub = build_submission({"evaluation": {"year": None}, "submission": {"year": None}})
     (f,) = [f for f in check_submission(sub) if f.rule == "MISSING-HDR-001"]
-    assert f.location.field == "evaluations[0].impl_unit" and f.location.file == "case.docx"
+    assert f.location.field == "evaluations[0].year" and f.location.file == "case.docx"
     assert f.location.row is None and f.location.col is None
 
 

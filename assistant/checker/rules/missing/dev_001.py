@@ -17,7 +17,8 @@ def shortfall(ind) -> str:
 @register
 class MissingDev001(Rule):
     """得分低于分值，或实际完成值未达到年度指标值（正向 B < A、反向 B > A），而“偏差原因分析及改进措施”
-    为空或只写了“无 / 暂无 / — / 无偏差”。
+    为空或只写了“无 / 暂无 / — / 无偏差”。表中没有偏差原因栏的版式（评价指标体系的评分表，或云南县级表
+    在表末用一行“偏差大或目标未完成原因分析”统一说明）不逐行检查：没有可填的格，不是漏填。
 
     Why:
         10号要求对未完成目标或偏离较大的指标分析说明原因并提出改进措施。
@@ -34,7 +35,10 @@ class MissingDev001(Rule):
     source = f"{MOF_10}（未完成目标的须分析原因、提出改进措施）；{WENMI}；{DYRMT}"
 
     def check(self, ctx):
-        for j, ind in enumerate(ctx.ev.indicators):
+        rows = ctx.ev.indicators
+        if any(i.cells for i in rows) and not any("deviation_reason" in i.cells for i in rows):
+            return  # read from a form that has no 偏差原因 column
+        for j, ind in enumerate(rows):
             if needs_explanation(ind) and is_blank(ind.deviation_reason, ctx.profile):
                 yield self.finding(
                     ctx, ctx.path("indicators", j, "deviation_reason"),

@@ -7,7 +7,7 @@ from assistant.checker.sources import KUNMINGCHI, SICHUAN
 @register
 class MissingSign001(Rule):
     """签章栏（项目负责人、财务负责人、实施单位盖章、单位主要负责人签批）有栏无签，或版式要求签章
-    （profile ``signatures_required``，四川、市级）而表中没有签章栏。
+    （profile ``signatures_required``，四川）而表中没有签章栏。
 
     Why:
         签章明确自评结果的责任人，是四川和市级样表的必填项。

@@ -1,6 +1,6 @@
 from assistant.checker.helpers.compare import compare
 from assistant.checker.helpers.indicators import label, row_evidence
-from assistant.checker.helpers.scores import is_full
+from assistant.checker.helpers.scores import scored_in_full
 from assistant.checker.helpers.text import is_blank, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
@@ -37,7 +37,7 @@ class ScoreOvr001(Rule):
                 continue
             ratio = cmp.overshoot
             if (ratio is None or ratio < profile.overshoot_ratio or cmp.actual == 0
-                    or not is_full(ind.score, ind.weight)
+                    or not scored_in_full(ind)
                     or not is_blank(ind.deviation_reason, profile)):
                 continue
             if cmp.direction == "reverse":  # a ceiling far above what was spent or took: too loose

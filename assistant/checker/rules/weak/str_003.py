@@ -19,6 +19,7 @@ def split_text(split: dict[str, float]) -> str:
 class WeakStr003(Rule):
     """一级指标分值不是 profile 认可的分配（全国：产出50/效益30/满意度10，另加预算执行率10），
     且表内和报告中没有说明调整权重的理由。一级分值取表头标注（如“产出指标（50分）”），没有标注时取各行分值之和。
+    只有一个一级指标的表（全部分值在产出指标下）不报：缺的是效益、满意度指标（MISSING-IND-002/003），不是权重。
 
     Why:
         10号给出默认权重，特殊情况可以调整，但应当说明理由，否则无法判断权重是否合理。
@@ -42,6 +43,8 @@ class WeakStr003(Rule):
         actual = {k: v for k, v in (ev.block_weights or level1_sums(ev)).items() if k in LEVEL1_NAMES and v}
         if not actual:
             return  # no level-1 weight filled at all: nothing to compare (a blank 分值 is MISSING-IND-001's)
+        if len(actual) == 1:
+            return  # one block holds every point: the missing blocks are the defect (MISSING-IND-002/003)
         tol = profile.score_tolerance
         for split in profile.level1_weights:
             wanted = {k: float(v) for k, v in split.items() if v}

@@ -7,7 +7,8 @@ from assistant.checker.rule import Rule
 from assistant.checker.sources import DYBBS
 
 INPUT = re.compile(r"(人员|人力|经费|资金|设备|物资|财力|物力|人工)投入|投入(人员|人力|经费|资金|设备|物资|人数|金额)"
-                   r"|(配备|投入|安排)(工作)?(人数|人员数|人员)|(人员|工作人员)配备")
+                   r"|(配备|投入|安排)(工作)?(人数|人员数|人员)|(人员|工作人员)配备"
+                   r"|(资金|经费)(金额|数额)")  # "工程资金金额 43.2" counts the money put in, not what it built
 
 
 @register

@@ -1,4 +1,4 @@
-from assistant.checker.helpers.indicators import is_text_value, label, row_evidence
+from assistant.checker.helpers.indicators import is_text_value, label, row_evidence, target_rows
 from assistant.checker.helpers.text import has_any, is_blank, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
@@ -25,11 +25,10 @@ class WeakStr006(Rule):
     title = "定性指标没有分档评分标准"
     severity = "warning"
     tag = "K"
-    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（定性指标分级分档表述）；{KUNMINGCHI}"
 
     def check(self, ctx):
-        for j, ind in enumerate(ctx.ev.indicators):
+        for j, ind in target_rows(ctx.ev, ctx.profile):
             if is_text_value(ind.target) and is_blank(ind.criteria) and not has_any(ind.target.raw, GRADED):
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
                                    f"定性指标{label(ind)}的年度指标值“{shown(ind.target)}”没有分档评分标准",

@@ -1,4 +1,4 @@
-from assistant.checker.helpers.indicators import is_vague, label, row_evidence
+from assistant.checker.helpers.indicators import is_vague, label, row_evidence, target_rows
 from assistant.checker.helpers.text import first_of, shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
@@ -21,12 +21,11 @@ class WeakVal001(Rule):
     title = "年度指标值用语模糊"
     severity = "warning"
     tag = "K"
-    needs = ("self_eval_indicators",)
     source = f"{MOF_101}（指标“量化易评”）；模糊词表为经验规则；{CHIZHOU}"
 
     def check(self, ctx):
         words = ctx.profile.vague_words
-        for j, ind in enumerate(ctx.ev.indicators):
+        for j, ind in target_rows(ctx.ev, ctx.profile):
             if is_vague(ind.target, words):
                 word = first_of(ind.target.raw, words)
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),

@@ -1,4 +1,4 @@
-from assistant.checker.helpers.indicators import label, row_evidence
+from assistant.checker.helpers.indicators import label, row_evidence, target_rows
 from assistant.checker.helpers.text import shown
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
@@ -23,11 +23,10 @@ class WeakVal003(Rule):
     title = "定量指标值缺少比较符号"
     severity = "warning"
     tag = "V"
-    needs = ("self_eval_indicators",)
     source = f"{SICHUAN}（指标性质：≥、≤、=、定性）"
 
     def check(self, ctx):
-        for j, ind in enumerate(ctx.ev.indicators):
+        for j, ind in target_rows(ctx.ev, ctx.profile):
             nature = (ind.nature or "").strip()
             if ind.target.quantitative and ind.target.op is None and nature not in _NATURE_OPS:
                 yield self.finding(ctx, ctx.path("indicators", j, "target"),
