@@ -8,9 +8,14 @@ from assistant.glossary import term
 
 
 def has_block(ctx, name) -> bool:
-    """Whether this form has the 评价结论/存在问题/改进措施 rows at all."""
+    """Whether this form has the 评价结论/存在问题/改进措施 rows at all. A form read from a file
+    says so itself (a cell for every label found, blank or not: ``ctx.has_row``); the layout's
+    habit decides only for a form built without cells. The 云南 county tables have the 四川
+    columns (指标性质, 度量单位) but end at the 满意度 row: no conclusion rows to leave blank."""
     ev = ctx.ev
-    return ev.layout in ctx.profile.conclusion_layouts or name in ev.cells or getattr(ev, name) is not None
+    if getattr(ev, name) is not None:
+        return True
+    return ctx.has_row(name) if ev.cells else ev.layout in ctx.profile.conclusion_layouts
 
 
 @register
