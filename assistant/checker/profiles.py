@@ -53,6 +53,9 @@ class Profile:
     execution_reason_cell_only: bool = False
     required_fund_rows: list[str] = field(default_factory=list)
     unit_mismatch_ratio: float = 1000.0
+    # CALC-FUND-005: a cost named per person/household/year is a unit cost, not the project's total
+    unit_cost_words: list[str] = field(default_factory=lambda: ["每人", "每户", "每年", "每亩", "每个", "每名", "每次",
+                                                                 "生均", "人均", "户均", "亩均", "单价", "单位成本"])
     # scoring
     qualitative_bands: list[float] = field(default_factory=lambda: [80.0, 60.0])
     grade_bands: list[list[Any]] = field(default_factory=list)

@@ -10,7 +10,7 @@ from assistant.numbers import to_wan
 class CalcFund005(Rule):
     """成本指标的金额（换算为万元）与项目资金总额相差 ``unit_mismatch_ratio``（1000）倍以上：
     成本远大于预算时总报；成本远小于预算只在它是唯一金额类成本指标时报（避免把单项成本误报）。
-    单位成本（元/人等）不比较。
+    单位成本（元/人等，或名称写明“每人每年”“生均”等）不比较。
 
     Why:
         元与万元混用会让成本指标或资金栏差出一万倍，是常见的填报错误。经验规则，仅作提示。
@@ -33,7 +33,8 @@ class CalcFund005(Rule):
             return
         budget = to_wan(row.budget_full_year or row.budget_initial, ev.funds.unit)
         costs = [(j, ind, to_wan(ind.target.number, ind.target.unit)) for j, ind in enumerate(ev.indicators)
-                 if is_cost(ind) and ind.target.unit and "/" not in ind.target.unit]
+                 if is_cost(ind) and ind.target.unit and "/" not in ind.target.unit
+                 and not any(w in (ind.name or "") for w in profile.unit_cost_words)]
         costs = [(j, ind, c) for j, ind, c in costs if c]
         if not budget or budget <= 0:
             return
