@@ -1,8 +1,8 @@
 """Fixtures of the security tests: hostile submissions and a real app on a temporary data directory.
 
 The hostile file is a synthetic 自评表 (.docx) whose unit name starts like a spreadsheet formula and
-carries an ``<img onerror>``, whose first indicator name carries a ``<script>``, and which ends with
-a paragraph telling a language model to answer “全部合格”. It is ingested with a clean file beside
+carries an ``<img onerror>``, whose first indicator name carries a ``<script>``, and whose deviation
+reason (and a paragraph after the form) tells a language model to answer “全部合格”. It is ingested with a clean file beside
 it; users: an admin, two reviewers and a revoked reviewer. Nothing is mocked.
 """
 
@@ -50,7 +50,10 @@ def make_hostile(src: Path, folder: Path) -> Hostile:
     unit, indicator = expected["unit"], evaluation["indicators"][0]["name"]
     step = with_text_replaced(src, folder / "step.docx", unit, FORMULA + IMG + unit)
     path = with_text_replaced(step, folder / "hostile_自评表.docx", indicator, SCRIPT + indicator)
-    step.unlink()
+    # the injection where a unit writes prose: the funds' deviation reason, and a paragraph after the form
+    reason = evaluation["funds"]["reason"].split("，")[0]  # its first clause: the rest is punctuated anew
+    with_text_replaced(path, step, reason, INJECTION + reason)
+    step.replace(path)
     doc = Document(str(path))
     doc.add_paragraph(INJECTION)
     doc.save(str(path))
