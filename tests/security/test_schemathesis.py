@@ -23,6 +23,8 @@ from api.app import ApiSettings, create_app
 from assistant.settings import Settings
 from tests.security.conftest import seed
 
+pytestmark = pytest.mark.slow  # ~300 requests: the full suite runs it, the fast lane does not
+
 EXAMPLES = 5  # per operation: ~55 operations, each with valid, invalid and aimed cases
 CASES = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
