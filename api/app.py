@@ -2,7 +2,7 @@
 
 Nothing lives at module level. The lifespan opens the stores and starts the ingest worker and
 puts them on ``app.state`` (``settings``, ``api_settings``, ``stores``, ``users``, ``jobs``,
-``ask_limiter``, ``templates``); :mod:`api.deps` hands them to routes as typed dependencies.
+``ask_limiter``, ``upload_limiter``, ``templates``); :mod:`api.deps` hands them to routes as typed dependencies.
 
 Routes: ``/healthz`` and ``/readyz`` (no token), the JSON API under ``/api/v1`` (bearer token;
 OpenAPI at ``/api/v1/openapi.json``), the reviewer web page (``/``, ``/submissions/{id}``,
@@ -80,13 +80,19 @@ class ApiSettings(BaseSettings):
 
     ask_per_minute: float = 30.0  # questions per user per minute, refilled continuously
     ask_burst: int = 10  # questions a user may ask at once
+    # uploads per user: a batch of 200 files is one upload, so a reviewer never meets this; a script
+    # posting in a loop does, before it fills the disk or the job queue
+    upload_per_minute: float = 60.0
+    upload_burst: int = 30
     max_files: int = 200  # files in one upload request
     start_worker: bool = True  # tests may drive the job queue themselves
 
 
 class SecurityHeaders:
     """Pure ASGI middleware: strict headers on every response (a CSP without inline scripts on
-    pages), and an early 413 for upload bodies whose declared length exceeds the cap."""
+    pages), and a 413 for request bodies over the cap: early when the declared length exceeds it,
+    else as soon as the bytes received do (a chunked body declares no length, and the form parser
+    would spool all of it to disk before any route could look at its size)."""
 
     CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; frame-src 'self' blob:")
@@ -107,6 +113,18 @@ class SecurityHeaders:
                 await JSONResponse(err.body(), status_code=413, headers={"Connection": "close"})(scope, receive, send)
                 return
         docs = scope["path"].startswith("/api/docs")
+        received = 0
+
+        async def receive_capped() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    # FastAPI passes an HTTPException out of body parsing as it is: the app's
+                    # handler renders it as the 413 above
+                    raise StarletteHTTPException(413, headers={"Connection": "close"})
+            return message
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -120,7 +138,7 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive_capped, send_with_headers)
 
 
 def _error(exc: ApiError) -> JSONResponse:
@@ -209,6 +227,7 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     app.state.settings = settings
     app.state.api_settings = api_settings
     app.state.ask_limiter = RateLimiter(api_settings.ask_per_minute, api_settings.ask_burst)
+    app.state.upload_limiter = RateLimiter(api_settings.upload_per_minute, api_settings.upload_burst)
     app.state.templates = _templates()
     app.state.stores = None
 

@@ -2,8 +2,8 @@
 
 Every route under ``/api/v1`` depends on :func:`current_user`: the ``Authorization: Bearer zp_…``
 header is hashed and looked up in the ``users`` table (:mod:`api.users`). ``admin`` may do
-everything a ``reviewer`` may, plus delete submissions. Questions are rate-limited per user by a
-token bucket kept in ``app.state`` (:class:`RateLimiter`).
+everything a ``reviewer`` may, plus delete submissions. Questions and uploads are rate-limited per user
+by a token bucket each, kept in ``app.state`` (:class:`RateLimiter`).
 """
 
 from __future__ import annotations
@@ -95,12 +95,13 @@ class RateLimiter:
             return (1.0 - b.tokens) / self.rate if self.rate > 0 else 60.0
 
 
-def check_rate(limiter: RateLimiter, user: User) -> None:
+def check_rate(limiter: RateLimiter, user: User, what: tuple[str, str] = ("提问", "questions")) -> None:
+    """429 with ``Retry-After`` when ``user``'s bucket is empty; ``what`` names the action (zh, en)."""
     wait = limiter.take(user.name)
     if wait is not None:
         seconds = max(1, round(wait + 0.5))
-        raise ApiError(429, "rate_limited", f"提问过于频繁，请 {seconds} 秒后再试",
-                       f"too many questions; retry in {seconds} s", headers={"Retry-After": str(seconds)})
+        raise ApiError(429, "rate_limited", f"{what[0]}过于频繁，请 {seconds} 秒后再试",
+                       f"too many {what[1]}; retry in {seconds} s", headers={"Retry-After": str(seconds)})
 
 
 def users_of(request: Request) -> UserStore:

@@ -79,6 +79,15 @@ def get_asking_user(request: Request, user: CurrentUser) -> User:
 AskingUser = Annotated[User, Depends(get_asking_user)]
 
 
+def get_uploading_user(request: Request, user: CurrentUser) -> User:
+    """The current user, after taking one token from their upload bucket (429 when empty)."""
+    check_rate(request.app.state.upload_limiter, user, ("上传", "uploads"))
+    return user
+
+
+UploadingUser = Annotated[User, Depends(get_uploading_user)]
+
+
 def get_review(stores: StoresDep) -> ReviewStore:
     return stores.review
 

@@ -19,7 +19,7 @@ Standard library only: the drafts' number guard and the value parser import it.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 __all__ = [
     "EXEC_BANDS", "FUND_CATEGORIES", "GRADE_BANDS", "MONEY_UNITS", "Band", "canonical", "exact", "exec_band",
@@ -62,18 +62,30 @@ def exact(x: float | int | None) -> str | None:
     return canonical(repr(float(x)) if isinstance(x, float) else str(int(x)))
 
 
+def _half_up(x: float | int, places: int) -> Decimal | None:
+    """``x`` rounded half-up to ``places`` decimals, None for NaN and ∞. The context is as precise as
+    the figure needs: the default 28 digits raised InvalidOperation on a cell like 1e26 元."""
+    d = Decimal(repr(float(x)))
+    if not d.is_finite():
+        return None
+    return d.quantize(Decimal(1).scaleb(-places),
+                      context=Context(prec=max(28, d.adjusted() + places + 2), rounding=ROUND_HALF_UP))
+
+
 def rounded(x: float | int | None, places: int = 2, *, empty: str = "—") -> str:
     """A computed figure rounded half-up to ``places`` decimals, trailing zeros dropped:
     ``1236.50`` → ``1236.5``, ``55.5555`` → ``55.56``; ``empty`` for None."""
-    if x is None:
+    q = None if x is None else _half_up(x, places)
+    if q is None:
         return empty
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return canonical(format(q, "f")) or "0"
 
 
 def fixed(x: float, places: int = 2) -> str:
-    """A recomputed result with its decimals always shown: ``16.00``, ``80.45``."""
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """A recomputed result with its decimals always shown: ``16.00``, ``80.45``; ``—`` for NaN or ∞."""
+    q = _half_up(x, places)
+    if q is None:
+        return "—"
     text = format(q, "f")
     return text[1:] if text.startswith("-") and not q else text
 
@@ -135,14 +147,14 @@ EXEC_BANDS: tuple[Band, ...] = (
 
 
 def grade_of(total: float | None) -> str | None:
-    """The N8 grade of a total score (优/良/中/差), None without a total."""
-    if total is None:
+    """The N8 grade of a total score (优/良/中/差), None without a total (or a NaN one)."""
+    if total is None or total != total:
         return None
     return next(name for name, low, _high, _ in GRADE_BANDS if total >= low - 1e-9)
 
 
 def exec_band(rate: float | None) -> str | None:
-    """The execution-rate band of a rate in percent (``full``/``90``/``80``/``low``)."""
-    if rate is None:
+    """The execution-rate band of a rate in percent (``full``/``90``/``80``/``low``); None without one."""
+    if rate is None or rate != rate:
         return None
     return next(name for name, low, _high, _ in EXEC_BANDS if rate >= low)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
-from api.deps import AdminUser, CurrentUser, JobsDep, SettingsDep, StoresDep
+from api.deps import AdminUser, CurrentUser, JobsDep, SettingsDep, StoresDep, UploadingUser
 from api.jobs import CHUNK, Upload
 from api.routes.findings import ProjectLike, UnitLike, finding_out
 from api.schemas import (
@@ -82,11 +82,11 @@ def _refuse(job: Upload) -> ApiError:
 
 @router.post("", status_code=202, response_model=JobOut, summary="上传材料（可多个文件或 zip） / upload files",
              description="文件按内容识别类型（.docx .pdf .xlsx .txt .md，或含这些文件的 .zip），单个文件不超过 "
-                         "`ZIPING_MAX_UPLOAD_MB`。返回入库任务；用 `/api/v1/jobs/{id}` 或其 `/events`（SSE）看进度。"
+                         "`ZIPING_MAX_UPLOAD_MB`；每人每分钟上传次数有上限（`ZIPING_API_UPLOAD_PER_MINUTE`）。返回入库任务；用 `/api/v1/jobs/{id}` 或其 `/events`（SSE）看进度。"
                          "部分文件无法接收时，任务中这些文件为 failed 并给出原因；全部无法接收时返回 413/415。",
-             responses=errors(401, 413, 415, 422))
+             responses=errors(401, 413, 415, 422, 429))
 async def upload(
-    request: Request, jobs: JobsDep, stores: StoresDep, user: CurrentUser,
+    request: Request, jobs: JobsDep, stores: StoresDep, user: UploadingUser,
     files: Annotated[list[UploadFile], File(description="一个或多个文件 / one or more files")],
     year: Annotated[int | None, Form(ge=1990, le=2100, description="文件未写明年度时使用 / year when the file has none")] = None,
     unit: Annotated[str | None, Form(max_length=256, description="文件未写明单位时使用")] = None,

@@ -262,13 +262,20 @@ def to_csv(items: Sequence[CheckedFile], sheet: str = "findings") -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name for name, _ in columns])
     for row in data:
-        writer.writerow(["" if v is None else f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS)
-                         else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 # What a spreadsheet program would take as the start of a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell Excel shows as it was typed: None is empty, a text that starts like a formula gets
+    a leading ``'`` (every CSV a reviewer downloads goes through here)."""
+    if value is None:
+        return ""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def _as_text(cells) -> None:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from assistant.checker.export import csv_cell
 from assistant.glossary import DECISION_TERMS, EVENT_TERMS, path_term
 from assistant.numbers import exact
 from assistant.review.certainty import CERTAINTY_TERMS
@@ -108,8 +109,10 @@ def to_csv(events: Sequence[EventLike]) -> str:
     w = csv.writer(out)
     w.writerow(CSV_HEADER)
     for e in events:
-        w.writerow([e.id, e.at.isoformat(), e.actor, EVENT_TERMS.get(e.kind, e.kind), e.submission_id,
-                    e.finding_id or "", describe(e), e.reason or "",
-                    json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
-                    json.dumps(e.after, ensure_ascii=False) if e.after is not None else ""])
+        # a reason or a described value is typed by people: kept as text, never a formula
+        w.writerow([csv_cell(v) for v in (
+            e.id, e.at.isoformat(), e.actor, EVENT_TERMS.get(e.kind, e.kind), e.submission_id, e.finding_id,
+            describe(e), e.reason,
+            json.dumps(e.before, ensure_ascii=False) if e.before is not None else None,
+            json.dumps(e.after, ensure_ascii=False) if e.after is not None else None)])
     return out.getvalue()

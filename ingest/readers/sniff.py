@@ -27,7 +27,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ingest.errors import CorruptFile, EncryptedFile, UnsupportedFormat
+from ingest.errors import CorruptFile, EncryptedFile, FileTooLarge, UnsupportedFormat
 from ingest.readers.text_reader import decode_text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,6 +36,10 @@ READABLE_SUFFIXES = {".docx", ".pdf", ".xlsx", ".txt", ".md", ".markdown", ".doc
 WORD_SUFFIXES = {".doc", ".wps", ".dot", ".wpt"}
 SHEET_SUFFIXES = {".xls", ".et", ".xlt", ".ett"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+# A .docx/.xlsx/.ofd is a zip its reader unpacks whole into memory: a 400 KB .docx can hold 400 MB
+# of XML (833 MB resident to refuse it). Real forms are far below these.
+MAX_XML_PART_BYTES = 64 * 2**20
+MAX_PACKAGE_BYTES = 256 * 2**20
 # text formats we could decode but must not present as plain text
 NOT_PLAIN_TEXT = {".rtf", ".htm", ".html", ".xml", ".mht", ".mhtml"}
 
@@ -88,15 +92,15 @@ def sniff(path: Path, *, name: str | None = None) -> str:
 def _sniff_zip(path: Path, suffix: str) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
+            members = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise CorruptFile(f"压缩结构损坏 / broken zip structure: {e}") from e
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "OFD.xml" in names or "/OFD.xml" in names:
-        return "ofd"
+    names = {m.filename for m in members}
+    fmt = ("docx" if "word/document.xml" in names else "xlsx" if "xl/workbook.xml" in names
+           else "ofd" if "OFD.xml" in names or "/OFD.xml" in names else None)
+    if fmt is not None:
+        _check_unpacked_size(members, fmt)
+        return fmt
     if suffix in {".docx", ".xlsx", ".ofd"}:
         part = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".ofd": "OFD.xml"}[suffix]
         raise CorruptFile(f"{suffix} 文件中缺少 {part} / {suffix} file without {part}")
@@ -104,6 +108,20 @@ def _sniff_zip(path: Path, suffix: str) -> str:
         raise UnsupportedFormat("演示文稿或 ODF 文档请另存为 .docx 或 .pdf / save presentations and "
                                 "ODF documents as .docx or .pdf")
     return "zip"
+
+
+def _check_unpacked_size(members: list[zipfile.ZipInfo], fmt: str) -> None:
+    """:class:`FileTooLarge` for a package whose parts unpack beyond the caps (a zip bomb in Office
+    clothes); the sizes are the zip directory's, and zipfile never unpacks more than they declare."""
+    total = sum(m.file_size for m in members)
+    biggest = max(members, key=lambda m: m.file_size if m.filename.endswith((".xml", ".rels")) else 0)
+    if biggest.file_size > MAX_XML_PART_BYTES and biggest.filename.endswith((".xml", ".rels")):
+        raise FileTooLarge(f"{fmt} 中的 {biggest.filename} 解压后 {biggest.file_size // 2**20} MB，超过上限 "
+                           f"{MAX_XML_PART_BYTES // 2**20} MB / {biggest.filename} unpacks to "
+                           f"{biggest.file_size // 2**20} MB")
+    if total > MAX_PACKAGE_BYTES:
+        raise FileTooLarge(f"{fmt} 文件解压后 {total // 2**20} MB，超过上限 {MAX_PACKAGE_BYTES // 2**20} MB / "
+                           f"the package unpacks to {total // 2**20} MB")
 
 
 def _sniff_ole(path: Path, suffix: str) -> str:

@@ -1,5 +1,6 @@
-"""Bounded fuzzing of what hostile input reaches first: the value parser, archive collection and
-the text/xlsx readers. Each property runs a fixed number of examples under a wall-clock limit per
+"""Bounded fuzzing of what hostile input reaches first: the value parser, the number helpers,
+archive collection and the text/xlsx/docx/pdf readers, plus bombs (Office zip bombs, entity
+expansion, deep nesting) read in a fresh interpreter to bound their memory and time. Each property runs a fixed number of examples under a wall-clock limit per
 example (a hang fails the test instead of blocking the suite); the file takes a few seconds.
 
 What must hold: the parsers never raise; the readers raise nothing but :class:`IngestError`;
@@ -11,6 +12,8 @@ from __future__ import annotations
 import io
 import math
 import signal
+import subprocess
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -22,7 +25,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.numbers import canonical, exact
+from assistant.numbers import (
+    canonical,
+    exact,
+    exec_band,
+    fixed,
+    grade_of,
+    in_unit,
+    money_unit,
+    rounded,
+    to_wan,
+)
 from assistant.values import parse_amount, parse_number, parse_percent, parse_value
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import IngestError
@@ -228,3 +241,205 @@ def test_xlsx_reader_on_random_or_flipped_bytes_raises_only_typed_errors(data: b
             path = Path(tmp) / f"{i}.xlsx"
             path.write_bytes(blob)
             _read_typed(read_xlsx, path)
+
+
+def _docx_parts() -> dict[str, bytes]:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("项目支出绩效自评表", level=1)
+    table = doc.add_table(rows=3, cols=3)
+    for r, row in enumerate([["项目名称", "学生资助补助经费", ""], ["年度指标值", "≥95%", "96%"], ["", "", ""]]):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(2, 0).merge(table.cell(2, 2))
+    table.cell(2, 0).add_table(rows=1, cols=2).cell(0, 0).text = "嵌套"
+    out = io.BytesIO()
+    doc.save(out)
+    with zipfile.ZipFile(out) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+DOCX_PARTS = _docx_parts()
+DOCX_XML_BITS = st.sampled_from([b"<w:p>", b"</w:p>", b"<w:tbl>", b"</w:tbl>", b"<w:tr>", b"<w:tc>", b"</w:tc>",
+                                 b"<w:gridSpan w:val=\"99999999\"/>", b"<w:gridSpan w:val=\"-1\"/>",
+                                 b"<w:vMerge w:val=\"restart\"/>", b"<w:vMerge/>", b"<w:gridBefore w:val=\"x\"/>",
+                                 b"<w:t>", b"</w:t>", b"\xe9\xa1\xb9", b"&#0;", b"&amp;", b"<w:sdt><w:sdtContent>",
+                                 b"<!DOCTYPE x [<!ENTITY a \"aaaa\">]>", b"&a;", b"\x00", b"<"])
+
+
+@FUZZ
+@given(part=st.sampled_from(sorted(DOCX_PARTS)), mode=st.sampled_from(["replace", "splice", "truncate"]),
+       noise=st.one_of(st.binary(max_size=512), st.lists(DOCX_XML_BITS, max_size=40).map(b"".join)),
+       at=st.integers(min_value=0, max_value=10_000))
+def test_docx_reader_on_broken_parts_raises_only_typed_errors(part: str, mode: str, noise: bytes, at: int):
+    original = DOCX_PARTS[part]
+    at = at % (len(original) + 1)
+    broken = {"replace": noise, "splice": original[:at] + noise + original[at:], "truncate": original[:at]}[mode]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "表.docx"
+        with zipfile.ZipFile(path, "w") as zf:
+            for name, data in DOCX_PARTS.items():
+                zf.writestr(name, broken if name == part else data)
+        _read_typed(read_document, path)
+
+
+def _pdf_bytes() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out)
+    c.drawString(72, 720, "Project 2023 budget 95%")
+    c.rect(72, 600, 300, 80)
+    c.line(72, 640, 372, 640)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+PDF = _pdf_bytes()
+PDF_BITS = st.sampled_from([b"obj", b"endobj", b"stream", b"endstream", b"/Length 999999999", b"/Count -1",
+                            b"/Kids [1 0 R]", b"/Root 1 0 R", b"/Parent 3 0 R", b"/MediaBox [0 0 0 0]",
+                            b"/MediaBox [0 0 1e30 1e30]", b"xref", b"trailer", b"%%EOF", b"<<", b">>", b"[", b"]",
+                            b"/Filter /FlateDecode", b"(", b")", b"\x00", b"/Encrypt 1 0 R"])
+
+
+@FUZZ
+@given(mode=st.sampled_from(["flip", "splice", "truncate", "random"]), at=st.integers(0, 1 << 16),
+       noise=st.one_of(st.binary(max_size=256), st.lists(PDF_BITS, max_size=30).map(b" ".join)),
+       flips=st.lists(st.integers(0, 1 << 16), max_size=8))
+def test_pdf_reader_on_broken_bytes_raises_only_typed_errors(mode: str, at: int, noise: bytes, flips: list[int]):
+    at = at % (len(PDF) + 1)
+    if mode == "flip":
+        blob = bytearray(PDF)
+        for i in flips:
+            blob[i % len(blob)] ^= 0xFF
+        data = bytes(blob)
+    else:
+        data = {"splice": PDF[:at] + noise + PDF[at:], "truncate": PDF[:at], "random": b"%PDF-1.4\n" + noise}[mode]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "表.pdf"
+        path.write_bytes(data)
+        _read_typed(read_document, path)
+
+
+# --- the number helpers -----------------------------------------------------------------------
+
+FLOATS = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30))
+UNIT_WORDS = st.one_of(st.none(), st.sampled_from(["元", "万元", "亿元", "千元", "万", "亿", "%", "个", ""]), st.text(max_size=6))
+
+
+@FUZZ
+@given(x=FLOATS, places=st.integers(0, 12), unit=UNIT_WORDS, target=st.sampled_from(["元", "万元", "亿元"]))
+def test_number_helpers_never_raise_or_hang(x, places, unit, target):
+    with time_limit():
+        text = rounded(x, places)
+        wan = to_wan(x, unit)
+        converted = in_unit(x, unit, target)
+        grade, band = grade_of(x), exec_band(x)
+        money_unit(unit)
+        exact(x)
+    assert isinstance(text, str) and text
+    for y in (wan, converted):
+        assert y is None or isinstance(y, (int, float))
+    assert grade is None or isinstance(grade, str)
+    assert band is None or isinstance(band, str)
+    if x is not None and isinstance(x, float) and math.isfinite(x) and abs(x) < 1e15:
+        assert isinstance(fixed(x, places), str)
+
+
+# --- bombs: bounded memory and time, in a fresh interpreter -----------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+PROBE = """
+import re, sys, time
+from pathlib import Path
+from ingest.errors import IngestError
+from ingest.readers import read_document
+start = time.monotonic()
+try:
+    doc = read_document(Path(sys.argv[1]))
+    print("READ", len(doc.blocks))
+except IngestError as e:
+    print(e.code, str(e).replace(chr(10), " "))
+print(round(time.monotonic() - start, 2))
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) pytest process
+print(int(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1)) // 1024)
+"""
+
+
+def _probe(path: Path) -> tuple[str, str, float, int]:
+    """read_document in a fresh interpreter: (code or READ, message, seconds, peak resident MB)."""
+    out = subprocess.run([sys.executable, "-c", PROBE, str(path)], cwd=REPO, capture_output=True, text=True,
+                         timeout=120, check=True).stdout.splitlines()
+    first = out[0].split(" ", 1)
+    return first[0], first[1] if len(first) > 1 else "", float(out[-2]), int(out[-1])
+
+
+def _office_with(parts: dict[str, bytes], path: Path, part: str, data: bytes, *, padding: int = 0) -> Path:
+    """A copy of an Office package with ``part`` replaced by ``data``; ``padding`` spaces are streamed
+    in after its root element's start tag (a zip bomb, written without holding it in memory)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, original in parts.items():
+            if name != part:
+                zf.writestr(name, original)
+            elif not padding:
+                zf.writestr(name, data)
+            else:
+                root = data.index(b"<", data.index(b"?>") + 2 if b"?>" in data else 0)
+                cut = data.index(b">", root) + 1
+                with zf.open(name, "w", force_zip64=True) as out:
+                    out.write(data[:cut])
+                    for _ in range(padding // 2**20):
+                        out.write(b" " * 2**20)
+                    out.write(data[cut:])
+    return path
+
+
+def _laughs(levels: int = 9) -> bytes:
+    entities = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10 if i else "哈" * 10}">' for i in range(levels + 1))
+    return f"<!DOCTYPE d [{entities}]>".encode()
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_office_zip_bomb_is_refused_before_unpacking(tmp_path: Path, kind: str):
+    """The hole this found: a 400 KB .docx holding 400 MB of XML took 827 MB and 14 s to refuse;
+    a 4 GB one would have ended the process. The package's declared sizes are checked first now
+    (this one holds 200 MB: 400 MB resident without the check)."""
+    parts, part = (DOCX_PARTS, "word/document.xml") if kind == "docx" else (XLSX_PARTS, "xl/worksheets/sheet1.xml")
+    path = _office_with(parts, tmp_path / f"bomb.{kind}", part, parts[part], padding=200 * 2**20)
+    assert path.stat().st_size < 2_000_000
+    code, message, seconds, peak_mb = _probe(path)
+    assert code == "file_too_large" and "解压后 200 MB" in message, message
+    assert seconds < 2 and peak_mb < 150, (seconds, peak_mb)
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_entity_expansion_is_refused_in_bounded_memory(tmp_path: Path, kind: str):
+    """Billion laughs: ten levels of entities, each ten of the one below (10¹⁰ characters)."""
+    parts, part, slot = ((DOCX_PARTS, "word/document.xml", "学生资助补助经费".encode()) if kind == "docx"
+                         else (XLSX_PARTS, "xl/worksheets/sheet1.xml", b"A1:B3"))
+    body = parts[part]
+    decl_end = body.index(b"?>") + 2 if b"?>" in body else 0
+    hostile = body[:decl_end] + _laughs() + body[decl_end:].replace(slot, b"&e9;", 1)
+    assert b"&e9;" in hostile
+    code, message, seconds, peak_mb = _probe(_office_with(parts, tmp_path / f"laughs.{kind}", part, hostile))
+    assert code != "READ" or "哈" * 1000 not in message
+    assert seconds < 10 and peak_mb < 400, (code, message, seconds, peak_mb)
+
+
+def test_deeply_nested_tables_are_read_in_bounded_time(tmp_path: Path):
+    """A cell holding a table holding a table … 60 deep: read (or refused) without a RecursionError."""
+    from docx import Document
+
+    doc = Document()
+    cell = doc.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = "项目名称"
+    for depth in range(60):
+        cell = cell.add_table(rows=1, cols=2).cell(0, 0)
+        cell.text = f"第{depth}层"
+    path = tmp_path / "nested.docx"
+    doc.save(str(path))
+    code, message, seconds, peak_mb = _probe(path)
+    assert code == "READ" or code in {"corrupt_file", "empty_file"}, (code, message)
+    assert seconds < 20 and peak_mb < 500, (seconds, peak_mb)
