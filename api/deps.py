@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
 
@@ -46,6 +46,10 @@ def get_users(request: Request) -> UserStore:
 def get_templates(request: Request) -> Jinja2Templates:
     return request.app.state.templates
 
+
+# a list's page number: bounded so that the offset it makes, (page − 1) × size, fits a 64-bit
+# integer in any database (an unbounded page reached SQLite as an overflow: a 500)
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="页码（从 1 开始）")]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoresDep = Annotated[Stores, Depends(get_stores)]

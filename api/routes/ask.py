@@ -18,9 +18,9 @@ worst-rated answers (``/ask/feedback/worst``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -138,7 +138,8 @@ def _conversation_out(stores: Stores, conversation_id: str, user: str) -> Conver
 
 @router.get("/conversations", response_model=list[ConversationSummaryOut], summary="我的对话 / my conversations",
             responses=errors(401))
-def my_conversations(stores: StoresDep, user: CurrentUser, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+def my_conversations(stores: StoresDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[dict[str, Any]]:
     return [_summary_out(c, stores) for c in list_conversations(stores.records, user.name, limit=min(limit, 200),
                                                                  offset=max(offset, 0))]
 
@@ -200,5 +201,5 @@ def export_feedback(fmt: str, stores: StoresDep, _admin: AdminUser) -> Response:
 
 @router.get("/feedback/worst", response_model=list[WorstAnswerOut],
             summary="评价最差的回答（管理员） / the worst-rated answers", responses=errors(401, 403))
-def worst_rated(stores: StoresDep, _admin: AdminUser, n: int = 10) -> list[dict[str, Any]]:
+def worst_rated(stores: StoresDep, _admin: AdminUser, n: Annotated[int, Query(ge=1, le=200)] = 10) -> list[dict[str, Any]]:
     return [{**w.__dict__, "reasons": list(w.reasons)} for w in worst_answers(stores.records, min(max(n, 1), 200))]

@@ -165,7 +165,7 @@ def put_letterhead(body: LetterheadIn, stores: StoresDep, user: CurrentUser) -> 
 @router.get("/{key}", response_model=DraftVersionOut, summary="稿件（最新或指定版本） / a draft",
             responses=errors(401, 404))
 def get_draft(key: str, drafts: DraftsDep, _user: CurrentUser,
-              version: Annotated[int | None, Query(ge=1)] = None) -> DraftVersionOut:
+              version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> DraftVersionOut:
     return version_out(_latest(drafts, key, version))
 
 
@@ -202,7 +202,7 @@ def versions(key: str, drafts: DraftsDep, _user: CurrentUser) -> list[DraftVersi
 @router.get("/{key}/docx", response_class=Response, summary="下载 Word / the draft as .docx",
             responses={200: {"content": {DOCX: {}}}, **errors(401, 404)})
 def docx(key: str, drafts: DraftsDep, _user: CurrentUser,
-         version: Annotated[int | None, Query(ge=1)] = None) -> Response:
+         version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:
     v = _latest(drafts, key, version)
     meta = v.draft.meta
     if v.draft.kind == "review":

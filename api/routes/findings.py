@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.deps import CurrentUser, StoresDep
+from api.deps import CurrentUser, PageNumber, StoresDep
 from api.schemas import FindingOut, FindingPage, OccurrenceOut, errors
 from assistant.checker.export import CheckedFile, location_text, to_csv, to_xlsx
 from assistant.checker.registry import rule_title
@@ -75,7 +75,7 @@ FiltersDep = Annotated[FindingQuery, Depends(finding_filters)]
 
 @router.get("", response_model=FindingPage, summary="审核发现列表 / list findings", responses=errors(401, 422))
 def list_findings(stores: StoresDep, _user: CurrentUser, filters: FiltersDep,
-                  page: Annotated[int, Query(ge=1)] = 1,
+                  page: PageNumber = 1,
                   size: Annotated[int, Query(ge=1, le=500)] = 50) -> FindingPage:
     total, found = finding_page(stores.records, filters, offset=(page - 1) * size, limit=size)
     items = [finding_out(c.finding, project=c.project_name or c.evaluation_department, file_name=c.file_name,

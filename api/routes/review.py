@@ -16,7 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import ActorDep, ReviewDep, StoresDep
+from api.deps import ActorDep, PageNumber, ReviewDep, StoresDep
 from api.routes.findings import ProjectLike, UnitLike, finding_out
 from api.routes.submissions import summary_out
 from api.schemas import (
@@ -111,7 +111,7 @@ def review_queue(
                     Query(description="mine 我的待办 / unassigned 未分派 / overdue 已逾期 / returned 退回待重报")],
     unit_like: UnitLike = None,
     project_like: ProjectLike = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubmissionPage:
     f = queue(name, actor.name, date.today())

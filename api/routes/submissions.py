@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
-from api.deps import AdminUser, CurrentUser, JobsDep, SettingsDep, StoresDep, UploadingUser
+from api.deps import AdminUser, CurrentUser, JobsDep, PageNumber, SettingsDep, StoresDep, UploadingUser
 from api.jobs import CHUNK, Upload
 from api.routes.findings import ProjectLike, UnitLike, finding_out
 from api.schemas import (
@@ -156,7 +156,7 @@ def list_submissions(
     unit_like: UnitLike = None,
     project_like: ProjectLike = None,
     sort: Annotated[SortKey, Query(description="排序字段")] = "-updated",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> SubmissionPage:
     query = SubmissionQuery(year=year, unit=unit, department=department, status=status, kind=kind,
