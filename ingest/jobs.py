@@ -27,15 +27,18 @@ import shutil
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from assistant.model import Submission
 from assistant.settings import Settings
 from assistant.stores import Stores
 from assistant.stores.jobs import UNFINISHED, Job, JobFile, JobStore, LeaseLost
 from ingest.collect import InputFile, Rejected, collect_inputs
-from ingest.pipeline import IngestOptions, ingest_one
+from ingest.pipeline import IngestOptions, ingest_one, read_job
+from ingest.pool import ReadFailure, pool_workers, read_ahead
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep
 
 LEASE_S = 60.0  # a worker silent this long is taken for dead and its job goes back to the queue
@@ -211,33 +214,45 @@ class JobRunner:
 
     def _ingest(self, job: Job, beat: _Heartbeat) -> None:
         options = options_of(job.payload)
-        folder = upload_root(self.settings) / job.id
-        done_files = {(f.seq, f.member): f for f in job.files if f.finished}
         with scratch_dir(scratch_root(self.settings.data_dir), UNPACK_PREFIX) as tmp:
-            for upload in job.payload.get("uploads", []):
-                seq, name = upload["seq"], upload["name"]
-                rows = [f for f in job.files if f.seq == seq]
-                if rows and all(f.finished for f in rows):
-                    continue  # handled before a restart
-                self._check(job, beat)
-                path = folder / upload["path"]
-                if not path.exists():
-                    self._file(job, seq, 0, stage="failed", status="failed", code="upload_missing",
-                               reason="上传的文件已不在服务器上，请重新上传 / the uploaded file is gone")
-                    continue
-                for member, item in self._expand(job, seq, name, path, options, Path(tmp)):
-                    if (seq, member) in done_files:
-                        continue
+            todo = self._pending(job, options, Path(tmp))
+            # the next files are read in a pool of processes while this thread stores the current one
+            reads = read_ahead(todo, lambda entry: read_job(entry[2], self.stores, options),
+                               workers=pool_workers(self.settings.ingest_workers),
+                               max_page_pixels=self.settings.max_page_pixels)
+            with closing(reads):
+                for (seq, member, item), read in reads:
                     self._check(job, beat)
-                    self._ingest_item(job, seq, member, item, options)
+                    self._ingest_item(job, seq, member, item, options, read)
         ended = self.jobs.get(job.id)
         assert ended is not None
         sids = sorted({f.submission_id for f in ended.files if f.stage == "indexed" and f.submission_id})
         then = ("embed", {"submission_ids": sids}) if sids and not options.defer_vectors else None
         # every file has its outcome: the uploads are no longer needed (the pipeline kept the
         # originals), and whoever sees the job done finds them gone
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(upload_root(self.settings) / job.id, ignore_errors=True)
         self.jobs.finish(job.id, self.worker, "done", then=then)
+
+    def _pending(self, job: Job, options: IngestOptions,
+                 tmp: Path) -> Iterator[tuple[int, int, InputFile | Rejected]]:
+        """The job's files still without an outcome, as (upload number, member number, input), in
+        order; an upload gone from the folder is recorded as failed, an archive is expanded into
+        its members as it comes up."""
+        folder = upload_root(self.settings) / job.id
+        done_files = {(f.seq, f.member) for f in job.files if f.finished}
+        for upload in job.payload.get("uploads", []):
+            seq, name = upload["seq"], upload["name"]
+            rows = [f for f in job.files if f.seq == seq]
+            if rows and all(f.finished for f in rows):
+                continue  # handled before a restart
+            path = folder / upload["path"]
+            if not path.exists():
+                self._file(job, seq, 0, stage="failed", status="failed", code="upload_missing",
+                           reason="上传的文件已不在服务器上，请重新上传 / the uploaded file is gone")
+                continue
+            for member, item in self._expand(job, seq, name, path, options, tmp):
+                if (seq, member) not in done_files:
+                    yield seq, member, item
 
     def _file(self, job: Job, seq: int, member: int, **changes: Any) -> None:
         self.jobs.set_file(job.id, self.worker, self.lease_s, seq, member, **changes)
@@ -248,13 +263,13 @@ class JobRunner:
         self.on_change(job.id)
 
     def _ingest_item(self, job: Job, seq: int, member: int, item: InputFile | Rejected,
-                     options: IngestOptions) -> None:
+                     options: IngestOptions, read: Submission | ReadFailure | None = None) -> None:
         if isinstance(item, Rejected):
             self._file(job, seq, member, stage="failed", status="failed", code=item.error.code, reason=str(item.error))
             return
         stage: Callable[[str], None] = lambda s: self._file(job, seq, member, stage=s)  # noqa: E731
         with self.write_lock:
-            result = ingest_one(item, self.stores, options, stage)
+            result = ingest_one(item, self.stores, options, stage, read=read)
         self._file(job, seq, member, stage={"failed": "failed", "skipped": "skipped"}.get(result.status, "indexed"),
                    status=result.status, reason=result.reason,
                    code="ingest_failed" if result.status == "failed" else None, submission_id=result.submission_id,

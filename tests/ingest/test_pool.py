@@ -1,0 +1,89 @@
+"""Reading a batch in a pool of processes (ingest/pool.py) stores what reading in-process stores."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from assistant.settings import Settings
+from assistant.stores import Stores, open_stores
+from eval.extraction import label_files
+from ingest.pipeline import IngestOptions, IngestReport, ingest_paths
+from ingest.pool import ReadFailure, ReadJob, read_ahead, read_file
+from ingest.scratch import UNPACK_PREFIX, scratch_root
+
+
+def _batch(synth_corpus: Path, tmp_path: Path) -> list[Path]:
+    """The corpus's digital files, one of them twice (inside a zip too), and three bad inputs."""
+    digital = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] != "scanned_pdf")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.docx").write_bytes(b"")
+    (bad / "corrupt.docx").write_bytes(b"PK\x03\x04 this is not a zip archive")
+    (bad / "renamed.pdf").write_bytes(b"MZ\x90\x00" + b"\x00" * 512)
+    with zipfile.ZipFile(tmp_path / "again.zip", "w") as z:
+        z.write(digital[0], "inner/" + digital[0].name)
+        z.write(digital[1], digital[1].name)
+    return [*digital, bad, tmp_path / "again.zip"]
+
+
+def _ingest(paths: list[Path], data_dir: Path, workers: int) -> tuple[Stores, IngestReport]:
+    stores = open_stores(Settings(data_dir=data_dir, ingest_workers=workers))
+    return stores, ingest_paths(paths, stores, IngestOptions(defer_vectors=True))
+
+
+def _records(stores: Stores) -> dict[str, object]:
+    """Everything stored of each submission, but the times it was stored at."""
+    out: dict[str, object] = {}
+    for summary in stores.records.list_submissions():
+        sub = stores.records.get_submission(summary.id)
+        assert sub is not None
+        findings = sorted((f.rule, f.id or "", f.message) for f in stores.records.get_findings(summary.id))
+        chunks = sorted((c.id, c.text) for c in stores.records.chunks_for_submission(summary.id))
+        out[summary.id] = (sub.to_dict(), findings, chunks, sorted(stores.fulltext.chunk_ids([summary.id])))
+    return out
+
+
+def _outcomes(report: IngestReport) -> list[tuple[str, str, str | None, str | None, int, int]]:
+    return [(f.name.split("/")[-1], f.status, f.reason, f.submission_id, f.findings, f.chunks) for f in report.files]
+
+
+def test_a_batch_read_by_two_processes_stores_the_same_as_one(synth_corpus: Path, tmp_path: Path):
+    paths = _batch(synth_corpus, tmp_path)
+    alone, alone_report = _ingest(paths, tmp_path / "one", workers=1)
+    pooled, pooled_report = _ingest(paths, tmp_path / "two", workers=2)
+
+    assert _outcomes(pooled_report) == _outcomes(alone_report)
+    assert _records(pooled) == _records(alone)
+    statuses = [f.status for f in pooled_report.files]
+    assert statuses.count("failed") == 3  # each bad file fails alone, with its reason
+    assert statuses.count("skipped") == 2  # the zip's copies are stored once
+    reasons = {Path(f.name).name: f.reason or "" for f in pooled_report.files if f.status == "failed"}
+    assert "文件为空" in reasons["empty.docx"] and "损坏" in reasons["corrupt.docx"]
+    assert "格式与扩展名不符" in reasons["renamed.pdf"]
+    originals = {p.name for p in (tmp_path / "two" / "files").iterdir()}
+    assert originals == {p.name for p in (tmp_path / "one" / "files").iterdir()}
+    # the unpacked zip's scratch folder is gone with its run
+    assert not list(scratch_root(tmp_path / "two").glob(f"{UNPACK_PREFIX}*"))
+
+
+def test_read_ahead_keeps_order_reads_nothing_it_is_told_to_skip_and_reports_failures(synth_corpus: Path,
+                                                                                       tmp_path: Path):
+    files = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))[:3]
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    items = [files[0], empty, files[1], files[2]]
+    skip = files[1]
+    asked: list[Path] = []
+
+    def job_of(path: Path) -> ReadJob | None:
+        asked.append(path)
+        return None if path == skip else ReadJob(path, path.name)
+
+    got = list(read_ahead(items, job_of, workers=2, max_page_pixels=40_000_000))
+    assert [item for item, _ in got] == items and asked == items
+    outcomes = dict(got)
+    assert outcomes[skip] is None
+    assert isinstance(outcomes[empty], ReadFailure) and "文件为空" in outcomes[empty].reason
+    for path in (files[0], files[2]):
+        assert outcomes[path].to_dict() == read_file(ReadJob(path, path.name)).to_dict()  # type: ignore[union-attr]
