@@ -1,5 +1,6 @@
 """The job worker: takes durable jobs (:mod:`assistant.stores.jobs`) from the records database and
-runs them — ingest an upload, embed an ingest's chunks, re-check stored submissions.
+runs them — ingest an upload, embed an ingest's chunks, re-check stored submissions, draft review
+letters and annual drafts for many submissions (each as the next version in the draft store).
 
 One :class:`JobRunner` is one worker: the server's thread on SQLite, or a ``ziping worker``
 process (several, on several machines, on PostgreSQL; they then need the same data directory —
@@ -44,7 +45,7 @@ from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep
 LEASE_S = 60.0  # a worker silent this long is taken for dead and its job goes back to the queue
 POLL_S = 1.0
 
-__all__ = ["LEASE_S", "POLL_S", "JobRunner", "ingest_payload", "options_of", "sweep_uploads", "upload_root",
+__all__ = ["LEASE_S", "POLL_S", "JobRunner", "draft_payload", "ingest_payload", "options_of", "sweep_uploads", "upload_root",
            "worker_name"]
 
 
@@ -196,7 +197,8 @@ class JobRunner:
         return ended
 
     def _run(self, job: Job, beat: _Heartbeat) -> None:
-        run = {"ingest": self._ingest, "embed": self._embed, "recheck": self._recheck}.get(job.kind)
+        run = {"ingest": self._ingest, "embed": self._embed, "recheck": self._recheck,
+               "draft": self._draft}.get(job.kind)
         if run is None:
             self.jobs.finish(job.id, self.worker, "failed", f"未知的任务类型 / unknown job kind: {job.kind}")
             return
@@ -317,3 +319,42 @@ class JobRunner:
         self._progress(job, progress=0, total=len(wanted))
         recheck(self.stores.records, wanted, profile, lambda done, _total: self._progress(job, progress=done))
         self.jobs.finish(job.id, self.worker, "done")
+
+    # drafting -----------------------------------------------------------------------------------
+
+    def _draft(self, job: Job, beat: _Heartbeat) -> None:
+        """Draft every item of the job (review letters, annual drafts) as its next version in the
+        draft store — what the drafts routes show and export. An item drafted before a restart is
+        not drafted again (and an unchanged draft adds no version anyway)."""
+        from assistant.drafting import DraftStore, revise
+
+        drafts = DraftStore(self.stores.records)
+        items = job.payload.get("items") or []
+        editor = job.payload.get("editor") or job.owner
+        done = sum(1 for f in job.files if f.finished)
+        for f in job.files:
+            if f.finished:
+                continue
+            self._check(job, beat)
+            item = items[f.seq - 1]
+            try:
+                version = revise(self.stores.records, drafts, item["key"], editor=editor, params=item.get("params"))
+            except KeyError:
+                self._file(job, f.seq, f.member, stage="failed", status="failed", code="not_found",
+                           reason="材料不存在或已删除，无法起草 / the submission is gone")
+            except ValueError as err:
+                self._file(job, f.seq, f.member, stage="failed", status="failed", code="bad_draft",
+                           reason=f"无法生成稿件：{err} / cannot build the draft")
+            else:
+                self._file(job, f.seq, f.member, stage="drafted", status="ok", reason=f"第{version.version}版")
+            done += 1
+            self._progress(job, progress=done)
+        self.jobs.finish(job.id, self.worker, "done")
+
+
+def draft_payload(items: list[tuple[str, dict[str, Any]]], editor: str) -> tuple[dict[str, Any], list[JobFile]]:
+    """A draft job's payload and files: one per (draft key, build parameters), in order."""
+    payload = {"editor": editor, "items": [{"key": key, "params": params} for key, params in items]}
+    files = [JobFile(seq=n, name=key, submission_id=key.split(":", 1)[1] if key.startswith("review:") else None)
+             for n, (key, _params) in enumerate(items, start=1)]
+    return payload, files
