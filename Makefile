@@ -84,8 +84,11 @@ eval: eval-corpus
 	$(BIN)/python -m eval.run --corpus $(DATA)/eval-corpus
 	$(BIN)/python -m eval.real_eval --out $(DATA)/real-eval.json
 
+# The growth benchmark's sizes (eval/growth.py): the full run adds 50000 (hours on 2 cores).
+GROWTH_SIZES ?= 1000,10000
+
 bench: eval-corpus
-	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus
+	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus --growth-sizes $(GROWTH_SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
