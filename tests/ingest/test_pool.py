@@ -5,6 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
 from eval.extraction import label_files
@@ -87,3 +89,28 @@ def test_read_ahead_keeps_order_reads_nothing_it_is_told_to_skip_and_reports_fai
     assert isinstance(outcomes[empty], ReadFailure) and "文件为空" in outcomes[empty].reason
     for path in (files[0], files[2]):
         assert outcomes[path].to_dict() == read_file(ReadJob(path, path.name)).to_dict()  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_legacy_files_are_converted_in_the_reading_processes(synth_corpus: Path, tmp_path: Path):
+    from ingest.readers.convert import Converter, soffice_path
+    from tests.conftest import require_system
+
+    require_system("libreoffice-writer-nogui / libreoffice-calc-nogui", soffice_path() is not None)
+    files = {lab["kind"]: p for p, lab in label_files(synth_corpus)}
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    office = Converter()
+    try:
+        office.convert(office.convert(files["docx_table"], tmp_path / "a.odt"), batch / "a.doc")
+        office.convert(files["xlsx_table"], batch / "b.xls")
+        office.convert(files["xlsx_table"], batch / "c.xls")
+        (batch / "d.wps").write_bytes((batch / "a.doc").read_bytes()[:1536])  # cut off: cannot be converted
+    finally:
+        office.stop()
+    alone, alone_report = _ingest([batch], tmp_path / "one", workers=1)
+    pooled, pooled_report = _ingest([batch], tmp_path / "two", workers=2)
+    assert _outcomes(pooled_report) == _outcomes(alone_report)
+    assert _records(pooled) == _records(alone)
+    assert [f.status for f in pooled_report.files].count("failed") == 1
+    assert pooled_report.files[0].evaluations == 1  # the .doc was converted and read in a worker
