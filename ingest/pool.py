@@ -11,7 +11,8 @@ same Chinese reason the pipeline gives in-process, so a bad file fails alone whi
 it. Workers start from the ``forkserver`` (never ``fork``: the server has threads, Chroma and the
 embedder loaded) and read the page-pixel cap from the caller's settings. A worker that dies (the
 OOM killer, a crash in a native library) fails the files it and its pool held with a clear reason;
-the next batch gets a new pool. Only :data:`WINDOW` files per worker are read ahead, so memory
+the next batch gets a new pool. Workers end within a second of the calling process when it is
+killed. Only :data:`WINDOW` files per worker are read ahead, so memory
 stays bounded however large the batch.
 """
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.util
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,6 +38,7 @@ from ingest.extract import extract_file
 __all__ = ["WINDOW", "ReadFailure", "ReadJob", "default_workers", "pool_workers", "read_ahead", "read_file"]
 
 WINDOW = 2  # files read ahead per worker: enough to keep every core busy, little held in memory
+OWNER_POLL_S = 1.0  # how often a worker looks whether the process that made its pool is alive
 T = TypeVar("T")
 
 
@@ -81,14 +85,29 @@ def internal_error(exc: BaseException) -> str:
     return f"内部错误 / internal error: {type(exc).__name__}: {exc}"
 
 
-def _worker_start(max_page_pixels: int) -> None:
-    """In each worker: the caller's pixel cap (readers look it up in the settings), and LibreOffice
-    stopped when the worker ends (a pool's workers leave without running ``atexit``)."""
+def _worker_start(max_page_pixels: int, owner: int) -> None:
+    """In each worker: the caller's pixel cap (readers look it up in the settings), LibreOffice
+    stopped when the worker ends (a pool's workers leave without running ``atexit``), and an end
+    of its own when the process that made the pool is gone (``kill -9``): a worker would otherwise
+    go on reading what was queued, then wait for work for good."""
     os.environ["ZIPING_MAX_PAGE_PIXELS"] = str(max_page_pixels)
     from assistant.settings import get_settings
 
     get_settings.cache_clear()
     multiprocessing.util.Finalize(None, _stop_converter, exitpriority=10)
+    threading.Thread(target=_watch_owner, args=(owner,), name="ziping-pool-owner", daemon=True).start()
+
+
+def _watch_owner(owner: int) -> None:
+    while True:
+        time.sleep(OWNER_POLL_S)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            _stop_converter()
+            os._exit(1)
+        except PermissionError:  # alive (another user's process cannot be ours, but say alive)
+            continue
 
 
 def _stop_converter() -> None:
@@ -125,7 +144,7 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
     context.set_forkserver_preload(["ingest.pool"])
     pending: deque[tuple[T, Future[Submission | ReadFailure] | None]] = deque()
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                             initargs=(max_page_pixels,)) as pool:
+                             initargs=(max_page_pixels, os.getpid())) as pool:
         try:
             for item, job in head:
                 pending.append((item, pool.submit(read_file, job) if job is not None else None))

@@ -114,3 +114,52 @@ def test_legacy_files_are_converted_in_the_reading_processes(synth_corpus: Path,
     assert _records(pooled) == _records(alone)
     assert [f.status for f in pooled_report.files].count("failed") == 1
     assert pooled_report.files[0].evaluations == 1  # the .doc was converted and read in a worker
+
+
+def _descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                parents[int(proc.name)] = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def test_the_reading_processes_end_when_the_batch_process_is_killed(synth_corpus: Path, tmp_path: Path):
+    """``kill -9`` of an ingest leaves no reading process behind working on, or waiting for, files."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    files = [str(p) for p, lab in label_files(synth_corpus) if lab["kind"] in ("pdf_table", "report_pdf")]
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "import sys\nfrom pathlib import Path\nfrom ingest.pool import ReadJob, read_ahead\n"
+        "if __name__ == '__main__':\n"
+        "    files = [Path(p) for p in sys.argv[1:]] * 50\n"
+        "    for _item, _read in read_ahead(files, lambda p: ReadJob(p, p.name), workers=2, max_page_pixels=40_000_000):\n"
+        "        print('read', flush=True)\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), *files], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "read"
+        helpers = _descendants(proc.pid)
+        assert len(helpers) >= 2  # the pool's workers (and the forkserver) are running
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+            time.sleep(0.2)
+        left = [pid for pid in helpers if Path(f"/proc/{pid}").exists()
+                and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        assert left == [], "reading processes outlived the killed batch"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
