@@ -10,10 +10,10 @@ A worker returns a :class:`~assistant.model.Submission` or a :class:`ReadFailure
 same Chinese reason the pipeline gives in-process, so a bad file fails alone whichever process read
 it. Workers start from the ``forkserver`` (never ``fork``: the server has threads, Chroma and the
 embedder loaded) and read the page-pixel cap from the caller's settings. A worker that dies (the
-OOM killer, a crash in a native library) fails the files it and its pool held with a clear reason;
-the next batch gets a new pool. Workers end within a second of the calling process when it is
-killed. Only :data:`WINDOW` files per worker are read ahead, so memory
-stays bounded however large the batch.
+OOM killer, a crash in a native library) fails the files it and its pool held with a clear reason,
+and the batch's remaining files are read in the calling process. Workers end within a second of
+the calling process when it is killed. Only :data:`WINDOW` files per worker are read ahead, so
+memory stays bounded however large the batch.
 """
 
 from __future__ import annotations
@@ -142,27 +142,39 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ingest.pool"])
-    pending: deque[tuple[T, Future[Submission | ReadFailure] | None]] = deque()
+    pending: deque[tuple[T, Future[Submission | ReadFailure] | ReadJob | None]] = deque()
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
                              initargs=(max_page_pixels, os.getpid())) as pool:
+
+        def send(item: T, job: ReadJob | None) -> None:
+            if job is None:
+                pending.append((item, None))
+                return
+            try:
+                pending.append((item, pool.submit(read_file, job)))
+            except BrokenProcessPool:  # a worker died: the files it held fail, the rest are read here
+                pending.append((item, job))
+
         try:
             for item, job in head:
-                pending.append((item, pool.submit(read_file, job) if job is not None else None))
+                send(item, job)
             while True:
                 while len(pending) < workers * WINDOW:
                     item = next(source, _END)
                     if item is _END:
                         break
-                    job = job_of(item)  # type: ignore[arg-type]
-                    pending.append((item, pool.submit(read_file, job) if job is not None else None))  # type: ignore[arg-type]
+                    send(item, job_of(item))  # type: ignore[arg-type]
                 if not pending:
                     return
-                item, future = pending.popleft()
-                yield item, (_outcome(future) if future is not None else None)
+                item, read = pending.popleft()
+                if isinstance(read, ReadJob):
+                    yield item, read_file(read)
+                else:
+                    yield item, (_outcome(read) if read is not None else None)
         finally:
-            for _item, future in pending:
-                if future is not None:
-                    future.cancel()
+            for _item, read in pending:
+                if isinstance(read, Future):
+                    read.cancel()
 
 
 _END = object()

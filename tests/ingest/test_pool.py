@@ -163,3 +163,27 @@ def test_the_reading_processes_end_when_the_batch_process_is_killed(synth_corpus
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_dead_reading_process_fails_its_files_and_the_batch_goes_on(synth_corpus: Path):
+    """A worker killed mid-batch (the OOM killer): the files the pool held fail with the reason, the
+    rest of the batch is read, and nothing is raised."""
+    import os
+    import signal
+
+    files = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))
+    items = [files[n % len(files)] for n in range(12)]
+    asked = 0
+
+    def job_of(path: Path) -> ReadJob:
+        nonlocal asked
+        asked += 1
+        if asked == 6:  # the pool is busy: kill one of its workers
+            os.kill(max(_descendants(os.getpid())), signal.SIGKILL)
+        return ReadJob(path, path.name)
+
+    got = list(read_ahead(items, job_of, workers=2, max_page_pixels=40_000_000))
+    assert [item for item, _ in got] == items
+    failed = [n for n, (_, read) in enumerate(got) if isinstance(read, ReadFailure)]
+    assert failed and all("读取进程意外退出" in got[n][1].reason for n in failed)  # type: ignore[union-attr]
+    assert not isinstance(got[-1][1], ReadFailure) and got[-1][1].evaluations  # type: ignore[union-attr]
