@@ -85,8 +85,11 @@ eval: eval-corpus
 	$(BIN)/python -m eval.real_eval --out $(DATA)/real-eval.json
 	$(BIN)/python -m eval.cycle_eval --n 300 --files 30 --out $(DATA)/cycle-eval.json
 
+# The growth benchmark's sizes (eval/growth.py): the full run adds 50000 (hours on 2 cores).
+GROWTH_SIZES ?= 1000,10000
+
 bench: eval-corpus
-	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus
+	$(BIN)/python -m eval.bench --corpus $(DATA)/eval-corpus --growth-sizes $(GROWTH_SIZES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -378,7 +378,7 @@ class PassageOut(BaseModel):
 
 # --- jobs ----------------------------------------------------------------------------------------
 
-Stage = Literal["queued", "parsed", "checked", "indexed", "failed", "skipped"]
+Stage = Literal["queued", "parsed", "checked", "indexed", "failed", "skipped", "drafted"]
 
 
 class JobFileOut(BaseModel):
@@ -407,7 +407,7 @@ class JobOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_JOB_EXAMPLE]})
 
     id: str
-    kind: Literal["ingest", "embed", "recheck"] = Field("ingest", description="入库 / 向量化 / 重新预审")
+    kind: Literal["ingest", "embed", "recheck", "draft"] = Field("ingest", description="入库 / 向量化 / 重新预审 / 批量起草")
     state: Literal["queued", "running", "embedding", "done", "failed"]
     owner: str
     created_at: datetime
@@ -719,6 +719,27 @@ class AnnualDraftRequest(ReviewDraftRequest):
     name: str | None = Field(None, max_length=256, description="scope 为 department/unit 时的名称")
     with_statistics: bool | None = Field(None, description="是否生成统计段落（默认按配置）")
     anonymise: bool | None = Field(None, description="典型案例单位以代称表示（默认按配置）")
+
+
+class AnnualDraftItem(BaseModel):
+    year: int = Field(ge=1990, le=2100)
+    scope: Literal["all", "department", "unit"] = "all"
+    name: str | None = Field(None, max_length=256, description="scope 为 department/unit 时的名称")
+
+
+class DraftBatchRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"submission_ids": ["3f2a9c0d1e2b4a5c", "8d1e0f2a3b4c5d6e"], "annual": [{"year": 2023, "scope": "all"}],
+         "annex": False}]})
+
+    submission_ids: list[str] = Field(default_factory=list, max_length=5000,
+                                      description="为这些材料各起草一份审核意见 / a review letter for each")
+    annual: list[AnnualDraftItem] = Field(default_factory=list, max_length=200,
+                                          description="年度报告“问题与措施”草稿 / annual drafts")
+    letterhead: LetterheadIn | None = Field(None, description="发文信息；给出时保存为本人的默认值，不给时用本人上次保存的")
+    annex: bool | None = Field(None, description="审核意见附审核发现明细表")
+    with_statistics: bool | None = Field(None, description="年度草稿是否生成统计段落（默认按配置）")
+    anonymise: bool | None = Field(None, description="年度草稿典型案例单位以代称表示（默认按配置）")
 
 
 class DraftUpdate(BaseModel):

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     profile: str = Field("auto", description="rules profile: auto (by layout) | national | sichuan | municipal | a file")
     max_upload_mb: int = 50
+    ingest_workers: int = Field(0, ge=0, description="读取、识别文件的进程数，0 为每个 CPU 核一个 / processes "
+                                "reading a batch's files (0: one per core)")
     max_archive_mb: int = 500
     # A scanned page is rendered to an image for OCR: a few bytes of PDF can declare a page of
     # 5 m × 5 m, which at 150 dpi is a 30000 × 30000 px (2.7 GB) bitmap. The render scale is

@@ -1,5 +1,6 @@
-"""``make bench``: the speed benchmarks (CLI start-up, ingest, ask/API when present, and the load test
-at 1/8/32 clients on the embedded default and the scale-out topology, :mod:`eval.load`), figures printed."""
+"""``make bench``: the speed benchmarks (CLI start-up, ingest, ask/API when present, the load test
+at 1/8/32 clients on the embedded default and the scale-out topology (:mod:`eval.load`), and the growth
+benchmark's small sizes — ``make bench GROWTH_SIZES=1000,10000,50000`` for the full one), figures printed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from eval.run import machine
 def main() -> None:
     parser = argparse.ArgumentParser(description="ziping 性能基准 / benchmarks")
     parser.add_argument("--corpus", type=Path, default=Path("data/eval-corpus"))
+    parser.add_argument("--growth-sizes", default="1000,10000",
+                        help="规模增长基准的材料份数；完整一档：1000,10000,50000 / growth sizes")
     args = parser.parse_args()
     print(f"机器 {machine()}")
     bench_cli.main([])
@@ -26,6 +29,11 @@ def main() -> None:
             importlib.import_module(module).main([])
     print()
     load.main([])
+    if args.growth_sizes:
+        print()
+        from eval import growth  # sets one OpenMP thread for its own processes: after the embedding bench
+
+        growth.main(["--sizes", args.growth_sizes])
 
 
 if __name__ == "__main__":

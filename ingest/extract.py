@@ -45,6 +45,15 @@ def extract_file(path: Path, *, name: str | None = None, max_bytes: int | None =
     return sub
 
 
+def extract_or_hold(path: Path, *, name: str | None = None, max_bytes: int | None = None) -> Submission:
+    """:func:`extract_file` for the batch: a scan OCR could not read comes back as a 待核实
+    submission with nothing read (:func:`unreadable_scan`) instead of an error, so it is kept."""
+    try:
+        return extract_file(path, name=name, max_bytes=max_bytes)
+    except UnreadableScan as err:
+        return unreadable_scan(path, err, name=name)
+
+
 def unreadable_scan(path: Path, err: UnreadableScan, *, name: str | None = None) -> Submission:
     """A scan OCR could not read, kept as a 待核实 submission with nothing read from it: the
     reviewer sees it in the list with the reason and its original, and statistics leave it out

@@ -1,5 +1,6 @@
 """The job worker: takes durable jobs (:mod:`assistant.stores.jobs`) from the records database and
-runs them — ingest an upload, embed an ingest's chunks, re-check stored submissions.
+runs them — ingest an upload, embed an ingest's chunks, re-check stored submissions, draft review
+letters and annual drafts for many submissions (each as the next version in the draft store).
 
 One :class:`JobRunner` is one worker: the server's thread on SQLite, or a ``ziping worker``
 process (several, on several machines, on PostgreSQL; they then need the same data directory —
@@ -27,21 +28,24 @@ import shutil
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from assistant.model import Submission
 from assistant.settings import Settings
 from assistant.stores import Stores
 from assistant.stores.jobs import UNFINISHED, Job, JobFile, JobStore, LeaseLost
 from ingest.collect import InputFile, Rejected, collect_inputs
-from ingest.pipeline import IngestOptions, ingest_one
+from ingest.pipeline import IngestOptions, ingest_one, read_job
+from ingest.pool import ReadFailure, pool_workers, read_ahead
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep
 
 LEASE_S = 60.0  # a worker silent this long is taken for dead and its job goes back to the queue
 POLL_S = 1.0
 
-__all__ = ["LEASE_S", "POLL_S", "JobRunner", "ingest_payload", "options_of", "sweep_uploads", "upload_root",
+__all__ = ["LEASE_S", "POLL_S", "JobRunner", "draft_payload", "ingest_payload", "options_of", "sweep_uploads", "upload_root",
            "worker_name"]
 
 
@@ -193,7 +197,8 @@ class JobRunner:
         return ended
 
     def _run(self, job: Job, beat: _Heartbeat) -> None:
-        run = {"ingest": self._ingest, "embed": self._embed, "recheck": self._recheck}.get(job.kind)
+        run = {"ingest": self._ingest, "embed": self._embed, "recheck": self._recheck,
+               "draft": self._draft}.get(job.kind)
         if run is None:
             self.jobs.finish(job.id, self.worker, "failed", f"未知的任务类型 / unknown job kind: {job.kind}")
             return
@@ -211,33 +216,45 @@ class JobRunner:
 
     def _ingest(self, job: Job, beat: _Heartbeat) -> None:
         options = options_of(job.payload)
-        folder = upload_root(self.settings) / job.id
-        done_files = {(f.seq, f.member): f for f in job.files if f.finished}
         with scratch_dir(scratch_root(self.settings.data_dir), UNPACK_PREFIX) as tmp:
-            for upload in job.payload.get("uploads", []):
-                seq, name = upload["seq"], upload["name"]
-                rows = [f for f in job.files if f.seq == seq]
-                if rows and all(f.finished for f in rows):
-                    continue  # handled before a restart
-                self._check(job, beat)
-                path = folder / upload["path"]
-                if not path.exists():
-                    self._file(job, seq, 0, stage="failed", status="failed", code="upload_missing",
-                               reason="上传的文件已不在服务器上，请重新上传 / the uploaded file is gone")
-                    continue
-                for member, item in self._expand(job, seq, name, path, options, Path(tmp)):
-                    if (seq, member) in done_files:
-                        continue
+            todo = self._pending(job, options, Path(tmp))
+            # the next files are read in a pool of processes while this thread stores the current one
+            reads = read_ahead(todo, lambda entry: read_job(entry[2], self.stores, options),
+                               workers=pool_workers(self.settings.ingest_workers),
+                               max_page_pixels=self.settings.max_page_pixels)
+            with closing(reads):
+                for (seq, member, item), read in reads:
                     self._check(job, beat)
-                    self._ingest_item(job, seq, member, item, options)
+                    self._ingest_item(job, seq, member, item, options, read)
         ended = self.jobs.get(job.id)
         assert ended is not None
         sids = sorted({f.submission_id for f in ended.files if f.stage == "indexed" and f.submission_id})
         then = ("embed", {"submission_ids": sids}) if sids and not options.defer_vectors else None
         # every file has its outcome: the uploads are no longer needed (the pipeline kept the
         # originals), and whoever sees the job done finds them gone
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(upload_root(self.settings) / job.id, ignore_errors=True)
         self.jobs.finish(job.id, self.worker, "done", then=then)
+
+    def _pending(self, job: Job, options: IngestOptions,
+                 tmp: Path) -> Iterator[tuple[int, int, InputFile | Rejected]]:
+        """The job's files still without an outcome, as (upload number, member number, input), in
+        order; an upload gone from the folder is recorded as failed, an archive is expanded into
+        its members as it comes up."""
+        folder = upload_root(self.settings) / job.id
+        done_files = {(f.seq, f.member) for f in job.files if f.finished}
+        for upload in job.payload.get("uploads", []):
+            seq, name = upload["seq"], upload["name"]
+            rows = [f for f in job.files if f.seq == seq]
+            if rows and all(f.finished for f in rows):
+                continue  # handled before a restart
+            path = folder / upload["path"]
+            if not path.exists():
+                self._file(job, seq, 0, stage="failed", status="failed", code="upload_missing",
+                           reason="上传的文件已不在服务器上，请重新上传 / the uploaded file is gone")
+                continue
+            for member, item in self._expand(job, seq, name, path, options, tmp):
+                if (seq, member) not in done_files:
+                    yield seq, member, item
 
     def _file(self, job: Job, seq: int, member: int, **changes: Any) -> None:
         self.jobs.set_file(job.id, self.worker, self.lease_s, seq, member, **changes)
@@ -248,13 +265,13 @@ class JobRunner:
         self.on_change(job.id)
 
     def _ingest_item(self, job: Job, seq: int, member: int, item: InputFile | Rejected,
-                     options: IngestOptions) -> None:
+                     options: IngestOptions, read: Submission | ReadFailure | None = None) -> None:
         if isinstance(item, Rejected):
             self._file(job, seq, member, stage="failed", status="failed", code=item.error.code, reason=str(item.error))
             return
         stage: Callable[[str], None] = lambda s: self._file(job, seq, member, stage=s)  # noqa: E731
         with self.write_lock:
-            result = ingest_one(item, self.stores, options, stage)
+            result = ingest_one(item, self.stores, options, stage, read=read)
         self._file(job, seq, member, stage={"failed": "failed", "skipped": "skipped"}.get(result.status, "indexed"),
                    status=result.status, reason=result.reason,
                    code="ingest_failed" if result.status == "failed" else None, submission_id=result.submission_id,
@@ -302,3 +319,42 @@ class JobRunner:
         self._progress(job, progress=0, total=len(wanted))
         recheck(self.stores.records, wanted, profile, lambda done, _total: self._progress(job, progress=done))
         self.jobs.finish(job.id, self.worker, "done")
+
+    # drafting -----------------------------------------------------------------------------------
+
+    def _draft(self, job: Job, beat: _Heartbeat) -> None:
+        """Draft every item of the job (review letters, annual drafts) as its next version in the
+        draft store — what the drafts routes show and export. An item drafted before a restart is
+        not drafted again (and an unchanged draft adds no version anyway)."""
+        from assistant.drafting import DraftStore, revise
+
+        drafts = DraftStore(self.stores.records)
+        items = job.payload.get("items") or []
+        editor = job.payload.get("editor") or job.owner
+        done = sum(1 for f in job.files if f.finished)
+        for f in job.files:
+            if f.finished:
+                continue
+            self._check(job, beat)
+            item = items[f.seq - 1]
+            try:
+                version = revise(self.stores.records, drafts, item["key"], editor=editor, params=item.get("params"))
+            except KeyError:
+                self._file(job, f.seq, f.member, stage="failed", status="failed", code="not_found",
+                           reason="材料不存在或已删除，无法起草 / the submission is gone")
+            except ValueError as err:
+                self._file(job, f.seq, f.member, stage="failed", status="failed", code="bad_draft",
+                           reason=f"无法生成稿件：{err} / cannot build the draft")
+            else:
+                self._file(job, f.seq, f.member, stage="drafted", status="ok", reason=f"第{version.version}版")
+            done += 1
+            self._progress(job, progress=done)
+        self.jobs.finish(job.id, self.worker, "done")
+
+
+def draft_payload(items: list[tuple[str, dict[str, Any]]], editor: str) -> tuple[dict[str, Any], list[JobFile]]:
+    """A draft job's payload and files: one per (draft key, build parameters), in order."""
+    payload = {"editor": editor, "items": [{"key": key, "params": params} for key, params in items]}
+    files = [JobFile(seq=n, name=key, submission_id=key.split(":", 1)[1] if key.startswith("review:") else None)
+             for n, (key, _params) in enumerate(items, start=1)]
+    return payload, files

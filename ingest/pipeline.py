@@ -5,7 +5,9 @@ failure is recorded against that file only — the batch goes on and nothing alr
 touched. Files are named by content (sha256), so a second run skips what is already stored
 unless ``force`` is set. Records and the full-text index are written first; embedding, the
 slowest step, runs after the whole batch (or later with ``defer_vectors``), so findings and
-keyword search are available before the vectors are.
+keyword search are available before the vectors are. Reading and recognising, the CPU-heavy
+part, runs for the next files in a pool of processes (:mod:`ingest.pool`, one per core by
+default) while this process checks and stores the current one in the batch's order.
 
 A run killed part-way (``kill -9``, a power cut) is finished by the next one without ``force``: a
 file whose records committed is skipped by its hash, but its full text and kept original are
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -32,8 +35,9 @@ from assistant.stores import Stores, SubmissionSummary, VectorStoreUnavailable
 from assistant.stores.cycle import CycleStore
 from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
-from ingest.errors import IngestError, UnreadableScan
-from ingest.extract import extract_file, file_sha256, submission_id, unreadable_scan
+from ingest.errors import IngestError
+from ingest.extract import extract_or_hold, file_sha256, submission_id
+from ingest.pool import ReadFailure, ReadJob, internal_error, pool_workers, read_ahead
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep, sweep_legacy_temp
 
 FileStatus = Literal["ok", "needs_review", "failed", "skipped"]
@@ -96,14 +100,19 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
     with scratch_dir(root) as tmp:
         inputs = list(collect_inputs(paths, tmp, max_archive_bytes=options.max_archive_bytes))
         total = len(inputs)
-        for done, item in enumerate(inputs, start=1):
-            if isinstance(item, Rejected):
-                result = FileResult(item.name, "failed", reason=str(item.error))
-            else:
-                result = ingest_one(item, stores, options,
-                                    lambda stage, name=item.name, d=done: _tell(progress, stage, name, d, total))
-            report.files.append(result)
-            _tell(progress, "failed" if result.status == "failed" else "indexed", result.name, done, total)
+        reads = read_ahead(enumerate(inputs, start=1), lambda pair: read_job(pair[1], stores, options),
+                           workers=pool_workers(stores.settings.ingest_workers),
+                           max_page_pixels=stores.settings.max_page_pixels)
+        with closing(reads):
+            for (done, item), read in reads:
+                if isinstance(item, Rejected):
+                    result = FileResult(item.name, "failed", reason=str(item.error))
+                else:
+                    result = ingest_one(item, stores, options,
+                                        lambda stage, name=item.name, d=done: _tell(progress, stage, name, d, total),
+                                        read=read)
+                report.files.append(result)
+                _tell(progress, "failed" if result.status == "failed" else "indexed", result.name, done, total)
     if not options.defer_vectors:
         # also the chunks an interrupted run stored without vectors (its files are skipped now)
         try:
@@ -118,9 +127,24 @@ def _tell(progress: Progress | None, stage: Stage, name: str, done: int, total: 
         progress(stage, name, done, total)
 
 
+def read_job(item: InputFile | Rejected, stores: Stores, options: IngestOptions) -> ReadJob | None:
+    """What a reading process should read for this input: nothing for a refused input or for a
+    file already stored (unless ``force``); :func:`ingest_one` decides again when storing it."""
+    if isinstance(item, Rejected):
+        return None
+    try:
+        if not options.force and stores.records.find_by_sha256(file_sha256(item.path)) is not None:
+            return None
+    except OSError:
+        pass  # the reading process reports the unreadable file
+    return ReadJob(item.path, Path(item.name).name, options.max_bytes)
+
+
 def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
-               stage: Callable[[Stage], None] | None = None) -> FileResult:
-    """Ingest one file; every error ends up in the result, never as an exception."""
+               stage: Callable[[Stage], None] | None = None,
+               read: Submission | ReadFailure | None = None) -> FileResult:
+    """Ingest one file; every error ends up in the result, never as an exception. ``read`` is what a
+    reading process made of the file (:mod:`ingest.pool`); without it the file is read here."""
     stage = stage or (lambda _s: None)
     try:
         sha = file_sha256(item.path)
@@ -132,16 +156,15 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
             if mended:
                 reason = f"已入库（内容相同），已补全{'、'.join(mended)} / already stored, completed"
             return FileResult(item.name, "skipped", reason=reason, submission_id=existing.id, kind=existing.kind)
-        read = True
-        try:
-            sub = extract_file(item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
-        except UnreadableScan as err:  # kept as 待核实 with nothing read: nothing to check or chunk
-            sub, read = unreadable_scan(item.path, err, name=Path(item.name).name), False
+        if isinstance(read, ReadFailure):
+            return FileResult(item.name, "failed", reason=read.reason)
+        sub = read if read is not None else extract_or_hold(item.path, name=Path(item.name).name,
+                                                            max_bytes=options.max_bytes)
         stage("parsed")
         _fill_defaults(sub, options)
         sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
         findings = check_submission(sub, profile=profile_for(sub, options.profile),
-                                    cycle=CycleStore(stores.records).cycle_for(sub.id)) if read else []
+                                    cycle=CycleStore(stores.records).cycle_for(sub.id))
         stage("checked")
         chunks = chunk_submission(sub)
         stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces,
@@ -151,7 +174,7 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
     except IngestError as err:
         return FileResult(item.name, "failed", reason=str(err))
     except Exception as exc:  # noqa: BLE001 — one bad file must never stop the batch
-        return FileResult(item.name, "failed", reason=f"内部错误 / internal error: {type(exc).__name__}: {exc}")
+        return FileResult(item.name, "failed", reason=internal_error(exc))
     return FileResult(item.name, sub.status if sub.status != "failed" else "failed", reason=sub.status_reason,
                       submission_id=sub.id, kind=sub.kind, evaluations=len(sub.evaluations),
                       findings=len(findings), chunks=len(chunks))
@@ -217,4 +240,4 @@ def original_path(stores: Stores, sid: str, fmt: str) -> Path:
 
 
 __all__ = ["FileResult", "IngestOptions", "IngestReport", "ingest_one", "ingest_paths", "original_path",
-           "submission_id"]
+           "read_job", "submission_id"]

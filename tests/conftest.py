@@ -22,6 +22,10 @@ from tests.support.synth_corpus import build_synth_corpus
 if TYPE_CHECKING:
     from assistant.stores.records import RecordStore
 
+# Files are read in this process (no pool of reading processes) unless a test is about the pool:
+# ~8 suites share 2 cores, and a pool per small batch would only add start-up time.
+os.environ.setdefault("ZIPING_INGEST_WORKERS", "1")
+
 
 def _runs_ocr(item: pytest.Item) -> bool:
     """Whether a test runs OCR through a fixture or helper tagged ``runs_ocr`` (the ingested

@@ -11,7 +11,7 @@ import typer
 if TYPE_CHECKING:
     from assistant.stores.records import RecordStore
 
-KIND_NAMES = {"ingest": "入库", "embed": "向量化", "recheck": "重新预审"}
+KIND_NAMES = {"ingest": "入库", "embed": "向量化", "recheck": "重新预审", "draft": "批量起草"}
 
 
 def cli_owner() -> str:

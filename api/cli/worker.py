@@ -28,7 +28,7 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="处理完队列中的任务后退出（不等待新任务） / exit when the queue is empty")] = False,
     poll: Annotated[float, typer.Option("--poll", min=0.05, help="队列为空时每隔多少秒查看一次 / seconds between looks at an empty queue")] = 1.0,
     lease: Annotated[float, typer.Option("--lease", min=1.0, help="租约秒数：执行进程无响应超过此时长，其任务交给其他进程重试 / seconds before a silent worker's job is retried")] = 60.0,
-    kind: Annotated[list[str] | None, typer.Option("--kind", help="只处理这些类型：ingest（入库）、embed（向量化）、recheck（重新预审），可重复 / only these job kinds")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="只处理这些类型：ingest（入库）、embed（向量化）、recheck（重新预审）、draft（批量起草），可重复 / only these job kinds")] = None,
 ) -> None:
     """执行队列中的任务（上传入库、向量化、重新预审） / run queued jobs."""
     unknown = [k for k in kind or [] if k not in _KINDS]

@@ -15,14 +15,17 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api.deps import CurrentUser, SettingsDep, StoresDep
+from api.deps import CurrentUser, JobsDep, SettingsDep, StoresDep
+from api.jobs import job_view
 from api.schemas import (
     AnnualDraftRequest,
     ApiError,
+    DraftBatchRequest,
     DraftListItem,
     DraftUpdate,
     DraftVersionOut,
     DraftVersionSummary,
+    JobOut,
     LetterheadIn,
     ReviewDraftRequest,
     errors,
@@ -35,6 +38,7 @@ from assistant.drafting.review import review_key
 from assistant.settings import Settings
 from assistant.stats import Scope
 from assistant.stores.letterheads import Letterhead, LetterheadStore
+from ingest.jobs import draft_payload
 
 router = APIRouter(prefix="/drafts", tags=["drafts"])
 
@@ -148,6 +152,34 @@ def annual_draft(body: AnnualDraftRequest, stores: StoresDep, drafts: DraftsDep,
                 params={"with_statistics": body.with_statistics, "anonymise": body.anonymise,
                         "letterhead": _letterhead(stores, user, body.letterhead)})
     return version_out(v)
+
+
+@router.post("/batch", status_code=202, response_model=JobOut,
+             summary="批量起草：多份审核意见、年度草稿作为后台任务 / draft many as a job",
+             description="为每份材料起草审核意见、为每个年度范围起草年度草稿，各存为该稿件的新版本；"
+                         "返回任务，用 `/api/v1/jobs/{id}` 看逐份进度，完成后在 `/api/v1/drafts` 查看和下载。",
+             responses=errors(400, 401, 404, 422))
+def draft_batch(body: DraftBatchRequest, stores: StoresDep, jobs: JobsDep, user: CurrentUser) -> JobOut:
+    if not body.submission_ids and not body.annual:
+        raise ApiError(422, "nothing_to_draft", "请至少选择一份材料或一个年度", "no submissions or years to draft")
+    sids = list(dict.fromkeys(body.submission_ids))
+    missing = [sid for sid in sids if stores.records.get_summary(sid) is None]
+    if missing:
+        raise ApiError(404, "not_found", f"没有这些材料：{'、'.join(missing[:5])}",
+                       f"unknown submission ids: {', '.join(missing[:5])}")
+    letterhead = _letterhead(stores, user, body.letterhead)
+    items = [(review_key(sid), {"letterhead": letterhead, "annex": body.annex}) for sid in sids]
+    for a in body.annual:
+        try:
+            scope = Scope(a.scope, a.name.strip() if a.name else None)  # type: ignore[arg-type]
+        except ValueError as err:
+            raise ApiError(400, "bad_scope", "按部门或单位起草时须填写名称", f"invalid scope: {err}") from err
+        items.append((annual_key(a.year, scope), {"with_statistics": body.with_statistics, "anonymise": body.anonymise,
+                                                  "letterhead": letterhead}))
+    payload, files = draft_payload(items, user.name)
+    job = jobs.store.enqueue("draft", user.name, payload, files, total=len(files))
+    jobs.runner.wake.set()
+    return JobOut.model_validate(job_view(job))
 
 
 @router.get("/letterhead", response_model=LetterheadIn, summary="本人保存的发文信息 / my saved letterhead",

@@ -15,7 +15,7 @@
 
   Z.SEVERITY = { error: '错误', warning: '警告', info: '提示' };
   Z.SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
-  Z.STAGE = { queued: '排队中', parsed: '已读取', checked: '已预审', indexed: '已入库', failed: '失败', skipped: '已存在' };
+  Z.STAGE = { queued: '排队中', parsed: '已读取', checked: '已预审', indexed: '已入库', failed: '失败', skipped: '已存在', drafted: '已起草' };
 
   /* The login is an HttpOnly session cookie shared by every tab (POST /api/v1/session); the page
    * only keeps who is logged in (localStorage) to know it. A token typed in this tab still goes as

@@ -1,4 +1,4 @@
-"""Durable jobs: every ingest, embedding and re-check job is a row of the records database.
+"""Durable jobs: every ingest, embedding, re-check and draft job is a row of the records database.
 
 A job is queued by whoever asks for the work (an upload, a finished ingest that wants vectors, an
 operator) and taken by a worker: the server's own thread on SQLite, one or more ``ziping worker``
@@ -7,7 +7,8 @@ processes on PostgreSQL. The row says what to do (``kind``, ``payload``), where 
 ``version``, bumped by every change, which the job event stream follows) and who holds it
 (``worker``, ``lease_until``). ``job_files`` holds the files of an ingest job and the outcome of
 each (``seq`` is the upload's number, ``member`` the file's number inside an uploaded archive, 0
-for the upload itself).
+for the upload itself), or the drafts of a draft job (``name`` is the draft's key; ``drafted``
+when its version is saved).
 
 Taking a job (:meth:`JobStore.claim`) selects the oldest queued row — ``FOR UPDATE SKIP LOCKED``
 on PostgreSQL, so workers on several machines never wait for or take each other's row — and marks
@@ -52,11 +53,11 @@ from assistant.stores.records import Base
 __all__ = ["FINISHED", "UNFINISHED", "Job", "JobFile", "JobKind", "JobState", "JobStore", "LeaseLost",
            "job_files_table", "jobs_table"]
 
-JobKind = Literal["ingest", "embed", "recheck"]
+JobKind = Literal["ingest", "embed", "recheck", "draft"]
 JobState = Literal["queued", "running", "done", "failed"]
 UNFINISHED: tuple[str, ...] = ("queued", "running")
 FINISHED: tuple[str, ...] = ("done", "failed")
-TERMINAL_STAGES: tuple[str, ...] = ("indexed", "failed", "skipped")
+TERMINAL_STAGES: tuple[str, ...] = ("indexed", "failed", "skipped", "drafted")
 MAX_ATTEMPTS = 3
 
 jobs_table = Table(

@@ -567,6 +567,30 @@ def test_review_draft_generate_edit_versions_and_docx(api):
     assert_error(c.post(f"/api/v1/drafts/review/{sid}", headers=h, json={"exclude": ["nope"]}), 400, "unknown_findings")
 
 
+def test_a_batch_of_drafts_is_a_job_the_worker_runs(api):
+    """Review letters for many submissions and an annual draft: queued by the API, drafted by the
+    server's worker, each saved as a draft version, its progress and outcome in the job."""
+    c, h = api.client, api.reviewer
+    sids = [api.sid("xlsx_table"), api.sid("pdf_table")]
+    year = c.get(f"/api/v1/submissions/{sids[0]}", headers=h).json()["submission"]["year"]
+    r = c.post("/api/v1/drafts/batch", headers=h, json={"submission_ids": sids, "annual": [{"year": year}]})
+    assert r.status_code == 202, r.text
+    queued = r.json()
+    assert queued["kind"] == "draft" and queued["total"] == 3
+    job = wait_job(c, h, queued["id"])
+    assert job["state"] == "done" and job["done"] == 3, job
+    assert [f["stage"] for f in job["files"]] == ["drafted"] * 3
+    assert [f["name"] for f in job["files"]] == [f"review:{sids[0]}", f"review:{sids[1]}", f"annual:{year}:all"]
+    assert [f["submission_id"] for f in job["files"][:2]] == sids
+    for f in job["files"]:
+        saved = c.get(f"/api/v1/drafts/{f['name']}", headers=h).json()
+        assert f["reason"] == f"第{saved['version']}版" and saved["editor"] == "reviewer" and saved["draft"]["blocks"]
+    assert_error(c.post("/api/v1/drafts/batch", headers=h, json={"submission_ids": ["0000"]}), 404, "not_found")
+    assert_error(c.post("/api/v1/drafts/batch", headers=h, json={}), 422, "nothing_to_draft")
+    assert_error(c.post("/api/v1/drafts/batch", headers=h, json={"annual": [{"year": year, "scope": "unit"}]}),
+                 400, "bad_scope")
+
+
 def test_letterhead_is_an_input_saved_per_user(api):
     c, h = api.client, api.reviewer
     sid = api.sid("docx_table")

@@ -53,5 +53,5 @@ def test_queued_embedding_and_recheck_are_run_by_a_worker(data_dir: Path, tmp_pa
 
 
 def test_worker_refuses_an_unknown_kind_in_chinese(data_dir: Path):
-    result = CliRunner().invoke(app, ["worker", "--once", "--kind", "draft"])
+    result = CliRunner().invoke(app, ["worker", "--once", "--kind", "translate"])  # "draft" is a kind now
     assert result.exit_code == 2 and "未知的任务类型" in result.stderr

@@ -15,7 +15,7 @@ import pytest
 from assistant.settings import Settings
 from assistant.stores import open_stores
 from assistant.stores.jobs import JobFile, JobStore
-from ingest.jobs import JobRunner, ingest_payload, sweep_uploads, upload_root, worker_name
+from ingest.jobs import JobRunner, draft_payload, ingest_payload, sweep_uploads, upload_root, worker_name
 from ingest.pipeline import IngestOptions
 from tests.support.jobs import report_text
 
@@ -158,9 +158,36 @@ def test_a_recheck_job_rechecks_stored_submissions(env):
     assert ended.id == job.id and ended.state == "done" and (ended.progress, ended.total) == (1, 1)
 
 
+def test_a_draft_job_drafts_each_submission_as_its_next_version_and_a_gone_one_fails_alone(env):
+    from assistant.drafting import DraftStore
+
+    settings, stores, jobs = env
+    queue_upload(jobs, settings, [(f"报告{n}.md", report_text(n).encode()) for n in (14, 15)])
+    runner = JobRunner(stores, jobs=jobs)
+    sids = [f.submission_id for f in runner.run_once().files]
+    keys = [f"review:{sid}" for sid in sids] + ["review:0000000000000000"]
+    payload, files = draft_payload([(k, {"annex": True}) for k in keys], "审核员")
+    job = jobs.enqueue("draft", "审核员", payload, files, total=len(files))
+    assert job.state == "queued"
+    ended = runner.run_once()
+    assert ended.id == job.id and ended.state == "done" and (ended.progress, ended.total) == (3, 3)
+    assert [f.stage for f in ended.files] == ["drafted", "drafted", "failed"]
+    assert [f.submission_id for f in ended.files] == [*sids, "0000000000000000"]
+    assert ended.files[2].code == "not_found" and "材料不存在" in ended.files[2].reason
+    drafts = DraftStore(stores.records)
+    for key, f in zip(keys[:2], ended.files, strict=False):
+        latest = drafts.latest(key)
+        assert latest is not None and latest.editor == "审核员" and f.reason == f"第{latest.version}版"
+        assert latest.draft.meta.get("annex") is True
+    # run again (as a retry would): the unchanged drafts get no new version
+    again = jobs.enqueue("draft", "审核员", payload, files, total=len(files))
+    assert runner.run_once().id == again.id
+    assert [len(drafts.versions(k)) for k in keys[:2]] == [1, 1]
+
+
 def test_an_unknown_kind_fails_with_a_chinese_reason(env):
     _settings, stores, jobs = env
-    job = jobs.enqueue("draft", "审核员")
+    job = jobs.enqueue("translate", "审核员")  # no such kind ("draft" is one now)
     ended = JobRunner(stores, jobs=jobs).run_once()
     assert ended.id == job.id and ended.state == "failed" and ended.error.startswith("未知的任务类型")
 
