@@ -83,7 +83,7 @@ def _compact(text: str) -> str:
     for line in lines:
         ends = not t or re.search(r"[。！？；：:!?;]$", t) or len(t.rsplit("\n", 1)[-1]) <= HEADING_CHARS
         t += ("\n" if ends and t else "") + line
-    return re.sub(r"(?<=[\d\u4e00-\u9fff%（）()，,。])\s+|\s+(?=[\d\u4e00-\u9fff%（）()，,。])", "", t)
+    return re.sub(r"(?<=[\d\u4e00-\u9fff%（）()，,。])[ \t\u3000]+|[ \t\u3000]+(?=[\d\u4e00-\u9fff%（）()，,。])", "", t)
 
 
 def _value(token: str) -> Decimal:
@@ -105,8 +105,17 @@ def figures_in(text: str, hit: Hit | None = None, year: int | None = None) -> li
     """Every figure of ``text``, sentence by sentence; ``year``: the passage's own year, for a
     sentence that names none."""
     out: list[Figure] = []
+    for paragraph in _compact(text).split("\n"):
+        # a year named earlier in the paragraph holds for its later sentences; a new paragraph
+        # starts again from the passage's own year
+        out.extend(_paragraph_figures(paragraph, hit, year))
+    return out
+
+
+def _paragraph_figures(paragraph: str, hit: Hit | None, year: int | None) -> list[Figure]:
+    out: list[Figure] = []
     carried = year
-    for raw_sentence in sentences(_compact(text)):
+    for raw_sentence in sentences(paragraph):
         s = raw_sentence.strip()
         years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)]
         for m in _FIG.finditer(s):
