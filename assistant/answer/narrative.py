@@ -22,9 +22,10 @@ from assistant.answer.draft import cited, end_sentence
 from assistant.answer.extractive import _section_prefix as section_prefix
 from assistant.answer.text import numbers, sentences
 from assistant.numbers import canonical
-from assistant.retrieval import Hit
+from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters
 
-__all__ = ["Figure", "FigureQuestion", "NarrativeAnswer", "answer_figures", "figure_question", "figures_in"]
+__all__ = ["Figure", "FigureQuestion", "NarrativeAnswer", "answer_figures", "comparison_followup", "figure_question",
+           "figures_in", "reported_in_other_year"]
 
 NARRATIVE_KINDS = ("report", "unknown", "mixed")  # a table's cells are answered from the records
 
@@ -146,7 +147,7 @@ _ASK_KIND = [
     (re.compile(r"覆盖率|比例|比率|占比|百分之|(?<!执行)率是多少"), "rate"),
     (re.compile(r"多少个|几个|多少项|几项|多少家|几家|多少所|多少户|多少人|多少件|数量|个数|项目数|单位数"), "count"),
 ]
-_COMPARE = re.compile(r"相比|比较|对比|较(?:上年|去年|\d{4})|增加了?多少|减少了?多少|增长了?多少|下降了?多少|变化|差(?:了|额|值)?多少")
+_COMPARE = re.compile(r"多几|少几|多了?多少|少了?多少|相比|比较|对比|较(?:上年|去年|\d{4})|增加了?多少|减少了?多少|增长了?多少|下降了?多少|变化|差(?:了|额|值)?多少")
 _ASKED_COUNTED = re.compile(r"(?:多少|几)(?:个|项|家|所|户|件)([\u4e00-\u9fff]{1,10})")
 _QUESTION_WORDS = re.compile(r"多少[个项家所户件人轮次]?|几[个项家所户件人轮次]?|是|为|有|吗|呢|了|？|\?|请问|共|开展|年度?|与|相比|增加|减少|"
                              r"增长|下降|变化|比较|对比|其中|分别|涉及|哪些|什么")
@@ -183,6 +184,24 @@ def figure_question(question: str) -> FigureQuestion | None:
     counted = re.split(r"的|编制|开展|实施|涉及|参与|纳入|完成|进行|、|，", counted)[0] if counted else ""
     words = _QUESTION_WORDS.sub(" ", _YEAR.sub(" ", q))
     return FigureQuestion(kinds=kinds, years=years, compare=compare, counted=counted, words=words)
+
+
+_COMPARE_ONLY = re.compile(r"[与和跟同比较相对增加减少长降多少了几个项家轮次呢吗？?，,。！!\s的]|变化|是|为|有|万元|亿元")
+
+
+def comparison_followup(question: str, previous: str | None) -> str | None:
+    """``与2022年相比增加了多少？`` after a figure question names no measure of its own: it asks the
+    previous question's figure compared with the year it names — the two questions as one (None
+    when ``question`` is not such a follow-up)."""
+    if not previous:
+        return None
+    q = _compact(question)
+    if not _COMPARE.search(q) or not _YEAR.search(q) or _COMPARE_ONLY.sub("", _YEAR.sub("", q)):
+        return None
+    before = figure_question(previous)
+    if before is None or before.compare or not before.years:
+        return None
+    return f"{previous.strip().rstrip('？?。')}？{question.strip()}"
 
 
 def _bigrams(text: str) -> set[str]:
@@ -341,3 +360,16 @@ def _comparison(fq: FigureQuestion, figs: list[Figure], marker: Callable[[Figure
                  f"{later}年为{canonical(str(va))}{unit}，{earlier}年为{canonical(str(vb))}{unit}，"
                  f"{later}年比{earlier}年{change}[{ma}]。")
     return NarrativeAnswer(lines=lines, cited=[a, b], computed=[size + unit_word], found=True)
+
+
+def reported_in_other_year(question: str, retriever: HybridRetriever, units: Sequence[str], k: int = 15) -> bool:
+    """Whether the figure ``question`` asks for (of its year) stands in a narrative report of the
+    ``units`` filed for another year: a 2023 annual report gives the 2022 count too, so "no 2022
+    material" is not the answer."""
+    if figure_question(question) is None:
+        return False
+    for unit in units or [None]:
+        found = answer_figures(question, retriever.search(question, k=k, filters=RetrievalFilters(unit=unit)))
+        if found is not None and found.found:
+            return True
+    return False

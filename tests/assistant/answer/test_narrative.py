@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import ask
-from assistant.answer.narrative import answer_figures, figure_question, figures_in
+from assistant.answer.narrative import answer_figures, comparison_followup, figure_question, figures_in
 from assistant.retrieval import Hit
 from assistant.settings import Settings
 from assistant.stores import open_stores
@@ -135,3 +135,26 @@ def test_engine_says_a_missing_year_is_not_in_the_report(report_stores):
     a = ask("2022年共对多少个项目开展了绩效自评？", report_stores)
     assert not a.found and not a.citations
     assert "没有2022年" in a.text and "180" not in a.text and "215" not in a.text
+
+
+def test_comparison_followup_joins_the_previous_figure_question():
+    prev = "2024年共对多少个项目开展了绩效自评？"
+    assert comparison_followup("与2023年相比增加了多少？", prev) == f"{prev}与2023年相比增加了多少？"
+    assert comparison_followup("比2023年多几轮？", "2024年开展了几轮绩效运行监控？") is not None
+    # a comparison naming its own measure, a question without a year, or no figure before: not a follow-up
+    assert comparison_followup("2024年绩效自评的项目数与2023年相比增加了多少？", prev) is None
+    assert comparison_followup("增加了多少？", prev) is None
+    assert comparison_followup("与2023年相比增加了多少？", "存在哪些问题？") is None
+
+
+def test_engine_follow_ups_compare_and_change_the_year_within_the_report(report_stores):
+    first = ask("2024年共对多少个项目开展了绩效自评？", report_stores)
+    assert first.found and "215个" in first.text
+    compared = ask("与2023年相比增加了多少？", report_stores, conversation_id=first.conversation_id)
+    assert compared.found and "增加35个" in compared.text, compared.text
+    assert len({c.snippet for c in compared.citations}) >= 1
+    again = ask("2024年共对多少个项目开展了绩效自评？", report_stores)
+    earlier = ask("那2023年呢？", report_stores, conversation_id=again.conversation_id)
+    # the report of 2024 gives the 2023 count: answered from it, not "no 2023 material"
+    assert earlier.found and "180个" in earlier.text, earlier.text
+    assert any("2023年共对180个项目开展了绩效自评" in c.snippet for c in earlier.citations)
