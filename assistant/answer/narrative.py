@@ -57,6 +57,8 @@ class Figure:
     before: str  # the sentence's words before the figure (what a money figure or a rate is of)
     change: bool  # a difference written in the text (增加22个), not a level
     hit: Hit | None = None
+    # the sentence before it in its paragraph when its own names no year (涉及926个项目… continues it)
+    previous: str = ""
 
     @property
     def kind(self) -> str:
@@ -116,6 +118,7 @@ def figures_in(text: str, hit: Hit | None = None, year: int | None = None) -> li
 def _paragraph_figures(paragraph: str, hit: Hit | None, year: int | None) -> list[Figure]:
     out: list[Figure] = []
     carried = year
+    previous = ""
     for raw_sentence in sentences(paragraph):
         s = raw_sentence.strip()
         years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(s)]
@@ -133,9 +136,11 @@ def _paragraph_figures(paragraph: str, hit: Hit | None, year: int | None) -> lis
                 counts = _counted(s[m.end():]) or re.split(r"[，,；;：:。\d年]", s[:m.start()])[-1][-8:]
             out.append(Figure(value=_value(token), unit=unit, raw=m.group(0).replace(" ", ""), counts=counts,
                               year=fig_year, sentence=s, before=s[:m.start()],
-                              change=bool(_CHANGE_BEFORE.search(s[:m.start()])), hit=hit))
+                              change=bool(_CHANGE_BEFORE.search(s[:m.start()])), hit=hit,
+                              previous="" if years else previous))
         if years:
             carried = years[-1][1]
+        previous = s
     return out
 
 
@@ -217,7 +222,7 @@ def _score(fig: Figure, fq: FigureQuestion, kind: str) -> float:
         return 0.0
     clause = re.split(r"[，,；;：:]", fig.before)[-1] + fig.raw + fig.counts
     near = _bigrams(clause)
-    whole = _bigrams(fig.sentence)
+    whole = _bigrams(fig.previous + fig.sentence)
     score = (2 * len(asked & near) + len(asked & whole)) / (3 * len(asked))
     if kind == "count" and not fq.counted and len(fig.counts) >= 2 and fig.counts in fq.words:
         score += 0.5  # 监控项目数: the thing counted named in the question's own words
