@@ -26,7 +26,7 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="ziping 评测 / evaluations")
     parser.add_argument("--corpus", type=Path, default=Path("data/eval-corpus"))
-    parser.add_argument("--skip", nargs="*", default=[], help="extraction checker bench ask draft workflow")
+    parser.add_argument("--skip", nargs="*", default=[], help="extraction checker bench ask draft narrative workflow")
     args = parser.parse_args()
     corpus: Path = args.corpus
     print(f"语料 {corpus}（{len(list(corpus.glob('*.labels.json')))} 个文件）；机器 {machine()}")
@@ -49,6 +49,12 @@ def main() -> None:
         if name not in args.skip and importlib.util.find_spec(module) is not None:
             print()
             results[name] = importlib.import_module(module).main(["--corpus", str(corpus), "--data", str(data_dir)])
+    if "narrative" not in args.skip:
+        # figures of a narrative report (a hand-written annual report, its own temporary store)
+        from eval import narrative_eval
+
+        print()
+        results["narrative"] = narrative_eval.main([])
     if "workflow" not in args.skip:
         # questions about the review itself: on its own temporary store, since it sets decisions and states
         from eval import ask_workflow

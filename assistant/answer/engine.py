@@ -33,11 +33,12 @@ from assistant.answer.conversation import (
 )
 from assistant.answer.draft import Draft
 from assistant.answer.executor import QueryResult, execute
-from assistant.answer.followup import resolve_followup
+from assistant.answer.followup import Resolution, resolve_followup
 from assistant.answer.from_documents import answer_from_documents
 from assistant.answer.from_records import answer_from_records
 from assistant.answer.gaps import missing_in_material, missing_term_message, year_gap
 from assistant.answer.llm import plan_query
+from assistant.answer.narrative import comparison_followup, reported_in_other_year
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.prompts import text
 from assistant.answer.query import Filter, StructuredQuery
@@ -108,6 +109,10 @@ def resolve_question(question: str, prev: Turn | None, gaz: Gazetteer, year: int
         subject = prev.subject
     parsed = parse_question(question, gaz)
     res = resolve_followup(question, subject, _previous_question(prev, subject) if subject else None, parsed)
+    compared = comparison_followup(question, _previous_question(prev, subject) if subject else None) \
+        if not res.followed else None
+    if compared is not None:  # 与2022年相比增加了多少: the previous figure compared with that year
+        res = Resolution(compared, True)
     flags: list[str] = []
     resolved = res.question
     if res.followed and subject is not None:
@@ -339,6 +344,10 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
     gap = year_gap(records, gaz, named_year, named_units, asked.parsed.projects)
     # a year named with a unit or project that filed material for it: only that year's material answers
     doc_year = asked.year or (named_year if named_units or asked.parsed.projects else None)
+    if gap is not None and reported_in_other_year(asked.resolved, retriever, named_units):
+        # an annual report gives figures of earlier years: the year asked is in a report of another year
+        gap, doc_year = None, None
+        plan = Plan("document", None, plan.from_llm, plan.flags)
     queried = run_query(plan, asked.year, asked.unit, records, asked.resolved) if gap is None \
         else Queried(plan.route, None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]

@@ -12,9 +12,10 @@ from assistant.answer.draft import Draft, citation, neutralised, piece_sentence
 from assistant.answer.extractive import select_pieces
 from assistant.answer.guard import guard_sentences
 from assistant.answer.llm import stream_answer
+from assistant.answer.narrative import NarrativeAnswer, answer_figures
 from assistant.answer.parser import Parsed
 from assistant.answer.prompts import text
-from assistant.answer.text import sentences
+from assistant.answer.text import numbers, sentences
 from assistant.answer.types import Citation
 from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters, analyse
 from assistant.retrieval.gazetteer import Gazetteer
@@ -94,6 +95,20 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
     names, projects = named_in_question(question, parsed, gaz)
     other = reports_about_other_projects(hits, projects, gaz, stores)
     hits = [h for h in hits if h.submission_id not in other]
+    figures = answer_figures(question, hits) if not required else None
+    if figures is not None:
+        # a figure of a narrative report: the exact sentence, the year asked, a computed difference
+        evidence = {n: h.text for n, h in enumerate(figures.hits, start=1)}
+        report = guard_sentences(figures.lines, evidence, allowed=[x for c in figures.computed for x in numbers(c, skip_ordinals=False)],
+                                 remove=remove) if figures.found else None
+        draft.found = figures.found
+        draft.lines = list(report.sentences) if report is not None else list(figures.lines)
+        if report is not None:
+            draft.flags += report.notes
+            draft.citations = [citation(n, figures.hits[n - 1], _sentence_of(figures, n)) for n in report.citations]
+        yield from draft.lines
+        if draft.lines:
+            return draft
     if model is not None and hits:
         for item in _llm_document(question, hits[:k], model, remove, draft.flags):
             if isinstance(item, str):
@@ -118,6 +133,13 @@ def answer_from_documents(question: str, parsed: Parsed, year: int | None, unit:
         draft.found, draft.lines, draft.citations = False, [msg], []
         yield msg
     return draft
+
+
+def _sentence_of(figures: NarrativeAnswer, n: int) -> str:
+    """The cited sentence of hit ``n`` (a citation shows the sentence, not the chunk's start)."""
+    hit = figures.hits[n - 1]
+    said = [f.sentence for f in figures.cited if f.hit is not None and f.hit.chunk_id == hit.chunk_id]
+    return "".join(dict.fromkeys(said)) or hit.text[:160]
 
 
 def _llm_document(question: str, hits: list[Hit], model: Any, remove: bool, flags: list[str]
