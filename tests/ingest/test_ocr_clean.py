@@ -104,3 +104,32 @@ def test_ocr_reads_a_turned_sealed_table(cjk_font):
     assert [table.text(0, c) for c in range(4)] == [t for r, _, _, _, t in CELLS if r == 0]
     assert [table.text(1, 2), table.text(1, 3)] == ["98%", "20"]
     assert [table.text(2, 3), table.text(3, 3), table.text(4, 3)] == ["18", "10", "48"]
+
+
+def _two_page_scan(path, second_xs):
+    """Page 1: the ruled table (header row and 4 rows); page 2: 3 more rows without the header,
+    columns at ``second_xs``. 900 × 500 px pages saved at 150 dpi, no text layer."""
+    page2 = Image.new("RGB", (900, 500), "white")
+    draw = ImageDraw.Draw(page2)
+    for r in range(3):
+        for c in range(4):
+            draw.rectangle((second_xs[c], 100 + 70 * r, second_xs[c + 1], 170 + 70 * r), outline="black", width=2)
+    _ruled_image().save(path, "PDF", resolution=150, save_all=True, append_images=[page2])
+    return path
+
+
+@pytest.mark.parametrize(("shift", "joined"), [(4, True), (60, False)])
+def test_table_continued_on_a_scanned_page_without_header(monkeypatch, tmp_path, shift, joined):
+    from ingest.readers import ocr, read_document
+
+    monkeypatch.setattr(ocr, "run_ocr", lambda _rgb: [])  # the structure alone decides
+    second_xs = [XS[0] + shift] + [x + shift // 2 for x in XS[1:]]
+    doc = read_document(_two_page_scan(tmp_path / "two.pdf", second_xs))
+    tables = doc.tables
+    if joined:  # columns line up: one table, its rows on pages 1 and 2
+        (table,) = tables
+        assert (table.n_rows, table.n_cols, table.page, table.last_page) == (8, 4, 1, 2)
+        assert [row[0].row for row in table.rows] == list(range(8))
+        assert {row[0].page for row in table.rows[5:]} == {2}
+    else:  # another table that happens to start page 2
+        assert [t.n_rows for t in tables] == [5, 3]
