@@ -141,6 +141,8 @@ class FormatReport:
     by_form: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     wrong: list[str] = field(default_factory=list)  # "form: field" of every wrong field
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # forms read but marked 待核实 (e.g. a scan with doubtful figures), with the reason
+    needs_review: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     def add(self, form_id: str, name: str, ok: bool) -> None:
@@ -153,7 +155,7 @@ class FormatReport:
         return {"format": self.fmt, "overall": self.overall.to_dict(), "seconds": round(self.seconds, 2),
                 "by_field": {k: v.to_dict() for k, v in sorted(self.by_field.items())},
                 "by_form": {k: v.to_dict() for k, v in sorted(self.by_form.items())},
-                "wrong": self.wrong, "failed": self.failed}
+                "wrong": self.wrong, "failed": self.failed, "needs_review": self.needs_review}
 
 
 # ---------------------------------------------------------------- checker precision and recall
@@ -329,6 +331,8 @@ def run(forms: list[FormFile] | None = None, formats: tuple[str, ...] = CLEAN_FO
                     report.failed.append((ff.id, str(err)))
                     sub = None
                 got = sub.to_dict() if sub is not None else {}
+                if sub is not None and sub.status == "needs_review" and fmt.startswith("scan"):
+                    report.needs_review.append((ff.id, sub.status_reason or ""))
                 for name, ok in compare_fields(ff.expected, got):
                     report.add(ff.id, name, ok)
                 report.seconds += time.perf_counter() - t0
@@ -355,6 +359,8 @@ def print_report(result: RealEval) -> None:
               f"{rep.seconds:6.1f}s  最差：{low}")
         for form_id, reason in rep.failed:
             print(f"        读取失败 {form_id}: {reason}")
+        for form_id, reason in rep.needs_review:
+            print(f"        待核实 {form_id}: {reason}")
     for fmt, reason in result.skipped.items():
         print(f"  {fmt:11} 未测：{reason}")
     ck = result.checker
