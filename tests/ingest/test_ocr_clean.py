@@ -133,3 +133,20 @@ def test_table_continued_on_a_scanned_page_without_header(monkeypatch, tmp_path,
         assert {row[0].page for row in table.rows[5:]} == {2}
     else:  # another table that happens to start page 2
         assert [t.n_rows for t in tables] == [5, 3]
+
+
+@pytest.mark.slow
+def test_real_form_scanned_on_two_pages_with_the_header_on_page_one_only(tmp_path):
+    """A real regression-set form printed over two pages (header row on page one only), scanned:
+    every field a reviewer reads off it comes out right (the real set's own comparator)."""
+    from eval.degrade import write_degraded
+    from eval.real.forms import real_forms
+    from eval.real_eval import compare_fields
+    from ingest.extract import extract_file
+
+    ff = next(f for f in real_forms() if f.id == "hn_hengshan_grain")  # 35 indicator rows
+    path = write_degraded(ff.form.grid(), "split", tmp_path / "split.pdf")
+    sub = extract_file(path)
+    assert sub.file.pages == 2
+    wrong = [name for name, ok in compare_fields(ff.expected, sub.to_dict()) if not ok]
+    assert wrong == []
