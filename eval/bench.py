@@ -1,4 +1,4 @@
-"""``make bench``: the speed benchmarks (CLI start-up, ingest, ask/API when present, the load test
+"""``make bench``: the speed benchmarks (CLI start-up, ingest, OCR of a page beside bare rapidocr, ask/API when present, the load test
 at 1/8/32 clients on the embedded default and the scale-out topology (:mod:`eval.load`), and the growth
 benchmark's small sizes — ``make bench GROWTH_SIZES=1000,10000,50000`` for the full one), figures printed."""
 
@@ -9,7 +9,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from eval import bench_cli, bench_ingest, load
+from eval import bench_cli, bench_ingest, bench_ocr, load
 from eval.run import machine
 
 
@@ -23,6 +23,8 @@ def main() -> None:
     bench_cli.main([])
     print()
     bench_ingest.main(args.corpus)
+    print()
+    bench_ocr.main([])
     for module in ("eval.bench_ask", "eval.bench_api"):
         if importlib.util.find_spec(module) is not None:
             print()

@@ -28,6 +28,9 @@ class Cell:
     colspan: int = 1
     page: int | None = None  # 1-based page the cell is on (PDF), None elsewhere
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    # OCR cells only: the recogniser's lowest score (0–1) over the lines read in the cell; None
+    # for cells read from a file's text, empty cells and signs recovered from the glyph's shape.
+    confidence: float | None = None
 
 
 @dataclass

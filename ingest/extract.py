@@ -94,11 +94,23 @@ def extract_document(doc: Document) -> Submission:
     elif not found.evaluations and not sections:
         sub.status = "needs_review"
         sub.status_reason = "未识别到自评表或报告章节，版式未知，请人工核对"
+    if doc.scanned:
+        _flag_doubtful_ocr(doc, sub)
     sub.doc_type = classify(doc, sub)
     if not sub.doc_type.checked:
         _keep_as_text(doc, sub)
         _read_cycle_form(doc, sub)
     return sub
+
+
+def _flag_doubtful_ocr(doc: Document, sub: Submission) -> None:
+    """A scan with figures OCR was not sure of is 待核实, naming the cells."""
+    from ingest.readers.ocr.confidence import doubt_reason  # imported here: only scans load OCR
+
+    reason = doubt_reason(doc.tables)
+    if reason:
+        sub.status = "needs_review"
+        sub.status_reason = "；".join(r for r in (sub.status_reason, reason) if r)
 
 
 def _read_cycle_form(doc: Document, sub: Submission) -> None:

@@ -29,7 +29,9 @@ Per page:
 Across pages: a page that starts with a table whose columns match (within
 :data:`CONTINUATION_TOLERANCE` points) the table that ended the previous page, with nothing but
 header/footer text between them, continues that table; leading rows that repeat the table's
-first rows (a repeated header) are dropped. ``Cell.page`` tells which page each row is on.
+first rows (a repeated header) are dropped. ``Cell.page`` tells which page each row is on. Scanned
+pages are joined the same way, their column edges compared within a fraction of the table's width
+(:data:`OCR_CONTINUATION_TOLERANCE`).
 
 For debugging, :func:`debug_tables` draws what the table finder saw on each page.
 """
@@ -59,6 +61,9 @@ TEXT_SETTINGS: dict[str, float] = {"x_tolerance": 3, "y_tolerance": 3}
 _EDGE_SLACK = 2.0  # pt: how far left of its cell's rule a character's box may start
 OCR_DPI = 150
 CONTINUATION_TOLERANCE = 2.0  # points: column edges of a continued table line up this closely
+# On scans the page sits a little differently on each pass through the scanner, and deskewing
+# turns it about its centre: edges line up within this fraction of the table's width.
+OCR_CONTINUATION_TOLERANCE = 0.02
 MARGIN_BAND = 0.08  # top/bottom fraction of the page where running headers and footers live
 MAX_REPEATED_HEADER_ROWS = 3
 DEDUPE_TOLERANCE = 1.0  # points: the same glyph drawn again this close is fake bold, not text
@@ -341,7 +346,7 @@ class _Assembler:
         self.para = None
         if first_on_page and self.tail is not None and _continues(self.tail[1], grid):
             table = self.tail[0]
-            rows = grid.rows[_repeated_header_rows(table, grid):]
+            rows = grid.rows[_repeated_header_rows(table, grid.rows):]
             offset = len(table.rows)
             for i, row in enumerate(rows):
                 for cell in row:
@@ -415,8 +420,32 @@ class _Assembler:
                                      f"{type(e).__name__}: {e}"[:300])
             return
         self.doc.scanned = True
+        if blocks and isinstance(blocks[0], Table) and self._continue_ocr_table(blocks[0], page.number):
+            blocks = blocks[1:]
         for block in blocks:
             self._add_ocr_block(block, page.number)
+
+    def _continue_ocr_table(self, table: Table, page_number: int) -> bool:
+        """A scanned page that starts with a table whose columns line up with the table that ended
+        the previous scanned page continues it (rows appended, a repeated header dropped): a table
+        carried over without its header row keeps the columns of the page that had one."""
+        prev = self.doc.blocks[-1] if self.doc.blocks else None
+        if not (isinstance(prev, Table) and prev.ocr and (prev.last_page or prev.page) == page_number - 1):
+            return False
+        a, b = _ocr_column_edges(prev), _ocr_column_edges(table)
+        if a is None or b is None or len(a) != len(b):
+            return False
+        tolerance = OCR_CONTINUATION_TOLERANCE * (a[-1] - a[0])
+        if any(abs(x - y) > tolerance for x, y in zip(a, b, strict=True)):
+            return False
+        rows = table.rows[_repeated_header_rows(prev, table.rows):]
+        offset = len(prev.rows)
+        for i, row in enumerate(rows):
+            for cell in row:
+                cell.row = offset + i
+        prev.rows.extend(rows)
+        prev.last_page = page_number
+        return True
 
     def _add_ocr_block(self, block: Block, page_number: int) -> None:
         # renumber defensively: the numbering must stay dense whatever OCR returned
@@ -452,21 +481,30 @@ def _is_header_footer(line: _Line, page: _Page, running: set[str]) -> bool:
     return _in_band(line, page) and (bool(_PAGE_NUMBER.match(line.text)) or _mask(line.text) in running)
 
 
+def _ocr_column_edges(table: Table) -> list[float] | None:
+    """An OCR table's column edges in points (each column's left edge, then the right edge), from
+    its first row's cell boxes; None when a box is missing."""
+    first = table.rows[0] if table.rows else []
+    if not first or any(c.bbox is None for c in first):
+        return None
+    return [c.bbox[0] for c in first] + [max(c.bbox[2] for c in first)]
+
+
 def _continues(prev: _Grid, cur: _Grid) -> bool:
     return len(prev.xs) == len(cur.xs) and all(
         abs(a - b) <= CONTINUATION_TOLERANCE for a, b in zip(prev.xs, cur.xs, strict=True)
     )
 
 
-def _repeated_header_rows(table: Table, grid: _Grid) -> int:
-    """How many leading rows of ``grid`` repeat the first rows of ``table``."""
+def _repeated_header_rows(table: Table, rows: list[list[Cell]]) -> int:
+    """How many leading ``rows`` (a page's table) repeat the first rows of ``table``."""
 
     def key(row: list[Cell]) -> list[str]:
         return [re.sub(r"\s+", "", c.text) for c in row]
 
     n = 0
-    limit = min(MAX_REPEATED_HEADER_ROWS, len(grid.rows), len(table.rows))
-    while n < limit and key(grid.rows[n]) == key(table.rows[n]) and any(key(grid.rows[n])):
+    limit = min(MAX_REPEATED_HEADER_ROWS, len(rows), len(table.rows))
+    while n < limit and key(rows[n]) == key(table.rows[n]) and any(key(rows[n])):
         n += 1
     return n
 

@@ -4,6 +4,7 @@
 every ruled table and a :class:`Paragraph` for every line of text outside tables. It is the
 page's steps in order, each in the module of its concern:
 
+* :mod:`~ingest.readers.ocr.clean` — red seal removed, a coarse scan upscaled, skew undone;
 * :mod:`~ingest.readers.ocr.image` — the page image capped in size, and its ink;
 * :mod:`~ingest.readers.ocr.rules` — ruled tables from the ruling lines (grid, merges);
 * :mod:`~ingest.readers.ocr.engine` — the OCR model: whole-page boxes, re-reading one line;
@@ -20,6 +21,7 @@ from PIL import Image
 
 from ingest.document import Block
 from ingest.readers.ocr.boxes import TextBox
+from ingest.readers.ocr.clean import clean_page
 from ingest.readers.ocr.engine import get_engine, run_ocr
 from ingest.readers.ocr.image import MAX_SIDE, binarise, prepare
 from ingest.readers.ocr.layout import assign_boxes, cell_text, group_lines, join_line, split_at_rules
@@ -51,7 +53,9 @@ def ocr_page_image(
     """
     if min(image.size) == 0:
         return []
-    rgb, scale = prepare(image)
+    cleaned = clean_page(image, dpi)
+    rgb, scale = prepare(cleaned.image)
+    scale *= cleaned.scale  # upscaled pixels are still mapped back to the page's points
     px_per_pt = dpi * scale / 72
     grids = find_grids(rgb, px_per_pt=px_per_pt)
     tol = line_tolerance(px_per_pt)

@@ -19,6 +19,9 @@ class TextBox:
     y0: float
     x1: float
     y1: float
+    # The recogniser's own score of the reading (0–1); None for a reading not made by the model
+    # (a comparison sign recovered from the glyph's shape).
+    score: float | None = None
 
     @property
     def cx(self) -> float:

@@ -27,7 +27,7 @@ from ingest.readers.ocr.confidence import accepted
 if TYPE_CHECKING:
     from rapidocr_onnxruntime import RapidOCR
 
-__all__ = ["get_engine", "normalise", "recognise", "run_ocr"]
+__all__ = ["get_engine", "normalise", "recognise", "recognise_scored", "run_ocr"]
 
 _engine: RapidOCR | None = None
 _engine_lock = threading.Lock()  # one model load, and one OCR at a time: onnxruntime already uses all cores
@@ -52,24 +52,29 @@ def run_ocr(rgb: Image.Image) -> list[TextBox]:
         # it does harm (measured: "93%" classified as upside down and read as "%6").
         result, _ = engine(rgb, use_cls=False)
     boxes = []
-    for quad, text, _score in result or []:
+    for quad, text, score in result or []:
         text = normalise(text)
         if not text:
             continue
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
-        boxes.append(TextBox(text, min(xs), min(ys), max(xs), max(ys)))
+        boxes.append(TextBox(text, min(xs), min(ys), max(xs), max(ys), float(score)))
     return boxes
 
 
 def recognise(crop: Image.Image) -> str:
     """Recognition only (no detection) of one text line already cut out of the page; "" when the
     model is not confident of it (:func:`~ingest.readers.ocr.confidence.accepted`)."""
+    return recognise_scored(crop)[0]
+
+
+def recognise_scored(crop: Image.Image) -> tuple[str, float]:
+    """:func:`recognise`, and the model's score of the reading (0.0 when nothing was read)."""
     engine = get_engine()
     with _engine_lock:
         result, _ = engine(crop, use_det=False, use_cls=False)
     text, score = result[0] if result else ("", 0.0)
-    return normalise(text) if accepted(score) else ""
+    return (normalise(text), float(score)) if accepted(score) else ("", 0.0)
 
 
 _SPACED_COMPARATOR = re.compile(r"([≥≤><])\s+(?=[\d.])")

@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from ingest.readers.ocr.boxes import TextBox
-from ingest.readers.ocr.engine import recognise
+from ingest.readers.ocr.engine import recognise_scored
 from ingest.readers.ocr.rules import Grid
 from ingest.readers.wrap import unwrap_cell
 
@@ -57,9 +57,9 @@ def split_at_rules(rgb: Image.Image, boxes: list[TextBox], grids: list[Grid], to
             right = b if b == box.x1 else b - tol
             if right - left < 0.5 * box.height:
                 continue
-            text = recognise(rgb.crop((round(left), round(box.y0), round(right), round(box.y1))))
+            text, score = recognise_scored(rgb.crop((round(left), round(box.y0), round(right), round(box.y1))))
             if text:
-                out.append(TextBox(text, left, box.y0, right, box.y1))
+                out.append(TextBox(text, left, box.y0, right, box.y1, score))
     return out
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 
 from ingest.readers.ocr.boxes import TextBox, crop
 from ingest.readers.ocr.confidence import is_number, reread_agrees
-from ingest.readers.ocr.engine import recognise
+from ingest.readers.ocr.engine import recognise_scored
 from ingest.readers.ocr.image import binarise
 from ingest.readers.ocr.layout import CellBoxes
 from ingest.readers.ocr.rules import Grid
@@ -47,9 +47,9 @@ def restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> Tex
     if found is None:
         return box
     x0 = round(box.x0) + found.end
-    rest = recognise(rgb.crop((x0, round(box.y0), round(box.x1), round(box.y1))))
+    rest, score = recognise_scored(rgb.crop((x0, round(box.y0), round(box.x1), round(box.y1))))
     if reread_agrees(text, rest, found.sign, misread):
-        return replace(box, text=found.sign + rest)
+        return replace(box, text=found.sign + rest, score=min(score, box.score if box.score is not None else 1.0))
     return box
 
 
@@ -106,8 +106,8 @@ def lone_number(rgb: Image.Image, ink: np.ndarray, x0: int, y0: int, digit_heigh
         return None
     pad = round(digit_height / 2)
     box = TextBox("", x0 + xs.min() - pad, y0 + ys.min() - pad, x0 + xs.max() + 1 + pad, y0 + ys.max() + 1 + pad)
-    text = recognise(rgb.crop((round(box.x0), round(box.y0), round(box.x1), round(box.y1))))
-    return replace(box, text=text) if is_number(text) else None
+    text, score = recognise_scored(rgb.crop((round(box.x0), round(box.y0), round(box.x1), round(box.y1))))
+    return replace(box, text=text, score=score) if is_number(text) else None
 
 
 def digit_height(ink: np.ndarray, boxes: list[TextBox]) -> float | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ingest.document import Block, Cell, Paragraph, Table
 from ingest.readers.headings import heading_level
 from ingest.readers.ocr.boxes import TextBox, bbox_pt, top
+from ingest.readers.ocr.confidence import lowest_score
 from ingest.readers.ocr.layout import (
     CellBoxes,
     cell_text,
@@ -29,6 +30,7 @@ def grid_table(
     px_per_pt: float,
 ) -> Table:
     texts = {origin: cell_text(boxes) for origin, boxes in cells.items()}
+    scores = {origin: lowest_score(boxes) for origin, boxes in cells.items()}
     rows: list[list[Cell]] = []
     for r in range(grid.n_rows):
         row = []
@@ -38,10 +40,11 @@ def grid_table(
                 rs, cs = grid.spans[origin]
                 box = bbox_pt(grid.xs[c], grid.ys[r], grid.xs[c + cs], grid.ys[r + rs], px_per_pt)
                 row.append(Cell(text=texts.get(origin, ""), row=r, col=c, rowspan=rs, colspan=cs,
-                                page=page, bbox=box))
+                                page=page, bbox=box, confidence=scores.get(origin)))
             else:
                 box = bbox_pt(grid.xs[c], grid.ys[r], grid.xs[c + 1], grid.ys[r + 1], px_per_pt)
-                row.append(Cell(text=texts.get(origin, ""), row=r, col=c, merged=True, page=page, bbox=box))
+                row.append(Cell(text=texts.get(origin, ""), row=r, col=c, merged=True, page=page, bbox=box,
+                                confidence=scores.get(origin)))
         rows.append(row)
     return Table(index=index, rows=rows, page=page, block=block, ocr=True)
 
@@ -58,7 +61,8 @@ def text_table(
         for c, (a, z) in enumerate(columns):
             inside = [b for b in line if a <= b.cx <= z]
             text = join_line(inside) if inside else ""
-            row.append(Cell(text=text, row=r, col=c, page=page, bbox=bbox_pt(a, y0, z, y1, px_per_pt)))
+            row.append(Cell(text=text, row=r, col=c, page=page, bbox=bbox_pt(a, y0, z, y1, px_per_pt),
+                            confidence=lowest_score(inside)))
         rows.append(row)
     return Table(index=index, rows=rows, page=page, block=block, ocr=True)
 
