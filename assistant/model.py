@@ -284,8 +284,8 @@ class FundSource:
 
 
 @dataclass
-class Declaration:
-    """A 项目支出绩效目标申报表: what a unit declared with its budget, before the year (issue 19)."""
+class CycleForm:
+    """The header a 申报表 and a 监控表 share: the project they are about and the money unit."""
 
     title: str | None = None
     project_name: str | None = None
@@ -294,6 +294,12 @@ class Declaration:
     impl_unit: str | None = None
     year: int | None = None
     funds_unit: str = "万元"
+
+
+@dataclass
+class Declaration(CycleForm):
+    """A 项目支出绩效目标申报表: what a unit declared with its budget, before the year (issue 19)."""
+
     funds: list[FundSource] = field(default_factory=list)
     goal: str | None = None  # 年度总体目标
     indicators: list[PlannedIndicator] = field(default_factory=list)
@@ -321,17 +327,10 @@ class MonitoredIndicator:
 
 
 @dataclass
-class Monitoring:
+class Monitoring(CycleForm):
     """A 项目支出绩效目标执行监控表 (绩效运行监控, e.g. the 1–7月 round): execution to date."""
 
-    title: str | None = None
-    project_name: str | None = None
-    project_code: str | None = None
-    department: str | None = None
-    impl_unit: str | None = None
-    year: int | None = None
     months: int | None = None  # N of 1–N月
-    funds_unit: str = "万元"
     budget: float | None = None  # 年初预算数 (or 全年预算数) of the total line
     executed: float | None = None  # 1–N月执行数
     rate: Value = field(default_factory=Value)  # 1–N月执行率 as filled in
