@@ -16,7 +16,9 @@ from typing import Any
 
 XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
-
+# Flags for Debian's chromium in a sandbox without a display, GPU or network.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 
 def small_scan(path: Path, seed: int = 5, height: int = 480) -> Path:
     """A small image-only PDF (the top of a scanned 自评表: title, header and funds rows), made with
@@ -102,3 +104,69 @@ def served(settings: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def log_in(page: Any, url: str, token: str) -> None:
+    """Log ``page`` in through the login form, as a reviewer pastes their token."""
+    page.goto(url + "/login")
+    page.fill("#token", token)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(url + "/")
+
+
+class Chromium:
+    """One Debian chromium driven by Playwright, in its own profile directory, launched on the first
+    :meth:`page` (``chromium_path``, which skips when chromium is absent, is a per-test fixture, so a
+    module-scoped holder cannot launch in its constructor).
+
+    Page errors, dialogs (dismissed) and console errors are collected in ``events`` so a test can
+    assert that no script failed; ``requests`` lists every URL the page asked for."""
+
+    def __init__(self, profile: Path, *, height: int = 800, timeout_ms: int = 30_000,
+                 events: list[str] | None = None, requests: list[str] | None = None) -> None:
+        self.profile, self.height, self.timeout_ms = profile, height, timeout_ms
+        self.events: list[str] = [] if events is None else events
+        self.requests: list[str] = [] if requests is None else requests
+        self._pw: Any = None
+        self._context: Any = None
+        self._page: Any = None
+
+    def page(self, executable: str, url: str = "", token: str = "") -> Any:
+        """The page, launched on first call and logged in to ``url`` when a ``token`` is given."""
+        if self._page is None:
+            from playwright.sync_api import sync_playwright
+
+            self._pw = sync_playwright().start()
+            self._context = self._pw.chromium.launch_persistent_context(
+                str(self.profile), executable_path=executable, args=CHROMIUM_ARGS, headless=True,
+                viewport={"width": 1366, "height": self.height}, locale="zh-CN", accept_downloads=True)
+            self._context.set_default_timeout(self.timeout_ms)
+            page = self._context.pages[0] if self._context.pages else self._context.new_page()
+            events = self.events
+            page.on("pageerror", lambda e: events.append(f"pageerror: {e}"))
+            page.on("dialog", lambda d: (events.append(f"dialog: {d.message}"), d.dismiss()))
+            page.on("console", lambda m: events.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+            page.on("request", lambda r: self.requests.append(r.url))
+            if token:
+                log_in(page, url, token)
+            self._page = page
+        return self._page
+
+    def close(self) -> None:
+        if self._context is not None:
+            self._context.close()
+        if self._pw is not None:
+            self._pw.stop()
+        self._pw = self._context = self._page = None
+
+
+@contextmanager
+def chromium_session(profile: Path, executable: str, url: str = "", token: str = "", **options: Any) -> Iterator[Chromium]:
+    """A :class:`Chromium` for one ``with`` block (its page already open and logged in when a token
+    is given); closed on exit."""
+    browser = Chromium(profile, **options)
+    try:
+        browser.page(executable, url, token)
+        yield browser
+    finally:
+        browser.close()

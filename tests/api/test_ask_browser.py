@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.api.support import served
+from tests.api.support import chromium_session, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @dataclass
@@ -59,25 +56,8 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
 
 @pytest.fixture
 def page(site, chromium_path, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    context = pw.chromium.launch_persistent_context(
-        str(tmp_path / "chromium-ask"), executable_path=chromium_path, args=CHROMIUM_ARGS,
-        headless=True, viewport={"width": 1366, "height": 800}, locale="zh-CN")
-    context.set_default_timeout(30_000)
-    pg = context.pages[0] if context.pages else context.new_page()
-    pg.on("pageerror", lambda e: site.events.append(f"pageerror: {e}"))
-    pg.on("console", lambda m: site.events.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-    pg.goto(site.url + "/login")
-    pg.fill("#token", site.token)
-    pg.click("#login-form button[type=submit]")
-    pg.wait_for_url(site.url + "/")
-    try:
-        yield pg
-    finally:
-        context.close()
-        pw.stop()
+    with chromium_session(tmp_path / "chromium-ask", chromium_path, site.url, site.token, events=site.events) as browser:
+        yield browser.page(chromium_path)
 
 
 def _ask(page, question: str, n: int) -> None:

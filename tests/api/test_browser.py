@@ -21,12 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import XSS, project_name, served, small_scan, with_text_replaced
+from tests.api.support import XSS, Chromium, project_name, served, small_scan, with_text_replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @dataclass
@@ -71,41 +68,9 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
         yield Site(url, token, shots, files, database_url=settings.sqlalchemy_url)
 
 
-class Browser:
-    """One chromium for the module, launched on first use with the path ``chromium_path`` gives."""
-
-    def __init__(self, site: Site, profile: Path) -> None:
-        self.site, self.profile = site, profile
-        self._pw = self._context = self._page = None
-
-    def page(self, executable: str):
-        if self._page is None:
-            from playwright.sync_api import sync_playwright
-
-            self._pw = sync_playwright().start()
-            self._context = self._pw.chromium.launch_persistent_context(
-                str(self.profile), executable_path=executable, args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 1366, "height": 800}, locale="zh-CN", accept_downloads=True)
-            self._context.set_default_timeout(30_000)
-            pg = self._context.pages[0] if self._context.pages else self._context.new_page()
-            events = self.site.events
-            pg.on("pageerror", lambda e: events.append(f"pageerror: {e}"))
-            pg.on("dialog", lambda d: (events.append(f"dialog: {d.message}"), d.dismiss()))
-            pg.on("console", lambda m: events.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-            pg.on("request", lambda r: self.site.requests.append(r.url))
-            self._page = pg
-        return self._page
-
-    def close(self) -> None:
-        if self._context is not None:
-            self._context.close()
-        if self._pw is not None:
-            self._pw.stop()
-
-
 @pytest.fixture(scope="module")
-def browser(site, tmp_path_factory) -> Iterator[Browser]:
-    b = Browser(site, tmp_path_factory.mktemp("chromium-profile"))
+def browser(site, tmp_path_factory) -> Iterator[Chromium]:
+    b = Chromium(tmp_path_factory.mktemp("chromium-profile"), events=site.events, requests=site.requests)
     try:
         yield b
     finally:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import served
-from tests.api.test_browser import Browser
+from tests.api.support import Chromium, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,8 +75,8 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def browser(site, tmp_path_factory) -> Iterator[Browser]:
-    b = Browser(site, tmp_path_factory.mktemp("chromium-profile"))
+def browser(site, tmp_path_factory) -> Iterator[Chromium]:
+    b = Chromium(tmp_path_factory.mktemp("chromium-profile"), events=site.events, requests=site.requests)
     try:
         yield b
     finally:

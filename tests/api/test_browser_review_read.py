@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import served, with_text_replaced
-from tests.api.test_browser import CHROMIUM_ARGS
+from tests.api.support import Chromium, served, with_text_replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,35 +66,17 @@ def site(tmp_path_factory, synth_corpus) -> Iterator[dict]:
 
 
 @pytest.fixture(scope="module")
-def session(site, tmp_path_factory) -> Iterator[dict]:
-    """One chromium for the module, launched by the first test (``chromium_path`` is per test)."""
-    held: dict = {"errors": []}
-    yield held
-    if "context" in held:
-        held["context"].close()
-        held["pw"].stop()
-    assert held["errors"] == [], held["errors"]
+def session(site, tmp_path_factory) -> Iterator[Chromium]:
+    """One chromium for the module, launched and logged in by the first test."""
+    browser = Chromium(tmp_path_factory.mktemp("chromium-review-b"), height=900)
+    yield browser
+    browser.close()
+    assert browser.events == [], browser.events
 
 
 @pytest.fixture
-def page(site, session, chromium_path, tmp_path_factory):
-    if "page" not in session:
-        from playwright.sync_api import sync_playwright
-
-        session["pw"] = sync_playwright().start()
-        context = session["pw"].chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-review-b")), executable_path=chromium_path, args=CHROMIUM_ARGS,
-            headless=True, viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(30_000)
-        session["context"] = context
-        pg = context.pages[0] if context.pages else context.new_page()
-        pg.on("pageerror", lambda e: session["errors"].append(str(e)))
-        pg.goto(site["url"] + "/login")
-        pg.fill("#token", site["token"])
-        pg.click("#login-form button[type=submit]")
-        pg.wait_for_url(site["url"] + "/")
-        session["page"] = pg
-    return session["page"]
+def page(site, session, chromium_path):
+    return session.page(chromium_path, site["url"], site["token"])
 
 
 def test_an_uncertain_read_is_amber_and_a_reviewer_confirms_it(site, page):

@@ -28,8 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import served, with_text_replaced
-from tests.api.test_browser import CHROMIUM_ARGS
+from tests.api.support import chromium_session, served, with_text_replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,24 +75,10 @@ def season(tmp_path_factory, synth_corpus) -> Iterator[dict]:
 
 @pytest.fixture
 def page(season, chromium_path, tmp_path_factory) -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-season")), executable_path=chromium_path, args=CHROMIUM_ARGS,
-            headless=True, viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
-        context.set_default_timeout(60_000)
-        pg = context.pages[0] if context.pages else context.new_page()
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-        pg.goto(season["url"] + "/login")
-        pg.fill("#token", season["token"])
-        pg.click("#login-form button[type=submit]")
-        pg.wait_for_url(season["url"] + "/")
-        yield pg
-        context.close()
-    assert errors == [], errors
+    with chromium_session(tmp_path_factory.mktemp("chromium-season"), chromium_path, season["url"], season["token"],
+                          height=900, timeout_ms=60_000) as browser:
+        yield browser.page(chromium_path)
+    assert browser.events == [], browser.events
 
 
 def test_a_review_season_from_upload_to_approval(season, page):

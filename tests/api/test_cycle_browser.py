@@ -15,11 +15,9 @@ from assistant.stores import open_stores
 from eval.synth.cycle import make_triple
 from eval.synth.cycle_files import write_triple
 from ingest.pipeline import IngestOptions, ingest_paths
-from tests.api.support import served
+from tests.api.support import chromium_session, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[dict]:
@@ -41,23 +39,10 @@ def site(tmp_path_factory) -> Iterator[dict]:
 
 @pytest.fixture
 def page(site, chromium_path, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium")), executable_path=chromium_path, args=CHROMIUM_ARGS,
-            headless=True, viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(30_000)
-        pg = context.pages[0] if context.pages else context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto(site["url"] + "/login")
-        pg.fill("#token", site["token"])
-        pg.click("#login-form button[type=submit]")
-        pg.wait_for_url(site["url"] + "/")
-        pg.errors = errors
-        yield pg
-        context.close()
+    with chromium_session(tmp_path_factory.mktemp("chromium"), chromium_path, site["url"], site["token"],
+                          height=900) as browser:
+        yield browser.page(chromium_path)
+        assert browser.events == [], browser.events
 
 
 def test_the_self_evaluation_shows_its_declaration_and_monitoring_side_by_side(site, page):
@@ -86,7 +71,6 @@ def test_the_self_evaluation_shows_its_declaration_and_monitoring_side_by_side(s
     rules = set(findings.evaluate_all("els => els.map(e => e.dataset.rule)"))
     assert rules == {p.rule for p in triple.planted}
     assert "目标被降低" in page.inner_text("#cycle-findings")
-    assert page.errors == []
 
 
 def test_the_declaration_page_says_what_it_is_linked_to(site, page):
@@ -95,4 +79,3 @@ def test_the_declaration_page_says_what_it_is_linked_to(site, page):
     page.wait_for_function("document.getElementById('cycle-note').textContent.length > 0")
     assert "自动关联" in page.inner_text("#cycle-note")
     assert page.input_value("#cycle-eval-id") == site["ids"]["evaluation"]
-    assert page.errors == []

@@ -13,13 +13,10 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.settings import Settings
-from tests.api.support import served
+from tests.api.support import Chromium, served
 from tests.security.conftest import IMG, SCRIPT, seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -30,45 +27,9 @@ def page_site(tmp_path_factory, hostile) -> Iterator[tuple[str, str, str]]:
         yield url, tokens["li"], by_name[hostile.path.name]
 
 
-class _Chromium:
-    """One logged-in chromium for the module, launched on first use (``chromium_path`` is per test)."""
-
-    def __init__(self, url: str, token: str, profile) -> None:
-        self.url, self.token, self.profile = url, token, profile
-        self.events: list[str] = []
-        self._pw = self._context = self.page = None
-
-    def open(self, executable: str):
-        if self.page is None:
-            from playwright.sync_api import sync_playwright
-
-            self._pw = sync_playwright().start()
-            self._context = self._pw.chromium.launch_persistent_context(
-                str(self.profile), executable_path=executable, args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 1366, "height": 800}, locale="zh-CN")
-            self._context.set_default_timeout(30_000)
-            page = self._context.pages[0] if self._context.pages else self._context.new_page()
-            page.on("dialog", lambda d: (self.events.append(f"dialog: {d.message}"), d.dismiss()))
-            page.on("pageerror", lambda e: self.events.append(f"pageerror: {e}"))
-            page.goto(self.url + "/")
-            page.wait_for_url("**/login**")
-            page.fill("#token", self.token)
-            page.click("#login-form button[type=submit]")
-            page.wait_for_url(self.url + "/")
-            self.page = page
-        return self.page, self.events
-
-    def close(self) -> None:
-        if self._context is not None:
-            self._context.close()
-        if self._pw is not None:
-            self._pw.stop()
-
-
 @pytest.fixture(scope="module")
-def chromium(page_site, tmp_path_factory) -> Iterator[_Chromium]:
-    url, token, _ = page_site
-    holder = _Chromium(url, token, tmp_path_factory.mktemp("chromium"))
+def chromium(tmp_path_factory) -> Iterator[Chromium]:
+    holder = Chromium(tmp_path_factory.mktemp("chromium"))
     try:
         yield holder
     finally:
@@ -76,8 +37,10 @@ def chromium(page_site, tmp_path_factory) -> Iterator[_Chromium]:
 
 
 @pytest.fixture
-def browser_page(chromium, chromium_path):
-    return chromium.open(chromium_path)
+def browser_page(page_site, chromium, chromium_path):
+    """One logged-in page for the module (launched by the first test) and the events it collected."""
+    url, token, _ = page_site
+    return chromium.page(chromium_path, url, token), chromium.events
 
 
 def _no_markup_ran(page, events: list[str]) -> None:
