@@ -12,7 +12,9 @@ is kept once, in its submission's canonical JSON; this table is its index and it
 * a reviewer links or unlinks by hand (:meth:`relink`), logged in the audit log; a form linked
   by hand keeps its link when files are read again.
 
-:meth:`cycle_for` gives the checker the forms linked to a self-evaluation (:class:`~assistant.model.Cycle`).
+:meth:`cycle_for` gives the checker the forms linked to a self-evaluation (:class:`~assistant.model.Cycle`),
+and the same projects' self-evaluations of the years before (:meth:`history_for`, for the
+cross-year rules).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.model import Cycle, Submission
+from assistant.model import Cycle, PastEvaluation, Submission, project_key
 from assistant.stores.records import Base, EvaluationRow, RecordStore, SubmissionRow
 from assistant.stores.review import record_event
 from assistant.stores.versions import SubmissionVersionRow
@@ -32,6 +34,8 @@ from assistant.stores.versions import SubmissionVersionRow
 __all__ = ["CycleError", "CycleFormRow", "CycleLink", "CycleStore", "form_key"]
 
 SYSTEM_ACTOR = "ziping"
+# how many years back the cross-year rules look (consecutive years only; a gap ends the history)
+HISTORY_YEARS = 5
 KIND_NAMES = {"declaration": "绩效目标申报表", "monitoring": "绩效监控表"}
 
 
@@ -206,7 +210,37 @@ class CycleStore:
             elif sub.monitoring is not None:
                 cycle.monitorings.append(sub.monitoring)
                 cycle.monitoring_files.append(sub.file.name)
+        cycle.history = self.history_for(evaluation_id)
         return cycle
+
+    def history_for(self, evaluation_id: str) -> list[PastEvaluation]:
+        """The self-evaluations of the same unit and project (:func:`~assistant.model.project_key`:
+        a year written into the name set aside) in the :data:`HISTORY_YEARS` years before this
+        one's, the latest version of each, nearest year first. Empty for a submission without a
+        unit or a year: nothing says which project of which year it is."""
+        with self.records.session() as s:
+            me = s.get(SubmissionRow, evaluation_id)
+            if me is None or not me.unit or not me.year:
+                return []
+            keys = {project_key(n) for n in s.scalars(select(EvaluationRow.project_name).where(
+                EvaluationRow.submission_id == evaluation_id))} - {""}
+            if not keys:
+                return []
+            rows = s.execute(
+                select(SubmissionRow.id, SubmissionRow.year, EvaluationRow.project_name)
+                .join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
+                .where(SubmissionRow.unit == me.unit, SubmissionRow.year < me.year,
+                       SubmissionRow.year >= me.year - HISTORY_YEARS, SubmissionRow.id != evaluation_id)
+                .order_by(SubmissionRow.created_at, SubmissionRow.id)).all()
+            ids = list(dict.fromkeys(sid for sid, _, name in rows if project_key(name) in keys))
+            ids = _latest_versions(s, [i for i in ids if _is_self_evaluation(s, i)])
+        out = []
+        for sub in self.records.get_submissions(ids):
+            for ev in sub.evaluations:
+                year = ev.year or sub.year
+                if project_key(ev.project_name) in keys and year:
+                    out.append(PastEvaluation(year, ev, sub.id, sub.file.name))
+        return sorted(out, key=lambda p: -p.year)
 
 
 def _auto_link(s: Session, row: CycleFormRow) -> None:
