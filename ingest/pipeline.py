@@ -164,7 +164,7 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         _fill_defaults(sub, options)
         sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
         findings = check_submission(sub, profile=profile_for(sub, options.profile),
-                                    cycle=CycleStore(stores.records).cycle_for(sub.id))
+                                    cycle=CycleStore(stores.records).cycle_for(sub.id, sub))
         stage("checked")
         chunks = chunk_submission(sub)
         stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces,

@@ -195,9 +195,11 @@ class CycleStore:
                 query = query.where(CycleFormRow.state == state)
             return [_link(s, r) for r in s.scalars(query)]
 
-    def cycle_for(self, evaluation_id: str) -> Cycle:
+    def cycle_for(self, evaluation_id: str, sub: Submission | None = None) -> Cycle:
         """What the checker compares the self-evaluation with: its linked declaration (the
-        latest linked, when a reviewer linked several) and its monitoring rounds, earliest first."""
+        latest linked, when a reviewer linked several), its monitoring rounds, earliest first, and
+        the same projects' earlier self-evaluations. ``sub`` is the self-evaluation itself when it
+        is not stored yet (the pipeline checks before it saves)."""
         links = self.links_of(evaluation_id)
         subs = {s.id: s for s in self.records.get_submissions([link.submission_id for link in links])}
         cycle = Cycle()
@@ -210,27 +212,31 @@ class CycleStore:
             elif sub.monitoring is not None:
                 cycle.monitorings.append(sub.monitoring)
                 cycle.monitoring_files.append(sub.file.name)
-        cycle.history = self.history_for(evaluation_id)
+        cycle.history = self.history_for(evaluation_id, sub)
         return cycle
 
-    def history_for(self, evaluation_id: str) -> list[PastEvaluation]:
+    def history_for(self, evaluation_id: str, sub: Submission | None = None) -> list[PastEvaluation]:
         """The self-evaluations of the same unit and project (:func:`~assistant.model.project_key`:
         a year written into the name set aside) in the :data:`HISTORY_YEARS` years before this
         one's, the latest version of each, nearest year first. Empty for a submission without a
-        unit or a year: nothing says which project of which year it is."""
+        unit or a year: nothing says which project of which year it is. ``sub``: the
+        self-evaluation, when it is not stored yet."""
         with self.records.session() as s:
-            me = s.get(SubmissionRow, evaluation_id)
-            if me is None or not me.unit or not me.year:
-                return []
-            keys = {project_key(n) for n in s.scalars(select(EvaluationRow.project_name).where(
-                EvaluationRow.submission_id == evaluation_id))} - {""}
-            if not keys:
+            if sub is not None:
+                unit, year, names = sub.unit, sub.year, [ev.project_name for ev in sub.evaluations]
+            else:
+                me = s.get(SubmissionRow, evaluation_id)
+                unit, year = (me.unit, me.year) if me is not None else (None, None)
+                names = list(s.scalars(select(EvaluationRow.project_name).where(
+                    EvaluationRow.submission_id == evaluation_id)))
+            keys = {project_key(n) for n in names} - {""}
+            if not unit or not year or not keys:
                 return []
             rows = s.execute(
                 select(SubmissionRow.id, SubmissionRow.year, EvaluationRow.project_name)
                 .join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
-                .where(SubmissionRow.unit == me.unit, SubmissionRow.year < me.year,
-                       SubmissionRow.year >= me.year - HISTORY_YEARS, SubmissionRow.id != evaluation_id)
+                .where(SubmissionRow.unit == unit, SubmissionRow.year < year,
+                       SubmissionRow.year >= year - HISTORY_YEARS, SubmissionRow.id != evaluation_id)
                 .order_by(SubmissionRow.created_at, SubmissionRow.id)).all()
             ids = list(dict.fromkeys(sid for sid, _, name in rows if project_key(name) in keys))
             ids = _latest_versions(s, [i for i in ids if _is_self_evaluation(s, i)])
