@@ -215,6 +215,23 @@ class CycleStore:
         cycle.history = self.history_for(evaluation_id, sub)
         return cycle
 
+    def later_years(self, sub: Submission) -> list[str]:
+        """The stored self-evaluations (latest versions) of ``sub``'s unit and projects in the
+        :data:`HISTORY_YEARS` years after its own: their history now holds ``sub``, so a year
+        stored late is seen by the cross-year rules of the years after it once they are re-checked."""
+        keys = {project_key(ev.project_name) for ev in sub.evaluations} - {""}
+        if not sub.doc_type.checked or not sub.unit or not sub.year or not keys:
+            return []
+        with self.records.session() as s:
+            rows = s.execute(
+                select(SubmissionRow.id, EvaluationRow.project_name)
+                .join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
+                .where(SubmissionRow.unit == sub.unit, SubmissionRow.year > sub.year,
+                       SubmissionRow.year <= sub.year + HISTORY_YEARS, SubmissionRow.id != sub.id)
+                .order_by(SubmissionRow.created_at, SubmissionRow.id)).all()
+            ids = list(dict.fromkeys(sid for sid, name in rows if project_key(name) in keys))
+            return _latest_versions(s, [i for i in ids if _is_self_evaluation(s, i)])
+
     def history_for(self, evaluation_id: str, sub: Submission | None = None) -> list[PastEvaluation]:
         """The self-evaluations of the same unit and project (:func:`~assistant.model.project_key`:
         a year written into the name set aside) in the :data:`HISTORY_YEARS` years before this
