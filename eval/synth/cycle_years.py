@@ -7,13 +7,14 @@ of each new kind planted into year Y and labelled:
   same budget (CYCLE-YEAR-002) or with a budget moved by half (CYCLE-YEAR-003), full marks in
   both years (CYCLE-YEAR-004);
 * a boilerplate 完成情况 (MISSING-GOAL-002), under 30% spent with every output complete and the
-  scores docked (SCORE-EXE-002), a level-1 block's 分值 in its header unlike its rows' sum
-  (CALC-IND-007).
+  scores docked (SCORE-EXE-002), a level-1 block's 分值 in its header, or a parent row's 分值,
+  unlike its rows' sum (CALC-IND-007).
 
 A clean year Y sets its targets and goal anew from Y-1's results (a few per cent up), with a budget
 within a tenth of Y-1's. Decoys make precision mean something: targets raised with a budget
 raised by half, full marks in Y only, a boilerplate phrase followed by figures, half the budget
-spent with every output complete, a copied year that is not the year before (a gap year).
+spent with every output complete, a copied year that is not the year before (a gap year), a parent
+row whose 分值 is its rows' sum.
 
 The labels are the generator's own (what it planted, where); :mod:`eval.cycle_eval` grades the
 checker against them.
@@ -26,23 +27,24 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from assistant.model import PastEvaluation
+from assistant.model import IndicatorGroup, PastEvaluation
 from assistant.values import parse_value
 from eval.synth.cycle import PROJECTS, Planted, Project, Row, Triple, _fmt, _money, make_triple
 
 DEFECTS: dict[str, str] = {
     "goal_copied": "CYCLE-YEAR-001", "targets_copied": "CYCLE-YEAR-002", "budget_moved": "CYCLE-YEAR-003",
     "always_full": "CYCLE-YEAR-004", "boilerplate": "MISSING-GOAL-002", "low_spending": "SCORE-EXE-002",
-    "weights_off": "CALC-IND-007",
+    "weights_off": "CALC-IND-007", "group_weights_off": "CALC-IND-007",
 }
-DECOYS = ("raised_with_budget", "full_this_year", "boilerplate_with_figures", "half_spent", "gap_year")
+DECOYS = ("raised_with_budget", "full_this_year", "boilerplate_with_figures", "half_spent", "gap_year",
+          "group_weights_right")
 # kinds that cannot share a year: one budget, and full marks are not docked scores
 EXCLUSIVE = ({"targets_copied", "budget_moved"}, {"always_full", "low_spending"})
 BOILERPLATE = ("完成年度目标。", "已按计划完成各项任务。", "圆满完成年度绩效目标", "项目按计划实施，全面完成年度目标。",
                "已全部完成年初设定的目标任务")
 FIELDS = {"goal_copied": "goal_planned", "targets_copied": "indicators", "budget_moved": "indicators",
           "always_full": "total_score", "boilerplate": "goal_achieved", "low_spending": "funds.rate",
-          "weights_off": "block_weights.产出指标"}
+          "weights_off": "block_weights.产出指标", "group_weights_off": "groups[0].weight"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -91,6 +93,17 @@ def _block_weights(triple: Triple) -> None:
         if ind.level1 and ind.weight is not None:
             sums[ind.level1] = sums.get(ind.level1, 0.0) + ind.weight
     ev.block_weights = sums
+
+
+def _group_quantity_rows(triple: Triple, off: float) -> None:
+    """The 数量指标 rows under a parent row ("一、数量指标 | 分值"), its 分值 their sum plus ``off``."""
+    ev = triple.submission.evaluations[0]
+    rows = [i for i in ev.indicators if i.level2 == "数量指标" and i.weight is not None]
+    name = "一、数量指标"
+    for ind in rows:
+        ind.group = name
+    ev.groups = [IndicatorGroup(name=name, level1="产出指标", level2="数量指标",
+                                weight=sum(i.weight for i in rows) + off)]
 
 
 def _spend(triple: Triple, rate: float) -> None:
@@ -147,6 +160,8 @@ def make_pair(rng: random.Random, n: int, defects: list[str], decoys: list[str] 
             _spend(cur, round(rng.uniform(10, 27), 1))
             _dock_outputs(cur)
             _total_score(cur, False, rng, high=False)
+        elif kind == "group_weights_off":
+            _group_quantity_rows(cur, rng.choice((5.0, -5.0, 10.0)))
         elif kind == "weights_off":
             ev.block_weights["产出指标"] = ev.block_weights["产出指标"] + rng.choice((10.0, -10.0, 15.0))
         planted.append((kind, f"evaluations[0].{FIELDS[kind]}"))
@@ -156,6 +171,8 @@ def make_pair(rng: random.Random, n: int, defects: list[str], decoys: list[str] 
             _total_score(cur, True, rng)
         elif kind == "boilerplate_with_figures" and "boilerplate" not in defects:
             ev.goal_achieved = f"完成年度目标，{ev.goal_achieved}"
+        elif kind == "group_weights_right" and "group_weights_off" not in defects:
+            _group_quantity_rows(cur, 0.0)
         elif kind == "half_spent" and "low_spending" not in defects:
             _spend(cur, round(rng.uniform(45, 60), 1))
             _dock_outputs(cur)
