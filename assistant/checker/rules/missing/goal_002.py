@@ -1,30 +1,7 @@
-import re
-
-from assistant.checker.helpers.text import compact, is_blank, plain
+from assistant.checker.helpers.text import is_blank, is_boilerplate
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import MOF_10
-
-_DIGIT = re.compile(r"[0-9]")
-
-
-def boilerplate(text: str | None, project: str | None, phrases: list[str], fillers: list[str]) -> bool:
-    """A text with no number made only of the profile's completion phrases and filler words (and
-    the project's own name), with at least one phrase: it says something was done, not what."""
-    core = plain(text)
-    if not core or _DIGIT.search(compact(text)):
-        return False
-    name = plain(project)
-    if len(name) >= 4:
-        core = core.replace(name, "")
-    said = False
-    for word in sorted(set(phrases), key=len, reverse=True):
-        if word in core:
-            said = True
-            core = core.replace(word, "")
-    for word in sorted(set(fillers), key=len, reverse=True):
-        core = core.replace(word, "")
-    return said and not core
 
 
 @register
@@ -53,7 +30,7 @@ class MissingGoal002(Rule):
         ev, profile = ctx.ev, ctx.profile
         if not ctx.has_row("goal_achieved") or is_blank(ev.goal_achieved, profile):
             return  # blank or a bare 完成: MISSING-GOAL-001
-        if not boilerplate(ev.goal_achieved, ev.project_name, profile.boilerplate_phrases, profile.boilerplate_fillers):
+        if not is_boilerplate(ev.goal_achieved, ev.project_name, profile):
             return
         yield self.finding(
             ctx, ctx.path("goal_achieved"),
