@@ -71,6 +71,8 @@ TERMS: dict[str, str] = {
     "monitorings": "绩效监控表（各轮）",
     "declaration_file": "绩效目标申报表文件",
     "monitoring_files": "绩效监控表文件",
+    "history": "以前年度自评表",
+    "file_name": "文件名",
     "funds_unit": "金额单位",
     "amount": "金额",
     "goal": "年度总体目标（申报）",

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -360,16 +361,57 @@ def is_warning(text: str | None, *, green: bool = False) -> bool:
     return any(c in text for c in WARNING_COLOURS)
 
 
+_YEAR_WORDS = re.compile(r"(19|20)\d{2}\s*年?度?")
+
+
+def project_key(name: str | None) -> str:
+    """A project's name with any year in it and all spacing and punctuation set aside: the
+    2024 and 2025 forms of "2025年学生资助补助经费" are one project."""
+    text = _YEAR_WORDS.sub("", name or "")
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@dataclass
+class PastEvaluation:
+    """The same project's self-evaluation of an earlier year (same unit, the same project name
+    once a year written into it is set aside): what the cross-year rules compare with."""
+
+    year: int
+    evaluation: Evaluation
+    submission_id: str | None = None
+    file_name: str | None = None
+
+
 @dataclass
 class Cycle:
     """The forms of a self-evaluation's performance cycle, linked to it by unit + project + year
     (or by a reviewer): its 绩效目标申报表 and its 绩效监控表 rounds, earliest first. What the
-    comparison rules (CYCLE-*) read beside the self-evaluation."""
+    comparison rules (CYCLE-*) read beside the self-evaluation. ``history`` holds the same
+    projects' self-evaluations of the years before, the nearest first, consecutive years only
+    (a gap ends it)."""
 
     declaration: Declaration | None = None
     declaration_file: str | None = None
     monitorings: list[Monitoring] = field(default_factory=list)
     monitoring_files: list[str] = field(default_factory=list)
+    history: list[PastEvaluation] = field(default_factory=list)
+
+    def past(self, ev: Evaluation) -> list[PastEvaluation]:
+        """The earlier years of ``ev``'s project, nearest first, consecutive from ``ev``'s year."""
+        name = project_key(ev.project_name)
+        want = ev.year - 1 if ev.year else None
+        out: list[PastEvaluation] = []
+        for p in sorted(self.history, key=lambda p: -p.year):
+            if not name or project_key(p.evaluation.project_name) != name:
+                continue
+            want = p.year if want is None else want
+            if p.year > want:
+                continue  # the same year or later: not history
+            if p.year < want:
+                break  # a gap: the years are no longer consecutive
+            out.append(p)
+            want = p.year - 1
+        return out
 
     @property
     def monitoring(self) -> Monitoring | None:

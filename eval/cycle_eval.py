@@ -3,6 +3,10 @@ cycles (:mod:`eval.synth.cycle`): declaration + monitoring form + self-evaluatio
 defects the generator planted as the labels. A finding is right when its rule and field path are
 a planted defect's; findings of other rule families are not graded here (eval.checker_eval does).
 
+The cross-year and consistency rules (CYCLE-YEAR-*, MISSING-GOAL-002, SCORE-EXE-002, and CALC-IND-007
+on a block header unlike its rows) are graded the same way on two-year pairs
+(:mod:`eval.synth.cycle_years`): year Y checked with year Y-1's self-evaluation as its history.
+
 With ``--files K`` the first K triples are also written as files (.docx and .xlsx in turn) and
 ingested through the pipeline into a throwaway data directory, so reading the forms, linking them
 and checking the self-evaluation are graded end to end against the same labels (and the links
@@ -21,6 +25,8 @@ from pathlib import Path
 
 from assistant.checker import check_submission, load_profile
 from eval.synth.cycle import DEFECTS, Triple, make_triples
+from eval.synth.cycle_years import DEFECTS as YEAR_DEFECTS
+from eval.synth.cycle_years import make_pairs
 
 GATE = 0.95
 
@@ -64,14 +70,37 @@ def _unfold(findings) -> set[tuple[str, str | None]]:
 
 
 def evaluate(n: int, seed: int, files: int = 0) -> dict[str, dict[str, float]]:
-    tp, fp, fn = Counter(), Counter(), Counter()
-    misses: list[str] = []
     triples = make_triples(n, seed)
     links: Counter = Counter()
     checked = _through_files(triples[:files], links) if files else _in_memory(triples)
+    graded = set(DEFECTS.values())
+    out = _grade(checked, lambda rule: rule.startswith("CYCLE-") and rule not in YEAR_DEFECTS.values(), graded)
+    if files:
+        out["_links"] = dict(links)  # type: ignore[assignment]
+    return out
+
+
+def evaluate_years(n: int, seed: int) -> dict[str, dict[str, float]]:
+    """The cross-year and consistency rules on two-year pairs (:mod:`eval.synth.cycle_years`): year
+    Y checked with year Y-1 as its history; only the rules those defects name are graded."""
+    profile = load_profile("national")
+    graded = set(YEAR_DEFECTS.values())
+
+    def checked():
+        for pair in make_pairs(n, seed):
+            yield pair, {(f.rule, f.location.field) for f in check_submission(
+                pair.current.submission, profile=profile, cycle=pair.current.cycle, fold=False)}
+
+    return _grade(checked(), lambda rule: rule in graded, graded)
+
+
+def _grade(checked, counts, rules) -> dict[str, dict[str, float]]:
+    """Per rule of ``rules``: findings against the planted labels (only rules ``counts`` accepts)."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    misses: list[str] = []
     for triple, made in checked:
         expected = {(p.rule, p.field) for p in triple.planted}
-        found = {(rule, field) for rule, field in made if rule.startswith("CYCLE-")}
+        found = {(rule, field) for rule, field in made if counts(rule)}
         for key in found & expected:
             tp[key[0]] += 1
         for key in found - expected:
@@ -81,13 +110,11 @@ def evaluate(n: int, seed: int, files: int = 0) -> dict[str, dict[str, float]]:
             fn[key[0]] += 1
             misses.append(f"{triple.name} 漏报 {key}")
     out = {}
-    for rule in sorted(set(DEFECTS.values())):
+    for rule in sorted(rules):
         p = tp[rule] / (tp[rule] + fp[rule]) if tp[rule] + fp[rule] else 1.0
         r = tp[rule] / (tp[rule] + fn[rule]) if tp[rule] + fn[rule] else 1.0
         out[rule] = {"tp": tp[rule], "fp": fp[rule], "fn": fn[rule], "precision": round(p, 4), "recall": round(r, 4)}
     out["_misses"] = misses[:20]  # type: ignore[assignment]
-    if files:
-        out["_links"] = dict(links)  # type: ignore[assignment]
     return out
 
 
@@ -99,6 +126,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     report = {"memory": _report(evaluate(args.n, args.seed), f"合成 {args.n} 组（内存中的表单）", args.seed)}
+    report["years"] = _report(evaluate_years(args.n, args.seed),
+                              f"跨年度与一致性规则：合成 {args.n} 组两年的申报—监控—自评（上年自评表为比较对象）", args.seed)
     if args.files:
         report["files"] = _report(evaluate(args.n, args.seed, args.files),
                                   f"其中 {args.files} 组写成 docx/xlsx 文件后入库（读取、关联、审核端到端）", args.seed)

@@ -164,7 +164,7 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
         _fill_defaults(sub, options)
         sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
         findings = check_submission(sub, profile=profile_for(sub, options.profile),
-                                    cycle=CycleStore(stores.records).cycle_for(sub.id))
+                                    cycle=CycleStore(stores.records).cycle_for(sub.id, sub))
         stage("checked")
         chunks = chunk_submission(sub)
         stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces,
@@ -182,7 +182,8 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
 
 def _link_cycle(sub: Submission, stores: Stores, options: IngestOptions) -> list | None:
     """Link a 绩效目标申报表 / 绩效监控表 to its self-evaluation (and re-check that one with it), or
-    a self-evaluation to the forms that were waiting for it (and re-check it); returns the new
+    a self-evaluation to the forms that were waiting for it (and re-check it; the same project's
+    later years stored before it are re-checked too, it being their history); returns the new
     findings of ``sub`` when it was re-checked. A form that matches none or several is stored
     unlinked with its note (:mod:`assistant.stores.cycle`): the file's status reason says so."""
     cycles = CycleStore(stores.records)
@@ -193,6 +194,9 @@ def _link_cycle(sub: Submission, stores: Stores, options: IngestOptions) -> list
         if link.evaluation_id:
             recheck(stores.records, [link.evaluation_id], options.profile)
         return None
+    later = cycles.later_years(sub)  # a year stored late: the years after it compare with it now
+    if later:
+        recheck(stores.records, later, options.profile)
     if cycles.attach(sub):
         recheck(stores.records, [sub.id], options.profile)
         return stores.records.get_findings(sub.id)

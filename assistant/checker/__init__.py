@@ -39,13 +39,15 @@ def check_submission(sub: Submission, *, profile: Profile | None = None,
     their evaluations the template-copy rule. ``fold=False`` gives the rules' findings unfolded,
     one per row and rule (to measure what folding does). ``cycle`` holds the 绩效目标申报表 and
     绩效监控表 linked to ``sub`` (:mod:`assistant.stores.cycle`); the CYCLE-* rules compare
-    them with the self-evaluation and do not run without them (their ``needs``).
+    them with the self-evaluation and do not run without them (their ``needs``); its ``history``
+    (the same projects' earlier self-evaluations) feeds the cross-year CYCLE-YEAR-* rules.
     """
     if not sub.doc_type.checked:
         return []  # not a self-evaluation (其他, 申报表, 监控表): stored and searchable, never checked
     profile = profile or load_profile()
     cycle = cycle or Cycle()
-    linked = {"declaration": cycle.declaration is not None, "monitoring": bool(cycle.monitorings)}
+    linked = {"declaration": cycle.declaration is not None, "monitoring": bool(cycle.monitorings),
+              "previous_year": bool(cycle.history)}
     rules = [(r, sev) for r, sev in _enabled(profile)
              if all(linked[n] for n in r.needs if n in LINKED_FEATURES)]
     sections = list(sub.sections) + [s for r in related for s in r.sections]

@@ -87,6 +87,11 @@ class Profile:
     score_caps: dict[str, Any] = field(default_factory=dict)
     # thresholds of the comparison with the linked declaration and monitoring forms (CYCLE-*)
     cycle: dict[str, float] = field(default_factory=dict)
+    # boilerplate: a 完成情况 made only of these phrases and filler words says nothing (MISSING-GOAL-002)
+    boilerplate_phrases: list[str] = field(default_factory=list)
+    boilerplate_fillers: list[str] = field(default_factory=list)
+    # SCORE-EXE-002: an execution rate below this (percent) with every output complete
+    low_spending_rate: float = 30.0
     extends: str | None = None
     path: str | None = None
 

@@ -42,9 +42,10 @@ FORM_FEATURES: dict[str, str] = {
     # on a self-evaluation that has them linked)
     "declaration": "关联的绩效目标申报表",
     "monitoring": "关联的绩效监控表",
+    "previous_year": "同一项目上年度的自评表",
 }
 # the FORM_FEATURES a self-evaluation has only through its links (assistant.model.Cycle)
-LINKED_FEATURES: tuple[str, ...] = ("declaration", "monitoring")
+LINKED_FEATURES: tuple[str, ...] = ("declaration", "monitoring", "previous_year")
 _PART = re.compile(r"^(Why|Bad|Good):\s*$|^(Why|Bad|Good):\s+(.*)$")
 
 

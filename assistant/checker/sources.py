@@ -22,3 +22,5 @@ JXXFW = "S市预算绩效自评研究（转载） https://jxxfw.com/periodical/3
 YUEYANG = "岳阳市部门整体支出绩效自评评分表 https://glj.yueyang.gov.cn/6173/6181/content_1705915.html"
 MOF_88 = "财政部《中央部门预算绩效目标管理办法》（财预〔2015〕88号）"
 MOF_136 = "财政部《中央部门预算绩效运行监控管理暂行办法》（财预〔2019〕136号）"
+# 10号 N9: the self-evaluation table should be "内容完整、权重合理、数据真实、结果客观" (docs/domain.md)
+MOF_10_N9 = f"{MOF_10}（自评表应内容完整、权重合理、数据真实、结果客观）"

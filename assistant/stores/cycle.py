@@ -12,7 +12,9 @@ is kept once, in its submission's canonical JSON; this table is its index and it
 * a reviewer links or unlinks by hand (:meth:`relink`), logged in the audit log; a form linked
   by hand keeps its link when files are read again.
 
-:meth:`cycle_for` gives the checker the forms linked to a self-evaluation (:class:`~assistant.model.Cycle`).
+:meth:`cycle_for` gives the checker the forms linked to a self-evaluation (:class:`~assistant.model.Cycle`),
+and the same projects' self-evaluations of the years before (:meth:`history_for`, for the
+cross-year rules).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from assistant.model import Cycle, Submission
+from assistant.model import Cycle, PastEvaluation, Submission, project_key
 from assistant.stores.records import Base, EvaluationRow, RecordStore, SubmissionRow
 from assistant.stores.review import record_event
 from assistant.stores.versions import SubmissionVersionRow
@@ -32,6 +34,8 @@ from assistant.stores.versions import SubmissionVersionRow
 __all__ = ["CycleError", "CycleFormRow", "CycleLink", "CycleStore", "form_key"]
 
 SYSTEM_ACTOR = "ziping"
+# how many years back the cross-year rules look (consecutive years only; a gap ends the history)
+HISTORY_YEARS = 5
 KIND_NAMES = {"declaration": "绩效目标申报表", "monitoring": "绩效监控表"}
 
 
@@ -191,9 +195,11 @@ class CycleStore:
                 query = query.where(CycleFormRow.state == state)
             return [_link(s, r) for r in s.scalars(query)]
 
-    def cycle_for(self, evaluation_id: str) -> Cycle:
+    def cycle_for(self, evaluation_id: str, sub: Submission | None = None) -> Cycle:
         """What the checker compares the self-evaluation with: its linked declaration (the
-        latest linked, when a reviewer linked several) and its monitoring rounds, earliest first."""
+        latest linked, when a reviewer linked several), its monitoring rounds, earliest first, and
+        the same projects' earlier self-evaluations. ``sub`` is the self-evaluation itself when it
+        is not stored yet (the pipeline checks before it saves)."""
         links = self.links_of(evaluation_id)
         subs = {s.id: s for s in self.records.get_submissions([link.submission_id for link in links])}
         cycle = Cycle()
@@ -206,7 +212,58 @@ class CycleStore:
             elif sub.monitoring is not None:
                 cycle.monitorings.append(sub.monitoring)
                 cycle.monitoring_files.append(sub.file.name)
+        cycle.history = self.history_for(evaluation_id, sub)
         return cycle
+
+    def later_years(self, sub: Submission) -> list[str]:
+        """The stored self-evaluations (latest versions) of ``sub``'s unit and projects in the
+        :data:`HISTORY_YEARS` years after its own: their history now holds ``sub``, so a year
+        stored late is seen by the cross-year rules of the years after it once they are re-checked."""
+        keys = {project_key(ev.project_name) for ev in sub.evaluations} - {""}
+        if not sub.doc_type.checked or not sub.unit or not sub.year or not keys:
+            return []
+        with self.records.session() as s:
+            rows = s.execute(
+                select(SubmissionRow.id, EvaluationRow.project_name)
+                .join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
+                .where(SubmissionRow.unit == sub.unit, SubmissionRow.year > sub.year,
+                       SubmissionRow.year <= sub.year + HISTORY_YEARS, SubmissionRow.id != sub.id)
+                .order_by(SubmissionRow.created_at, SubmissionRow.id)).all()
+            ids = list(dict.fromkeys(sid for sid, name in rows if project_key(name) in keys))
+            return _latest_versions(s, [i for i in ids if _is_self_evaluation(s, i)])
+
+    def history_for(self, evaluation_id: str, sub: Submission | None = None) -> list[PastEvaluation]:
+        """The self-evaluations of the same unit and project (:func:`~assistant.model.project_key`:
+        a year written into the name set aside) in the :data:`HISTORY_YEARS` years before this
+        one's, the latest version of each, nearest year first. Empty for a submission without a
+        unit or a year: nothing says which project of which year it is. ``sub``: the
+        self-evaluation, when it is not stored yet."""
+        with self.records.session() as s:
+            if sub is not None:
+                unit, year, names = sub.unit, sub.year, [ev.project_name for ev in sub.evaluations]
+            else:
+                me = s.get(SubmissionRow, evaluation_id)
+                unit, year = (me.unit, me.year) if me is not None else (None, None)
+                names = list(s.scalars(select(EvaluationRow.project_name).where(
+                    EvaluationRow.submission_id == evaluation_id)))
+            keys = {project_key(n) for n in names} - {""}
+            if not unit or not year or not keys:
+                return []
+            rows = s.execute(
+                select(SubmissionRow.id, SubmissionRow.year, EvaluationRow.project_name)
+                .join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
+                .where(SubmissionRow.unit == unit, SubmissionRow.year < year,
+                       SubmissionRow.year >= year - HISTORY_YEARS, SubmissionRow.id != evaluation_id)
+                .order_by(SubmissionRow.created_at, SubmissionRow.id)).all()
+            ids = list(dict.fromkeys(sid for sid, _, name in rows if project_key(name) in keys))
+            ids = _latest_versions(s, [i for i in ids if _is_self_evaluation(s, i)])
+        out = []
+        for sub in self.records.get_submissions(ids):
+            for ev in sub.evaluations:
+                year = ev.year or sub.year
+                if project_key(ev.project_name) in keys and year:
+                    out.append(PastEvaluation(year, ev, sub.id, sub.file.name))
+        return sorted(out, key=lambda p: -p.year)
 
 
 def _auto_link(s: Session, row: CycleFormRow) -> None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from assistant.model import (
     Cycle,
+    CycleForm,
     Declaration,
     Evaluation,
     FileInfo,
@@ -28,6 +30,8 @@ from assistant.model import (
     Submission,
 )
 from assistant.values import parse_value
+
+F = TypeVar("F", bound=CycleForm)
 
 # Defect kinds, each the rule that must find it.
 DEFECTS: dict[str, str] = {
@@ -140,25 +144,30 @@ def _money(x: float) -> float:
     return round(x, 2)
 
 
-def make_triple(rng: random.Random, n: int, defects: list[str], decoys: list[str] = (), year: int = 2024) -> Triple:
-    """A clean cycle for a random project, then the ``defects`` (keys of :data:`DEFECTS`) and
-    ``decoys`` planted; each defect on an indicator of its own."""
-    project = rng.choice(PROJECTS)
+def _form(cls: type[F], title: str, project: Project, unit: str, year: int, **fields) -> F:
+    """A 申报表 or 监控表 of ``project``: the header both share (:class:`CycleForm`), then its own fields."""
+    return cls(title=title, project_name=project.name, department=unit, impl_unit=unit, year=year, **fields)
+
+
+def make_triple(rng: random.Random, n: int, defects: list[str], decoys: list[str] = (), year: int = 2024,
+                project: Project | None = None, total: float | None = None, name: str | None = None) -> Triple:
+    """A clean cycle for a random project (or ``project``, with a budget of ``total`` 万元), then the
+    ``defects`` (keys of :data:`DEFECTS`) and ``decoys`` planted; each defect on an indicator of its own."""
+    project = project or rng.choice(PROJECTS)
     # one cycle per unit + project + year: triple n has a place (and a year) of its own
     place = PLACES[n % len(PLACES)]
     year -= n // len(PLACES)
     unit = project.unit.replace("某县", place).replace("某区", place.replace("县", "区"))
     months = rng.choice((6, 7, 9))
-    total = _money(rng.uniform(50, 800))
+    total = _money(rng.uniform(50, 800)) if total is None else total
     rate = rng.choice((100.0, 98.5, 96.0, 99.2))
     executed = _money(total * rate / 100)
     rows = list(project.rows)
 
-    declaration = Declaration(title=f"项目支出绩效目标申报表（{year}年度）", project_name=project.name, department=unit,
-                              impl_unit=unit, year=year, goal=project.goal,
-                              funds=[FundSource("年度资金总额", "total", total), FundSource("其中：财政拨款", "current_fiscal", total),
-                                     FundSource("其他资金", "other", 0.0)],
-                              indicators=[PlannedIndicator(r.level1, r.level2, r.name, parse_value(r.target())) for r in rows])
+    declaration = _form(Declaration, f"项目支出绩效目标申报表（{year}年度）", project, unit, year, goal=project.goal,
+                        funds=[FundSource("年度资金总额", "total", total), FundSource("其中：财政拨款", "current_fiscal", total),
+                               FundSource("其他资金", "other", 0.0)],
+                        indicators=[PlannedIndicator(r.level1, r.level2, r.name, parse_value(r.target())) for r in rows])
     # self-evaluation rows: (declared index or None, indicator)
     weights = [20.0 if r.level1 == "产出指标" and r.level2 == "数量指标" else 10.0 for r in rows]
     evaluated: list[tuple[int | None, Indicator]] = []
@@ -181,11 +190,11 @@ def make_triple(rng: random.Random, n: int, defects: list[str], decoys: list[str
         progress = _progress(r, ind, months) if r.number is not None else "按计划推进"
         mon_rows.append(MonitoredIndicator(r.level1, r.level2, r.name, parse_value(r.target()), parse_value(progress),
                                            parse_value(ind.actual.raw), None, "绿色"))
-    monitoring = Monitoring(title=f"项目支出绩效目标执行监控表（{year}年1-{months}月）", project_name=project.name,
-                            department=unit, impl_unit=unit, year=year, months=months, budget=total, executed=so_far,
-                            rate=parse_value(f"{_fmt(round(so_far / total * 100, 1))}%"),
-                            expected_rate=parse_value(f"{_fmt(round(expected_rate, 1))}%"),
-                            goal_progress="项目按计划推进", indicators=mon_rows)
+    monitoring = _form(Monitoring, f"项目支出绩效目标执行监控表（{year}年1-{months}月）", project, unit, year,
+                       months=months, budget=total, executed=so_far,
+                       rate=parse_value(f"{_fmt(round(so_far / total * 100, 1))}%"),
+                       expected_rate=parse_value(f"{_fmt(round(expected_rate, 1))}%"),
+                       goal_progress="项目按计划推进", indicators=mon_rows)
     planted: list[tuple[str, object]] = []  # (kind, indicator object or a field key)
     free = list(range(len(rows)))
     rng.shuffle(free)
@@ -274,7 +283,7 @@ def make_triple(rng: random.Random, n: int, defects: list[str], decoys: list[str
     monitoring.executed = min(monitoring.executed, funds.rows[0].exec_amount) if "spend_below" not in defects \
         else monitoring.executed
     ev.indicators = [i for _, i in evaluated]
-    name = f"cycle-{n:04d}"
+    name = name or f"cycle-{n:04d}"
     sub = Submission(id=name, kind="table", unit=unit, department=unit, year=year, evaluations=[ev],
                      file=FileInfo(name=f"{name}-自评表.docx", format="docx"))
     out = Triple(name, sub, Cycle(declaration, f"{name}-申报表.docx", [monitoring], [f"{name}-监控表.docx"]),

@@ -17,6 +17,7 @@ from assistant.model import (
     MonitoredIndicator,
     Monitoring,
     Occurrence,
+    PastEvaluation,
     PlannedIndicator,
     Section,
     Submission,
@@ -69,8 +70,21 @@ def test_glossary_covers_every_model_field():
     import dataclasses
 
     for cls in (Evaluation, Indicator, IndicatorGroup, Funds, FundRow, Submission, Section, Finding, Occurrence,
-                Declaration, PlannedIndicator, FundSource, Monitoring, MonitoredIndicator, Cycle):
+                Declaration, PlannedIndicator, FundSource, Monitoring, MonitoredIndicator, Cycle, PastEvaluation):
         for f in dataclasses.fields(cls):
             assert f.name in TERMS, f"{cls.__name__}.{f.name} has no Chinese term"
     assert term("execution_rate") == "执行率"
     assert term("unknown_field") == "unknown_field"
+
+
+def test_cycle_past_years_are_the_same_project_consecutive_nearest_first():
+    def past(year, name):
+        return PastEvaluation(year, Evaluation(project_name=name, year=year))
+
+    ev = Evaluation(project_name="2025年学生资助补助经费", year=2025)
+    cycle = Cycle(history=[past(2022, "学生资助补助经费"), past(2024, "2024年度学生资助补助经费"),
+                           past(2023, "学生资助补助经费"), past(2024, "校舍维修"), past(2025, "学生资助补助经费")])
+    assert [p.year for p in cycle.past(ev)] == [2024, 2023, 2022]
+    gap = Cycle(history=[past(2024, "学生资助补助经费"), past(2022, "学生资助补助经费")])
+    assert [p.year for p in gap.past(ev)] == [2024]  # 2023 missing: 2022 is not the year before
+    assert Cycle(history=[past(2023, "学生资助补助经费")]).past(ev) == []

@@ -48,3 +48,35 @@ def cycle_eval_planted(rule: str, field: str):
     from eval.synth.cycle import Planted
 
     return Planted(rule, field, "goal_rewritten")
+
+
+def test_every_two_year_defect_kind_is_planted_and_the_new_rules_pass_the_gate(capsys):
+    from eval.synth.cycle_years import DEFECTS as YEAR_DEFECTS
+    from eval.synth.cycle_years import make_pairs
+
+    pairs = make_pairs(90, 3)
+    kinds = Counter(p.kind for pair in pairs for p in pair.planted)
+    assert set(kinds) == set(YEAR_DEFECTS) and min(kinds.values()) >= 5, kinds
+    assert any(not pair.planted and pair.decoys for pair in pairs)
+    for pair in pairs:
+        assert all(p.rule == YEAR_DEFECTS[p.kind] for p in pair.planted)
+        history = pair.current.cycle.history
+        assert len(history) == 1 and history[0].evaluation is pair.previous.submission.evaluations[0]
+        assert pair.current.submission.evaluations[0].project_name == history[0].evaluation.project_name
+    result = cycle_eval.evaluate_years(90, 3)
+    result.pop("_misses")
+    assert set(result) == set(YEAR_DEFECTS.values())
+    assert all(m["precision"] >= 0.95 and m["recall"] >= 0.95 for m in result.values()), result
+
+
+def test_a_clean_next_year_sets_its_targets_and_goal_anew_and_a_copied_one_does_not():
+    from eval.synth.cycle_years import make_pair
+
+    clean = make_pair(random.Random(4), 1, [])
+    copied = make_pair(random.Random(4), 2, ["targets_copied", "goal_copied"])
+    for pair, same in ((clean, False), (copied, True)):
+        now, before = pair.current.submission.evaluations[0], pair.previous.submission.evaluations[0]
+        assert (now.goal_planned == before.goal_planned) is same
+        numeric = [(a.target.raw, b.target.raw) for a, b in zip(now.indicators, before.indicators, strict=True)
+                   if a.target.number is not None and b.target.number is not None and b.target.number < 100]
+        assert numeric and all((a == b) is same for a, b in numeric), numeric

@@ -138,3 +138,30 @@ def test_a_form_matching_several_self_evaluations_is_left_for_a_reviewer_who_rel
     assert any(e.kind == "link" and e.actor == "zhang" for e in events)
     unlinked = cycles.relink(result.submission_id, None, actor="zhang")
     assert unlinked.state == "unlinked" and cycles.links_of(chosen) == []
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)], ids=["last_year_first", "last_year_stored_late"])
+def test_last_years_self_evaluation_of_the_same_project_is_the_history_the_cross_year_rules_read(tmp_path, stores,
+                                                                                                order):
+    from eval.synth.cycle_files import evaluation_grid, write_docx
+    from eval.synth.cycle_years import make_pair
+
+    pair = make_pair(random.Random(7), 7, ["targets_copied", "goal_copied"])
+    files = []
+    for t in (pair.previous, pair.current):
+        ev = t.submission.evaluations[0]
+        files.append(write_docx(tmp_path / f"{t.name}.docx", ["项目支出绩效自评表", f"（{ev.year}年度）"],
+                                evaluation_grid(ev)))
+    ids = [None, None]
+    for i in order:  # stored late, last year's form re-checks this year's
+        report = ingest_paths([files[i]], stores, IngestOptions(defer_vectors=True))
+        assert report.files[0].status != "failed", report.to_dict()
+        ids[i] = report.files[0].submission_id
+    cycles = CycleStore(stores.records)
+    history = cycles.cycle_for(ids[1]).history
+    year = pair.current.submission.year
+    assert [(p.year, p.submission_id) for p in history] == [(year - 1, ids[0])]
+    assert cycles.history_for(ids[0]) == []  # nothing stored before last year's
+    found = {(f.rule, f.location.field) for f in stores.records.get_findings(ids[1]) if f.rule.startswith("CYCLE-YEAR")}
+    assert found == {(p.rule, p.field) for p in pair.planted}
+    assert not any(f.rule.startswith("CYCLE-YEAR") for f in stores.records.get_findings(ids[0]))

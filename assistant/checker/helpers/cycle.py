@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from assistant.checker.profiles import Profile
 
 # used when a profile that does not extend national leaves a threshold out
-CYCLE_DEFAULTS: dict[str, float] = {"rename_similarity": 0.5, "goal_similarity": 0.6, "trajectory_gap": 30.0}
+CYCLE_DEFAULTS: dict[str, float] = {"rename_similarity": 0.5, "goal_similarity": 0.6, "trajectory_gap": 30.0,
+                                     "year_goal_similarity": 0.95, "year_target_share": 0.8, "year_min_indicators": 3,
+                                     "year_budget_change": 20.0}
 
 
 def threshold(profile: Profile, key: str) -> float:

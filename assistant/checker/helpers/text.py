@@ -144,6 +144,29 @@ def plain(text: str | None) -> str:
     return _PUNCT.sub("", norm(text))
 
 
+_DIGIT = re.compile(r"[0-9]")
+
+
+def is_boilerplate(text: str | None, project: str | None, profile: Profile) -> bool:
+    """A text with no number made only of the profile's ``boilerplate_phrases`` (完成, 按计划 …)
+    and ``boilerplate_fillers`` (年度, 目标, 已 …) and the project's own name, with at least one
+    phrase: it says something was done, not what ("完成年度目标。")."""
+    core = plain(text)
+    if not core or _DIGIT.search(compact(text)):
+        return False
+    name = plain(project)
+    if len(name) >= 4:
+        core = core.replace(name, "")
+    said = False
+    for word in sorted(set(profile.boilerplate_phrases), key=len, reverse=True):
+        if word in core:
+            said = True
+            core = core.replace(word, "")
+    for word in sorted(set(profile.boilerplate_fillers), key=len, reverse=True):
+        core = core.replace(word, "")
+    return said and not core
+
+
 def unquoted(text: str | None) -> str:
     """Compact text without quote marks: “三公经费”控制率 → 三公经费控制率."""
     return _QUOTES.sub("", compact(text))

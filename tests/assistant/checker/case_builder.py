@@ -33,6 +33,7 @@ from assistant.model import (
     Location,
     MonitoredIndicator,
     Monitoring,
+    PastEvaluation,
     PlannedIndicator,
     Section,
     Submission,
@@ -238,4 +239,11 @@ def build_cycle(case: dict[str, Any]) -> Cycle:
                 deviation_reason=i.get("deviation_reason"), warning=i.get("warning"))
                 for i in m.get("indicators") or []])]
         cycle.monitoring_files = ["监控表.docx"]
+    # the same project's self-evaluations of earlier years: the baseline with each entry's
+    # ``evaluation`` overrides, of its ``year`` (none unless the case lists them)
+    for prev in case.get("previous") or []:
+        data = deep_merge(baseline_data(case.get("baseline", "project")),
+                          {**(prev.get("evaluation") or {}), "year": prev["year"]})
+        cycle.history.append(PastEvaluation(prev["year"], build_evaluation(data), f"prev-{prev['year']}",
+                                            f"{prev['year']}年度自评表.docx"))
     return cycle

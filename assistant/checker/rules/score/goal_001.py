@@ -1,6 +1,14 @@
 import re
 
-from assistant.checker.helpers.text import chinese_chars, clip, is_blank, norm, num, similarity
+from assistant.checker.helpers.text import (
+    chinese_chars,
+    clip,
+    is_blank,
+    is_boilerplate,
+    norm,
+    num,
+    similarity,
+)
 from assistant.checker.registry import register
 from assistant.checker.rule import Rule
 from assistant.checker.sources import CHIZHOU
@@ -18,7 +26,8 @@ def _wording(text: str | None) -> str:
 @register
 class ScoreGoal001(Rule):
     """年度总体目标的“实际完成情况”与“预期目标”几乎相同（去掉标点、数字只看措辞后的相似度 ≥
-    ``goal_similarity``，0.9）：只改了数字的目标也是照抄。
+    ``goal_similarity``，0.9）：只改了数字的目标也是照抄。完成情况只是一句套话（“完成年度目标。”）的由
+    MISSING-GOAL-002 指出，不在此重复报。
 
     Why:
         照抄预期目标当完成情况，说明没有真正总结完成情况。经验规则。
@@ -40,6 +49,8 @@ class ScoreGoal001(Rule):
             return
         if chinese_chars(ev.goal_achieved) < _MIN_WORDS:
             return  # "37.24" under "43.2" copies nothing; MISSING-GOAL-001 says it has no content
+        if is_boilerplate(ev.goal_achieved, ev.project_name, profile):
+            return  # "完成年度目标。" under a goal as empty: MISSING-GOAL-002 says it has no content
         sim = similarity(_wording(ev.goal_planned), _wording(ev.goal_achieved), floor=profile.goal_similarity)
         if sim >= profile.goal_similarity:
             yield self.finding(ctx, ctx.path("goal_achieved"),
