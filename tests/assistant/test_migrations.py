@@ -50,7 +50,7 @@ ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", 
 # every table at the newest revision: the pre-migration ones and those later revisions added
 HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms", "corrections",
                             "submission_versions", "review_scores", "conversations", "letterheads",
-                            "ask_feedback", "cycle_forms"}
+                            "ask_feedback", "cycle_forms", "bureaus"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
