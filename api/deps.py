@@ -85,14 +85,19 @@ def get_stores(request: Request, user: CurrentUser) -> Stores:
 
 
 def _refuse_other_bureaus(params: dict[str, str], stores: Stores) -> None:
+    """404 for an object of another bureau. An id that exists nowhere is left to the route, which
+    answers its own 404 — the same status, so an id of another bureau is told from none by nothing
+    but, on the review's routes, the wording (see docs/architecture.md)."""
+    records = stores.records
     sids = [params[k] for k in ("sid", "form_id") if params.get(k)]
     key = params.get("key") or ""
     if key.startswith("review:"):
         sids.append(key.split(":", 1)[1])
-    if any(stores.records.get_summary(sid) is None for sid in sids):
+    if any(records.bureau_of(sid) not in (None, records.bureau) for sid in sids):
         raise not_found("这份材料", "submission")
-    if params.get("fid") and stores.review.finding(params["fid"]) is None:
-        raise not_found("这条审核发现", "finding")
+    fid = params.get("fid")
+    if fid and records.bureau_of_finding(fid) not in (None, records.bureau):
+        raise ApiError(404, "not_found", f"没有编号为“{fid}”的审核发现", "no such finding")
 
 
 StoresDep = Annotated[Stores, Depends(get_stores)]

@@ -83,5 +83,5 @@ class BureauStore:
         found = self.get(code)
         if found is None:
             known = "、".join(b.code for b in self.list()) or "（无）"
-            raise BureauError(f"没有代码为 {code!r} 的机构（已有：{known}）；请先用 `ziping bureaus add` 创建")
+            raise BureauError(f"没有代码为 {code!r} 的机构（已有：{known}）；请先用 `ziping bureau add` 创建")
         return found

@@ -485,6 +485,12 @@ class RecordStore:
         with self.session() as s:
             return s.scalar(select(SubmissionRow.bureau).where(SubmissionRow.id == submission_id))
 
+    def bureau_of_finding(self, finding_id: str) -> str | None:
+        """The bureau of a stored finding's submission (in any bureau: for refusing, not for showing)."""
+        with self.session() as s:
+            return s.scalar(select(SubmissionRow.bureau).join(FindingRow, FindingRow.submission_id == SubmissionRow.id)
+                            .where(FindingRow.id == finding_id))
+
     def sees(self, row: SubmissionRow | None) -> bool:
         return row is not None and (self.bureau is None or row.bureau == self.bureau)
 

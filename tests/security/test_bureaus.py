@@ -134,8 +134,7 @@ def test_every_operation_on_an_id_of_another_bureau_answers_404(site):
     assert len(ops) >= 25 and {p for _m, p in ops} >= {"/api/v1/submissions/{sid}", "/api/v1/findings/{fid}/decision",
                                                        "/api/v1/drafts/{key}", "/api/v1/jobs/{job_id}"}
     for method, path in ops:
-        r = _request(site, "bob", method, path)
-        assert_chinese_error(r, 404, "not_found")
+        assert_chinese_error(_request(site, "bob", method, path), 404, "not_found")
     # the same reads of ana, in whose bureau these objects are, find them: the 404s above are the bureau's
     for method, path in ops:
         if method == "get":
