@@ -214,3 +214,17 @@ def test_a_reviewer_cannot_reach_the_admin_routes(site):
 
 def test_me_says_which_bureau(site):
     assert site.client.get("/api/v1/me", headers=site.auth("bob")).json()["bureau"] == "beta"
+
+
+def test_ids_of_another_bureau_in_a_request_body_are_as_unknown_ids(site):
+    """Batch review, batch drafting and a resubmission name submissions in the body, not the path."""
+    c, bob, sid = site.client, site.auth("bob"), site.a["sid"]
+    before = c.get(f"/api/v1/submissions/{sid}", headers=site.auth("ana")).json()["summary"]["state"]
+    batch = c.post("/api/v1/review/batch", headers=bob, json={"submission_ids": [sid], "action": "state",
+                                                              "state": "in_review"}).json()
+    assert batch["done"] == 0 and batch["items"][0]["ok"] is False and "没有编号为" in batch["items"][0]["message"]
+    assert c.get(f"/api/v1/submissions/{sid}", headers=site.auth("ana")).json()["summary"]["state"] == before
+    assert_chinese_error(c.post("/api/v1/drafts/batch", headers=bob, json={"submission_ids": [sid]}), 404, "not_found")
+    resubmitted = c.post("/api/v1/submissions", headers=bob, data={"replaces": sid},
+                         files=[("files", ("说明.txt", "项目名称：乙\n".encode()))])
+    assert_chinese_error(resubmitted, 404, "not_found")
