@@ -62,7 +62,7 @@ class RetrievalFilters:
     def submission_ids_in(self, records: RecordStore) -> list[str] | None:
         """The submissions these filters (and the records view's bureau) allow, or ``None`` when
         they do not restrict."""
-        if not self.restricts_submissions and records.bureau is None:
+        if not self.restricts_submissions and records.sees_everything():
             return None
         return records.submission_ids_where(year=self.year, unit=self.unit, unit_like=self.unit_like,
                                             department=self.department, kind=self.submission_kind,

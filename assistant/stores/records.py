@@ -491,6 +491,14 @@ class RecordStore:
             return s.scalar(select(SubmissionRow.bureau).join(FindingRow, FindingRow.submission_id == SubmissionRow.id)
                             .where(FindingRow.id == finding_id))
 
+    def sees_everything(self) -> bool:
+        """Whether this view reads every stored submission (every bureau's, or no other bureau has
+        any): a search then needs no submission filter — a single-bureau installation pays nothing."""
+        if self.bureau is None:
+            return True
+        with self.session() as s:
+            return s.scalar(select(SubmissionRow.id).where(SubmissionRow.bureau != self.bureau).limit(1)) is None
+
     def sees(self, row: SubmissionRow | None) -> bool:
         return row is not None and (self.bureau is None or row.bureau == self.bureau)
 

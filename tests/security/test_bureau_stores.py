@@ -167,3 +167,18 @@ def test_rows_stored_before_bureaus_belong_to_the_default_bureau(tmp_path):
         assert records.within("elsewhere").submission_ids_where() == []
     finally:
         records.close()
+
+
+def test_a_search_is_filtered_by_bureau_only_when_another_bureau_has_data(two, tmp_path):
+    from assistant.retrieval.filters import RetrievalFilters
+
+    allowed = RetrievalFilters().submission_ids_in(two.a)
+    assert allowed is not None and two.sid_a in allowed and two.sid_b not in allowed
+    assert RetrievalFilters().submission_ids_in(two.records) is None  # every bureau: no filter
+    alone = RecordStore(f"sqlite:///{tmp_path / 'one.db'}")
+    try:
+        alone.save_submission(make_submission("one0000000000001"))
+        assert RetrievalFilters().submission_ids_in(alone.within(DEFAULT_BUREAU)) is None  # nothing to keep apart
+        assert RetrievalFilters().submission_ids_in(alone.within("elsewhere")) == []
+    finally:
+        alone.close()
