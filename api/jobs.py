@@ -144,14 +144,15 @@ class JobManager:
     # receiving an upload ------------------------------------------------------------------------
 
     def new_job(self, owner: str, *, defer_vectors: bool = False, force: bool = False,
-                year: int | None = None, unit: str | None = None, replaces: str | None = None) -> Upload:
+                year: int | None = None, unit: str | None = None, replaces: str | None = None,
+                bureau: str | None = None) -> Upload:
         job_id = new_job_id()
         folder = self.upload_root / job_id
         folder.mkdir(parents=True, exist_ok=False)
         options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors,
                                 profile=self.settings.profile, max_bytes=self.max_file_bytes,
                                 max_archive_bytes=self.settings.max_archive_mb * 2**20, replaces=replaces,
-                                actor=owner)
+                                actor=owner, bureau=bureau)
         return Upload(id=job_id, owner=owner, folder=folder, options=options, scratch=Scratch(folder))
 
     @property

@@ -64,12 +64,14 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 class UserOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"name": "zhangsan", "role": "reviewer", "role_text": "审核人员", "created_at": "2024-03-01T09:00:00Z"}]})
+        {"name": "zhangsan", "role": "reviewer", "role_text": "审核人员", "created_at": "2024-03-01T09:00:00Z",
+         "bureau": "default"}]})
 
     name: str
     role: Literal["reviewer", "admin"]
     role_text: str
     created_at: datetime
+    bureau: str = Field("default", description="所属机构代码：审核人员只能看到本机构的材料，管理员看到全部机构")
 
 
 class Health(BaseModel):

@@ -86,7 +86,7 @@ def ingest_payload(options: IngestOptions, uploads: list[tuple[int, str, str]]) 
     return {"options": {"year": options.year, "unit": options.unit, "force": options.force,
                         "defer_vectors": options.defer_vectors, "profile": options.profile,
                         "max_bytes": options.max_bytes, "max_archive_bytes": options.max_archive_bytes,
-                        "replaces": options.replaces, "actor": options.actor},
+                        "replaces": options.replaces, "actor": options.actor, "bureau": options.bureau},
             "uploads": [{"seq": seq, "name": name, "path": path} for seq, name, path in uploads]}
 
 
@@ -328,7 +328,9 @@ class JobRunner:
         not drafted again (and an unchanged draft adds no version anyway)."""
         from assistant.drafting import DraftStore, revise
 
-        drafts = DraftStore(self.stores.records)
+        # drafted as the user who queued it sees the records: their bureau's (an admin's: all)
+        records = self.stores.records.within(job.payload.get("bureau"), job.payload.get("home"))
+        drafts = DraftStore(records)
         items = job.payload.get("items") or []
         editor = job.payload.get("editor") or job.owner
         done = sum(1 for f in job.files if f.finished)
@@ -338,7 +340,7 @@ class JobRunner:
             self._check(job, beat)
             item = items[f.seq - 1]
             try:
-                version = revise(self.stores.records, drafts, item["key"], editor=editor, params=item.get("params"))
+                version = revise(records, drafts, item["key"], editor=editor, params=item.get("params"))
             except KeyError:
                 self._file(job, f.seq, f.member, stage="failed", status="failed", code="not_found",
                            reason="材料不存在或已删除，无法起草 / the submission is gone")
@@ -352,9 +354,12 @@ class JobRunner:
         self.jobs.finish(job.id, self.worker, "done")
 
 
-def draft_payload(items: list[tuple[str, dict[str, Any]]], editor: str) -> tuple[dict[str, Any], list[JobFile]]:
-    """A draft job's payload and files: one per (draft key, build parameters), in order."""
-    payload = {"editor": editor, "items": [{"key": key, "params": params} for key, params in items]}
+def draft_payload(items: list[tuple[str, dict[str, Any]]], editor: str, *, bureau: str | None = None,
+                  home: str | None = None) -> tuple[dict[str, Any], list[JobFile]]:
+    """A draft job's payload and files: one per (draft key, build parameters), in order; ``bureau``
+    and ``home``: the records view of the user who queued it (:meth:`RecordStore.within`)."""
+    payload = {"editor": editor, "items": [{"key": key, "params": params} for key, params in items],
+               "bureau": bureau, "home": home}
     files = [JobFile(seq=n, name=key, submission_id=key.split(":", 1)[1] if key.startswith("review:") else None)
              for n, (key, _params) in enumerate(items, start=1)]
     return payload, files

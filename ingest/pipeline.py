@@ -70,6 +70,7 @@ class IngestOptions:
     max_archive_bytes: int = 500 * 2**20
     replaces: str | None = None  # the submission these files are a new version of (a resubmission)
     actor: str | None = None  # who sent the files: the audit log names them for a new version
+    bureau: str | None = None  # the bureau the files go to (None: the stores' own, the default bureau)
 
 
 @dataclass
@@ -146,9 +147,15 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
     """Ingest one file; every error ends up in the result, never as an exception. ``read`` is what a
     reading process made of the file (:mod:`ingest.pool`); without it the file is read here."""
     stage = stage or (lambda _s: None)
+    if options.bureau is not None and options.bureau != stores.records.home:
+        stores = stores.within(stores.records.bureau, home=options.bureau)
     try:
         sha = file_sha256(item.path)
         existing = stores.records.find_by_sha256(sha)
+        if existing is not None and stores.records.bureau_of(existing.id) != stores.records.home:
+            # a file's id is its content's: one copy per installation, in the bureau that sent it first
+            return FileResult(item.name, "failed", reason="内容相同的文件已由其他机构入库，不能重复入库 / "
+                                                          "the same file is stored by another bureau")
         if existing is not None and not options.force:
             mended = _finish_stored(item.path, existing, stores)
             stage("skipped")

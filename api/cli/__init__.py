@@ -13,6 +13,7 @@ import typer
 
 from api.cli import (
     ask,
+    bureaus,
     check,
     cycle,
     db,
@@ -55,6 +56,7 @@ feedback.register(app)
 serve.register(app)
 demo.register(app)
 users.register(app)
+bureaus.register(app)
 review.register(app)
 db.register(app)
 worker.register(app)

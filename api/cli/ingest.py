@@ -25,6 +25,8 @@ def ingest(
     defer_vectors: Annotated[bool, typer.Option("--defer-vectors", help="稍后用 ziping embed 生成向量")] = False,
     profile: Annotated[str, typer.Option(help="审核口径（auto 按版式选择） / rules profile")] = "auto",
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果")] = False,
+    bureau: Annotated[str, typer.Option("--bureau", "-b", help="材料所属机构代码（ziping bureau list） / the files' bureau")]
+    = "default",
 ) -> None:
     """读取、识别、预审并入库 / read, recognise, check and store files.
 
@@ -34,13 +36,20 @@ def ingest(
     from assistant.glossary import KIND_TERMS
     from assistant.settings import get_settings
     from assistant.stores import open_stores
+    from assistant.stores.bureaus import BureauError, BureauStore
     from ingest.pipeline import IngestOptions, ingest_paths
 
     settings = get_settings()
     stores = open_stores(settings)
+    try:
+        BureauStore(stores.records.engine).require(bureau)
+    except BureauError as err:
+        stores.close()
+        typer.echo(f"错误 / error: {err}", err=True)
+        raise typer.Exit(2) from err
     options = IngestOptions(year=year, unit=unit, force=force, defer_vectors=defer_vectors, profile=profile,
                             max_bytes=settings.max_upload_mb * 2**20,
-                            max_archive_bytes=settings.max_archive_mb * 2**20)
+                            max_archive_bytes=settings.max_archive_mb * 2**20, bureau=bureau)
     with ProgressBar(total=1, label="入库", enabled=not as_json) as bar:
         report = ingest_paths(paths, stores, options,
                               progress=lambda stage, name, done, total: bar.update(done, total, Path(name).name))

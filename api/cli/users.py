@@ -39,19 +39,22 @@ def _store() -> tuple[RecordStore, UserStore]:
 def add(
     name: Annotated[str, typer.Argument(help="用户名 / user name")],
     role: Annotated[RoleChoice, typer.Option("--role", "-r", help="reviewer 审核人员 | admin 管理员")] = RoleChoice.reviewer,
+    bureau: Annotated[str, typer.Option("--bureau", "-b", help="所属机构代码（ziping bureau list）；审核人员只能看到本机构的材料 "
+                                                          "/ the user's bureau")] = "default",
 ) -> None:
     """新增用户并打印其访问令牌（只显示这一次） / add a user and print the token once."""
     from api.users import ROLE_TERMS, UserError
 
     records, users = _store()
     try:
-        user, token = users.add(name, role.value)
+        user, token = users.add(name, role.value, bureau=bureau)
     except UserError as err:
         typer.echo(f"错误 / error: {err}", err=True)
         sys.exit(2)
     finally:
         records.close()
-    typer.echo(f"已添加{ROLE_TERMS[user.role]} {user.name}。访问令牌（只显示这一次，请妥善保存）：", err=True)
+    typer.echo(f"已添加{ROLE_TERMS[user.role]} {user.name}（机构 {user.bureau}）。访问令牌（只显示这一次，请妥善保存）：",
+               err=True)
     typer.echo(token)
 
 
@@ -66,7 +69,7 @@ def list_users(as_json: Annotated[bool, typer.Option("--json", help="以 JSON �
     finally:
         records.close()
     if as_json:
-        typer.echo(json.dumps([{"name": u.name, "role": u.role, "active": u.active,
+        typer.echo(json.dumps([{"name": u.name, "role": u.role, "bureau": u.bureau, "active": u.active,
                                 "created_at": u.created_at.isoformat(),
                                 "revoked_at": u.revoked_at.isoformat() if u.revoked_at else None} for u in rows],
                               ensure_ascii=False, indent=2))
@@ -74,8 +77,8 @@ def list_users(as_json: Annotated[bool, typer.Option("--json", help="以 JSON �
     if not rows:
         typer.echo("还没有用户。用 ziping user add 用户名 --role admin 添加。")
         return
-    typer.echo(table_text(("用户", "角色", "状态", "创建时间"),
-                          [(u.name, ROLE_TERMS.get(u.role, u.role), "有效" if u.active else "已吊销",
+    typer.echo(table_text(("用户", "角色", "机构", "状态", "创建时间"),
+                          [(u.name, ROLE_TERMS.get(u.role, u.role), u.bureau, "有效" if u.active else "已吊销",
                             f"{u.created_at:%Y-%m-%d %H:%M}") for u in rows]))
 
 

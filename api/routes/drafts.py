@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.deps import CurrentUser, JobsDep, SettingsDep, StoresDep
@@ -45,11 +45,9 @@ router = APIRouter(prefix="/drafts", tags=["drafts"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def get_drafts(stores: StoresDep, request: Request) -> DraftStore:
-    drafts = getattr(request.app.state, "drafts", None)
-    if drafts is None or drafts.records is not stores.records:
-        drafts = request.app.state.drafts = DraftStore(stores.records)
-    return drafts
+def get_drafts(stores: StoresDep) -> DraftStore:
+    # one per request: it reads through the request's bureau view of the records
+    return DraftStore(stores.records)
 
 
 DraftsDep = Annotated[DraftStore, Depends(get_drafts)]
@@ -176,7 +174,7 @@ def draft_batch(body: DraftBatchRequest, stores: StoresDep, jobs: JobsDep, user:
             raise ApiError(400, "bad_scope", "按部门或单位起草时须填写名称", f"invalid scope: {err}") from err
         items.append((annual_key(a.year, scope), {"with_statistics": body.with_statistics, "anonymise": body.anonymise,
                                                   "letterhead": letterhead}))
-    payload, files = draft_payload(items, user.name)
+    payload, files = draft_payload(items, user.name, bureau=stores.records.bureau, home=stores.records.home)
     job = jobs.store.enqueue("draft", user.name, payload, files, total=len(files))
     jobs.runner.wake.set()
     return JobOut.model_validate(job_view(job))

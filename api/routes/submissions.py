@@ -102,7 +102,8 @@ async def upload(
     if len(files) > limit:
         raise ApiError(422, "too_many_files", f"一次最多上传 {limit} 个文件", f"at most {limit} files per upload")
     job = await run_in_threadpool(jobs.new_job, user.name, defer_vectors=defer_vectors, force=force, year=year,
-                                  unit=unit.strip() if unit else None, replaces=replaces or None)
+                                  unit=unit.strip() if unit else None, replaces=replaces or None,
+                                  bureau=user.bureau)
     try:
         for f in files:
             name, target = jobs.upload_path(job, f.filename)

@@ -22,13 +22,12 @@ router = APIRouter(tags=["users"])
 
 @router.get("/me", response_model=UserOut, summary="当前用户 / the current user", responses=errors(401))
 def me(user: CurrentUser) -> UserOut:
-    return UserOut(name=user.name, role=user.role, role_text=ROLE_TERMS.get(user.role, user.role),  # type: ignore[arg-type]
-                   created_at=user.created_at)
+    return _user_out(user)
 
 
 def _user_out(user) -> UserOut:
     return UserOut(name=user.name, role=user.role, role_text=ROLE_TERMS.get(user.role, user.role),  # type: ignore[arg-type]
-                   created_at=user.created_at)
+                   created_at=user.created_at, bureau=user.bureau)
 
 
 @router.post("/session", response_model=UserOut, summary="网页登录：令牌存入 HttpOnly Cookie / page login",

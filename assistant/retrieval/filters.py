@@ -5,6 +5,11 @@ submission ids) are resolved once to a set of submission ids against the records
 full-text index can only restrict by submission. *Chunk* filters (chunk kind, section, project,
 level-1 indicator) are checked on each candidate chunk's metadata. The vector store gets the
 exact-match part of both as a Chroma ``where``.
+
+A records view of one bureau (:meth:`RecordStore.within`) is a submission filter of its own: the
+full-text and vector indexes are shared by every bureau, so a search in a bureau's view always
+resolves the bureau's submissions and drops every other chunk (and asks Chroma for the bureau's
+vectors only, which carry it in their metadata).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assistant.stores.records import RecordStore
+from assistant.stores.records import DEFAULT_BUREAU, RecordStore
 
 __all__ = ["RetrievalFilters"]
 
@@ -55,16 +60,22 @@ class RetrievalFilters:
             v is None for v in (self.kind, self.section, self.project, self.level1))
 
     def submission_ids_in(self, records: RecordStore) -> list[str] | None:
-        """The submissions these filters allow, or ``None`` when they do not restrict."""
-        if not self.restricts_submissions:
+        """The submissions these filters (and the records view's bureau) allow, or ``None`` when
+        they do not restrict."""
+        if not self.restricts_submissions and records.sees_everything():
             return None
         return records.submission_ids_where(year=self.year, unit=self.unit, unit_like=self.unit_like,
                                             department=self.department, kind=self.submission_kind,
                                             ids=self.submission_ids)
 
-    def chroma_where(self, submission_ids: list[str] | None, max_in: int = 500) -> dict[str, Any] | None:
-        """Exact-match conditions for Chroma (``None``: no filter)."""
+    def chroma_where(self, submission_ids: list[str] | None, max_in: int = 500,
+                     bureau: str | None = None) -> dict[str, Any] | None:
+        """Exact-match conditions for Chroma (``None``: no filter). ``bureau``: the records view's;
+        vectors made before bureaus carry none, so the default bureau's are not asked for by it
+        (:meth:`accepts` drops other bureaus' chunks all the same)."""
         conds: list[dict[str, Any]] = []
+        if bureau is not None and bureau != DEFAULT_BUREAU:
+            conds.append({"bureau": bureau})
         for key, value in (("year", self.year), ("unit", self.unit), ("department", self.department),
                            ("submission_kind", self.submission_kind), ("kind", self.kind),
                            ("project", self.project), ("level1", self.level1)):

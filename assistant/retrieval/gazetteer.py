@@ -65,7 +65,8 @@ def _longest_matches(text: str, names: tuple[str, ...]) -> list[str]:
     return [n for _, _, n in sorted(found)]
 
 
-_cache: dict[int, tuple[Any, Gazetteer]] = {}
+# by engine and bureau: a bureau's view of the records is made per request, its names are its own
+_cache: dict[tuple[int, str | None], tuple[Any, Gazetteer]] = {}
 _lock = threading.Lock()
 
 
@@ -75,7 +76,8 @@ def gazetteer(records: RecordStore) -> Gazetteer:
 
 def _names(records: RecordStore) -> Gazetteer:
     stamp = records.change_stamp()
-    cached = _cache.get(id(records))
+    key = (id(records.engine), records.bureau)
+    cached = _cache.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     names = records.name_rows()
@@ -100,5 +102,5 @@ def _names(records: RecordStore) -> Gazetteer:
                   unit_submissions={k: tuple(sorted(v)) for k, v in unit_subs.items()},
                   submission_projects={k: tuple(sorted(v)) for k, v in sub_projects.items()})
     with _lock:
-        _cache[id(records)] = (stamp, g)
+        _cache[key] = (stamp, g)
     return g

@@ -181,7 +181,7 @@ class HybridRetriever(BaseRetriever):
             ids = self.stores.fulltext.chunk_ids(allowed, limit=DENSE_SCAN_MAX + 1)
             if len(ids) <= DENSE_SCAN_MAX:
                 return nearest_within(vectors, vectors.embeddings.embed_query(query), ids, fetch)
-        return vectors.search(query, k=fetch, where=filters.chroma_where(allowed))
+        return vectors.search(query, k=fetch, where=filters.chroma_where(allowed, bureau=self.stores.records.bureau))
 
     def _keyword_rankings(self, query: str, fetch: int, allowed: list[str] | None
                           ) -> list[tuple[str, list[str], float]]:

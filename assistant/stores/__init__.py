@@ -60,9 +60,21 @@ class Stores:
     fulltext: FullText
     embeddings: Embeddings | None = None  # None: made from settings on first use
     _vectors: VectorStore | None = field(default=None, repr=False)
+    _root: Stores | None = field(default=None, repr=False)  # the stores a bureau's view was made from
+
+    def within(self, bureau: str | None, home: str | None = None) -> Stores:
+        """The same stores seen by one bureau (None: every bureau): the records' reads keep that
+        bureau's rows (:meth:`RecordStore.within`), and through them every search, statistic,
+        export and answer; the full text and vectors are shared (searches resolve the bureau's
+        submissions first, see :mod:`assistant.retrieval.filters`)."""
+        root = self._root or self
+        return Stores(settings=self.settings, records=root.records.within(bureau, home), fulltext=self.fulltext,
+                      embeddings=self.embeddings, _root=root)
 
     @property
     def vectors(self) -> VectorStore:
+        if self._root is not None:  # one vector store (and embedder) per process, not one per view
+            return self._root.vectors
         if self._vectors is None:
             from assistant.embeddings import make_embeddings
             from assistant.stores.vectors import VectorStore
@@ -87,7 +99,7 @@ class Stores:
         sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
         VersionStore(self.records).link(sub, replaces=replaces, **({"actor": actor} if actor else {}))
         self.fulltext.replace_submission(sid, chunks)
-        if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
+        if self._vectors_open() or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             # a server down: stored all the same, its chunks wait for vectors; old vectors of ids
             # no longer used stay behind until `ziping doctor --repair` removes them
             with suppress(VectorStoreUnavailable):
@@ -124,9 +136,12 @@ class Stores:
         """Remove a submission from all three stores."""
         found = self.records.delete_submission(submission_id)
         self.fulltext.delete_submission(submission_id)
-        if self._vectors is not None or self.settings.chroma_dir.exists() or self.settings.chroma_url:
+        if self._vectors_open() or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             self.vectors.delete_submission(submission_id)
         return found
+
+    def _vectors_open(self) -> bool:
+        return (self._root or self)._vectors is not None
 
     def close(self) -> None:
         self.records.close()

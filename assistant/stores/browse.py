@@ -216,7 +216,7 @@ def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, li
                     ) -> tuple[int, list[SubmissionListRow]]:
     """(how many match, the rows from ``offset``); rows without the sort value come last."""
     stmt, ev0, counts = _list_select()
-    stmt = stmt.where(*_conditions(q, counts))
+    stmt = stmt.where(records.in_scope(SubmissionRow.id), *_conditions(q, counts))
     key = q.sort.lstrip("-")
     column = {"updated": SubmissionRow.updated_at, "year": SubmissionRow.year, "unit": SubmissionRow.unit,
               "file": SubmissionRow.file_name, "score": ev0.total_score, "exec_rate": _rate(ev0),
@@ -236,6 +236,7 @@ def submission_page(records: RecordStore, q: SubmissionQuery, *, offset: int, li
 def submission_row(records: RecordStore, submission_id: str) -> SubmissionListRow | None:
     """One submission as the list shows it, or None."""
     stmt, _ev0, _counts = _list_select(one=True)
+    stmt = stmt.where(records.in_scope(SubmissionRow.id))
     with records.session() as s:
         r = s.execute(stmt, {"sid": submission_id}).first()
         if r is None:
@@ -308,7 +309,8 @@ def finding_page(records: RecordStore, f: FindingQuery, *, offset: int, limit: i
                  ) -> tuple[int, list[FindingInContext]]:
     """(how many match, the findings from ``offset``): newest submissions first, checker order within."""
     with records.session() as s:
-        stmt = _finding_select(f).where(*_fuzzy(s, f.unit_like, f.project_like, evaluation=EvaluationRow))
+        stmt = _finding_select(f).where(records.in_scope(SubmissionRow.id),
+                                        *_fuzzy(s, f.unit_like, f.project_like, evaluation=EvaluationRow))
         total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = s.execute(stmt.order_by(SubmissionRow.updated_at.desc(), FindingRow.submission_id, FindingRow.seq)
                          .offset(offset).limit(limit)).all()
@@ -320,7 +322,8 @@ def findings_by_submission(records: RecordStore, f: FindingQuery, *, limit: int 
     """The matching findings (at most ``limit``) per submission id, by submission then checker order."""
     by_sub: dict[str, list[Finding]] = defaultdict(list)
     with records.session() as s:
-        stmt = (_finding_select(f).where(*_fuzzy(s, f.unit_like, f.project_like, evaluation=EvaluationRow))
+        stmt = (_finding_select(f).where(records.in_scope(SubmissionRow.id),
+                                         *_fuzzy(s, f.unit_like, f.project_like, evaluation=EvaluationRow))
                 .order_by(FindingRow.submission_id, FindingRow.seq).limit(limit))
         for r in s.execute(stmt):
             by_sub[r[0].submission_id].append(finding_of(r[0]))

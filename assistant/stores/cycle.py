@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -132,6 +133,7 @@ class CycleStore:
         changed = []
         with self.records.session() as s:
             rows = s.scalars(select(CycleFormRow).where(
+                CycleFormRow.submission_id.in_(_same_bureau(sub.id)),
                 CycleFormRow.unit == sub.unit, CycleFormRow.year == sub.year,
                 CycleFormRow.project_name.in_(projects), CycleFormRow.state.in_(("unmatched", "ambiguous", "linked"))))
             for row in rows:
@@ -151,7 +153,8 @@ class CycleStore:
                 raise CycleError(f"没有编号为 {form_id} 的绩效目标申报表或绩效监控表")
             if evaluation_id is not None:
                 target = s.get(SubmissionRow, evaluation_id)
-                if target is None:
+                if not self.records.sees(target) or s.scalar(select(SubmissionRow.bureau).where(
+                        SubmissionRow.id == form_id)) != target.bureau:  # another bureau's: as if none
                     raise CycleError(f"没有编号为 {evaluation_id} 的提交材料")
                 data = json.loads(target.data)
                 if not (data.get("doc_type") or {}).get("checked", True) or not data.get("evaluations"):
@@ -191,6 +194,7 @@ class CycleStore:
     def forms(self, *, state: str | None = None) -> list[CycleLink]:
         with self.records.session() as s:
             query = select(CycleFormRow).order_by(CycleFormRow.year, CycleFormRow.unit, CycleFormRow.submission_id)
+            query = query.where(self.records.in_scope(CycleFormRow.submission_id))
             if state:
                 query = query.where(CycleFormRow.state == state)
             return [_link(s, r) for r in s.scalars(query)]
@@ -266,6 +270,12 @@ class CycleStore:
         return sorted(out, key=lambda p: -p.year)
 
 
+def _same_bureau(submission_id: str) -> Any:
+    """The ids of the submissions in ``submission_id``'s bureau: a form links within its bureau only."""
+    bureau = select(SubmissionRow.bureau).where(SubmissionRow.id == submission_id).scalar_subquery()
+    return select(SubmissionRow.id).where(SubmissionRow.bureau == bureau)
+
+
 def _auto_link(s: Session, row: CycleFormRow) -> None:
     """Link ``row`` to the one self-evaluation of its unit + project + year, or say why not."""
     what = KIND_NAMES.get(row.kind, row.kind)
@@ -277,7 +287,8 @@ def _auto_link(s: Session, row: CycleFormRow) -> None:
     ids = list(dict.fromkeys(s.scalars(
         select(SubmissionRow.id).join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
         .where(SubmissionRow.unit == row.unit, SubmissionRow.year == row.year,
-               EvaluationRow.project_name == row.project_name, SubmissionRow.id != row.submission_id)
+               EvaluationRow.project_name == row.project_name, SubmissionRow.id != row.submission_id,
+               SubmissionRow.id.in_(_same_bureau(row.submission_id)))
         .order_by(SubmissionRow.created_at, SubmissionRow.id))))
     ids = _latest_versions(s, [i for i in ids if _is_self_evaluation(s, i)])
     if len(ids) == 1:

@@ -4,6 +4,11 @@ A row is one version of one draft (``draft_key`` = ``review:<submission id>`` or
 ``annual:<year>:<scope>``): the editor, the time, what was done, the excluded finding ids and
 text edits in force, and the whole draft as JSON plus its Markdown. The store keeps the draft as
 the JSON it was given; :mod:`assistant.drafting.versions` turns it back into a ``Draft``.
+
+A review letter belongs to its submission's bureau (its key names the submission). An annual
+draft belongs to the bureau of the records view that saves it (``records.home``): outside the
+default bureau its row's key is prefixed ``@<bureau>:``, so two bureaus each have their own
+``annual:2025:all`` and neither sees the other's; the prefix never leaves this module.
 """
 
 from __future__ import annotations
@@ -12,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, UniqueConstraint, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from assistant.stores.records import Base, RecordStore
+from assistant.stores.records import DEFAULT_BUREAU, Base, RecordStore
 
 __all__ = ["DraftVersionRow", "DraftVersionStore", "StoredDraftVersion"]
 
@@ -60,7 +65,8 @@ class StoredDraftVersion:
 
     @classmethod
     def of(cls, row: DraftVersionRow) -> StoredDraftVersion:
-        return cls(key=row.draft_key, version=row.version, kind=row.kind, editor=row.editor, action=row.action,
+        key = row.draft_key.split(":", 1)[1] if row.draft_key.startswith("@") else row.draft_key
+        return cls(key=key, version=row.version, kind=row.kind, editor=row.editor, action=row.action,
                    created_at=row.created_at, content=dict(row.content or {}), note=row.note,
                    excluded=list(row.excluded or []), edits=dict(row.edits or {}), text=row.text or "")
 
@@ -71,10 +77,16 @@ class DraftVersionStore:
     def __init__(self, records: RecordStore) -> None:
         self.records = records
 
+    def _key(self, key: str) -> str:
+        """The row's key: an annual draft outside the default bureau carries its bureau."""
+        home = self.records.home
+        return f"@{home}:{key}" if key.startswith("annual:") and home != DEFAULT_BUREAU else key
+
     def add(self, key: str, *, kind: str, subject: str | None, editor: str, action: str, note: str | None,
             excluded: list[str], edits: dict[str, dict[str, Any]], content: dict[str, Any],
             text: str) -> StoredDraftVersion:
         """Store the next version of ``key`` (numbered after the latest one)."""
+        key = self._key(key)
         for attempt in range(3):
             try:
                 with self.records.session() as s:
@@ -92,26 +104,32 @@ class DraftVersionStore:
         raise RuntimeError("unreachable")
 
     def latest(self, key: str) -> StoredDraftVersion | None:
+        key = self._key(key)
         with self.records.session() as s:
             row = s.scalar(select(DraftVersionRow).where(DraftVersionRow.draft_key == key)
                            .order_by(DraftVersionRow.version.desc()).limit(1))
             return StoredDraftVersion.of(row) if row else None
 
     def get(self, key: str, version: int) -> StoredDraftVersion | None:
+        key = self._key(key)
         with self.records.session() as s:
             row = s.scalar(select(DraftVersionRow).where(DraftVersionRow.draft_key == key,
                                                          DraftVersionRow.version == version))
             return StoredDraftVersion.of(row) if row else None
 
     def versions(self, key: str) -> list[StoredDraftVersion]:
+        key = self._key(key)
         with self.records.session() as s:
             rows = s.scalars(select(DraftVersionRow).where(DraftVersionRow.draft_key == key)
                              .order_by(DraftVersionRow.version))
             return [StoredDraftVersion.of(r) for r in rows]
 
     def keys(self, kind: str | None = None) -> list[str]:
-        q = select(DraftVersionRow.draft_key).distinct().order_by(DraftVersionRow.draft_key)
+        home = self.records.home
+        annual = DraftVersionRow.draft_key.like("annual:%" if home == DEFAULT_BUREAU else f"@{home}:%")
+        review = and_(DraftVersionRow.kind == "review", self.records.in_scope(DraftVersionRow.subject))
+        q = select(DraftVersionRow.draft_key).distinct().where(or_(annual, review)).order_by(DraftVersionRow.draft_key)
         if kind:
             q = q.where(DraftVersionRow.kind == kind)
         with self.records.session() as s:
-            return list(s.scalars(q))
+            return sorted(k.split(":", 1)[1] if k.startswith("@") else k for k in s.scalars(q))

@@ -62,6 +62,7 @@ class Tables:
     f: Any = F
     r: Any = R
     v: Any = V
+    bureau: str | None = None  # the records view's bureau: every entity joins the submissions
 
 
 def _unit(t: Tables) -> ColumnElement[Any]:
@@ -208,7 +209,8 @@ def _condition(c: Condition, t: Tables) -> ColumnElement[bool]:
 
 
 def _where(p: Plan, t: Tables) -> ColumnElement[bool]:
-    return and_(true(), *(_condition(c, t) for c in p.conditions))
+    scope = t.s.c.bureau == t.bureau if t.bureau is not None else true()
+    return and_(scope, *(_condition(c, t) for c in p.conditions))
 
 
 def _row_select(p: Plan, t: Tables) -> Select[Any]:
@@ -262,7 +264,7 @@ def _num(v: Any) -> Any:
 
 def run_plan(records: RecordStore, p: Plan, *, row_cap: int) -> PlanResult:
     """The plan's aggregate (or groups) over all matching rows, and up to ``row_cap`` rows shown."""
-    t = Tables()
+    t = Tables(bureau=records.bureau)
     result = PlanResult()
     where = _where(p, t)
     base = _from(p.entity, t, p.false_positives)
@@ -309,4 +311,5 @@ def run_plan(records: RecordStore, p: Plan, *, row_cap: int) -> PlanResult:
 def assignee_names(records: RecordStore) -> list[str]:
     """The reviewers submissions are assigned to (for spotting their names in questions)."""
     with records.session() as s:
-        return sorted(n for (n,) in s.execute(select(R.c.assignee).distinct().where(R.c.assignee.is_not(None))) if n)
+        return sorted(n for (n,) in s.execute(select(R.c.assignee).distinct().where(
+            R.c.assignee.is_not(None), records.in_scope(R.c.submission_id))) if n)

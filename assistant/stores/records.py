@@ -35,6 +35,7 @@ returned as :class:`StoredChunk`.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -62,16 +63,19 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.sql import ColumnElement
 
 from assistant import numbers
 from assistant.model import Evaluation, Finding, Location, Occurrence, Submission, from_dict, to_dict
 from assistant.review.certainty import certainty_of
 
 __all__ = [
+    "DEFAULT_BUREAU",
     "Base",
     "ChunkLike",
     "ChunkRow",
@@ -92,6 +96,10 @@ __all__ = [
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+# the bureau (tenant) of an installation that never names one; see :mod:`assistant.stores.bureaus`
+DEFAULT_BUREAU = "default"
 
 
 class Base(DeclarativeBase):
@@ -117,6 +125,8 @@ class SubmissionRow(Base):
     data: Mapped[str] = mapped_column(Text)  # canonical JSON
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    # whose it is (the uploader's bureau): a reviewer sees only their bureau's submissions
+    bureau: Mapped[str] = mapped_column(String(32), default=DEFAULT_BUREAU, server_default=DEFAULT_BUREAU, index=True)
 
     evaluations: Mapped[list[EvaluationRow]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", passive_deletes=True,
@@ -390,9 +400,12 @@ def _evaluation_rows(sub: Submission) -> list[EvaluationRow]:
     return rows
 
 
-def _chunk_row(chunk: ChunkLike, seq: int) -> ChunkRow:
+def _chunk_row(chunk: ChunkLike, seq: int, bureau: str | None = None) -> ChunkRow:
+    meta = flat_metadata(chunk)
+    if bureau is not None:  # the vectors carry it, so a bureau's search can filter in Chroma
+        meta["bureau"] = bureau
     return ChunkRow(id=chunk.id, submission_id=chunk.submission_id, seq=seq, kind=chunk.kind,
-                    text=chunk.text, meta=flat_metadata(chunk), embedded=False)
+                    text=chunk.text, meta=meta, embedded=False)
 
 
 def _stored(row: ChunkRow) -> StoredChunk:
@@ -416,7 +429,16 @@ class RecordStore:
 
     Every method opens its own short transaction, so one store can be shared by threads (the
     engine's pool hands each its own connection). Use :meth:`session` for ad-hoc queries.
+
+    A store reads one bureau's data or every bureau's: :meth:`within` makes a view (same engine)
+    whose reads keep the rows of ``bureau`` only — the API hands each request the view of its
+    user's bureau (:func:`api.deps.get_stores`), so the routes, the answer engine, statistics and
+    exports filter without knowing it. New submissions go to ``home``. Queries of the other store
+    modules keep to the view's bureau with :meth:`in_scope`.
     """
+
+    bureau: str | None = None  # None: every bureau (the CLI, the workers, an admin)
+    home: str = DEFAULT_BUREAU
 
     def __init__(self, url: str, *, echo: bool = False, migrate: bool = True) -> None:
         parsed = make_url(url)
@@ -441,6 +463,44 @@ class RecordStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def within(self, bureau: str | None, home: str | None = None) -> RecordStore:
+        """A view of this store reading ``bureau``'s data only (None: every bureau's), storing new
+        submissions in ``home`` (default: ``bureau``, else the default bureau)."""
+        view = copy.copy(self)
+        view.bureau = bureau
+        view.home = home or bureau or DEFAULT_BUREAU
+        return view
+
+    def in_scope(self, submission_id: Any) -> ColumnElement[bool]:
+        """A condition keeping the rows (by their submission id column) of this view's bureau."""
+        if self.bureau is None:
+            return true()
+        if submission_id is SubmissionRow.id or submission_id is SubmissionRow.__table__.c.id:
+            return SubmissionRow.bureau == self.bureau
+        return submission_id.in_(select(SubmissionRow.id).where(SubmissionRow.bureau == self.bureau))
+
+    def bureau_of(self, submission_id: str) -> str | None:
+        """The bureau a stored submission belongs to (in any bureau: for refusing, not for showing)."""
+        with self.session() as s:
+            return s.scalar(select(SubmissionRow.bureau).where(SubmissionRow.id == submission_id))
+
+    def bureau_of_finding(self, finding_id: str) -> str | None:
+        """The bureau of a stored finding's submission (in any bureau: for refusing, not for showing)."""
+        with self.session() as s:
+            return s.scalar(select(SubmissionRow.bureau).join(FindingRow, FindingRow.submission_id == SubmissionRow.id)
+                            .where(FindingRow.id == finding_id))
+
+    def sees_everything(self) -> bool:
+        """Whether this view reads every stored submission (every bureau's, or no other bureau has
+        any): a search then needs no submission filter — a single-bureau installation pays nothing."""
+        if self.bureau is None:
+            return True
+        with self.session() as s:
+            return s.scalar(select(SubmissionRow.id).where(SubmissionRow.bureau != self.bureau).limit(1)) is None
+
+    def sees(self, row: SubmissionRow | None) -> bool:
+        return row is not None and (self.bureau is None or row.bureau == self.bureau)
 
     def ping(self) -> str:
         """Run a trivial query (raises when the database does not answer); the dialect's name."""
@@ -471,8 +531,11 @@ class RecordStore:
         with self.session() as s:
             row = s.get(SubmissionRow, sub.id)
             if row is None:
-                row = SubmissionRow(id=sub.id, created_at=now)
+                row = SubmissionRow(id=sub.id, created_at=now, bureau=self.home)
                 s.add(row)
+            elif not self.sees(row):
+                # the same file stored by another bureau: its row is not this view's to replace
+                raise ValueError("该材料属于其他机构 / the submission belongs to another bureau")
             else:
                 # delete children with bulk statements (DB-level cascade removes indicators)
                 s.execute(delete(IndicatorRow).where(IndicatorRow.submission_id == sub.id))
@@ -495,7 +558,7 @@ class RecordStore:
                 s.add(ev_row)
             if chunks is not None:
                 s.execute(delete(ChunkRow).where(ChunkRow.submission_id == sub.id))
-                s.add_all(_chunk_row(c, n) for n, c in enumerate(chunks))
+                s.add_all(_chunk_row(c, n, row.bureau) for n, c in enumerate(chunks))
             if findings is not None:
                 _replace_findings(s, sub.id, findings, now)
                 _stamp(s, sub.id, rules_version, now)
@@ -503,7 +566,8 @@ class RecordStore:
 
     def get_submission(self, submission_id: str) -> Submission | None:
         with self.session() as s:
-            data = s.scalar(select(SubmissionRow.data).where(SubmissionRow.id == submission_id))
+            data = s.scalar(select(SubmissionRow.data).where(SubmissionRow.id == submission_id,
+                                                             self.in_scope(SubmissionRow.id)))
         return Submission.from_dict(json.loads(data)) if data else None
 
     def get_submissions(self, ids: Sequence[str]) -> list[Submission]:
@@ -515,17 +579,20 @@ class RecordStore:
         with self.session() as s:
             for start in range(0, len(ids), _IN_BATCH):
                 part = list(ids[start:start + _IN_BATCH])
-                rows = s.execute(select(SubmissionRow.id, SubmissionRow.data).where(SubmissionRow.id.in_(part)))
+                rows = s.execute(select(SubmissionRow.id, SubmissionRow.data).where(SubmissionRow.id.in_(part),
+                                                                                  self.in_scope(SubmissionRow.id)))
                 data.update((sid, text) for sid, text in rows)
         return [Submission.from_dict(json.loads(data[i])) for i in ids if i in data]
 
     def get_summary(self, submission_id: str) -> SubmissionSummary | None:
         with self.session() as s:
             row = s.get(SubmissionRow, submission_id)
-            return SubmissionSummary.of(row) if row else None
+            return SubmissionSummary.of(row) if self.sees(row) else None
 
     def find_by_sha256(self, sha256: str) -> SubmissionSummary | None:
-        """The submission already stored for this file content, if any (idempotent ingest)."""
+        """The submission already stored for this file content, if any (idempotent ingest). In every
+        bureau: a file's id is its content's, so the same file is stored once per installation
+        (the pipeline refuses it, by :meth:`bureau_of`, in another bureau)."""
         with self.session() as s:
             row = s.scalar(select(SubmissionRow).where(SubmissionRow.sha256 == sha256))
             return SubmissionSummary.of(row) if row else None
@@ -543,7 +610,7 @@ class RecordStore:
     ) -> list[SubmissionSummary]:
         """Submissions, newest first. ``unit``/``department``/``status``/``kind`` match exactly;
         ``text`` matches a part of the file name, unit or department."""
-        q = select(SubmissionRow)
+        q = select(SubmissionRow).where(self.in_scope(SubmissionRow.id))
         if year is not None:
             q = q.where(SubmissionRow.year == year)
         if unit is not None:
@@ -566,12 +633,13 @@ class RecordStore:
 
     def count_submissions(self) -> int:
         with self.session() as s:
-            return s.scalar(select(func.count()).select_from(SubmissionRow)) or 0
+            return s.scalar(select(func.count()).select_from(SubmissionRow).where(self.in_scope(SubmissionRow.id))) or 0
 
     def delete_submission(self, submission_id: str) -> bool:
         """Delete a submission and (by cascade) its evaluations, indicators, findings and chunks."""
         with self.session() as s:
-            result = s.execute(delete(SubmissionRow).where(SubmissionRow.id == submission_id))
+            result = s.execute(delete(SubmissionRow).where(SubmissionRow.id == submission_id,
+                                                           self.in_scope(SubmissionRow.id)))
             return bool(result.rowcount)
 
     def submission_ids_where(self, *, year: int | None = None, unit: str | None = None,
@@ -579,7 +647,7 @@ class RecordStore:
                              kind: str | None = None, ids: Sequence[str] | None = None) -> list[str]:
         """Ids of the submissions matching every given condition (``unit_like``: a part of the
         unit or the department; ``ids``: among these)."""
-        q = select(SubmissionRow.id)
+        q = select(SubmissionRow.id).where(self.in_scope(SubmissionRow.id))
         if year is not None:
             q = q.where(SubmissionRow.year == year)
         if unit is not None:
@@ -599,31 +667,35 @@ class RecordStore:
     def years(self) -> list[int]:
         """The years submissions are stored for, latest first."""
         with self.session() as s:
-            return sorted((y for y in s.scalars(select(SubmissionRow.year).distinct()) if y is not None),
+            return sorted((y for y in s.scalars(select(SubmissionRow.year).where(self.in_scope(SubmissionRow.id))
+                                                .distinct()) if y is not None),
                           reverse=True)
 
     def change_stamp(self) -> tuple[int, datetime | None]:
         """(number of submissions, latest update): changes whenever a submission is saved or deleted."""
         with self.session() as s:
             count, latest = s.execute(select(func.count(), func.max(SubmissionRow.updated_at))
-                                      .select_from(SubmissionRow)).one()
+                                      .select_from(SubmissionRow).where(self.in_scope(SubmissionRow.id))).one()
         return int(count), latest
 
     def name_rows(self) -> NameRows:
         """The names filed with every submission and evaluation table (for spotting them in questions)."""
         with self.session() as s:
-            subs = [tuple(r) for r in s.execute(select(SubmissionRow.id, SubmissionRow.unit, SubmissionRow.department))]
+            subs = [tuple(r) for r in s.execute(select(SubmissionRow.id, SubmissionRow.unit, SubmissionRow.department)
+                                                .where(self.in_scope(SubmissionRow.id)))]
             evs = [tuple(r) for r in s.execute(
                 select(EvaluationRow.submission_id, EvaluationRow.project_name, EvaluationRow.impl_unit,
                        EvaluationRow.department, SubmissionRow.unit)
-                .join(SubmissionRow, EvaluationRow.submission_id == SubmissionRow.id))]
+                .join(SubmissionRow, EvaluationRow.submission_id == SubmissionRow.id)
+                .where(self.in_scope(SubmissionRow.id)))]
         return NameRows(submissions=subs, evaluations=evs)
 
     def year_rows(self, year: int) -> tuple[list[SubmissionRow], list[EvaluationRow], list[FindingRow]]:
         """A year's submission rows (by id), their evaluation rows (by submission, index) and finding
         rows (by submission, checker order), read in one transaction, detached."""
         with self.session() as s:
-            subs = list(s.scalars(select(SubmissionRow).where(SubmissionRow.year == year).order_by(SubmissionRow.id)))
+            subs = list(s.scalars(select(SubmissionRow).where(SubmissionRow.year == year, self.in_scope(SubmissionRow.id))
+                                  .order_by(SubmissionRow.id)))
             sub_ids = [r.id for r in subs]
             evs = list(s.scalars(select(EvaluationRow).where(EvaluationRow.submission_id.in_(sub_ids))
                                  .order_by(EvaluationRow.submission_id, EvaluationRow.idx))) if sub_ids else []
@@ -650,7 +722,8 @@ class RecordStore:
         e.g. stored by a release before versions were kept)."""
         with self.session() as s:
             rows = s.execute(select(SubmissionRow.id, CheckRow.rules_version)
-                             .outerjoin(CheckRow, CheckRow.submission_id == SubmissionRow.id))
+                             .outerjoin(CheckRow, CheckRow.submission_id == SubmissionRow.id)
+                             .where(self.in_scope(SubmissionRow.id)))
             return dict(rows.all())
 
     def get_findings(self, submission_id: str | None = None, *, rule: str | None = None,
@@ -658,7 +731,7 @@ class RecordStore:
         """Findings in checker order; those the latest check no longer makes only when
         ``include_resolved`` (they come last). Every decision is included: callers that count
         defects keep :attr:`Finding.counted` ones."""
-        q = select(FindingRow)
+        q = select(FindingRow).where(self.in_scope(FindingRow.submission_id))
         if not include_resolved:
             q = q.where(FindingRow.resolved_at.is_(None))
         if submission_id is not None:
@@ -700,20 +773,22 @@ class RecordStore:
         if not ids:
             return []
         with self.session() as s:
-            rows = {r.id: r for r in s.scalars(select(ChunkRow).where(ChunkRow.id.in_(list(ids))))}
+            rows = {r.id: r for r in s.scalars(select(ChunkRow).where(ChunkRow.id.in_(list(ids)),
+                                                                      self.in_scope(ChunkRow.submission_id)))}
         return [_stored(rows[i]) for i in ids if i in rows]
 
     def chunks_for_submission(self, submission_id: str) -> list[StoredChunk]:
         with self.session() as s:
-            rows = s.scalars(select(ChunkRow).where(ChunkRow.submission_id == submission_id)
-                             .order_by(ChunkRow.seq))
+            rows = s.scalars(select(ChunkRow).where(ChunkRow.submission_id == submission_id,
+                                                    self.in_scope(ChunkRow.submission_id)).order_by(ChunkRow.seq))
             return [_stored(r) for r in rows]
 
     def chunk_counts(self, submission_id: str) -> tuple[int, int]:
         """(chunks, of which embedded) of a submission."""
         with self.session() as s:  # one query: every submission page asks
             total, embedded = s.execute(select(func.count(), func.sum(case((ChunkRow.embedded.is_(True), 1), else_=0)))
-                                        .where(ChunkRow.submission_id == submission_id)).one()
+                                        .where(ChunkRow.submission_id == submission_id,
+                                               self.in_scope(ChunkRow.submission_id))).one()
         return total or 0, embedded or 0
 
     def chunks_pending_embedding(self, limit: int | None = None,

@@ -28,7 +28,14 @@ from assistant.review.decisions import DecisionRequest, validated
 from assistant.review.errors import Conflict, Invalid, NotFound, ReviewError
 from assistant.review.roles import Actor, check_may_act
 from assistant.review.states import allowed, graph
-from assistant.stores.records import Base, FindingRow, RecordStore, SubmissionReviewRow, finding_of
+from assistant.stores.records import (
+    Base,
+    FindingRow,
+    RecordStore,
+    SubmissionReviewRow,
+    SubmissionRow,
+    finding_of,
+)
 from assistant.stores.users import users_table
 
 __all__ = ["BatchOutcome", "ReviewEvent", "ReviewEventRow", "ReviewStore", "SubmissionReview", "record_event"]
@@ -137,7 +144,7 @@ class ReviewStore:
         now = _now()
         with self.records.session() as s:
             row = s.get(FindingRow, request.finding_id)
-            if row is None:
+            if row is None or not self._sees(s, row.submission_id):
                 raise NotFound(f"没有编号为“{request.finding_id}”的审核发现")
             check_may_act(Actor(request.actor, admin), _assignee(s, row.submission_id))
             if row.resolved_at is not None:
@@ -170,7 +177,7 @@ class ReviewStore:
         """The submission's review row, or None for an unknown submission."""
         with self.records.session() as s:
             row = s.get(SubmissionReviewRow, submission_id)
-            return SubmissionReview.of(row) if row is not None else None
+            return SubmissionReview.of(row) if row is not None and self._sees(s, submission_id) else None
 
     def transition(self, submission_id: str, to_state: str, actor: Actor, *, reason: str | None = None,
                    expected_version: int | None = None) -> SubmissionReview:
@@ -243,7 +250,7 @@ class ReviewStore:
     def _decide_rule(self, sid: str, rule: str, decision: str, actor: Actor, reason: str | None,
                      comment: str | None) -> int:
         with self.records.session() as s:
-            if s.get(SubmissionReviewRow, sid) is None:
+            if s.get(SubmissionReviewRow, sid) is None or not self._sees(s, sid):
                 raise NotFound(f"没有编号为“{sid}”的材料")
             check_may_act(actor, _assignee(s, sid))
             ids = list(s.scalars(select(FindingRow.id).where(
@@ -267,12 +274,17 @@ class ReviewStore:
     def _review_row(self, s: Session, submission_id: str, actor: Actor,
                     expected_version: int | None) -> SubmissionReviewRow:
         row = s.get(SubmissionReviewRow, submission_id)
-        if row is None:
+        if row is None or not self._sees(s, submission_id):
             raise NotFound(f"没有编号为“{submission_id}”的材料")
         check_may_act(actor, row.assignee)
         if expected_version is not None and expected_version != row.version:
             raise Conflict(f"这份材料的审核状态已被他人修改（当前版本 {row.version}），请刷新后重试")
         return row
+
+    def _sees(self, s: Session, submission_id: str) -> bool:
+        """Whether the submission is in the records view's bureau (another bureau's is as unknown)."""
+        return self.records.bureau is None or s.scalar(
+            select(SubmissionRow.bureau).where(SubmissionRow.id == submission_id)) == self.records.bureau
 
     def _bump(self, s: Session, row: SubmissionReviewRow, now: datetime, **values: Any) -> None:
         """Compare-and-set on the row's version: a concurrent change in between makes this one fail."""
@@ -293,12 +305,12 @@ class ReviewStore:
         """One stored finding (resolved ones too), with its decision."""
         with self.records.session() as s:
             row = s.get(FindingRow, finding_id)
-            return finding_of(row) if row is not None else None
+            return finding_of(row) if row is not None and self._sees(s, row.submission_id) else None
 
     def events(self, submission_id: str | None = None, *, finding_id: str | None = None,
                kind: str | None = None) -> list[ReviewEvent]:
         """The audit log, oldest first, of one submission, one finding, one kind, or all."""
-        q = select(ReviewEventRow)
+        q = select(ReviewEventRow).where(self.records.in_scope(ReviewEventRow.submission_id))
         if submission_id is not None:
             q = q.where(ReviewEventRow.submission_id == submission_id)
         if finding_id is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 from assistant.stores import (
+    bureaus,
     conversations,
     corrections,
     cycle,
@@ -25,6 +26,6 @@ __all__ = ["TABLE_MODULES", "metadata"]
 
 # the modules whose tables share the records metadata (importing them registers the tables)
 TABLE_MODULES = (records, users, conversations, drafts, review, jobs, fulltext_pg, corrections, versions, scores,
-                 letterheads, feedback, cycle)
+                 letterheads, feedback, cycle, bureaus)
 
 metadata: MetaData = records.Base.metadata

@@ -147,7 +147,8 @@ class ScoreStore:
         q = (select(SubmissionRow, EvaluationRow)
              .join(EvaluationRow, EvaluationRow.submission_id == SubmissionRow.id)
              .outerjoin(SubmissionReviewRow, SubmissionReviewRow.submission_id == SubmissionRow.id)
-             .where((SubmissionReviewRow.certainty.is_(None)) | (SubmissionReviewRow.certainty != "not_evaluation"))
+             .where((SubmissionReviewRow.certainty.is_(None)) | (SubmissionReviewRow.certainty != "not_evaluation"),
+                    self.records.in_scope(SubmissionRow.id))
              .order_by(SubmissionRow.id, EvaluationRow.idx))
         if year is not None:
             q = q.where(SubmissionRow.year == year)

@@ -3,7 +3,9 @@
 A token is ``zp_`` + 32 random bytes (URL-safe base64); only its SHA-256 is stored, so a copy of
 the database does not give anyone access. ``ziping user add NAME --role reviewer|admin`` prints
 the token once; ``ziping user revoke NAME`` clears the hash (the row stays for the record);
-adding a revoked name again issues a new token.
+adding a revoked name again issues a new token. A user belongs to a bureau (``--bureau``; the
+default bureau when omitted): a reviewer sees that bureau's data only, an admin every bureau's
+(:mod:`assistant.stores.bureaus`).
 
 The table is on the records metadata (:class:`assistant.stores.records.Base`), so the migrations
 create and change it with the others; :class:`UserStore` works on the records store's engine.
@@ -20,7 +22,8 @@ from typing import Literal
 from sqlalchemy import Column, DateTime, Integer, String, Table, func, insert, select, update
 from sqlalchemy.engine import Engine
 
-from assistant.stores.records import Base
+from assistant.stores.bureaus import BureauError, BureauStore
+from assistant.stores.records import DEFAULT_BUREAU, Base
 
 Role = Literal["reviewer", "admin"]
 ROLES: tuple[str, ...] = ("reviewer", "admin")
@@ -35,6 +38,7 @@ users_table = Table(
     Column("token_hash", String(64), unique=True),  # NULL once revoked
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("bureau", String(32), nullable=False, default=DEFAULT_BUREAU, server_default=DEFAULT_BUREAU, index=True),
 )
 
 
@@ -44,6 +48,7 @@ class User:
     role: str
     created_at: datetime
     revoked_at: datetime | None = None
+    bureau: str = DEFAULT_BUREAU
 
     @property
     def is_admin(self) -> bool:
@@ -53,9 +58,15 @@ class User:
     def active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def sees_bureau(self) -> str | None:
+        """The bureau whose data this user reads: their own for a reviewer; None — every bureau —
+        for an admin, who runs the installation (users, bureaus, deletions) for all of them."""
+        return None if self.is_admin else self.bureau
+
 
 class UserError(ValueError):
-    """A user command that cannot be done (bad name or role, name taken, unknown user)."""
+    """A user command that cannot be done (bad name or role, name taken, unknown user or bureau)."""
 
 
 def new_token() -> str:
@@ -67,7 +78,8 @@ def hash_token(token: str) -> str:
 
 
 def _user(row) -> User:
-    return User(name=row.name, role=row.role, created_at=row.created_at, revoked_at=row.revoked_at)
+    return User(name=row.name, role=row.role, created_at=row.created_at, revoked_at=row.revoked_at,
+                bureau=row.bureau or DEFAULT_BUREAU)
 
 
 class UserStore:
@@ -76,25 +88,30 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, name: str, role: str) -> tuple[User, str]:
-        """Create a user (or re-activate a revoked one) and return it with its new token."""
+    def add(self, name: str, role: str, bureau: str = DEFAULT_BUREAU) -> tuple[User, str]:
+        """Create a user (or re-activate a revoked one) in ``bureau`` and return it with its new token."""
         name = (name or "").strip()
         if not name or len(name) > 64 or any(ch.isspace() for ch in name):
             raise UserError("用户名须为 1–64 个字符且不含空白 / the name must be 1–64 characters without spaces")
         if role not in ROLES:
             raise UserError(f"角色须为 reviewer 或 admin / role must be reviewer or admin: {role!r}")
+        try:
+            BureauStore(self.engine).require(bureau)
+        except BureauError as err:
+            raise UserError(str(err)) from err
         token = new_token()
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             row = conn.execute(select(users_table).where(users_table.c.name == name)).first()
             if row is not None and row.revoked_at is None:
                 raise UserError(f"用户已存在 / user already exists: {name}（如需新令牌，请先 revoke）")
-            values = {"role": role, "token_hash": hash_token(token), "created_at": now, "revoked_at": None}
+            values = {"role": role, "token_hash": hash_token(token), "created_at": now, "revoked_at": None,
+                      "bureau": bureau}
             if row is None:
                 conn.execute(insert(users_table).values(name=name, **values))
             else:
                 conn.execute(update(users_table).where(users_table.c.name == name).values(**values))
-        return User(name=name, role=role, created_at=now), token
+        return User(name=name, role=role, created_at=now, bureau=bureau), token
 
     def list(self) -> list[User]:
         with self.engine.connect() as conn:

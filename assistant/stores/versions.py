@@ -130,9 +130,11 @@ def _link(s: Session, row: SubmissionVersionRow) -> VersionLink:
 
 
 def _replaced(s: Session, sub: Submission, replaces: str | None) -> str | None:
-    """The id of the submission ``sub`` is a new version of, or None."""
+    """The id of the submission ``sub`` is a new version of, or None (a version is of the same bureau)."""
+    bureau = s.scalar(select(SubmissionRow.bureau).where(SubmissionRow.id == sub.id))
     if replaces:
-        return replaces if replaces != sub.id and s.get(SubmissionRow, replaces) is not None else None
+        earlier = s.get(SubmissionRow, replaces)
+        return replaces if replaces != sub.id and earlier is not None and earlier.bureau == bureau else None
     if not sub.doc_type.checked or not sub.evaluations:
         return None
     project = sub.evaluations[0].project_name
@@ -142,7 +144,7 @@ def _replaced(s: Session, sub: Submission, replaces: str | None) -> str | None:
     return s.scalar(select(SubmissionRow.id)
                     .join(EvaluationRow, (EvaluationRow.submission_id == SubmissionRow.id) & (EvaluationRow.idx == 0))
                     .where(SubmissionRow.id != sub.id, SubmissionRow.unit == sub.unit, SubmissionRow.year == sub.year,
-                           EvaluationRow.project_name == project)
+                           EvaluationRow.project_name == project, SubmissionRow.bureau == bureau)
                     .order_by(SubmissionRow.created_at.desc(), SubmissionRow.id).limit(1))
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from typer.testing import CliRunner
 
 from assistant.model import Finding, Location, Occurrence, to_dict
 from assistant.settings import get_settings
+from assistant.stores.bureaus import bureaus_table
 from assistant.stores.conversations import Turn, ask_turns, last_turn, save_turn
 from assistant.stores.drafts import DraftVersionStore
 from assistant.stores.migrate import (
@@ -50,7 +52,7 @@ ALL_TABLES = {"submissions", "evaluations", "indicators", "findings", "checks", 
 # every table at the newest revision: the pre-migration ones and those later revisions added
 HEAD_TABLES = ALL_TABLES | {"review_events", "submission_reviews", "jobs", "job_files", "chunk_terms", "corrections",
                             "submission_versions", "review_scores", "conversations", "letterheads",
-                            "ask_feedback", "cycle_forms"}
+                            "ask_feedback", "cycle_forms", "bureaus"}
 # an older data directory: made before rules versions were kept and before users, conversations
 # and drafts were first used
 RECORDS_ONLY = {"submissions", "evaluations", "indicators", "findings", "chunks"}
@@ -137,10 +139,37 @@ def test_store_opening_migrates_an_empty_database_and_downgrade_undoes_it(url):
 
 # --- a database made before migrations ----------------------------------------------------------
 
+@contextmanager
+def todays_bureau_columns(engine: sa.Engine) -> Iterator[None]:
+    """Today's ORM writes each submission's and user's bureau (0012) and checks a user's bureau
+    exists; a database of an older revision has neither: they are there only while its rows are
+    written (as the review table in :func:`fill`), the default bureau's rows as that release's."""
+    found = inspect(engine)
+    added = [t for t in ("submissions", "users")
+             if found.has_table(t) and "bureau" not in {c["name"] for c in found.get_columns(t)}]
+    made = not found.has_table(bureaus_table.name)
+    with engine.begin() as conn:
+        for table in added:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN bureau VARCHAR(32) NOT NULL DEFAULT 'default'"))
+        if made:
+            bureaus_table.create(conn)
+            conn.execute(bureaus_table.insert().values(code="default", name="本机构", created_at=datetime.now(UTC)))
+    try:
+        yield
+    finally:
+        with engine.begin() as conn:
+            for table in added:
+                conn.execute(text(f"ALTER TABLE {table} DROP COLUMN bureau"))
+            if made:
+                bureaus_table.drop(conn)
+
+
 def fill(url: str, tables: set[str]) -> dict:
     """Data as the pre-migration release stored it (the ORM writes the same rows on that schema)."""
     records = RecordStore(url, migrate=False)
     assert records.migration is None
+    bureau_columns = todays_bureau_columns(records.engine)  # what today's ORM writes with every row
+    bureau_columns.__enter__()
     sub = make_submission("legacy0000000001")
     chunks = chunk_submission(sub)
     findings = [Finding(rule="CALC-IND-001", severity="error", message="得分合计与总分不符",
@@ -186,6 +215,7 @@ def fill(url: str, tables: set[str]) -> dict:
         DraftVersionStore(records).add("review:" + sub.id, kind="review", subject=sub.id, editor="审核员",
                                        action="generated", note=None, excluded=[], edits={},
                                        content={"key": "review:" + sub.id, "blocks": []}, text="# 审核意见")
+    bureau_columns.__exit__(None, None, None)
     records.close()
     return data
 
@@ -390,7 +420,8 @@ def test_upgrade_to_corrections_keeps_the_records_and_starts_empty(url):
     engine.dispose()
     records = RecordStore(url, migrate=False)
     sub = make_submission("pre0004000000001")
-    records.save_submission(sub)
+    with todays_bureau_columns(records.engine):
+        records.save_submission(sub)
     records.close()
 
     records = RecordStore(url)
