@@ -38,7 +38,7 @@ from assistant.answer.from_documents import answer_from_documents
 from assistant.answer.from_records import answer_from_records
 from assistant.answer.gaps import missing_in_material, missing_term_message, year_gap
 from assistant.answer.llm import plan_query
-from assistant.answer.narrative import comparison_followup, reported_in_other_year
+from assistant.answer.narrative import comparison_followup, report_answer, reported_in_other_year
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.prompts import text
 from assistant.answer.query import Filter, StructuredQuery
@@ -350,6 +350,11 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         plan = Plan("document", None, plan.from_llm, plan.flags)
     queried = run_query(plan, asked.year, asked.unit, records, asked.resolved) if gap is None \
         else Queried(plan.route, None, None)
+    if queried.result is not None and queried.result.empty and \
+            report_answer(asked.resolved, retriever, named_units) is not None:
+        # no record matches, but a report speaks of the figure (2018年自评了多少个项目 of an annual
+        # report): the report answers — its figure, or that it gives none for the year asked
+        queried = Queried("document", None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]
 
     if gap is not None:
