@@ -350,10 +350,12 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         plan = Plan("document", None, plan.from_llm, plan.flags)
     queried = run_query(plan, asked.year, asked.unit, records, asked.resolved) if gap is None \
         else Queried(plan.route, None, None)
-    if queried.result is not None and queried.result.empty and \
+    if queried.result is not None and queried.result.empty and named_year is not None and \
+            not records.submission_ids_where(year=named_year, kind="table") and \
             report_answer(asked.resolved, retriever, named_units) is not None:
-        # no record matches, but a report speaks of the figure (2018年自评了多少个项目 of an annual
-        # report): the report answers — its figure, or that it gives none for the year asked
+        # no self-evaluation table of the year asked, but a report speaks of the figure (2018年自评了
+        # 多少个项目 of an annual report): the report answers — its figure, or that it gives none for
+        # that year. With tables of that year stored, an empty count is the records' true answer.
         queried = Queried("document", None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]
 

@@ -222,3 +222,29 @@ def test_every_entry_of_narrative_yaml_is_read_and_fires_on_a_question():
     assert figure_question("2024年的项目比2023年增加了多少？").kinds == ("count",)
     assert figure_question("2024年的资金比2023年增加了多少？").kinds == ("money",)
     assert "开展" not in figure_question("2024年共开展了几轮监控？").words
+
+
+def test_an_empty_count_over_tables_of_that_year_stays_the_records_answer(tmp_path):
+    from ingest.chunking import chunk_submission
+    from ingest.pipeline import IngestOptions, ingest_paths
+    from tests.assistant.answer.ask_support import _ind, _table
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "白河市2024年度预算绩效管理情况报告.txt").write_text(REPORT, encoding="utf-8")
+    stores = open_stores(Settings(data_dir=tmp_path / "data"), embeddings=BigramEmbeddings())
+    try:
+        ingest_paths([folder], stores, IngestOptions())
+        table = _table("ffff000000000006", "白河市教育局", 2024, "学生资助", "f.docx", 100.0, 55.0, "55%", 92.0, "优",
+                       [_ind("产出指标", "数量指标", "资助学生人数", "≥500人", "520人", 20, 20, 5, "f.docx")])
+        stores.save(table, chunk_submission(table), [])
+        stores.sync_vectors()
+        # a 2024 table is stored: no project of 2024 below 50% is the records' answer, not the report's 215个
+        a = ask("2024年预算执行率低于50%的项目有几个？", stores)
+        assert a.kind == "structured" and "215" not in a.text, a.text
+        assert (a.aggregate or {}).get("total_rows") == 0
+        # no table of 2023: the report answers its 2023 count
+        b = ask("2023年自评了多少个项目？", stores)
+        assert b.found and "180个" in b.text, b.text
+    finally:
+        stores.close()
