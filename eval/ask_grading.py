@@ -32,6 +32,8 @@ from eval.relevance import cited_sentences, supports
 __all__ = ["Checked", "Tally", "ask_each", "check_answer", "cited_texts", "percentiles", "print_checks", "worked_out"]
 
 T = TypeVar("T")
+# a rule's code (WEAK-GOAL-001) is a name a reply may give, not a figure it claims
+CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![A-Za-z0-9])")
 KEPT = 15  # failures and unsupported pairs kept for the report
 
 
@@ -80,8 +82,9 @@ def check_answer(answer: Answer, stores: Stores, question: str, searched: Iterab
     if not answer.found:
         allowed += numbers(" ".join([*searched, question]), skip_ordinals=False)
     evidence = list(by_n.values())
-    allowed += worked_out(answer.text, evidence, allowed)
-    unsupported = [n.raw for n in unsupported_numbers(answer.text, evidence, allowed)]
+    said = CODE.sub("", answer.text)
+    allowed += worked_out(said, evidence, allowed)
+    unsupported = [n.raw for n in unsupported_numbers(said, evidence, allowed)]
     pairs = supported = 0
     bad: list[dict[str, Any]] = []
     for sentence, ns in cited_sentences(answer.text):
@@ -136,7 +139,9 @@ class Tally:
     def figures(self) -> dict[str, Any]:
         lat = percentiles(self.seconds)
         return {"n": self.n, "right": self.right, "accuracy": self.right / max(self.n, 1),
-                "citation_precision": self.supported / max(self.pairs, 1), "cited_sentences": self.pairs,
+                # a set whose answers cite nothing (rows from the records) has no pair to get wrong
+                "citation_precision": self.supported / self.pairs if self.pairs else 1.0,
+                "cited_sentences": self.pairs,
                 "unsupported_numbers": self.unsupported,
                 "latency_ms": {"p50": lat.get("p50_ms", 0.0), "p95": lat.get("p95_ms", 0.0)},
                 "failures": self.failures, "unsupported_citations": self.unsupported_citations,
