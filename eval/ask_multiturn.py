@@ -10,23 +10,33 @@ module shares no code with the product's follow-up resolution):
 * **pronoun** — the 执行率, then "它的满意度指标呢？": the 满意度 indicator's actual value;
 * **ellipsis** — the 自评总分, then "那执行率呢？": the 执行率;
 * **carried** — the 执行率, "它的满意度指标呢？", then "那{other}年呢？": the other year's 满意度
-  (the measure of the second turn is carried into the third), or nothing found.
+  (the measure of the second turn is carried into the third), or nothing found;
+* **unit** — the 执行率, then "那{other unit}呢？": the other unit's 执行率 on the same project and
+  year when it filed that table, otherwise nothing found and neither unit's figure (the first
+  unit's figure is the one a follow-up that kept the old subject would give);
+* **chips** — the 执行率, then the reviewer removes the 年度 chip and asks "那自评总分呢？": every
+  year's 总分 of the unit's project (the year no longer narrows the question).
 
 A turn that expects a fact is right when the answer states it (value with unit, :mod:`eval.relevance`)
 and a cited passage holds it; when the corpus has several tables on the same unit, project and
-year, any of their figures is right. A chain is right when all its turns are.
+year, any of their figures is right (a turn marked ``every`` needs all of them). A chain is right
+when all its turns are. Every turn's citations and numbers are checked as in the other ask sets
+(:mod:`eval.ask_grading`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answer import ask
 from assistant.stores import Stores
-from eval.relevance import Fact, holds_any
+from assistant.stores.conversations import conversation_subject, set_subject
+from eval.ask_grading import Tally, check_answer, cited_texts
+from eval.relevance import Fact, holds, holds_any
 
 __all__ = ["Chain", "TurnSpec", "chains_from_labels", "evaluate_chains"]
 
@@ -36,11 +46,13 @@ class TurnSpec:
     question: str
     facts: list[Fact] = field(default_factory=list)  # any of these answers it; empty: nothing to find
     wrong: list[Fact] = field(default_factory=list)  # figures a "nothing found" reply must not state
+    every: bool = False  # all of ``facts`` must be stated
+    remove: tuple[str, ...] = ()  # the subject's chips the reviewer removes before asking
 
 
 @dataclass
 class Chain:
-    kind: str  # year | pronoun | ellipsis | carried
+    kind: str  # year | pronoun | ellipsis | carried | unit | chips
     about: str
     turns: list[TurnSpec]
 
@@ -101,7 +113,9 @@ def chains_from_labels(labels: dict[str, dict[str, Any]], per_kind: int | None =
         core = re.sub(r"^(?:19|20)\d{2}年度?", "", project)
         return any(y == year and core in text for y, text in reports.get(unit, []))
 
-    chains: dict[str, list[Chain]] = {"year": [], "pronoun": [], "ellipsis": [], "carried": []}
+    chains: dict[str, list[Chain]] = {"year": [], "pronoun": [], "ellipsis": [], "carried": [], "unit": [],
+                                      "chips": []}
+    units = sorted({t.unit for t in tables})
     done: set[tuple[str, str, int]] = set()
     for t in tables:
         key = (t.unit, t.project, t.year)
@@ -140,38 +154,79 @@ def chains_from_labels(labels: dict[str, dict[str, Any]], per_kind: int | None =
         if scores:
             chains["ellipsis"].append(Chain("ellipsis", about, [
                 TurnSpec(f"{t.unit}{t.project}{t.year}年的自评总分是多少？", scores), TurnSpec("那执行率呢？", rates)]))
+        unit_turn = _other_unit(t, tables, same, units, reported, rates)
+        if unit_turn is not None:
+            chains["unit"].append(Chain("unit", about, [first, unit_turn]))
+        every_score = [x.score for x in tables if (x.unit, x.project) == (t.unit, t.project)]
+        if None not in every_score:
+            chains["chips"].append(Chain("chips", about, [
+                first, TurnSpec("那自评总分呢？", _score_facts(every_score), every=True, remove=("year",))]))
     out: list[Chain] = []
     for kind in chains:
         out += chains[kind][:per_kind] if per_kind else chains[kind]
     return out
 
 
+def _other_unit(t: _Table, tables: list[_Table], same: dict[tuple[str, str, int], list[_Table]],
+                units: list[str], reported: Callable[[str, str, int], bool], rates: list[Fact]) -> TurnSpec | None:
+    """"那{unit}呢？" after ``t``'s 执行率: a unit with a table on the same project and year, else one
+    on the project in another year, else the next unit of the corpus — the last two have nothing
+    for that project and year (unless a report of theirs speaks of it: no fair expectation)."""
+    on_project = sorted({x.unit for x in tables if x.project == t.project and x.unit != t.unit},
+                        key=lambda u: (not same.get((u, t.project, t.year)), u))
+    others = [u for u in units if u != t.unit]
+    if not others:
+        return None
+    unit = on_project[0] if on_project else next((u for u in others if u > t.unit), others[0])
+    group = same.get((unit, t.project, t.year), [])
+    if group:
+        facts = _facts(g.rate for g in group)
+        return TurnSpec(f"那{unit}呢？", facts) if facts else None
+    if reported(unit, t.project, t.year):
+        return None
+    theirs = _facts(x.rate for x in tables if (x.unit, x.project) == (unit, t.project))
+    return TurnSpec(f"那{unit}呢？", [], theirs + rates)
+
+
 def _turn_right(spec: TurnSpec, answer: Any, cited: list[str]) -> bool:
     if spec.facts:
-        return holds_any(answer.text, spec.facts) and (any(holds_any(t, spec.facts) for t in cited)
-                                                        or answer.kind == "structured")
+        said = all(holds(answer.text, f) for f in spec.facts) if spec.every else holds_any(answer.text, spec.facts)
+        return said and (any(holds_any(t, spec.facts) for t in cited) or answer.kind == "structured")
     return not answer.found and not holds_any(answer.text, spec.wrong)
 
 
-def evaluate_chains(chains: list[Chain], stores: Stores) -> dict[str, Any]:
-    """Chain accuracy (all turns right), follow-up turn accuracy, per kind, and the first failures."""
+def evaluate_chains(chains: list[Chain], stores: Stores, searched: Iterable[str] = ()) -> dict[str, Any]:
+    """Chain accuracy (all turns right), follow-up turn accuracy, per kind, the first failures, and
+    every turn's citation precision and unsupported numbers (``searched``: the stored files' names
+    and years, which a reply finding nothing may name)."""
     right = followups = followups_right = 0
     per_kind: dict[str, list[int]] = {}
     failures: list[dict[str, Any]] = []
+    turns = Tally()
+    searched = list(searched)
     for chain in chains:
         cid: str | None = None
         ok_all = True
         log = []
         for i, spec in enumerate(chain.turns):
+            if spec.remove and cid is not None:
+                subject = conversation_subject(stores.records, cid)
+                if subject is not None:
+                    set_subject(stores.records, cid, subject.without(*spec.remove))
+            t0 = time.perf_counter()
             a = ask(spec.question, stores, conversation_id=cid)
+            took = time.perf_counter() - t0
             cid = a.conversation_id
-            cited = [c.text for c in stores.records.get_chunks([c.chunk_id for c in a.citations])]
+            cited = list(cited_texts(a, stores).values())
             ok = _turn_right(spec, a, cited)
+            turns.add(ok, check_answer(a, stores, a.resolved_question or spec.question, searched), took,
+                      {"question": spec.question})
             if i:
                 followups += 1
                 followups_right += ok
             ok_all = ok_all and ok
             log.append({"question": spec.question, "resolved": a.resolved_question, "ok": ok,
+                        "removed": list(spec.remove),
                         "expected": [f.text for f in spec.facts] or "（应答没有该年度材料）", "answer": a.text[:160]})
         right += ok_all
         per_kind.setdefault(chain.kind, [0, 0])
@@ -180,6 +235,11 @@ def evaluate_chains(chains: list[Chain], stores: Stores) -> dict[str, Any]:
         if not ok_all and len(failures) < 12:
             failures.append({"kind": chain.kind, "about": chain.about, "turns": log})
     n = len(chains)
+    checks = turns.figures()
     return {"chains": n, "accuracy": right / max(n, 1), "followup_turns": followups,
             "followup_accuracy": followups_right / max(followups, 1),
-            "per_kind": {k: f"{v[0]}/{v[1]}" for k, v in per_kind.items()}, "failures": failures}
+            "per_kind": {k: f"{v[0]}/{v[1]}" for k, v in per_kind.items()}, "failures": failures,
+            "turns": checks["n"], "citation_precision": checks["citation_precision"],
+            "cited_sentences": checks["cited_sentences"], "unsupported_numbers": checks["unsupported_numbers"],
+            "unsupported_citations": checks["unsupported_citations"],
+            "unsupported_figures": checks["unsupported_figures"], "latency_ms": checks["latency_ms"]}

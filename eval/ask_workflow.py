@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,12 +29,14 @@ from typing import Any
 import yaml
 
 from assistant.answer import ask
+from assistant.answer.types import Answer
 from assistant.model import Finding
 from assistant.review.decisions import DecisionRequest
 from assistant.review.roles import Actor
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
 from assistant.stores.users import UserStore
+from eval.ask_grading import ask_each, print_checks
 
 __all__ = ["Setup", "WorkflowQuestion", "evaluate_workflow", "prepare", "workflow_questions"]
 
@@ -225,26 +225,27 @@ def grade(q: WorkflowQuestion, answer: Any) -> bool:
 
 def evaluate_workflow(stores: Stores, setup: Setup) -> dict[str, Any]:
     questions = workflow_questions(setup)
-    right, wrong, latencies = 0, [], []
     per_expect: dict[str, list[int]] = {}
-    for q in questions:
-        t0 = time.perf_counter()
-        answer = ask(q.question, stores, llm=False)
-        latencies.append(time.perf_counter() - t0)
+
+    def graded(q: WorkflowQuestion, answer: Answer) -> bool:
         ok = grade(q, answer)
-        right += ok
         per_expect.setdefault(q.expect, [0, 0])
         per_expect[q.expect][0] += ok
         per_expect[q.expect][1] += 1
-        if not ok:
-            wrong.append({"question": q.question, "expected": sorted(q.expected) if isinstance(q.expected, set)
-                          else q.expected, "answer": answer.text[:200], "query": answer.query})
-    lat = sorted(latencies)
-    return {"questions": len(questions), "accuracy": right / max(len(questions), 1),
+        return ok
+
+    tally = ask_each(questions, stores, lambda q: ask(q.question, stores, llm=False), graded,
+                     lambda q, a: {"question": q.question, "expected": sorted(q.expected)
+                                   if isinstance(q.expected, set) else q.expected,
+                                   "answer": a.text[:200], "query": a.query},
+                     question=lambda q: q.question)
+    f = tally.figures()
+    return {"questions": f["n"], "accuracy": f["accuracy"],
             "per_expect": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_expect.items())},
-            "latency_p50_ms": round(statistics.median(lat) * 1000, 1) if lat else None,
-            "latency_p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else None,
-            "wrong": wrong}
+            "latency_p50_ms": round(f["latency_ms"]["p50"], 1), "latency_p95_ms": round(f["latency_ms"]["p95"], 1),
+            "citation_precision": f["citation_precision"], "cited_sentences": f["cited_sentences"],
+            "unsupported_numbers": f["unsupported_numbers"], "unsupported_figures": f["unsupported_figures"],
+            "wrong": f["failures"]}
 
 
 def run(corpus: Path | None, max_files: int) -> dict[str, Any]:
@@ -274,7 +275,7 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"审核发现与流程问题：{r['questions']} 题，准确率 {r['accuracy']:.3f}"
           f"（{r.get('files')} 份材料、{r.get('findings')} 条审核发现；p50 {r['latency_p50_ms']} ms，"
           f"p95 {r['latency_p95_ms']} ms）")
-    print(f"按类型：{r['per_expect']}")
+    print(f"按类型：{r['per_expect']}；{print_checks(r)}")
     for w in r["wrong"][:10]:
         print(f"  ✗ {w['question']} 期望 {w['expected']}；回答：{w['answer']}")
 

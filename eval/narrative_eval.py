@@ -10,8 +10,9 @@ team's real seed report is beside the repository (``../shared/seeds``), the ques
 Grading is this module's own and uses nothing of the answer engine: a question is right when its
 ``value`` (written in the set) is in the answer text and each of its ``sentences`` is in the
 snippet of some citation; a ``found: false`` question is right when the answer says it found
-nothing (``found`` is False) and writes no figure with a unit. A cited sentence is counted as
-supported when it is in the report's text as written (spaces ignored).
+nothing (``found`` is False) and writes no figure with a unit. Citation precision and unsupported
+numbers are graded as in every ask set (:mod:`eval.ask_grading`); beside them, the share of cited
+snippets that are in the report's text as written (spaces ignored).
 """
 
 from __future__ import annotations
@@ -19,9 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,9 +28,11 @@ from typing import Any
 import yaml
 
 from assistant.answer import ask
+from assistant.answer.types import Answer
 from assistant.settings import Settings
 from assistant.stores import open_stores
 from eval.ask_eval import SEEDS
+from eval.ask_grading import ask_each, print_checks
 
 __all__ = ["NarrativeQuestion", "grade", "load_questions", "run"]
 
@@ -77,6 +78,11 @@ def grade(q: NarrativeQuestion, text: str, found: bool, snippets: list[str]) -> 
     return all(any(_flat(s) in _flat(snip) for snip in snippets) for s in q.sentences)
 
 
+def _years(source: str) -> list[str]:
+    """The years the report speaks of: a reply finding nothing may name them (报告只写了2022年、2023年的)."""
+    return sorted(set(re.findall(r"(?:19|20)\d{2}年", source)))
+
+
 def run(questions: Path = QUESTIONS, report: Path = REPORT) -> dict[str, Any]:
     items = load_questions(questions)
     source = _flat(report.read_text(encoding="utf-8"))
@@ -87,30 +93,26 @@ def run(questions: Path = QUESTIONS, report: Path = REPORT) -> dict[str, Any]:
         folder.mkdir()
         (folder / report.name).write_bytes(report.read_bytes())
         stores = open_stores(Settings(data_dir=Path(tmp) / "data"))
+        in_source: list[bool] = []
+
+        def ask_one(q: NarrativeQuestion) -> Answer:
+            a = ask(q.question, stores)
+            in_source.extend(_in_source(c.snippet, source) for c in a.citations)
+            return a
+
         try:
             ingest_paths([folder], stores, IngestOptions())
-            right, failures, latencies = 0, [], []
-            cited = supported = 0
-            for q in items:
-                t0 = time.perf_counter()
-                a = ask(q.question, stores)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                snippets = [c.snippet for c in a.citations]
-                cited += len(snippets)
-                supported += sum(1 for s in snippets if _in_source(s, source))
-                if grade(q, a.text, a.found, snippets):
-                    right += 1
-                else:
-                    failures.append({"question": q.question, "expected": q.value if q.found else "（未找到）",
-                                     "answer": a.text, "cited": snippets})
+            tally = ask_each(items, stores, ask_one,
+                             lambda q, a: grade(q, a.text, a.found, [c.snippet for c in a.citations]),
+                             lambda q, a: {"question": q.question, "expected": q.value if q.found else "（未找到）",
+                                           "answer": a.text, "cited": [c.snippet for c in a.citations]},
+                             searched=[report.name, *_years(source)], question=lambda q: q.question)
         finally:
             stores.close()
-    lat = sorted(latencies)
-    return {"n": len(items), "accuracy": right / len(items) if items else 0.0, "right": right,
-            "citation_precision": supported / cited if cited else 1.0, "citations": cited,
-            "latency_ms": {"p50": statistics.median(lat) if lat else 0.0,
-                           "p95": lat[min(len(lat) - 1, int(0.95 * len(lat)))] if lat else 0.0},
-            "failures": failures}
+    # citation_precision is the issue's (every cited passage supports its sentence, as in every ask
+    # set); citations_in_source, the share of cited snippets found in the report as written
+    return tally.figures() | {"citations": len(in_source),
+                              "citations_in_source": sum(in_source) / len(in_source) if in_source else 1.0}
 
 
 def run_all(questions: Path = QUESTIONS, report: Path = REPORT) -> dict[str, Any]:
@@ -129,9 +131,11 @@ def print_report(r: dict[str, Any]) -> None:
 
 
 def _print_one(r: dict[str, Any]) -> None:
-    print(f"叙述性报告数字问题 {r['n']} 个：正确率 {r['accuracy']:.3f}（{r['right']} 个正确），"
-          f"引用句见于原文 {r['citation_precision']:.3f}（{r['citations']} 条引用），"
+    print(f"叙述性报告数字问题 {r['n']} 个：正确率 {r['accuracy']:.3f}（{r['right']} 个正确），{print_checks(r)}，"
+          f"引用句见于原文 {r['citations_in_source']:.3f}（{r['citations']} 条引用），"
           f"延迟 p50 {r['latency_ms']['p50']:.0f} ms，p95 {r['latency_ms']['p95']:.0f} ms")
+    for u in r["unsupported_citations"][:5]:
+        print(f"  引用不支持：{u['sentence'][:60]} [{u['n']}] ← {u['passage'][:60]}")
     for f in r["failures"][:10]:
         print(f"  × {f['question']} 期望 {f['expected']} → {f['answer'][:80]}")
 

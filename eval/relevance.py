@@ -99,22 +99,42 @@ def _bigrams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
+def _unit_of_change(after: str) -> str | None:
+    """A difference's unit: ``3.2个百分点`` is a difference of two rates."""
+    return "%" if after.startswith("个百分点") else _unit_after(after)
+
+
 def supports(passage: str, sentence: str) -> bool:
     """Whether ``passage`` states what ``sentence`` says: every number of the sentence with its unit
-    (:func:`holds`), and its words — the part after the sentence's first colon (what it quotes:
+    (:func:`holds`) — or the difference of two numbers of the sentence with that unit which the
+    passage states (``2023年为356个，2022年为298个，增加58个``: 58 is worked out here, not taken on
+    trust) — and its words: the part after the sentence's first colon (what it quotes:
     ``…自评表中，执行率：98%`` quotes ``执行率：98%``) is in the passage, or most of its character
     bigrams are."""
-    for number, after in numbers_in(sentence):
-        if not holds(passage, Fact(str(number), number, _unit_after(after))):
+    found = [(number, _unit_of_change(after)) for number, after in numbers_in(sentence)]
+    stated = [(n, u) for n, u in found if holds(passage, Fact(str(n), n, u))]
+    derived = []
+    for number, unit in found:
+        if (number, unit) in stated:
+            continue
+        if not any(ua == ub == unit and abs(abs(a - b) - number) <= TOLERANCE
+                   for i, (a, ua) in enumerate(stated) for b, ub in stated[i + 1:]):
             return False
+        derived.append(number)
     head, sep, quoted = sentence.partition("：")
     content = quoted if sep and quoted.strip() else head
     key = text_key(content)
     if not key or key in text_key(passage):
         return True
+
+    def worked(clause: str) -> bool:
+        # the clause stating a worked-out difference (2023年比2022年增加58个) is the answer's own
+        # arithmetic, checked above, not a quotation of the passage
+        return any(abs(n - d) <= TOLERANCE for n, _after in numbers_in(clause) for d in derived)
+
     # a sentence built from several fields (三级指标「x」：年度指标值…，实际完成值…) quotes each clause
     clauses = [c for c in _CLAUSE.split(content) if len(re.sub(r"\W", "", c)) >= 2]
-    if clauses and all(text_key(c) in text_key(passage) or _covered(c, passage) for c in clauses):
+    if clauses and all(text_key(c) in text_key(passage) or _covered(c, passage) or worked(c) for c in clauses):
         return True
     return _covered(content, passage)
 

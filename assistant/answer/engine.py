@@ -36,9 +36,9 @@ from assistant.answer.executor import QueryResult, execute
 from assistant.answer.followup import Resolution, resolve_followup
 from assistant.answer.from_documents import answer_from_documents
 from assistant.answer.from_records import answer_from_records
-from assistant.answer.gaps import missing_in_material, missing_term_message, year_gap
+from assistant.answer.gaps import missing_in_material, missing_term_message, project_gap, year_gap
 from assistant.answer.llm import plan_query
-from assistant.answer.narrative import comparison_followup, reported_in_other_year
+from assistant.answer.narrative import comparison_followup, report_answer, reported_in_other_year
 from assistant.answer.parser import Parsed, parse_question
 from assistant.answer.prompts import text
 from assistant.answer.query import Filter, StructuredQuery
@@ -341,7 +341,8 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
     timings = {"route": time.perf_counter() - t_start}
     named_units = asked.parsed.units or ([asked.unit] if asked.unit else [])
     named_year = asked.year or asked.parsed.year
-    gap = year_gap(records, gaz, named_year, named_units, asked.parsed.projects)
+    gap = year_gap(records, gaz, named_year, named_units, asked.parsed.projects) or \
+        project_gap(records, gaz, named_units, asked.parsed.projects)
     # a year named with a unit or project that filed material for it: only that year's material answers
     doc_year = asked.year or (named_year if named_units or asked.parsed.projects else None)
     if gap is not None and reported_in_other_year(asked.resolved, retriever, named_units):
@@ -350,6 +351,13 @@ def ask_stream(question: str, stores: Stores, *, settings: Settings | None = Non
         plan = Plan("document", None, plan.from_llm, plan.flags)
     queried = run_query(plan, asked.year, asked.unit, records, asked.resolved) if gap is None \
         else Queried(plan.route, None, None)
+    if queried.result is not None and queried.result.empty and named_year is not None and \
+            not records.submission_ids_where(year=named_year, kind="table") and \
+            report_answer(asked.resolved, retriever, named_units) is not None:
+        # no self-evaluation table of the year asked, but a report speaks of the figure (2018年自评了
+        # 多少个项目 of an annual report): the report answers — its figure, or that it gives none for
+        # that year. With tables of that year stored, an empty count is the records' true answer.
+        queried = Queried("document", None, None)
     timings["query"] = time.perf_counter() - t_start - timings["route"]
 
     if gap is not None:

@@ -1,5 +1,5 @@
-"""Saying what is not there: a year the named unit or project filed nothing for, a term the
-records do not hold. The reply names what was searched and never puts another year's or another
+"""Saying what is not there: a year the named unit or project filed nothing for, a project the
+named unit filed nothing on, a term the records do not hold. The reply names what was searched and never puts another year's or another
 field's figure in the gap."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from assistant.model import Finding
 from assistant.retrieval.gazetteer import Gazetteer
 from assistant.stores.records import RecordStore
 
-__all__ = ["Gap", "missing_in_material", "missing_term_message", "year_gap"]
+__all__ = ["Gap", "missing_in_material", "missing_term_message", "project_gap", "year_gap"]
 
 KIND_NAMES = {"table": "自评表", "report": "自评报告", "department": "部门整体自评表"}
 LISTED = 6  # searched materials named in the reply
@@ -41,6 +41,26 @@ def year_gap(records: RecordStore, gaz: Gazetteer, year: int | None, units: Sequ
     about = "".join(dict.fromkeys([*units, *projects]))
     years = "、".join(f"{y}年" for y in sorted({s.year for s in found if s.year}))
     return text("year_missing", about=about, year=year, searched=searched, years=years or "其他年度")
+
+
+def project_gap(records: RecordStore, gaz: Gazetteer, units: Sequence[str], projects: Sequence[str]) -> str | None:
+    """The reply when the named ``units`` filed material, but none about the named ``projects``
+    (a report, which names no project, counts as about it): after "XX局的学生资助执行率",
+    "那YY局呢？" asks YY局's 学生资助, and YY局's other project is not the answer."""
+    if not units or not projects:
+        return None
+    filed = list(dict.fromkeys(sid for u in units for sid in gaz.unit_submissions.get(u, ())))
+    if not filed or gaz.submissions_about(units, projects):
+        return None
+    found = [s for s in (records.get_summary(i) for i in filed) if s is not None]
+    if not found:
+        return None
+    found.sort(key=lambda s: (-(s.year or 0), s.file_name or ""))
+    searched = "；".join(f"{s.file_name or s.id}（{s.year or '年度不详'}年{KIND_NAMES.get(s.kind, '材料')}）"
+                        for s in found[:LISTED]) + (f"等{len(found)}份" if len(found) > LISTED else "")
+    theirs = "、".join(dict.fromkeys(n for sid in filed for n in gaz.submission_projects.get(sid, ())))
+    return text("project_missing", unit="、".join(units), project="、".join(projects), searched=searched,
+                projects=theirs or "（未写项目名称）")
 
 
 def missing_term_message(missing: Sequence[Term]) -> str:

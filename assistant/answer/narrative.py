@@ -17,6 +17,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from assistant.answer.draft import cited, end_sentence
 from assistant.answer.extractive import _section_prefix as section_prefix
@@ -24,8 +28,8 @@ from assistant.answer.text import numbers, sentences
 from assistant.numbers import canonical
 from assistant.retrieval import Hit, HybridRetriever, RetrievalFilters
 
-__all__ = ["Figure", "FigureQuestion", "NarrativeAnswer", "answer_figures", "comparison_followup", "figure_question",
-           "figures_in", "reported_in_other_year"]
+__all__ = ["Figure", "FigureQuestion", "NarrativeAnswer", "Words", "answer_figures", "comparison_followup",
+           "figure_question", "figures_in", "report_answer", "reported_in_other_year", "words"]
 
 NARRATIVE_KINDS = ("report", "unknown", "mixed")  # a table's cells are answered from the records
 
@@ -38,10 +42,53 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
 _UNIT_RE = "|".join(map(re.escape, (*MONEY_UNITS, *RATE_UNITS, *COUNT_UNITS, *ROUND_UNITS)))
 _FIG = re.compile(rf"(?<![\d.年月])(\d+(?:,\d{{3}})*(?:\.\d+)?|[一二两三四五六七八九十])(?:\s*)({_UNIT_RE})")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-# a figure right after these words is a change, not a level (较上年增加22个)
-_CHANGE_BEFORE = re.compile(r"(增加|减少|增长|下降|提高|降低|多|少|新增)了?$")
 _COUNTED = re.compile(r"^[（(]?[\u4e00-\u9fff（）()]{1,12}")
-_STOP = re.compile(r"[的，,、；;。：:（）()\s]|其中|涉及|共计|合计|分别")
+
+
+@dataclass(frozen=True)
+class Words:
+    """The question words of ``narrative.yaml``, each list compiled into one pattern."""
+
+    ask_kinds: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, figure kind), in the file's order
+    compare: re.Pattern[str]
+    compare_count: re.Pattern[str]
+    compare_money: re.Pattern[str]
+    question_words: re.Pattern[str]
+    compare_only: re.Pattern[str]
+    counted_ends: re.Pattern[str]
+    change_before: re.Pattern[str]
+
+
+WORDS_FILE = Path(__file__).with_name("narrative.yaml")
+KINDS = ("rounds", "money", "rate", "count")
+
+
+def _any(entries: list[str]) -> str:
+    return "|".join(f"(?:{e})" for e in entries)
+
+
+@lru_cache(maxsize=1)
+def words() -> Words:
+    """``narrative.yaml``, read once; a key the code does not read, or a kind it does not know, is
+    an error (a word put there would silently do nothing)."""
+    data = dict(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+    kinds = data.pop("ask_kinds")
+    if set(kinds) - set(KINDS):
+        raise ValueError(f"{WORDS_FILE.name}: unknown figure kinds {sorted(set(kinds) - set(KINDS))}")
+    only = re.escape(data.pop("compare_only_chars"))
+    out = Words(
+        ask_kinds=tuple((re.compile(_any(v)), k) for k, v in kinds.items()),
+        compare=re.compile(_any(data.pop("compare"))),
+        compare_count=re.compile(_any(data.pop("compare_count_words"))),
+        compare_money=re.compile(_any(data.pop("compare_money_words"))),
+        question_words=re.compile(_any(data.pop("question_words"))),
+        compare_only=re.compile(rf"[{only}\s]|{_any(data.pop('compare_only_words'))}"),
+        counted_ends=re.compile(_any([re.escape(w) for w in data.pop("counted_ends")])),
+        change_before=re.compile(rf"(?:{_any(data.pop('change_before'))})了?$"),
+    )
+    if data:
+        raise ValueError(f"{WORDS_FILE.name}: keys not read by the code: {sorted(data)}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -100,8 +147,8 @@ def _counted(after: str) -> str:
     m = _COUNTED.match(after)
     if not m:
         return ""
-    words = re.sub(r"[（）()]", "", m.group(0))
-    return re.split(r"的|编制|开展|实施|涉及|参与|纳入|完成|共|，", words)[0]
+    counted = re.sub(r"[（）()]", "", m.group(0))
+    return words().counted_ends.split(counted)[0]
 
 
 def figures_in(text: str, hit: Hit | None = None, year: int | None = None) -> list[Figure]:
@@ -136,7 +183,7 @@ def _paragraph_figures(paragraph: str, hit: Hit | None, year: int | None) -> lis
                 counts = _counted(s[m.end():]) or re.split(r"[，,；;：:。\d年]", s[:m.start()])[-1][-8:]
             out.append(Figure(value=_value(token), unit=unit, raw=m.group(0).replace(" ", ""), counts=counts,
                               year=fig_year, sentence=s, before=s[:m.start()],
-                              change=bool(_CHANGE_BEFORE.search(s[:m.start()])), hit=hit,
+                              change=bool(words().change_before.search(s[:m.start()])), hit=hit,
                               previous="" if years else previous))
         if years:
             carried = years[-1][1]
@@ -146,16 +193,7 @@ def _paragraph_figures(paragraph: str, hit: Hit | None, year: int | None) -> lis
 
 # --- the question --------------------------------------------------------------------------------
 
-_ASK_KIND = [
-    (re.compile(r"几轮|多少轮|几次|多少次|轮次|次数"), "rounds"),
-    (re.compile(r"多少资金|多少钱|金额|多少万元|多少亿元|资金(?:规模|总额|量)?(?:是|为|有)?多少|涉及多少(?!个|项|家)"), "money"),
-    (re.compile(r"覆盖率|比例|比率|占比|百分之|(?<!执行)率是多少"), "rate"),
-    (re.compile(r"多少个|几个|多少项|几项|多少家|几家|多少所|多少户|多少人|多少件|数量|个数|项目数|单位数"), "count"),
-]
-_COMPARE = re.compile(r"多几|少几|多了?多少|少了?多少|相比|比较|对比|较(?:上年|去年|\d{4})|增加了?多少|减少了?多少|增长了?多少|下降了?多少|变化|差(?:了|额|值)?多少")
 _ASKED_COUNTED = re.compile(r"(?:多少|几)(?:个|项|家|所|户|件)([\u4e00-\u9fff]{1,10})")
-_QUESTION_WORDS = re.compile(r"多少[个项家所户件人轮次]?|几[个项家所户件人轮次]?|是|为|有|吗|呢|了|？|\?|请问|共|开展|年度?|与|相比|增加|减少|"
-                             r"增长|下降|变化|比较|对比|其中|分别|涉及|哪些|什么")
 
 
 @dataclass(frozen=True)
@@ -177,21 +215,18 @@ class FigureQuestion:
 def figure_question(question: str) -> FigureQuestion | None:
     """The figure ``question`` asks for, or None when it asks for none (then retrieval answers)."""
     q = _compact(question)
-    kinds = tuple(k for rx, k in _ASK_KIND if rx.search(q))
-    compare = bool(_COMPARE.search(q))
+    w = words()
+    kinds = tuple(k for rx, k in w.ask_kinds if rx.search(q))
+    compare = bool(w.compare.search(q))
     if not kinds and compare:
-        kinds = ("count",) if re.search(r"个|项目|单位", q) else ("money",) if re.search(r"资金|金额|元", q) else ()
+        kinds = ("count",) if w.compare_count.search(q) else ("money",) if w.compare_money.search(q) else ()
     if not kinds:
         return None
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(q)))
     m = _ASKED_COUNTED.search(q)
-    counted = m.group(1) if m else ""
-    counted = re.split(r"的|编制|开展|实施|涉及|参与|纳入|完成|进行|、|，", counted)[0] if counted else ""
-    words = _QUESTION_WORDS.sub(" ", _YEAR.sub(" ", q))
-    return FigureQuestion(kinds=kinds, years=years, compare=compare, counted=counted, words=words)
-
-
-_COMPARE_ONLY = re.compile(r"[与和跟同比较相对增加减少长降多少了几个项家轮次呢吗？?，,。！!\s的]|变化|是|为|有|万元|亿元")
+    counted = w.counted_ends.split(m.group(1))[0] if m else ""
+    said = w.question_words.sub(" ", _YEAR.sub(" ", q))
+    return FigureQuestion(kinds=kinds, years=years, compare=compare, counted=counted, words=said)
 
 
 def comparison_followup(question: str, previous: str | None) -> str | None:
@@ -201,7 +236,7 @@ def comparison_followup(question: str, previous: str | None) -> str | None:
     if not previous:
         return None
     q = _compact(question)
-    if not _COMPARE.search(q) or not _YEAR.search(q) or _COMPARE_ONLY.sub("", _YEAR.sub("", q)):
+    if not words().compare.search(q) or not _YEAR.search(q) or words().compare_only.sub("", _YEAR.sub("", q)):
         return None
     before = figure_question(previous)
     if before is None or before.compare or not before.years:
@@ -367,14 +402,24 @@ def _comparison(fq: FigureQuestion, figs: list[Figure], marker: Callable[[Figure
     return NarrativeAnswer(lines=lines, cited=[a, b], computed=[size + unit_word], found=True)
 
 
+def report_answer(question: str, retriever: HybridRetriever, units: Sequence[str], k: int = 15) -> NarrativeAnswer | None:
+    """What the narrative reports (of ``units``, else any) say to the figure ``question`` asks: the
+    figure found, or that the year asked is not among the years they give it for (None: the
+    question asks no figure, or no report speaks of its measure)."""
+    if figure_question(question) is None:
+        return None
+    said = None
+    for unit in units or [None]:
+        found = answer_figures(question, retriever.search(question, k=k, filters=RetrievalFilters(unit=unit)))
+        if found is not None and found.found:
+            return found
+        said = said or found
+    return said
+
+
 def reported_in_other_year(question: str, retriever: HybridRetriever, units: Sequence[str], k: int = 15) -> bool:
     """Whether the figure ``question`` asks for (of its year) stands in a narrative report of the
     ``units`` filed for another year: a 2023 annual report gives the 2022 count too, so "no 2022
     material" is not the answer."""
-    if figure_question(question) is None:
-        return False
-    for unit in units or [None]:
-        found = answer_figures(question, retriever.search(question, k=k, filters=RetrievalFilters(unit=unit)))
-        if found is not None and found.found:
-            return True
-    return False
+    found = report_answer(question, retriever, units, k)
+    return found is not None and found.found

@@ -36,4 +36,40 @@ def test_chains_follow_the_labels():
     assert [t.question for t in carried[0].turns][1:] == ["它的满意度指标呢？", "那2024年呢？"]
     ellipsis = {c.about: c for c in chains if c.kind == "ellipsis"}
     assert holds_any("总分：92", ellipsis["甲局学生资助2022年"].turns[0].facts)
-    assert {c.kind for c in chains} == {"year", "pronoun", "ellipsis", "carried"} and len(chains) == 3 + 2 + 3 + 1
+    first_kinds = [c for c in chains if c.kind in ("year", "pronoun", "ellipsis", "carried")]
+    assert {c.kind for c in first_kinds} == {"year", "pronoun", "ellipsis", "carried"} and len(first_kinds) == 3 + 2 + 3 + 1
+    # 那乙局呢: 乙局 filed nothing on 学生资助, so nothing is found — and 甲局's own figure is not the answer
+    unit = {c.about: c for c in chains if c.kind == "unit"}
+    u = unit["甲局学生资助2022年"].turns[1]
+    assert u.question == "那乙局呢？" and u.facts == [] and holds_any("执行率：55%", u.wrong)
+    # the 年度 chip removed: 那自评总分呢 asks every year of the project, both scores needed
+    chips = {c.about: c for c in chains if c.kind == "chips"}
+    ch = chips["甲局学生资助2022年"].turns[1]
+    assert ch.question == "那自评总分呢？" and ch.remove == ("year",) and ch.every
+    assert holds_any("总分：90", ch.facts) and holds_any("总分：92", ch.facts)
+    assert len(unit) == 3 and len(chips) == 3
+
+
+def test_a_changed_unit_expects_the_other_units_table_on_the_same_project_and_year():
+    labels = {"a": _table("甲局", "学生资助", 2022, "55%", 92.0, None),
+              "b": _table("乙局", "学生资助", 2021, "80%", 88.0, None),
+              "c": _table("丙局", "学生资助", 2022, "61%", 95.0, None)}
+    unit = {c.about: c.turns[1] for c in chains_from_labels(labels) if c.kind == "unit"}
+    # 丙局 filed the same project for the same year: preferred to 乙局, whose table is of 2021
+    assert unit["甲局学生资助2022年"].question == "那丙局呢？"
+    assert holds_any("61%", unit["甲局学生资助2022年"].facts) and not holds_any("55%", unit["甲局学生资助2022年"].facts)
+    # 乙局 has no 2022 table on it: nothing to find, and neither its 2021 figure nor 甲局's may be said
+    b = unit["乙局学生资助2021年"]
+    assert b.question == "那丙局呢？" and b.facts == [] and holds_any("61%", b.wrong) and holds_any("80%", b.wrong)
+
+
+def test_a_turn_needing_every_figure_is_wrong_with_one_of_them():
+    from types import SimpleNamespace
+
+    from eval.ask_multiturn import TurnSpec, _turn_right
+    from eval.relevance import Fact
+
+    spec = TurnSpec("那自评总分呢？", [Fact.of("92分"), Fact.of("90分")], every=True, remove=("year",))
+    both = SimpleNamespace(text="2022年：总分92分；2021年：总分90分。", kind="structured", found=True)
+    one = SimpleNamespace(text="2022年：总分92分。", kind="structured", found=True)
+    assert _turn_right(spec, both, []) and not _turn_right(spec, one, [])

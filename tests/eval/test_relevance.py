@@ -84,3 +84,14 @@ def test_a_passage_supports_a_sentence_with_its_numbers_and_words():
     reason = "甲｜四、存在的问题：一是部分乡镇申报数量少于年初预计，进度滞后。"
     assert supports(reason, "甲自评报告（四、存在的问题）：一是部分乡镇申报数量少于年初预计，进度滞后")
     assert not supports(reason, "甲自评报告（四、存在的问题）：受汛期强降雨影响，施工工期延后")
+
+
+def test_a_difference_is_supported_only_when_it_is_worked_out_from_two_stated_figures():
+    from eval.relevance import supports
+
+    passage = "2023年共对356个项目开展了绩效自评。2022年共对298个项目开展了绩效自评。"
+    assert supports(passage, "2023年为356个，2022年为298个，2023年比2022年增加58个")
+    assert not supports(passage, "2023年为356个，2022年为298个，2023年比2022年增加60个")  # wrong arithmetic
+    assert not supports(passage, "2023年为356个，2023年比2022年增加58个")  # the other figure is not in the sentence
+    rates = "2023年覆盖率96.6%。2022年覆盖率93.4%。"
+    assert supports(rates, "2023年为96.6%，2022年为93.4%，2023年比2022年增加3.2个百分点")

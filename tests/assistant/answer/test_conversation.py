@@ -184,3 +184,17 @@ def test_what_is_missing_is_said_with_the_materials_searched_and_the_finding_tha
         assert "\n".join(i for i in items if isinstance(i, str)) == items[-1].text  # streamed as answered
     finally:
         stores.close()
+
+
+def test_a_changed_unit_that_filed_nothing_on_the_project_is_said_never_answered_with_its_other_project(small):
+    first = ask("某县卫生健康局疫苗接种2023年的预算执行率是多少？", small)
+    assert first.found and "96.88%" in first.text
+    # 某县教育局 filed 学生资助 and 校舍维修, never 疫苗接种: its 55% / 95% are not the answer
+    other = ask("那某县教育局呢？", small, conversation_id=first.conversation_id)
+    assert other.resolved_question == "某县教育局疫苗接种2023年的预算执行率是多少？"
+    assert not other.found and not other.citations, other.text
+    assert "某县教育局没有报送关于“疫苗接种”的材料" in other.text and "学生资助" in other.text
+    assert not any(x in other.text for x in ("55%", "95%", "96.88%"))
+    # the unit that did file it is still answered
+    again = ask("某县卫生健康局疫苗接种2022年的预算执行率是多少？", small)
+    assert again.found and "50%" in again.text

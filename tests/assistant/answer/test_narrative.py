@@ -158,3 +158,93 @@ def test_engine_follow_ups_compare_and_change_the_year_within_the_report(report_
     # the report of 2024 gives the 2023 count: answered from it, not "no 2023 material"
     assert earlier.found and "180个" in earlier.text, earlier.text
     assert any("2023年共对180个项目开展了绩效自评" in c.snippet for c in earlier.citations)
+
+
+def test_a_count_the_records_cannot_answer_is_the_reports_and_a_missing_year_is_said(report_stores):
+    # "自评了多少个项目" reads as a count of stored projects, and a store of one annual report has none:
+    # the report answers — a year it gives no figure for is said, with the years it does give
+    for question, year in (("2018年自评了多少个项目？", 2018), ("2021年自评了多少个项目、涉及多少资金？", 2021)):
+        a = ask(question, report_stores)
+        assert not a.found and not a.citations, a.text
+        assert f"报告中没有{year}年" in a.text and "2023年、2024年" in a.text, a.text
+        assert "没有符合条件" not in a.text and "180" not in a.text and "215" not in a.text
+    a = ask("2023年自评了多少个项目？", report_stores)
+    assert a.found and "180个" in a.text, a.text
+
+
+# narrative.yaml -------------------------------------------------------------------------------------
+
+# one question per entry of narrative.yaml's word lists, each asked as a reviewer would
+ASKED = {
+    "rounds": ["2024年开展了几轮监控？", "监控开展了多少轮？", "开展了几次重点评价？", "开展了多少次评价？",
+               "监控的轮次是多少？", "监控次数是多少？"],
+    "money": ["涉及多少资金？", "花了多少钱？", "重点评价的金额是多少？", "涉及多少万元？", "涉及多少亿元？",
+              "资金规模是多少？", "重点评价涉及多少？"],
+    "rate": ["监控覆盖率是多少？", "自评项目的比例是多少？", "整改比率是多少？", "重点评价的占比是多少？",
+             "百分之多少的项目开展了自评？", "目标编制率是多少？"],
+    "count": ["自评了多少个项目？", "评价了几个项目？", "整改了多少项？", "有几项问题？", "有多少家单位？",
+              "有几家单位？", "有多少所学校？", "有多少户？", "培训了多少人？", "有多少件？", "项目的数量是多少？",
+              "项目个数是多少？", "自评的项目数是多少？", "编制目标的单位数是多少？"],
+}
+COMPARED = ["比上年多几个？", "比上年少几个？", "比上年多了多少？", "比上年少多少？", "与上年相比如何？", "两年比较如何？",
+            "两年对比如何？", "较上年如何？", "比上年增加多少？", "比上年减少了多少？", "比上年增长多少？",
+            "比上年下降了多少？", "有什么变化？", "两年差多少？"]
+
+
+def test_every_entry_of_narrative_yaml_is_read_and_fires_on_a_question():
+    import re
+
+    import yaml
+
+    from assistant.answer.narrative import WORDS_FILE, words
+
+    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    w = words()  # raises on a key the code does not read
+    assert [k for _rx, k in w.ask_kinds] == list(data["ask_kinds"])
+    for kind, entries in data["ask_kinds"].items():
+        for entry in entries:
+            assert any(re.search(entry, q) for q in ASKED[kind]), (kind, entry)  # the entry is a used word
+        for q in ASKED[kind]:
+            fq = figure_question(q)
+            assert fq is not None and kind in fq.kinds, (q, fq)
+    for entry in data["compare"]:
+        assert any(re.search(entry, q) for q in COMPARED), entry
+    for q in COMPARED:
+        assert w.compare.search(q), q
+    # the lookarounds hold: a project's 执行率 and 涉及多少个 are not an amount or a rate of a report
+    assert figure_question("执行率是多少？") is None
+    fq = figure_question("涉及多少个项目？")
+    assert fq is not None and fq.kinds == ("count",) and fq.counted == "项目"
+    # the other lists: what a count counts, a change, the words of a comparison follow-up
+    assert figures_in("2024年共对215个项目进行了自评。")[0].counts == "项目"
+    assert [f.change for f in figures_in("2024年自评215个项目，较上年新增了35个。")] == [False, True]
+    assert comparison_followup("与2023年相比有变化吗？", "2024年共对多少个项目开展了绩效自评？") is not None
+    assert figure_question("2024年的项目比2023年增加了多少？").kinds == ("count",)
+    assert figure_question("2024年的资金比2023年增加了多少？").kinds == ("money",)
+    assert "开展" not in figure_question("2024年共开展了几轮监控？").words
+
+
+def test_an_empty_count_over_tables_of_that_year_stays_the_records_answer(tmp_path):
+    from ingest.chunking import chunk_submission
+    from ingest.pipeline import IngestOptions, ingest_paths
+    from tests.assistant.answer.ask_support import _ind, _table
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "白河市2024年度预算绩效管理情况报告.txt").write_text(REPORT, encoding="utf-8")
+    stores = open_stores(Settings(data_dir=tmp_path / "data"), embeddings=BigramEmbeddings())
+    try:
+        ingest_paths([folder], stores, IngestOptions())
+        table = _table("ffff000000000006", "白河市教育局", 2024, "学生资助", "f.docx", 100.0, 55.0, "55%", 92.0, "优",
+                       [_ind("产出指标", "数量指标", "资助学生人数", "≥500人", "520人", 20, 20, 5, "f.docx")])
+        stores.save(table, chunk_submission(table), [])
+        stores.sync_vectors()
+        # a 2024 table is stored: no project of 2024 below 50% is the records' answer, not the report's 215个
+        a = ask("2024年预算执行率低于50%的项目有几个？", stores)
+        assert a.kind == "structured" and "215" not in a.text, a.text
+        assert (a.aggregate or {}).get("total_rows") == 0
+        # no table of 2023: the report answers its 2023 count
+        b = ask("2023年自评了多少个项目？", stores)
+        assert b.found and "180个" in b.text, b.text
+    finally:
+        stores.close()
