@@ -228,6 +228,7 @@ def test_a_corrected_file_read_again_by_the_pool_is_checked_and_chunked_as_corre
     assert got[2] == got[1]
 
 
+@pytest.mark.slow  # waits out a 30 s timeout
 def test_a_file_read_past_the_timeout_fails_alone_and_its_process_is_replaced(synth_corpus: Path, tmp_path: Path):
     """A reading process stuck on a file: after the timeout the file fails with the reason, the stuck
     process is killed, and a new pool reads the rest, each as it is read in-process."""
@@ -261,6 +262,7 @@ def test_a_file_read_past_the_timeout_fails_alone_and_its_process_is_replaced(sy
     assert all(b"forkserver" in cmd or b"resource_tracker" in cmd for cmd in left.values()), left
 
 
+@pytest.mark.slow  # waits out a 30 s timeout
 def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus: Path, tmp_path: Path):
     """A crafted 1 KB PDF whose one page draws 300,000 characters keeps a parser busy for minutes
     (measured 170 s, 646 MB): with a short timeout it fails with the reason, the other files of the
