@@ -33,7 +33,15 @@ class Settings(BaseSettings):
     max_upload_mb: int = 50
     ingest_workers: int = Field(0, ge=0, description="读取、识别文件的进程数，0 为每个 CPU 核一个 / processes "
                                 "reading a batch's files (0: one per core)")
+    # a reading process stuck on one file (a parser looping on a crafted input) would hold the
+    # batch for good: past this many seconds the file fails and the pool is replaced
+    read_timeout: float = Field(300.0, gt=0, description="单个文件读取的时间上限（秒） / seconds a reading "
+                                "process may spend on one file")
     max_archive_mb: int = 500
+    # what a reader may take on beyond the byte caps (ingest/readers/caps.py): a self-evaluation is
+    # a few pages and a few thousand cells; 5,000 pages took 193 s to read, 200,000 cells 79 s
+    max_pdf_pages: int = Field(1000, gt=0, description="单个 PDF 可读取的页数上限 / pages of one PDF")
+    max_sheet_cells: int = Field(200_000, gt=0, description="单个工作簿可读取的单元格上限 / cells of one workbook")
     # A scanned page is rendered to an image for OCR: a few bytes of PDF can declare a page of
     # 5 m × 5 m, which at 150 dpi is a 30000 × 30000 px (2.7 GB) bitmap. The render scale is
     # lowered so the image stays under this many pixels (A4 at 200 dpi is 3.9 Mpx), and embedded

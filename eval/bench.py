@@ -1,5 +1,5 @@
-"""``make bench``: the speed benchmarks (CLI start-up, ingest, OCR of a page beside bare rapidocr, ask latency at 10k/100k
-chunks and on the 300-file corpus itself, API, the load test
+"""``make bench``: the speed benchmarks (CLI start-up, ingest, OCR of a page beside bare rapidocr, big inputs (a 5,000-page PDF,
+a 200 MB workbook), ask latency at 10k/100k chunks and on the 300-file corpus itself, API, the load test
 at 1/8/32 clients on the embedded default and the scale-out topology (:mod:`eval.load`), and the growth
 benchmark's small sizes — ``make bench GROWTH_SIZES=1000,10000,50000`` for the full one), figures printed."""
 
@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from eval import bench_cli, bench_ingest, bench_ocr, load
+from eval import bench_cli, bench_ingest, bench_ocr, big_inputs, load
 from eval.run import machine
 
 
@@ -26,6 +26,8 @@ def main() -> None:
     bench_ingest.main(args.corpus)
     print()
     bench_ocr.main([])
+    print()
+    big_inputs.main([])
     # the ask bench adds its point on the corpus itself: the issue's latency targets are set on 300 files
     for module, argv in (("eval.bench_ask", ["--corpus", str(args.corpus)]), ("eval.bench_api", [])):
         if importlib.util.find_spec(module) is not None:

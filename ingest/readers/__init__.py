@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ingest.document import Document
 from ingest.errors import CorruptFile, EmptyFile, FileTooLarge, IngestError, UnsupportedFormat
+from ingest.readers.caps import check_caps
 from ingest.readers.headings import heading_level, split_heading
 from ingest.readers.sniff import sniff
 
@@ -68,6 +69,11 @@ def _read(path: Path, name: str, max_bytes: int) -> Document:
     fmt = sniff(path, name=name)
     if fmt == "zip":
         raise UnsupportedFormat("压缩包请通过批量导入上传 / upload archives through the batch import")
+    # on demand, as the OCR's pixel cap: the settings read the environment
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    check_caps(path, fmt, max_pages=settings.max_pdf_pages, max_cells=settings.max_sheet_cells)
     doc = _reader(fmt)(path, name=name)
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix in {"docx", "pdf", "xlsx", "ofd"} and suffix != fmt:

@@ -34,6 +34,7 @@ def test_growth_runs_end_to_end_at_a_tiny_size(tmp_path: Path):
     assert big.findings >= small.findings > 0
     for p in points:
         assert p.check_per_s > 0 and p.store_per_s > 0 and p.embed_per_s > 0
+        assert p.prepare_per_s > 0 and p.grow_per_s > 0 and p.prepare_workers == 2
         assert p.ingest_files == 3 and p.ingest_1_per_s > 0 and p.ingest_2_per_s > 0
         assert p.retrieval.n == 10 and p.structured.n == 6 and p.retrieval.p95_ms >= p.retrieval.p50_ms > 0
         assert p.disk_kb_per_submission > 0 and p.peak_mb > 50
@@ -51,7 +52,8 @@ def test_the_projection_is_bounded_by_the_single_writer():
                         ingest_2_per_s=4.0, sample_chunks_per_file=5.0, original_kb_per_file=1.0,
                         retrieval=Latency(1, 1, 1), structured=Latency(1, 1, 1), disk_kb_per_submission=1.0)
     work, plan = projection(point, projects=1000, files_per_project=2, workers=(1, 2, 1000))
-    # 2000 files: 1000 core-s reading, 10000 chunks → 1000 core-s embedding; writer 20 + 40 s
+    # 2000 files: 1000 core-s reading, 10000 chunks → 1000 core-s embedding; writer 40 s (saving only:
+    # checking runs in the reading processes)
     assert work["files"] == 2000 and work["chunks"] == 10_000
-    assert [p.hours for p in plan] == [round(2000 / 3600, 2), round(1000 / 3600, 2), round(60 / 3600, 2)]
+    assert [p.hours for p in plan] == [round(2000 / 3600, 2), round(1000 / 3600, 2), round(40 / 3600, 2)]
     assert [p.bound for p in plan] == ["核心", "核心", "写入"]

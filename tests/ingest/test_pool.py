@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 
 from assistant.settings import Settings
 from assistant.stores import Stores, open_stores
+from assistant.stores.fulltext import index_terms
 from eval.extraction import label_files
 from ingest.pipeline import IngestOptions, IngestReport, ingest_paths
 from ingest.pool import ReadFailure, ReadJob, read_ahead, read_file
@@ -42,7 +45,8 @@ def _records(stores: Stores) -> dict[str, object]:
         assert sub is not None
         findings = sorted((f.rule, f.id or "", f.message) for f in stores.records.get_findings(summary.id))
         chunks = sorted((c.id, c.text) for c in stores.records.chunks_for_submission(summary.id))
-        out[summary.id] = (sub.to_dict(), findings, chunks, sorted(stores.fulltext.chunk_ids([summary.id])))
+        terms = sorted(stores.fulltext.terms([summary.id]).items())  # the index's words of each chunk
+        out[summary.id] = (sub.to_dict(), findings, chunks, terms)
     return out
 
 
@@ -57,6 +61,10 @@ def test_a_batch_read_by_two_processes_stores_the_same_as_one(synth_corpus: Path
 
     assert _outcomes(pooled_report) == _outcomes(alone_report)
     assert _records(pooled) == _records(alone)
+    # the words the reading processes made for the index are the ones the index would make itself
+    for sid, (_sub, _findings, chunks, terms) in _records(pooled).items():
+        assert [cid for cid, _ in terms] == [cid for cid, _ in chunks], sid
+        assert dict(terms) == {cid: index_terms(text) for cid, text in chunks}
     statuses = [f.status for f in pooled_report.files]
     assert statuses.count("failed") == 3  # each bad file fails alone, with its reason
     assert statuses.count("skipped") == 2  # the zip's copies are stored once
@@ -88,7 +96,10 @@ def test_read_ahead_keeps_order_reads_nothing_it_is_told_to_skip_and_reports_fai
     assert outcomes[skip] is None
     assert isinstance(outcomes[empty], ReadFailure) and "文件为空" in outcomes[empty].reason
     for path in (files[0], files[2]):
-        assert outcomes[path].to_dict() == read_file(ReadJob(path, path.name)).to_dict()  # type: ignore[union-attr]
+        assert outcomes[path].submission.to_dict() == read_file(ReadJob(path, path.name)).submission.to_dict()  # type: ignore[union-attr]
+        # the reading process made the index's words: the writer does not segment the text again
+        chunks = outcomes[path].chunks  # type: ignore[union-attr]
+        assert chunks and all(c.terms == index_terms(c.text) for c in chunks)
 
 
 @pytest.mark.slow
@@ -186,4 +197,88 @@ def test_a_dead_reading_process_fails_its_files_and_the_batch_goes_on(synth_corp
     assert [item for item, _ in got] == items
     failed = [n for n, (_, read) in enumerate(got) if isinstance(read, ReadFailure)]
     assert failed and all("读取进程意外退出" in got[n][1].reason for n in failed)  # type: ignore[union-attr]
-    assert not isinstance(got[-1][1], ReadFailure) and got[-1][1].evaluations  # type: ignore[union-attr]
+    assert not isinstance(got[-1][1], ReadFailure) and got[-1][1].submission.evaluations  # type: ignore[union-attr]
+
+
+def test_a_corrected_file_read_again_by_the_pool_is_checked_and_chunked_as_corrected(synth_corpus: Path,
+                                                                                     tmp_path: Path):
+    """The reading processes check and chunk what they read; a reviewer's correction, which only the
+    stores know, makes the writer check and chunk again, and the index follows the new chunks."""
+    from assistant.review.corrections import CorrectionRequest, correct
+    from tests.ingest.test_review_reading import planted_score
+
+    path, labels = planted_score(synth_corpus)
+    defect = next(d for d in labels["defects"] if d["rule"] == "CALC-IND-001")
+    field, right = defect["location"]["field"], re.search(r"应为([0-9.]+)", defect["note"]).group(1)  # type: ignore[union-attr]
+    other = next(p for p, lab in label_files(synth_corpus) if lab["kind"] == "xlsx_table")
+    got = {}
+    for workers in (1, 2):
+        stores = open_stores(Settings(data_dir=tmp_path / str(workers), ingest_workers=workers))
+        sid = ingest_paths([path], stores, IngestOptions(defer_vectors=True)).files[0].submission_id
+        assert sid is not None
+        before = {c.text for c in stores.records.chunks_for_submission(sid)}
+        correct(stores.records, CorrectionRequest(sid, field, right, "张审核"))
+        report = ingest_paths([path, other], stores, IngestOptions(defer_vectors=True, force=True))
+        assert [f.status for f in report.files] == ["ok", "ok"], report.to_dict()
+        assert not any(f.rule == "CALC-IND-001" and f.location.field == field for f in stores.records.get_findings(sid))
+        chunks = stores.records.chunks_for_submission(sid)
+        assert {c.text for c in chunks} != before  # the corrected score is in the chunks
+        assert stores.fulltext.terms([sid]) == {c.id: index_terms(c.text) for c in chunks}
+        got[workers] = _records(stores)
+    assert got[2] == got[1]
+
+
+@pytest.mark.slow  # waits out a 30 s timeout
+def test_a_file_read_past_the_timeout_fails_alone_and_its_process_is_replaced(synth_corpus: Path, tmp_path: Path):
+    """A reading process stuck on a file: after the timeout the file fails with the reason, the stuck
+    process is killed, and a new pool reads the rest, each as it is read in-process."""
+    import shutil
+    import time
+
+    from tests.support.slow_read import read_or_hang
+
+    files = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))[:4]
+    hang = Path(shutil.copyfile(files[0], tmp_path / "hang.docx"))
+    items = [files[0], hang, files[1], files[2], files[3]]
+    before = _descendants(os.getpid())  # what earlier tests left running (a converter, the forkserver)
+    start = time.monotonic()
+    # the timeout counts from when the batch waits for the file: the first one waits for the pool
+    # to start too, which takes seconds on a loaded machine
+    got = list(read_ahead(items, lambda p: ReadJob(p, p.name), workers=2, max_page_pixels=40_000_000,
+                          timeout=30, read=read_or_hang))
+    assert time.monotonic() - start < 120  # not the hour the stuck process would sleep
+    assert [item for item, _ in got] == items
+    outcomes = dict(got)
+    assert isinstance(outcomes[hang], ReadFailure) and "读取超时" in outcomes[hang].reason
+    assert "30 秒" in outcomes[hang].reason
+    for path in (files[0], *files[1:4]):
+        read = outcomes[path]
+        assert not isinstance(read, ReadFailure), read
+        assert read.submission.to_dict() == read_file(ReadJob(path, path.name)).submission.to_dict()  # type: ignore[union-attr]
+    # the pools are gone, the stuck worker with them: what is left is multiprocessing's forkserver
+    running = [pid for pid in _descendants(os.getpid()) - before if Path(f"/proc/{pid}").exists()
+               and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+    left = {pid: Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in running}
+    assert all(b"forkserver" in cmd or b"resource_tracker" in cmd for cmd in left.values()), left
+
+
+@pytest.mark.slow  # waits out a 30 s timeout
+def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus: Path, tmp_path: Path):
+    """A crafted 1 KB PDF whose one page draws 300,000 characters keeps a parser busy for minutes
+    (measured 170 s, 646 MB): with a short timeout it fails with the reason, the other files of the
+    batch are stored, and what an earlier batch stored is untouched."""
+    from eval.big_inputs import slow_pdf
+
+    digital = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))
+    slow = slow_pdf(tmp_path / "slow.pdf", glyphs=300_000)
+    stores = open_stores(Settings(data_dir=tmp_path / "data", ingest_workers=2, read_timeout=30))
+    first = ingest_paths([digital[0]], stores, IngestOptions(defer_vectors=True)).files[0]
+    stored_before = _records(stores)
+    report = ingest_paths([digital[1], slow, digital[2], digital[0]], stores, IngestOptions(defer_vectors=True))
+    outcomes = {Path(f.name).name: f for f in report.files}
+    assert outcomes["slow.pdf"].status == "failed" and "读取超时" in (outcomes["slow.pdf"].reason or "")
+    assert outcomes[digital[1].name].status == outcomes[digital[2].name].status == "ok"
+    assert outcomes[digital[0].name].status == "skipped"
+    after = _records(stores)
+    assert after[first.submission_id] == stored_before[first.submission_id]  # type: ignore[index]
+    assert len(after) == 3  # the slow file left nothing behind

@@ -1,0 +1,15 @@
+"""What a reading process runs in the pool's timeout tests: a file whose name starts with ``hang``
+is never finished (the process sleeps, as a parser looping on a crafted input would spin); every
+other file is read as the batch reads it. A module of its own so the pool's processes can import it."""
+
+from __future__ import annotations
+
+import time
+
+from ingest.pool import Read, ReadJob, read_file
+
+
+def read_or_hang(job: ReadJob) -> Read:
+    if job.name.startswith("hang"):
+        time.sleep(3600)
+    return read_file(job)
