@@ -399,14 +399,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--degraded", action="store_true",
                         help="also the degraded scans: seal, skew, 120 dpi, header on page one only (OCR; slow)")
     parser.add_argument("--out", type=Path, default=Path("data/real-eval.json"))
+    parser.add_argument("--ocr-cache", type=Path, default=None,
+                        help="on-disk OCR result cache for scans (default data/eval-cache/ocr; 'none' to re-read)")
     args = parser.parse_args(argv)
     wanted = {name for arg in args.forms or [] for name in arg.split(",") if name}
     forms = [f for f in real_forms() if not wanted or f.id in wanted]
     formats = tuple(args.formats) + (("scan",) if args.ocr and "scan" not in args.formats else ())
     if args.degraded:
         formats += tuple(f for f in DEGRADED_FORMATS if f not in formats)
+    cache = None
+    if any(f.startswith("scan") for f in formats) and str(args.ocr_cache).lower() != "none":
+        from eval.ocr_cache import DEFAULT_DIR, install
+
+        cache = install(args.ocr_cache or DEFAULT_DIR)
     result = run(forms, formats)
     print_report(result)
+    if cache is not None:
+        print(f"OCR 缓存：命中 {cache.hits} 次，新识别 {cache.misses} 次（{cache.directory}）")
     data = result.to_dict()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
