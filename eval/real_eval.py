@@ -332,7 +332,7 @@ class RealEval:
 
 
 def run(forms: list[FormFile] | None = None, formats: tuple[str, ...] = CLEAN_FORMATS,
-        progress: Callable[[str], None] | None = None) -> RealEval:
+        progress: Callable[[str, dict[str, FormatReport]], None] | None = None) -> RealEval:
     started = time.perf_counter()
     forms = list(forms if forms is not None else real_forms())
     usable, skipped = available_formats(formats)
@@ -357,12 +357,22 @@ def run(forms: list[FormFile] | None = None, formats: tuple[str, ...] = CLEAN_FO
                 if fmt == "xlsx" and sub is not None:
                     score_findings(ff, check_submission(sub, profile=profile_for(sub)), checker, field_rows(sub))
             if progress:
-                progress(ff.id)
+                progress(ff.id, reports)
     return RealEval([f.id for f in forms], reports, skipped, checker, time.perf_counter() - started)
 
 
 def _pct(x: float | None) -> str:
     return "  —  " if x is None else f"{x:.0%}".rjust(5)
+
+
+def _print_form(form_id: str, reports: dict[str, FormatReport]) -> None:
+    """One line per form as the run goes (a long OCR run can be stopped and its figures kept)."""
+    parts = []
+    for fmt, rep in reports.items():
+        held = any(f == form_id for f, _ in rep.needs_review)
+        tally = rep.by_form.get(form_id)
+        parts.append(f"{fmt} 待核实" if held else f"{fmt} {tally.right}/{tally.total}" if tally else f"{fmt} —")
+    print(f"  [{form_id}] " + "，".join(parts), flush=True)
 
 
 def print_report(result: RealEval) -> None:
@@ -433,7 +443,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         from eval.ocr_cache import install
 
         cache = install(Path(args.ocr_cache))
-    result = run(forms, formats)
+    result = run(forms, formats, progress=_print_form)
     print_report(result)
     if cache is not None:
         print(f"OCR 缓存：命中 {cache.hits} 次，新识别 {cache.misses} 次（{cache.directory}）")
