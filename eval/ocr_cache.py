@@ -19,9 +19,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-__all__ = ["DEFAULT_DIR", "CachedEngine", "install"]
+__all__ = ["CachedEngine", "install"]
 
-DEFAULT_DIR = Path("data/eval-cache/ocr")
 
 
 @dataclass
@@ -57,20 +56,30 @@ class CachedEngine:
         return result, elapse
 
 
-def _encode(result: Any) -> list[list[Any]] | None:
-    if not result:
-        return None
-    return [[np.asarray(item[0]).tolist() if len(item) == 3 else None, *item[-2:]] for item in result]
+def _plain(obj: Any) -> Any:
+    """numpy arrays and tuples as JSON lists, recursively."""
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    return obj.item() if isinstance(obj, np.generic) else obj
 
 
-def _decode(data: list[list[Any]] | None) -> Any:
+def _encode(result: Any) -> list[Any] | None:
+    return _plain(result) if result else None
+
+
+def _decode(data: list[Any] | None) -> Any:
+    # whole-page items are [quad, text, score], recognition-only [text, score]: tuples, as the
+    # engine's callers unpack them; detection-only items are quads (four points): kept as lists
     if data is None:
         return None
-    # recognition-only calls return [text, score]; whole-page calls [quad, text, score]
-    return [(quad, text, score) if quad is not None else (text, score) for quad, text, score in data]
+    # (entries first written as [null, text, score] for a recognition-only item are read as such)
+    return [tuple(item[1:]) if len(item) == 3 and item[0] is None else tuple(item) if len(item) in (2, 3) else item
+            for item in data]
 
 
-def install(directory: Path = DEFAULT_DIR) -> CachedEngine:
+def install(directory: Path) -> CachedEngine:
     """Wrap the process-wide OCR engine with a cache in ``directory``; returns the wrapper (its
     hit and miss counts are printed by the evaluation)."""
     from ingest.readers.ocr.engine import wrap_engine

@@ -42,3 +42,10 @@ def test_a_whole_page_reading_keeps_its_boxes(tmp_path):
     stored, _ = cached(_line("98%"), use_cls=False)
     assert cached.hits == 1 and [(list(map(list, q)), t, s) for q, t, s in fresh] == \
         [(q, t, s) for q, t, s in stored]
+
+
+def test_a_detection_only_reading_keeps_its_quads(tmp_path):
+    cached = CachedEngine(get_engine(), tmp_path)
+    fresh, _ = cached(_line("123 hello"), use_rec=False, use_cls=False)
+    stored, _ = cached(_line("123 hello"), use_rec=False, use_cls=False)
+    assert cached.hits == 1 and stored == [[list(map(float, p)) for p in quad] for quad in fresh]
