@@ -28,7 +28,7 @@ from ingest.readers.ocr.confidence import accepted
 if TYPE_CHECKING:
     from rapidocr_onnxruntime import RapidOCR
 
-__all__ = ["get_engine", "normalise", "recognise", "recognise_scored", "run_ocr", "wrap_engine"]
+__all__ = ["detect", "get_engine", "normalise", "recognise", "recognise_scored", "run_ocr", "wrap_engine"]
 
 _engine: RapidOCR | None = None
 _engine_lock = threading.Lock()  # one model load, and one OCR at a time: onnxruntime already uses all cores
@@ -70,6 +70,19 @@ def run_ocr(rgb: Image.Image) -> list[TextBox]:
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
         boxes.append(TextBox(text, min(xs), min(ys), max(xs), max(ys), float(score)))
+    return boxes
+
+
+def detect(rgb: Image.Image) -> list[TextBox]:
+    """Text line boxes on the page, detection only (no reading: text "", no score)."""
+    engine = get_engine()
+    with _engine_lock:
+        result, _ = engine(rgb, use_rec=False, use_cls=False)
+    boxes = []
+    for quad in result or []:
+        xs = [p[0] for p in quad]
+        ys = [p[1] for p in quad]
+        boxes.append(TextBox("", min(xs), min(ys), max(xs), max(ys), None))
     return boxes
 
 
