@@ -41,7 +41,9 @@ from ingest.extract import extract_file
 CLEAN_FORMATS = ("xlsx", "docx", "pdf", "xls", "doc", "ofd")
 # Degraded scans (:mod:`eval.degrade`): a red seal, 2.5° skew, 120 dpi, header on page one only.
 DEGRADED_FORMATS = ("scan_seal", "scan_skew", "scan_lowdpi", "scan_split")
-ALL_FORMATS = (*CLEAN_FORMATS, "scan", *DEGRADED_FORMATS)
+# A sheet fed sideways or upside down (``--rotated``): each costs up to two OCR passes a page.
+ROTATED_FORMATS = ("scan_rot90", "scan_rot180")
+ALL_FORMATS = (*CLEAN_FORMATS, "scan", *DEGRADED_FORMATS, *ROTATED_FORMATS)
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -54,7 +56,7 @@ def _write(ff: FormFile, fmt: str, out: Path, made: dict[str, Path]) -> Path:
         return getattr(ff.form, f"write_{fmt}")(base.with_suffix(f".{fmt}"))
     if fmt == "scan":
         return ff.form.write_scan(out / f"{ff.id}_scan.pdf")
-    if fmt in DEGRADED_FORMATS:
+    if fmt in DEGRADED_FORMATS or fmt in ROTATED_FORMATS:
         from eval.degrade import write_degraded
 
         return write_degraded(ff.form.grid(), fmt.removeprefix("scan_"), out / f"{ff.id}_{fmt}.pdf")
@@ -429,6 +431,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--ocr", action="store_true", help="also the scanned PDF (OCR; slow on a shared machine)")
     parser.add_argument("--degraded", action="store_true",
                         help="also the degraded scans: seal, skew, 120 dpi, header on page one only (OCR; slow)")
+    parser.add_argument("--rotated", action="store_true", help="also scans turned by 90° and 180° (OCR; slow)")
     parser.add_argument("--out", type=Path, default=Path("data/real-eval.json"))
     parser.add_argument("--ocr-cache", default="data/eval-cache/ocr",
                         help="on-disk OCR result cache for scans ('none': read every page again)")
@@ -438,6 +441,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     formats = tuple(args.formats) + (("scan",) if args.ocr and "scan" not in args.formats else ())
     if args.degraded:
         formats += tuple(f for f in DEGRADED_FORMATS if f not in formats)
+    if args.rotated:
+        formats += tuple(f for f in ROTATED_FORMATS if f not in formats)
     cache = None
     if any(f.startswith("scan") for f in formats) and args.ocr_cache.lower() != "none":
         from eval.ocr_cache import install
