@@ -12,6 +12,9 @@ of its source rows, and a 率 indicator's percentage is at most 100%. So each do
   ``≥`` read as ``2``) and that value breaks no other check — exactly one reading fits;
 * otherwise left **doubtful**, with the reason a reviewer needs (which cell, which check).
 
+A doubtful cell the record reads no figure from (a "0" in the 偏差原因 column, a text field) is
+no doubt about the record's figures: it is passed over.
+
 The checks never guess: a figure no equation covers stays doubtful.
 """
 
@@ -32,6 +35,10 @@ __all__ = ["Judged", "judge_doubtful"]
 _TOL = 0.011  # scores and amounts are written with at most two decimals
 _RATE_TOL = 0.6  # percentage points: a rate is written rounded (often to a whole percent)
 FULL_MARKS = 100.0
+# The fields that hold a figure; the rest (names, 偏差原因, 评分标准) are text, where a digit read
+# unsure changes no figure of the record.
+_FIGURES = frozenset({"score", "weight", "total_score", "rate", "budget_initial", "budget_full_year", "exec_amount",
+                      "target", "actual", "year"})
 _BOUNDS = ("within", "percent")  # checks that bound a figure but cannot confirm its digits
 
 
@@ -42,6 +49,7 @@ class Judged:
     confirmed: list[Cell] = field(default_factory=list)
     corrected: list[tuple[Cell, str, str]] = field(default_factory=list)  # cell, new text, why
     doubtful: list[tuple[Cell, str]] = field(default_factory=list)  # cell, why it stays doubtful
+    unused: list[Cell] = field(default_factory=list)  # cells no field of the record is read from
 
 
 @dataclass
@@ -271,7 +279,10 @@ def judge_doubtful(sub: Submission, tables: list[Table], cells: list[Cell]) -> J
     keys = [(by_id[id(c)].index, c.row, c.col) for c in cells]
     judged = Judged()
     for cell, key in zip(cells, keys, strict=True):
-        fed = slots.get(key, [])
+        fed = [slot for slot in slots.get(key, []) if slot.name in _FIGURES]
+        if not fed:  # a cell the record reads no figure from (a "0" in 偏差原因) cannot make one wrong
+            judged.unused.append(cell)
+            continue
         made = [(slot, check, _holds(check, slot)) for slot in fed for check in _equations(slot)]
         failing = [(slot, check) for slot, check, ok in made if ok is False]
         # A bound (得分 ≤ 分值, a rate ≤ 100%) rules readings out but proves no digit right: a

@@ -108,3 +108,11 @@ def test_funds_figures_the_rate_confirms_are_not_doubtful(tmp_path):
     first = next(c for t in doc.tables for row in t.rows for c in row if c.text == "194.9")
     first.confidence = 0.55  # the total row's 全年预算数: 194.9 ÷ 194.9 = 100% as filled in
     assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
+
+
+def test_a_doubtful_figure_the_record_does_not_read_is_passed_over(tmp_path):
+    doc = _as_scan(tmp_path, "he_langfang_heating")
+    zero = _cell(doc, 26, 9)  # "0" in 偏差原因分析及改进措施: no field is read from it
+    assert zero.text == "0"
+    zero.confidence = 0.51
+    assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
