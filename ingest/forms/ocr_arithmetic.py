@@ -91,9 +91,16 @@ def _score_rows(ev: Evaluation) -> list[Indicator | IndicatorGroup]:
 # Each check says True (holds), False (fails) or None (the form lacks what it needs: no total, a
 # blank score, no funds rows): a check that cannot be made neither confirms nor contradicts.
 
+def _unscored(ev: Evaluation) -> bool:
+    """A row with 分值 but no 得分: the sum cannot be made (an empty template row, neither
+    分值 nor 得分, adds nothing)."""
+    return any(row.weight is not None for row in score_sums(ev).blanks)
+
+
 def _scores_add_up(ev: Evaluation) -> bool | None:
-    sums = score_sums(ev)
-    return None if sums.blanks or ev.total_score is None else _near(sums.filled, ev.total_score)
+    if _unscored(ev) or ev.total_score is None:
+        return None
+    return _near(score_sums(ev).filled, ev.total_score)
 
 
 def _weights_add_up(ev: Evaluation) -> bool | None:
@@ -229,7 +236,7 @@ def _solve(slot: _Slot) -> float | None:
         if ev.total_score is None:
             return None
         sums = score_sums(ev)
-        if sums.blanks:
+        if _unscored(ev):
             return None
         if owner is ev:
             return round(sums.filled, 2)

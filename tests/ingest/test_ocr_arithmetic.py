@@ -116,3 +116,14 @@ def test_a_doubtful_figure_the_record_does_not_read_is_passed_over(tmp_path):
     assert zero.text == "0"
     zero.confidence = 0.51
     assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
+
+
+def test_an_empty_template_row_does_not_stop_the_sum(tmp_path):
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")  # its 经济效益 row is left empty (neither 分值 nor 得分)
+    sub = extract_document(doc)
+    loc = sub.evaluations[0].indicators[8].cells["score"]
+    cell = next(c for c in doc.tables[loc.table].rows[loc.row] if c.col == loc.col)
+    cell.text, cell.confidence = "106", 0.54  # measured on the sealed scan: 10 and a bit of the seal's ring
+    sub = extract_document(doc)
+    assert sub.evaluations[0].indicators[8].score == 10 and sub.status != "needs_review"
+    assert "“106”→“10”（各项得分之和与总分不符）" in sub.status_reason
