@@ -1,6 +1,6 @@
 """Degraded scans of a form, as bureaus actually send them: a red seal over the figures, a page
-fed 2.5° askew, a fax-like 120 dpi scan, and a form printed on two pages with the indicator
-header on page one only.
+fed 2.5° askew, a fax-like 120 dpi scan, a form printed on two pages with the indicator
+header on page one only, and a sheet fed sideways or upside down (turned 90° or 180°).
 
 Each starts from the clean scan's page image (:func:`eval.synth.render_scan.render_image`, A4 at
 150 dpi) and is written as an image-only PDF, so only OCR can read it. Nothing here uses the
@@ -23,7 +23,7 @@ __all__ = ["DEGRADATIONS", "SKEW_DEGREES", "LOW_DPI", "split_grid", "write_degra
 
 SKEW_DEGREES = 2.5
 LOW_DPI = 120
-DEGRADATIONS = ("seal", "skew", "lowdpi", "split")
+DEGRADATIONS = ("seal", "skew", "lowdpi", "split", "rot90", "rot180")
 SEAL_RED = (225, 40, 50)
 
 
@@ -99,6 +99,8 @@ def write_degraded(grid: Grid, kind: str, path: Path) -> Path:
         return _save([stamp_seal(page)], path)
     if kind == "skew":
         return _save([page.rotate(SKEW_DEGREES, resample=Image.Resampling.BICUBIC, fillcolor="white")], path)
+    if kind in ("rot90", "rot180"):
+        return _save([page.rotate(int(kind.removeprefix("rot")), expand=True, fillcolor="white")], path)
     if kind == "lowdpi":
         f = LOW_DPI / DPI
         small = page.resize((round(page.width * f), round(page.height * f)), Image.Resampling.BOX)

@@ -41,7 +41,9 @@ from ingest.extract import extract_file
 CLEAN_FORMATS = ("xlsx", "docx", "pdf", "xls", "doc", "ofd")
 # Degraded scans (:mod:`eval.degrade`): a red seal, 2.5° skew, 120 dpi, header on page one only.
 DEGRADED_FORMATS = ("scan_seal", "scan_skew", "scan_lowdpi", "scan_split")
-ALL_FORMATS = (*CLEAN_FORMATS, "scan", *DEGRADED_FORMATS)
+# A sheet fed sideways or upside down (``--rotated``): each costs up to two OCR passes a page.
+ROTATED_FORMATS = ("scan_rot90", "scan_rot180")
+ALL_FORMATS = (*CLEAN_FORMATS, "scan", *DEGRADED_FORMATS, *ROTATED_FORMATS)
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -54,7 +56,7 @@ def _write(ff: FormFile, fmt: str, out: Path, made: dict[str, Path]) -> Path:
         return getattr(ff.form, f"write_{fmt}")(base.with_suffix(f".{fmt}"))
     if fmt == "scan":
         return ff.form.write_scan(out / f"{ff.id}_scan.pdf")
-    if fmt in DEGRADED_FORMATS:
+    if fmt in DEGRADED_FORMATS or fmt in ROTATED_FORMATS:
         from eval.degrade import write_degraded
 
         return write_degraded(ff.form.grid(), fmt.removeprefix("scan_"), out / f"{ff.id}_{fmt}.pdf")
@@ -141,8 +143,11 @@ class FormatReport:
     by_form: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     wrong: list[str] = field(default_factory=list)  # "form: field" of every wrong field
     failed: list[tuple[str, str]] = field(default_factory=list)
-    # forms read but marked 待核实 (e.g. a scan with doubtful figures), with the reason
+    # scans read but marked 待核实 (doubtful figures), with the reason: not counted as read
     needs_review: list[tuple[str, str]] = field(default_factory=list)
+    # the fields of those held scans: kept out of ``overall`` (a scan waiting for a person is not
+    # a reading anyone relies on yet) and counted as unread in ``as_unread``
+    held: Tally = field(default_factory=Tally)
     seconds: float = 0.0
 
     def add(self, form_id: str, name: str, ok: bool) -> None:
@@ -151,8 +156,27 @@ class FormatReport:
         if not ok:
             self.wrong.append(f"{form_id}: {name}")
 
+    def record(self, ff: FormFile, sub: Submission | None) -> None:
+        """Grade one form's reading in this format. A scan marked 待核实 is not counted as read:
+        its fields go to ``held``, not to the fields-right figure."""
+        got = sub.to_dict() if sub is not None else {}
+        held = sub is not None and sub.status == "needs_review" and self.fmt.startswith("scan")
+        if held:
+            self.needs_review.append((ff.id, sub.status_reason or ""))
+        for name, ok in compare_fields(ff.expected, got):
+            if held:
+                self.held.add(ok)
+            else:
+                self.add(ff.id, name, ok)
+
+    @property
+    def as_unread(self) -> Tally:
+        """Fields right if every held scan's fields counted as not read."""
+        return Tally(self.overall.right, self.overall.total + self.held.total)
+
     def to_dict(self) -> dict[str, Any]:
         return {"format": self.fmt, "overall": self.overall.to_dict(), "seconds": round(self.seconds, 2),
+                "held_as_unread": self.as_unread.to_dict(), "held_fields": self.held.to_dict(),
                 "by_field": {k: v.to_dict() for k, v in sorted(self.by_field.items())},
                 "by_form": {k: v.to_dict() for k, v in sorted(self.by_form.items())},
                 "wrong": self.wrong, "failed": self.failed, "needs_review": self.needs_review}
@@ -310,7 +334,7 @@ class RealEval:
 
 
 def run(forms: list[FormFile] | None = None, formats: tuple[str, ...] = CLEAN_FORMATS,
-        progress: Callable[[str], None] | None = None) -> RealEval:
+        progress: Callable[[str, dict[str, FormatReport]], None] | None = None) -> RealEval:
     started = time.perf_counter()
     forms = list(forms if forms is not None else real_forms())
     usable, skipped = available_formats(formats)
@@ -330,21 +354,27 @@ def run(forms: list[FormFile] | None = None, formats: tuple[str, ...] = CLEAN_FO
                 except (IngestError, OSError, RuntimeError) as err:
                     report.failed.append((ff.id, str(err)))
                     sub = None
-                got = sub.to_dict() if sub is not None else {}
-                if sub is not None and sub.status == "needs_review" and fmt.startswith("scan"):
-                    report.needs_review.append((ff.id, sub.status_reason or ""))
-                for name, ok in compare_fields(ff.expected, got):
-                    report.add(ff.id, name, ok)
+                report.record(ff, sub)
                 report.seconds += time.perf_counter() - t0
                 if fmt == "xlsx" and sub is not None:
                     score_findings(ff, check_submission(sub, profile=profile_for(sub)), checker, field_rows(sub))
             if progress:
-                progress(ff.id)
+                progress(ff.id, reports)
     return RealEval([f.id for f in forms], reports, skipped, checker, time.perf_counter() - started)
 
 
 def _pct(x: float | None) -> str:
     return "  —  " if x is None else f"{x:.0%}".rjust(5)
+
+
+def _print_form(form_id: str, reports: dict[str, FormatReport]) -> None:
+    """One line per form as the run goes (a long OCR run can be stopped and its figures kept)."""
+    parts = []
+    for fmt, rep in reports.items():
+        held = any(f == form_id for f, _ in rep.needs_review)
+        tally = rep.by_form.get(form_id)
+        parts.append(f"{fmt} 待核实" if held else f"{fmt} {tally.right}/{tally.total}" if tally else f"{fmt} —")
+    print(f"  [{form_id}] " + "，".join(parts), flush=True)
 
 
 def print_report(result: RealEval) -> None:
@@ -357,6 +387,9 @@ def print_report(result: RealEval) -> None:
         low = "，".join(f"{k} {v.rate:.0%}" for k, v in worst if v.rate < 1) or "全对"
         print(f"  {fmt:11} {rep.overall.rate:7.2%}（{rep.overall.right}/{rep.overall.total}）"
               f"{rep.seconds:6.1f}s  最差：{low}")
+        if rep.needs_review:
+            print(f"        待核实 {len(rep.needs_review)} 份，不计入上面的准确率；"
+                  f"按未读计 {rep.as_unread.rate:.2%}（{rep.as_unread.right}/{rep.as_unread.total}）")
         for form_id, reason in rep.failed:
             print(f"        读取失败 {form_id}: {reason}")
         for form_id, reason in rep.needs_review:
@@ -398,15 +431,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--ocr", action="store_true", help="also the scanned PDF (OCR; slow on a shared machine)")
     parser.add_argument("--degraded", action="store_true",
                         help="also the degraded scans: seal, skew, 120 dpi, header on page one only (OCR; slow)")
+    parser.add_argument("--rotated", action="store_true", help="also scans turned by 90° and 180° (OCR; slow)")
     parser.add_argument("--out", type=Path, default=Path("data/real-eval.json"))
+    parser.add_argument("--ocr-cache", default="data/eval-cache/ocr",
+                        help="on-disk OCR result cache for scans ('none': read every page again)")
     args = parser.parse_args(argv)
     wanted = {name for arg in args.forms or [] for name in arg.split(",") if name}
     forms = [f for f in real_forms() if not wanted or f.id in wanted]
     formats = tuple(args.formats) + (("scan",) if args.ocr and "scan" not in args.formats else ())
     if args.degraded:
         formats += tuple(f for f in DEGRADED_FORMATS if f not in formats)
-    result = run(forms, formats)
+    if args.rotated:
+        formats += tuple(f for f in ROTATED_FORMATS if f not in formats)
+    cache = None
+    if any(f.startswith("scan") for f in formats) and args.ocr_cache.lower() != "none":
+        from eval.ocr_cache import install
+
+        cache = install(Path(args.ocr_cache))
+    result = run(forms, formats, progress=_print_form)
     print_report(result)
+    if cache is not None:
+        print(f"OCR 缓存：命中 {cache.hits} 次，新识别 {cache.misses} 次（{cache.directory}）")
     data = result.to_dict()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -104,13 +104,26 @@ def extract_document(doc: Document) -> Submission:
 
 
 def _flag_doubtful_ocr(doc: Document, sub: Submission) -> None:
-    """A scan with figures OCR was not sure of is 待核实, naming the cells."""
-    from ingest.readers.ocr.confidence import doubt_reason  # imported here: only scans load OCR
+    """A scan with figures OCR was not sure of is 待核实, naming the cells — unless the form's
+    own arithmetic confirms the figure or leaves exactly one reading of it
+    (:mod:`ingest.forms.ocr_arithmetic`); a figure so corrected is named in the reason."""
+    # imported here: only scans need them
+    from ingest.forms.ocr_arithmetic import judge_doubtful
+    from ingest.readers.ocr.confidence import doubt_reason, doubtful_cells
 
-    reason = doubt_reason(doc.tables)
+    cells = doubtful_cells(doc.tables)
+    if not cells:
+        return
+    judged = judge_doubtful(sub, doc.tables, cells)
+    notes = [sub.status_reason] if sub.status_reason else []
+    if judged.corrected:
+        notes.append("扫描件按表内算术更正：" + "，".join(
+            f"“{cell.text}”→“{text}”（{why}）" for cell, text, why in judged.corrected))
+    reason = doubt_reason(doc.tables, [c for c, _ in judged.doubtful], {id(c): w for c, w in judged.doubtful})
     if reason:
         sub.status = "needs_review"
-        sub.status_reason = "；".join(r for r in (sub.status_reason, reason) if r)
+        notes.append(reason)
+    sub.status_reason = "；".join(notes) or None
 
 
 def _read_cycle_form(doc: Document, sub: Submission) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from eval.degrade import DEGRADATIONS, LOW_DPI, split_grid, write_degraded
 from eval.real.forms import real_forms
+from eval.synth.render_scan import render_image
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +56,12 @@ def test_degraded_scan_is_image_only_and_degraded(grid, tmp_path, kind):
         ink = np.asarray(pages[0][1].convert("L")) < 128
         widest = ink.sum(axis=1).max()
         assert widest < 0.3 * ink.shape[1]
+    if kind in ("rot90", "rot180"):  # A4 portrait on its side, or upside down: the title at the bottom
+        width, height = pages[0][1].size
+        assert (width > height) == (kind == "rot90")
+        if kind == "rot180":
+            ink = np.asarray(pages[0][1].convert("L")) < 128
+            rows = np.nonzero(ink.any(axis=1))[0]
+            upright = np.asarray(render_image(grid).convert("L")) < 128
+            # the upright page's top margin is now at the bottom (within a few px of resampling)
+            assert height - 1 - rows.max() == pytest.approx(np.nonzero(upright.any(axis=1))[0].min(), abs=3)

@@ -10,7 +10,8 @@ import pytest
 from assistant.checker.registry import rule_classes
 from assistant.model import Finding, Location, Occurrence
 from eval.real.forms import KINDS, LAYOUTS, PLACES, Defect, constructed_forms, form, real_forms
-from eval.real_eval import compare_fields, matches, run
+from eval.real_eval import FormatReport, compare_fields, matches, run
+from ingest.extract import extract_file
 
 
 def _extent(cell) -> tuple[int, int]:
@@ -135,3 +136,21 @@ def test_the_real_form_eval_runs_on_two_forms_quickly():
     assert total.found + total.missed == sum(1 for f in forms for d in f.defects if d.rules)
     assert len(ck.unmatched) == total.fp
     assert result.seconds < 60
+
+
+def test_a_needs_review_scan_is_not_counted_as_read(tmp_path):
+    ff = form("sc_daying_anke")
+    labelled = sum(1 for _ in compare_fields(ff.expected, {}))
+    read = extract_file(ff.form.write_xlsx(tmp_path / "form.xlsx"))  # stands in for a scan read right
+    assert read.status == "ok"
+    sure = FormatReport("scan_seal")
+    sure.record(ff, read)
+    assert sure.overall.total == labelled and sure.overall.right > 0 and not sure.needs_review
+
+    read.status, read.status_reason = "needs_review", "扫描件识别存疑，请对照原件核对：表1第5行第6列“0”（置信度 0.62）"
+    held = FormatReport("scan_seal")
+    held.record(ff, read)
+    assert held.overall.total == 0  # not in the fields-right figure, right or wrong
+    assert held.needs_review == [(ff.id, read.status_reason)] and held.held.total == labelled
+    assert (held.as_unread.right, held.as_unread.total) == (0, labelled)
+    assert held.to_dict()["held_as_unread"]["accuracy"] == 0

@@ -46,7 +46,9 @@ def test_only_figures_below_the_bar_are_doubtful():
 
 
 def _form_as_scan(tmp_path, score: float) -> Document:
-    """A real form's document as OCR would hand it over: every figure scored 0.99, one at ``score``."""
+    """A real form's document as OCR would hand it over: every figure scored 0.99, one at ``score``
+    (a count no equation of the form covers: figures the arithmetic confirms are
+    tests/ingest/test_ocr_arithmetic.py's)."""
     form = next(f for f in real_forms() if f.id == "hn_hengshan_grain").form
     doc = read_document(form.write_docx(tmp_path / "form.docx"))
     doc.scanned = True
@@ -55,7 +57,7 @@ def _form_as_scan(tmp_path, score: float) -> Document:
         t.ocr = True
     for c in cells:
         c.confidence = 0.99
-    target = next(c for c in cells if c.text == "194.9")
+    target = next(c for c in cells if c.text == "0起")
     target.confidence = score
     return doc
 
@@ -63,7 +65,7 @@ def _form_as_scan(tmp_path, score: float) -> Document:
 def test_a_scan_with_doubtful_figures_is_needs_review(tmp_path):
     sub = extract_document(_form_as_scan(tmp_path, 0.55))
     assert sub.evaluations and sub.status == "needs_review"
-    assert "“194.9”（置信度 0.55）" in (sub.status_reason or "")
+    assert "“0起”（置信度 0.55，表内无可核对的算术关系）" in (sub.status_reason or "")
 
     sure = extract_document(_form_as_scan(tmp_path, 0.97))
     assert sure.evaluations and "扫描件识别存疑" not in (sure.status_reason or "")

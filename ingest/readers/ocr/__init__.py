@@ -5,6 +5,7 @@ every ruled table and a :class:`Paragraph` for every line of text outside tables
 page's steps in order, each in the module of its concern:
 
 * :mod:`~ingest.readers.ocr.clean` — red seal removed, a coarse scan upscaled, skew undone;
+* :mod:`~ingest.readers.ocr.orientation` — a page scanned turned by 90° or 180° turned upright;
 * :mod:`~ingest.readers.ocr.image` — the page image capped in size, and its ink;
 * :mod:`~ingest.readers.ocr.rules` — ruled tables from the ruling lines (grid, merges);
 * :mod:`~ingest.readers.ocr.engine` — the OCR model: whole-page boxes, re-reading one line;
@@ -25,6 +26,7 @@ from ingest.readers.ocr.clean import clean_page
 from ingest.readers.ocr.engine import get_engine, run_ocr
 from ingest.readers.ocr.image import MAX_SIDE, binarise, prepare
 from ingest.readers.ocr.layout import assign_boxes, cell_text, group_lines, join_line, split_at_rules
+from ingest.readers.ocr.orientation import upright_turn
 from ingest.readers.ocr.recovery import (
     digit_height,
     read_empty_cells,
@@ -45,11 +47,13 @@ def ocr_page_image(
     first_block_index: int,
     *,
     dpi: int = 150,
+    turned: bool = False,
 ) -> list[Block]:
     """OCR one rendered page and return its blocks in reading order.
 
     ``dpi`` is the resolution the page was rendered at; cell bboxes are returned in PDF points.
     Tables are numbered from ``first_table_index`` and blocks from ``first_block_index``.
+    A page that reads surer turned by 90° or 180° is turned and read again (``turned``: it was).
     """
     if min(image.size) == 0:
         return []
@@ -62,7 +66,12 @@ def ocr_page_image(
     gray = np.asarray(rgb.convert("L"))
     ink = binarise(gray) > 0
     # run_ocr is looked up here, in the package, so that a test can replace the model's output
-    boxes = split_at_rules(rgb, run_ocr(rgb), grids, tol)
+    first = run_ocr(rgb)
+    if not turned and (turn := upright_turn(rgb, first)):
+        return ocr_page_image(image.convert("RGB").rotate(turn, expand=True, fillcolor="white"), page_number,
+                              first_table_index,
+                              first_block_index, dpi=dpi, turned=True)
+    boxes = split_at_rules(rgb, first, grids, tol)
     boxes = [restore_leading_sign(rgb, ink, box) for box in boxes]
 
     in_cells, free = assign_boxes(boxes, grids)

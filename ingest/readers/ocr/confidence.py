@@ -61,13 +61,17 @@ def doubtful_cells(tables: Iterable[Table]) -> list[Cell]:
             and any(ch.isdigit() for ch in cell.text)]
 
 
-def doubt_reason(tables: list[Table]) -> str | None:
-    """Why a scan's reading needs a look (which cells, and how sure OCR was), or None."""
+def doubt_reason(tables: list[Table], cells: list[Cell] | None = None, why: dict[int, str] | None = None) -> str | None:
+    """Why a scan's reading needs a look (which cells, how sure OCR was and, from ``why`` by the
+    cell's id, which check it fails), or None. ``cells``: the doubtful cells still in doubt
+    (default: all of :func:`doubtful_cells`)."""
     index = {id(cell): table for table in tables for row in table.rows for cell in row}
-    cells = doubtful_cells(tables)
+    cells = doubtful_cells(tables) if cells is None else cells
     if not cells:
         return None
+    why = why or {}
     named = [f"{'第' + str(c.page) + '页' if c.page else ''}表{index[id(c)].index + 1}第{c.row + 1}行第{c.col + 1}列"
-             f"“{c.text}”（置信度 {c.confidence:.2f}）" for c in cells[:_MAX_LISTED]]
+             f"“{c.text}”（置信度 {c.confidence:.2f}{'，' + why[id(c)] if id(c) in why else ''}）"
+             for c in cells[:_MAX_LISTED]]
     more = f"等 {len(cells)} 处" if len(cells) > _MAX_LISTED else ""
     return f"扫描件识别存疑，请对照原件核对：{'，'.join(named)}{more}"

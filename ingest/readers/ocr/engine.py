@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
@@ -27,7 +28,7 @@ from ingest.readers.ocr.confidence import accepted
 if TYPE_CHECKING:
     from rapidocr_onnxruntime import RapidOCR
 
-__all__ = ["get_engine", "normalise", "recognise", "recognise_scored", "run_ocr"]
+__all__ = ["detect", "get_engine", "normalise", "recognise", "recognise_scored", "run_ocr", "wrap_engine"]
 
 _engine: RapidOCR | None = None
 _engine_lock = threading.Lock()  # one model load, and one OCR at a time: onnxruntime already uses all cores
@@ -42,6 +43,16 @@ def get_engine() -> RapidOCR:
 
             _engine = RapidOCR()
         return _engine
+
+
+def wrap_engine(wrap: Callable[[RapidOCR], Any]) -> None:
+    """Replace the process-wide engine by ``wrap(engine)``, a callable taking the same arguments
+    (the evaluation's on-disk OCR cache, :mod:`eval.ocr_cache`, so a re-run does not re-read
+    unchanged images). The product never wraps it."""
+    global _engine
+    engine = get_engine()
+    with _engine_lock:
+        _engine = wrap(engine)
 
 
 def run_ocr(rgb: Image.Image) -> list[TextBox]:
@@ -59,6 +70,19 @@ def run_ocr(rgb: Image.Image) -> list[TextBox]:
         xs = [p[0] for p in quad]
         ys = [p[1] for p in quad]
         boxes.append(TextBox(text, min(xs), min(ys), max(xs), max(ys), float(score)))
+    return boxes
+
+
+def detect(rgb: Image.Image) -> list[TextBox]:
+    """Text line boxes on the page, detection only (no reading: text "", no score)."""
+    engine = get_engine()
+    with _engine_lock:
+        result, _ = engine(rgb, use_rec=False, use_cls=False)
+    boxes = []
+    for quad in result or []:
+        xs = [p[0] for p in quad]
+        ys = [p[1] for p in quad]
+        boxes.append(TextBox("", min(xs), min(ys), max(xs), max(ys), None))
     return boxes
 
 
