@@ -407,7 +407,9 @@ def _load_merged(name_or_path: str, seen: tuple[str, ...],
     if not isinstance(data, dict):
         raise ProfileError(str(path), "（整个文件）", "须为“键: 值”的映射 / is not a mapping")
     data.setdefault("name", path.stem)
-    own = {k: v for k, v in _key_lines(text).items()}
+    if isinstance(data.get("version"), int | float) and not isinstance(data["version"], bool):
+        data["version"] = _raw_scalar(text, "version")  # 2026.10 as written, not the float 2026.1
+    own = _key_lines(text)
     parent = data.get("extends")
     if parent:
         base = _load_merged(_parent_ref(str(parent), path), seen + (key,), lines)
@@ -421,6 +423,12 @@ def _load_merged(name_or_path: str, seen: tuple[str, ...],
         lines.update({k: (str(path), line) for k, line in own.items()})
     data["path"] = str(path)
     return data
+
+
+def _raw_scalar(text: str, key: str) -> str:
+    """A top-level scalar exactly as written in the file."""
+    node = yaml.compose(text)
+    return next(str(v.value) for k, v in node.value if k.value == key)
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -54,6 +54,8 @@ def test_a_version_is_never_inherited(tmp_path):
     assert load_profile("sichuan").version and load_profile(own).version == ""
     own.write_text("extends: sichuan\nname: city\nversion: 2027.2\n", encoding="utf-8")
     assert load_profile(own).version == "2027.2"
+    own.write_text("extends: sichuan\nname: city\nversion: 2027.10\n", encoding="utf-8")
+    assert load_profile(own).version == "2027.10"  # as written, not read as the number 2027.1
 
 
 # --- validation on load: file, key and line named, in Chinese ---------------------------------------
