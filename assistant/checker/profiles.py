@@ -273,6 +273,7 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
     if unknown:
         key = sorted(unknown)[0]
         raise fail(key, f"未知的键 {sorted(unknown)}（拼写错误？） / unknown keys {sorted(unknown)}")
+    _check_types(data, fail)
     rules = {code: ("off" if sev is False else sev) for code, sev in (data.get("rules") or {}).items()}
     data["rules"] = rules  # YAML 1.1 reads a bare `off` as False
     data["score_caps"] = data.get("score_caps") or {}
@@ -310,6 +311,21 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_KINDS = {"dict": (dict, "“键: 值”的映射"), "list": (list, "列表"), "bool": (bool, "true 或 false"),
+          "str": (str, "文字")}
+
+
+def _check_types(data: dict[str, Any], fail: Any) -> None:
+    """A map where a map belongs, a list where a list does (``rules: [A]`` is refused, not crashed on)."""
+    for f in dataclasses.fields(Profile):
+        value = data.get(f.name)
+        kind = _KINDS.get(str(f.type).split("[")[0])
+        if value is None or kind is None or f.name in ("version", "warning_colours"):  # checked on their own
+            continue
+        if not isinstance(value, kind[0]):
+            raise fail(f.name, f"须为{kind[1]}，现为 {value!r} / must be a {kind[0].__name__}")
 
 
 def _check_numbers(data: dict[str, Any], fail: Any) -> None:
@@ -416,7 +432,7 @@ def _load_merged(name_or_path: str, seen: tuple[str, ...],
         for own_only in ("version", "basis"):  # a pack's version and 依据 are its own, never its parent's
             base.pop(own_only, None)
         for k in _MERGED_MAPS:
-            if k in data and k in base:
+            if k in data and k in base and isinstance(data[k] or {}, dict):  # a non-map is refused on load
                 data[k] = {**base[k], **(data[k] or {})}
         data = {**base, **data}
     if lines is not None:

@@ -87,6 +87,9 @@ BAD = [
     ("basis_covers_unknown_rule", "extends: national\nname: bad\nbasis:\n"
      "  - {document: 某文件, official: true, covers: [NOPE-ABC-001]}\n", "basis", 3, "NOPE-ABC-001"),
     ("colours_not_a_list", "extends: national\nname: bad\nwarning_colours: 红\n", "warning_colours", 3, "颜色"),
+    ("rules_not_a_map", "extends: national\nname: bad\nrules: [MISSING-FUND-003]\n", "rules", 3, "映射"),
+    ("flag_not_a_bool", "extends: national\nname: bad\nsignatures_required: 是\n", "signatures_required", 3,
+     "true 或 false"),
     ("weights_do_not_add_up", "extends: national\nname: bad\nexecution_weight: 20\n", "execution_weight", 3, "不等于总分"),
 ]
 
