@@ -114,7 +114,10 @@ def rule_title(code: str, unknown: str | None = None) -> str:
 
 def effective_severity(rule: type[Rule] | Rule, profile: Profile) -> str | None:
     """Severity after the profile's override; ``None`` when the profile turns the rule off.
-    Heuristic ([H]) rules are capped at warning."""
+    Heuristic ([H]) rules are capped at warning; a rule a pack must switch on (``Rule.enabled_by``)
+    is off under a pack that does not."""
+    if rule.enabled_by and not getattr(profile, rule.enabled_by):
+        return None
     sev = profile.severity_for(rule.code, rule.severity)
     if sev is not None and rule.tag == "H" and SEVERITY_ORDER[sev] > SEVERITY_ORDER["warning"]:
         return "warning"

@@ -217,8 +217,12 @@ def test_the_execution_rate_cap_applies_only_under_a_pack_that_enables_it(name):
 
 @pytest.mark.parametrize("name", [e["name"] for e in pack_entries()])
 def test_the_deviation_check_is_on_only_under_a_pack_that_enables_it(name):
+    from assistant.checker.catalog import catalog
+
     profile = load_profile(name)
     assert (profile.deviation_threshold is not None) == (name == "exec_caps")
+    (entry,) = [r for r in catalog(profile)["rules"] if r["code"] == "MISSING-DEV-003"]
+    assert entry["enabled"] == (name == "exec_caps")  # the catalog and docs say 停用 where it cannot run
 
 
 def test_an_inherited_setting_keeps_its_parents_source(tmp_path):

@@ -28,6 +28,7 @@ class MissingDev003(Rule):
     tag = "H"
     source = f"{REVIEW_SYSTEM}（实际值偏离目标 30% 及以上未说明原因的扣分）；仅在启用偏离扣分的口径下适用"
     needs = ("self_eval_indicators",)
+    enabled_by = "deviation"  # the pack's deviation threshold
 
     def check(self, ctx):
         threshold = ctx.profile.deviation_threshold
