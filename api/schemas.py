@@ -353,11 +353,12 @@ class DiffOut(BaseModel):
 
 class RecheckOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"submission_id": "3f2a9c0d1e2b4a5c", "profile": "national", "findings": 3,
+        {"submission_id": "3f2a9c0d1e2b4a5c", "profile": "national", "profile_version": "2026.1", "findings": 3,
          "counts": {"error": 1, "warning": 2, "info": 0}}]})
 
     submission_id: str
     profile: str
+    profile_version: str = ""  # the version of the pack applied ("" = the pack file names none)
     findings: int
     counts: SeverityCounts
 
@@ -460,6 +461,55 @@ class RulesCatalog(BaseModel):
     profiles: list[str]
     rules: list[RuleOut]
     not_implemented: list[dict[str, str]]
+
+
+class PackBasisOut(BaseModel):
+    """One document a rule pack rests on; ``official`` false marks a repost (转载)."""
+
+    document: str
+    article: str = ""
+    url: str = ""
+    official: bool
+    publisher: str = ""
+    label: str  # as the page shows it: 《…》 第…（官方网站 https://…）
+
+
+class PackOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "sichuan", "title": "四川省（部门预算项目支出绩效自评表）", "version": "2026.1", "extends": "national",
+        "source": "四川省部门预算项目支出绩效自评表填报说明", "official": True, "changes": 11,
+        "basis": [{"document": "四川省《部门预算项目支出绩效自评表（2023年度）》", "article": "", "official": True,
+                   "url": "https://www.scqs.gov.cn/info/13206/211004.htm", "publisher": "青神县人民政府",
+                   "label": "四川省《部门预算项目支出绩效自评表（2023年度）》（官方网站 https://www.scqs.gov.cn/…）"}]}]})
+
+    name: str
+    title: str
+    version: str | None
+    extends: str | None
+    source: str
+    official: bool  # every 依据 of the pack is an official site
+    basis: list[PackBasisOut]
+    changes: int  # settings that differ from the national pack
+
+
+class PackChangeOut(BaseModel):
+    key: str  # "execution_weight", "text_limits.conclusion", "rules.MISSING-FUND-003"
+    label: str
+    group: str
+    national: str
+    pack: str
+    basis: PackBasisOut | None
+
+
+class PackDiffOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "pack": {"name": "baoshan", "title": "云南保山", "version": "2026.1", "extends": "national", "source": "…",
+                 "official": True, "basis": [], "changes": 3},
+        "changes": [{"key": "execution_weight", "label": "预算执行率分值", "group": "分值", "national": "10",
+                     "pack": "20", "basis": None}]}]})
+
+    pack: PackOut
+    changes: list[PackChangeOut]
 
 
 # --- ask -----------------------------------------------------------------------------------------

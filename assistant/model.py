@@ -56,7 +56,7 @@ import functools
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -351,14 +351,14 @@ class Monitoring(CycleForm):
 WARNING_COLOURS: tuple[str, ...] = ("红", "黄", "橙")
 
 
-def is_warning(text: str | None, *, green: bool = False) -> bool:
-    """Whether a 预警 cell raises a warning (红色/黄色/橙色 预警); with ``green`` whether it says
-    explicitly that all is well (绿色, 正常, 无)."""
+def is_warning(text: str | None, *, green: bool = False, colours: Sequence[str] = WARNING_COLOURS) -> bool:
+    """Whether a 预警 cell raises a warning (by default 红色/黄色/橙色 预警; a pack names its own
+    ``colours``); with ``green`` whether it says explicitly that all is well (绿色, 正常, 无)."""
     if not text:
         return False
     if green:
         return any(w in text for w in ("绿", "正常", "无"))
-    return any(c in text for c in WARNING_COLOURS)
+    return any(c in text for c in colours)
 
 
 _YEAR_WORDS = re.compile(r"(19|20)\d{2}\s*年?度?")

@@ -23,5 +23,10 @@ def profile_names() -> list[str]:
 
 
 def profile_help(note: str = "") -> str:
-    """Help for ``--profile``: the bundled profiles by name."""
-    return f"审核口径（{'/'.join(profile_names())} 或 YAML 路径{note}）"
+    """Help for ``--profile``: the bundled profiles by name, in runs of three ("a/b/c/ d/e/f") so
+    the help page wraps between runs, never inside a name."""
+    names = profile_names()
+    runs = [names[i:i + 3] for i in range(0, len(names), 3)]
+    if len(runs) > 1 and len(runs[-1]) == 1:
+        runs[-2:] = [runs[-2] + runs[-1]]
+    return f"审核口径（{'/ '.join('/'.join(run) for run in runs)} 或 YAML 路径{note}）"

@@ -61,7 +61,7 @@ def recheck(
                               ensure_ascii=False, indent=2))
     else:
         changed = [r for r in results if r.added or r.removed]
-        rows = [(r.submission_id, r.file_name, r.profile, r.before, r.after,
+        rows = [(r.submission_id, r.file_name, f"{r.profile} {r.version or '未标版本'}", r.before, r.after,
                  "、".join(r.added) or "—", "、".join(r.removed) or "—") for r in changed]
         if rows:
             typer.echo(table_text(("编号", "文件", "口径", "原发现", "现发现", "新增", "消除"), rows))

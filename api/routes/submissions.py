@@ -232,7 +232,7 @@ def recheck(sid: str, stores: StoresDep, settings: SettingsDep, _user: CurrentUs
     done = recheck_one(stores.records, sid, settings.profile)
     if done is None:
         raise not_found("这份材料", "submission")
-    return RecheckOut(submission_id=sid, profile=done.profile, findings=done.after, counts=SeverityCounts(**done.counts))
+    return RecheckOut(submission_id=sid, profile=done.profile, profile_version=done.version, findings=done.after, counts=SeverityCounts(**done.counts))
 
 
 @router.get("/{sid}/passages/{chunk_id}", response_model=PassageOut, summary="引用的原文片段 / a cited passage",

@@ -34,13 +34,41 @@
     });
   }
 
+  function basisNode(b) {
+    // a link is shown as text with whether it is an official site or a repost; never as markup
+    return el('span', null, b ? b.label : '（未注明）');
+  }
+
+  /* 与全国口径的差异: the selected pack, its version and 依据, and each setting it changes. */
+  function renderPack(diff) {
+    var p = diff.pack;
+    document.getElementById('pack-title').textContent = '审核口径：' + p.title;
+    document.getElementById('pack-meta').textContent = '口径 ' + p.name + '，版本 ' + (p.version || '未标版本') +
+      (p.extends ? '，继承 ' + p.extends : '') + (p.official ? '；依据均为官方网站。' : '；部分依据为转载，未见官方原文。');
+    var basis = Z.clear(document.getElementById('pack-basis'));
+    p.basis.forEach(function (b) { basis.append(el('li', null, basisNode(b))); });
+    if (!p.basis.length) basis.append(el('li', { class: 'muted' }, '（口径文件未列依据）'));
+    var table = document.getElementById('pack-diff'), same = document.getElementById('pack-same');
+    var body = Z.clear(table.querySelector('tbody'));
+    diff.changes.forEach(function (c) {
+      body.append(el('tr', { dataset: { key: c.key } }, el('td', null, c.label), el('td', null, c.national),
+        el('td', null, el('strong', null, c.pack)), el('td', { class: 'source' }, basisNode(c.basis))));
+    });
+    table.hidden = !diff.changes.length;
+    same.hidden = !!diff.changes.length;
+    same.textContent = p.name === 'national' ? '这是全国口径本身。' : '本口径的规则与阈值与全国口径相同。';
+  }
+
   function load(profile) {
-    return Z.api('/rules?profile=' + encodeURIComponent(profile)).then(function (data) {
+    var name = encodeURIComponent(profile);
+    return Promise.all([Z.api('/rules?profile=' + name), Z.api('/rules/profiles/' + name + '/diff')]).then(function (got) {
+      var data = got[0];
       var select = document.getElementById('profile');
       if (!select.options.length) {
         data.profiles.forEach(function (p) { select.append(el('option', { value: p }, p)); });
       }
       select.value = data.profile;
+      renderPack(got[1]);
       render(data);
     }).catch(Z.fail);
   }

@@ -14,6 +14,11 @@ works anywhere a profile name does — without touching code::
 
 Maps (``rules``, ``text_limits``, ``dept_scoring``) merge key by key with the parent; lists
 and scalars replace. Unknown keys are an error, so a typo never silently does nothing.
+
+A pack is versioned (``version:``, never inherited: a file without one is 未标版本) and says what it
+rests on (``basis:``, each entry a document with its article, link and whether the link is an
+official site or a repost). Everything a bureau can get wrong by hand is checked on load and
+refused with a Chinese message naming the file, the key and its line (:class:`ProfileError`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from assistant.model import Submission
+from assistant.model import WARNING_COLOURS, Submission
 
 PROFILE_DIR = Path(__file__).with_name("profiles")
 DEFAULT_PROFILE = "national"
@@ -92,6 +97,15 @@ class Profile:
     boilerplate_fillers: list[str] = field(default_factory=list)
     # SCORE-EXE-002: an execution rate below this (percent) with every output complete
     low_spending_rate: float = 30.0
+    # the pack's own version ("2026.1"), never inherited; "" = 未标版本
+    version: str = ""
+    # what the pack rests on: [{document, article, url, official, publisher, covers}] (see :class:`Basis`);
+    # never inherited: a setting a pack inherits is its parent's, with the parent's 依据
+    basis: list[dict[str, Any]] = field(default_factory=list)
+    # MISSING-DEV-003: {threshold: %, source}; empty = the pack applies no deviation check
+    deviation: dict[str, Any] = field(default_factory=dict)
+    # the 预警 colours of a monitoring form that count as a warning (CYCLE-MON-001)
+    warning_colours: list[str] = field(default_factory=lambda: list(WARNING_COLOURS))
     extends: str | None = None
     path: str | None = None
 
@@ -115,6 +129,53 @@ class Profile:
     def caps(self) -> tuple[ScoreCap, ...]:
         """The score caps by execution rate, strictest first (empty: the profile has none)."""
         return score_caps_of(self.name, self.score_caps)
+
+    @property
+    def deviation_threshold(self) -> float | None:
+        """MISSING-DEV-003's threshold in percent, or None where the pack applies no such check."""
+        value = self.deviation.get("threshold") if self.deviation else None
+        return None if value is None else float(value)
+
+    @property
+    def sources(self) -> tuple[Basis, ...]:
+        """The pack's 依据, as written in its ``basis``."""
+        return tuple(Basis(**entry) for entry in self.basis)
+
+    def basis_for(self, key: str) -> Basis | None:
+        """The 依据 a pack gives for one of its settings (a profile key, or a rule code): the entry
+        whose ``covers`` names it, else the pack's first entry; None for a pack without any."""
+        found = self.sources
+        return next((b for b in found if key in b.covers), found[0] if found else None)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One document a pack rests on. ``official`` says whether ``url`` is a government site (a
+    finance bureau's or a local government's own page) or a repost (转载), shown as such."""
+
+    document: str
+    official: bool
+    url: str = ""
+    article: str = ""
+    publisher: str = ""
+    covers: tuple[str, ...] | list[str] = ()
+
+    @property
+    def label(self) -> str:
+        """"《…》 第…（官方网站 https://…）" — how the page and the docs cite it."""
+        where = f"（{'官方网站' if self.official else '转载，非官方网站'} {self.url}）" if self.url else \
+            ("" if self.official else "（未见官方原文，待核实）")
+        return f"{self.document}{(' ' + self.article) if self.article else ''}{where}"
+
+
+class ProfileError(ValueError):
+    """A pack a bureau wrote by hand that cannot be used: the file, the key and its line named."""
+
+    def __init__(self, path: str | None, key: str, problem: str, line: int | None = None):
+        self.path, self.key, self.problem, self.line = path, key, problem, line
+        where = f"审核口径文件 {path}" if path else "审核口径"
+        at = f" 第{line}行" if line else ""
+        super().__init__(f"{where}{at} 键 {key}：{problem}")
 
 
 @dataclass(frozen=True)
@@ -165,6 +226,12 @@ def score_caps_of(profile: str, data: dict[str, Any] | None) -> tuple[ScoreCap, 
 
 _FIELDS = {f.name for f in dataclasses.fields(Profile)}
 _MERGED_MAPS = ("rules", "text_limits", "dept_scoring", "layout_lacks", "cycle")
+# thresholds a bureau types by hand: a number, never negative
+_NUMBERS = tuple(f.name for f in dataclasses.fields(Profile) if f.type in ("float", "int"))
+_NUMBER_LISTS = ("qualitative_bands",)
+_NUMBER_MAPS = ("cycle", "text_limits")
+_BASIS_KEYS = {f.name for f in dataclasses.fields(Basis)}
+_DEVIATION_KEYS = {"threshold", "source"}
 
 
 AUTO = "auto"
@@ -191,25 +258,144 @@ def _cached(name_or_path: str) -> Profile:
     return load_profile(name_or_path)
 
 
+def cached_profile(name_or_path: str) -> Profile:
+    """:func:`load_profile`, loaded once per process (a bundled pack does not change while it runs)."""
+    return _cached(name_or_path)
+
+
 def load_profile(name_or_path: str | Path | None = None) -> Profile:
-    """Load a bundled profile by name (``national``, ``sichuan``, ``municipal``) or a YAML path."""
+    """Load a bundled profile by name (``national``, ``sichuan``, ``municipal``) or a YAML path.
+    Raises :class:`ProfileError` (a ValueError) naming file, key and line for a malformed pack."""
     name = str(name_or_path or DEFAULT_PROFILE)
-    data = _load_merged(DEFAULT_PROFILE if name == AUTO else name, seen=())
+    lines: dict[str, tuple[str, int]] = {}
+    data = _load_merged(DEFAULT_PROFILE if name == AUTO else name, seen=(), lines=lines)
+
+    def fail(key: str, problem: str) -> ProfileError:
+        path, line = lines.get(key, (data.get("path"), None))
+        return ProfileError(path, key, problem, line)
+
     unknown = set(data) - _FIELDS
     if unknown:
-        raise ValueError(f"profile {data.get('name')!r}: unknown keys {sorted(unknown)}")
+        key = sorted(unknown)[0]
+        raise fail(key, f"未知的键 {sorted(unknown)}（拼写错误？） / unknown keys {sorted(unknown)}")
+    _check_types(data, fail)
     rules = {code: ("off" if sev is False else sev) for code, sev in (data.get("rules") or {}).items()}
     data["rules"] = rules  # YAML 1.1 reads a bare `off` as False
     data["score_caps"] = data.get("score_caps") or {}
+    data["deviation"] = data.get("deviation") or {}
     for code, sev in rules.items():
         if sev not in _SEVERITIES:
-            raise ValueError(f"profile {data.get('name')!r}: rule {code}: {sev!r} is not one of {_SEVERITIES}")
+            raise fail(f"rules.{code}", f"严重程度 {sev!r} 无效，应为 error、warning、info 或 off / "
+                                         f"{sev!r} is not one of {_SEVERITIES}")
+    _check_numbers(data, fail)
+    _check_basis(data.get("basis"), fail)
+    _check_deviation(data["deviation"], fail)
+    colours = data.get("warning_colours")
+    if colours is not None and (not isinstance(colours, list) or not all(isinstance(c, str) and c for c in colours)):
+        raise fail("warning_colours", f"须为颜色字的列表，如 [红, 黄] / must be a list of colour words, got {colours!r}")
+    if not isinstance(data.get("version", ""), str | int | float):
+        raise fail("version", f"版本须为文字，如 \"2026.1\" / must be text, got {data['version']!r}")
+    data["version"] = str(data.get("version", ""))
     profile = Profile(**data)
-    score_caps_of(profile.name, profile.score_caps)  # raises on a malformed table
+    try:
+        score_caps_of(profile.name, profile.score_caps)  # raises on a malformed table
+    except ValueError as err:
+        raise fail("score_caps", str(err)) from None
     if abs(profile.execution_weight + profile.indicator_points - profile.total_points) > 1e-9:
-        raise ValueError(f"profile {profile.name!r}: execution_weight {profile.execution_weight} + indicator_points "
-                         f"{profile.indicator_points} != total_points {profile.total_points}")
+        raise fail("execution_weight", f"执行分值 {profile.execution_weight:g} + 指标分值 {profile.indicator_points:g} "
+                                       f"不等于总分 {profile.total_points:g} / execution_weight + indicator_points "
+                                       f"!= total_points")
+    from assistant.checker.registry import unknown_rule_codes  # the registry imports this module
+
+    for code in unknown_rule_codes(profile):
+        key = f"rules.{code}" if code in profile.rules else \
+            f"dept_scoring.{code}" if code in profile.dept_scoring else "basis"
+        raise fail(key, f"没有规则 {code}（见 ziping rules） / names unknown rules: {code}")
     return profile
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_KINDS = {"dict": (dict, "“键: 值”的映射"), "list": (list, "列表"), "bool": (bool, "true 或 false"),
+          "str": (str, "文字")}
+
+
+def _check_types(data: dict[str, Any], fail: Any) -> None:
+    """A map where a map belongs, a list where a list does (``rules: [A]`` is refused, not crashed on)."""
+    for f in dataclasses.fields(Profile):
+        value = data.get(f.name)
+        kind = _KINDS.get(str(f.type).split("[")[0])
+        if value is None or kind is None or f.name in ("version", "warning_colours"):  # checked on their own
+            continue
+        if not isinstance(value, kind[0]):
+            raise fail(f.name, f"须为{kind[1]}，现为 {value!r} / must be a {kind[0].__name__}")
+
+
+def _check_numbers(data: dict[str, Any], fail: Any) -> None:
+    """Every threshold a number and none negative: a bureau's typo ("九十", -90) is refused."""
+    for key in _NUMBERS:
+        if key in data and not (_is_number(data[key]) and data[key] >= 0):
+            raise fail(key, f"阈值须为不小于 0 的数字，现为 {data[key]!r} / must be a non-negative number")
+    for key in _NUMBER_LISTS:
+        values = data.get(key)
+        if values is not None and not (isinstance(values, list) and all(_is_number(v) and v >= 0 for v in values)):
+            raise fail(key, f"须为不小于 0 的数字列表，现为 {values!r} / must be a list of non-negative numbers")
+    for key in _NUMBER_MAPS:
+        mapping = data.get(key) or {}
+        if not isinstance(mapping, dict):
+            raise fail(key, f"须为“名称: 数字”的映射，现为 {mapping!r} / must be a mapping")
+        for sub, value in mapping.items():
+            if not (_is_number(value) and value >= 0):
+                raise fail(f"{key}.{sub}", f"阈值须为不小于 0 的数字，现为 {value!r} / must be a non-negative number")
+
+
+def _check_basis(entries: Any, fail: Any) -> None:
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise fail("basis", "须为依据列表 / must be a list of sources")
+    for i, entry in enumerate(entries):
+        where = f"basis[{i}]"
+        if not isinstance(entry, dict):
+            raise fail("basis", f"{where} 须为 {{document, url, official, …}} / must be a mapping")
+        unknown = set(entry) - _BASIS_KEYS
+        if unknown:
+            raise fail("basis", f"{where} 未知的键 {sorted(unknown)}，可用：{sorted(_BASIS_KEYS)} / unknown keys")
+        if not str(entry.get("document") or "").strip():
+            raise fail("basis", f"{where} 须写明文件名称（document） / needs a document")
+        if not isinstance(entry.get("official"), bool):
+            raise fail("basis", f"{where} 须注明 official: true（官方网站）或 false（转载） / needs official: true/false")
+        url = str(entry.get("url") or "")
+        if url and not url.startswith(("http://", "https://")):
+            raise fail("basis", f"{where} 链接须以 http:// 或 https:// 开头，现为 {url!r} / bad url")
+        covers = entry.get("covers", [])
+        if not isinstance(covers, list) or not all(isinstance(c, str) for c in covers):
+            raise fail("basis", f"{where} covers 须为键名或规则编号的列表 / covers must be a list of names")
+        bad = [c for c in covers if c not in _FIELDS and not _looks_like_code(c)]
+        if bad:
+            raise fail("basis", f"{where} covers 中 {bad} 既不是口径的键也不是规则编号 / unknown names {bad}")
+        entry["covers"] = tuple(covers)
+
+
+def _looks_like_code(text: str) -> bool:
+    return text.count("-") >= 2 and text.replace("-", "").isalnum() and text.upper() == text
+
+
+def _check_deviation(data: dict[str, Any], fail: Any) -> None:
+    if not data:
+        return
+    if not isinstance(data, dict):
+        raise fail("deviation", "须为 {threshold: 百分比, source: 依据} / must be {threshold, source}")
+    unknown = set(data) - _DEVIATION_KEYS
+    if unknown:
+        raise fail("deviation", f"未知的键 {sorted(unknown)} / unknown keys {sorted(unknown)}")
+    value = data.get("threshold")
+    if not (_is_number(value) and value > 0):
+        raise fail("deviation", f"threshold 须为大于 0 的百分比数字，现为 {value!r} / must be a positive number")
+    if not str(data.get("source") or "").strip():
+        raise fail("deviation", "须注明来源（source） / needs a source")
 
 
 def _resolve(name_or_path: str) -> Path:
@@ -224,24 +410,71 @@ def _resolve(name_or_path: str) -> Path:
     return bundled
 
 
-def _load_merged(name_or_path: str, seen: tuple[str, ...]) -> dict[str, Any]:
+def _load_merged(name_or_path: str, seen: tuple[str, ...],
+                 lines: dict[str, tuple[str, int]] | None = None) -> dict[str, Any]:
+    """The file's keys over its parent's; ``lines`` gets where each key was last written
+    (``key`` or ``map.key`` → (file, line)) so an error can point at it."""
     path = _resolve(name_or_path)
     key = str(path.resolve())
     if key in seen:
-        raise ValueError(f"profile inheritance loop at {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raise ValueError(f"审核口径继承成环 / profile inheritance loop at {path}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise ProfileError(str(path), "（YAML）", f"不是有效的 YAML：{getattr(err, 'problem', err)} / invalid YAML",
+                           mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
-        raise ValueError(f"profile {path} is not a mapping")
+        raise ProfileError(str(path), "（整个文件）", "须为“键: 值”的映射 / is not a mapping")
     data.setdefault("name", path.stem)
+    if isinstance(data.get("version"), int | float) and not isinstance(data["version"], bool):
+        data["version"] = _raw_scalar(text, "version")  # 2026.10 as written, not the float 2026.1
+    own = _key_lines(text)
     parent = data.get("extends")
     if parent:
-        base = _load_merged(_parent_ref(str(parent), path), seen + (key,))
+        base = _load_merged(_parent_ref(str(parent), path), seen + (key,), lines)
+        for own_only in ("version", "basis"):  # a pack's version and 依据 are its own, never its parent's
+            base.pop(own_only, None)
         for k in _MERGED_MAPS:
-            if k in data and k in base:
+            if k in data and k in base and isinstance(data[k] or {}, dict):  # a non-map is refused on load
                 data[k] = {**base[k], **(data[k] or {})}
         data = {**base, **data}
+    if lines is not None:
+        lines.update({k: (str(path), line) for k, line in own.items()})
     data["path"] = str(path)
     return data
+
+
+def _raw_scalar(text: str, key: str) -> str:
+    """A top-level scalar exactly as written in the file."""
+    node = yaml.compose(text)
+    return next(str(v.value) for k, v in node.value if k.value == key)
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line (1-based) of each top-level key and of each key one level down (``rules.X``)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return out
+    for k, v in node.value:
+        name = str(k.value)
+        out[name] = k.start_mark.line + 1
+        if isinstance(v, yaml.MappingNode):
+            for k2, _ in v.value:
+                out[f"{name}.{k2.value}"] = k2.start_mark.line + 1
+    return out
+
+
+def parent_of(profile: Profile) -> Profile | None:
+    """The pack ``profile`` extends, loaded; None for a pack that extends none."""
+    if not profile.extends:
+        return None
+    return _cached(_parent_ref(str(profile.extends), Path(profile.path or PROFILE_DIR / "_")))
 
 
 def _parent_ref(parent: str, child: Path) -> str:

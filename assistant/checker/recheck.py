@@ -35,6 +35,7 @@ class Rechecked:
     added: list[str] = field(default_factory=list)  # rule codes, once per new finding
     removed: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # severity → findings after the re-check
+    version: str = ""  # the applied pack's version ("2026.1"; "" = 未标版本)
 
 
 def _identity(f: Finding) -> tuple[str, str | None]:
@@ -85,7 +86,8 @@ def recheck(records: RecordStore, ids: Sequence[str], profile: str,
         records.save_findings(sub.id, new, rules_version=version)
         added, removed = rule_delta(old, new)
         counts = {s: sum(1 for f in new if f.severity == s) for s in SEVERITY_ORDER}
-        out.append(Rechecked(sub.id, sub.file.name or "", chosen.name, len(old), len(new), added, removed, counts))
+        out.append(Rechecked(sub.id, sub.file.name or "", chosen.name, len(old), len(new), added, removed, counts,
+                             chosen.version))
         if progress:
             progress(done, len(ids))
     return out

@@ -114,18 +114,27 @@ def rule_title(code: str, unknown: str | None = None) -> str:
 
 def effective_severity(rule: type[Rule] | Rule, profile: Profile) -> str | None:
     """Severity after the profile's override; ``None`` when the profile turns the rule off.
-    Heuristic ([H]) rules are capped at warning."""
+    Heuristic ([H]) rules are capped at warning; a rule a pack must switch on (``Rule.enabled_by``)
+    is off under a pack that does not."""
+    if rule.enabled_by and not getattr(profile, rule.enabled_by):
+        return None
     sev = profile.severity_for(rule.code, rule.severity)
     if sev is not None and rule.tag == "H" and SEVERITY_ORDER[sev] > SEVERITY_ORDER["warning"]:
         return "warning"
     return sev
 
 
+def unknown_rule_codes(profile: Profile) -> list[str]:
+    """The rule codes a profile names (``rules``, ``dept_scoring``, its 依据's ``covers``) that no rule has."""
+    _load()
+    covered = [c for b in profile.basis for c in b.get("covers", ()) if "-" in c]
+    named = list(profile.rules) + list(profile.dept_scoring) + covered
+    return sorted({c for c in named if c not in _RULES and c not in NOT_IMPLEMENTED})
+
+
 def validate_profile(profile: Profile) -> None:
     """A profile may only name rules that exist (or are known and not implemented)."""
-    _load()
-    unknown = [c for c in list(profile.rules) + list(profile.dept_scoring)
-               if c not in _RULES and c not in NOT_IMPLEMENTED]
+    unknown = unknown_rule_codes(profile)
     if unknown:
         raise ValueError(f"profile {profile.name!r} names unknown rules: {', '.join(sorted(unknown))}")
     features = {f for lacks in profile.layout_lacks.values() for f in lacks} - FORM_FEATURES.keys()

@@ -64,6 +64,9 @@ class Rule:
     # ``layout_lacks`` says has no such thing (no 定性分档 finding on the evaluation framework's rows,
     # no 分值为空 on a table without score columns).
     needs: ClassVar[tuple[str, ...]] = ()
+    # A profile key that switches the rule on: it runs only under a pack where that key is set (a
+    # deviation threshold), and the catalog shows it 停用 elsewhere. "" = runs under every pack.
+    enabled_by: ClassVar[str] = ""
     # parsed from the docstring by __init_subclass__
     description: ClassVar[str] = ""
     why: ClassVar[str] = ""

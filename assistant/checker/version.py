@@ -14,7 +14,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.checker.profiles import AUTO
+from assistant.checker.profiles import AUTO, cached_profile, load_profile
 
 _CHECKER = Path(__file__).parent
 _INPUTS = (_CHECKER, _CHECKER.parent / "values.py")
@@ -32,7 +32,9 @@ def _code_digest() -> str:
 
 
 def rules_version(profile: str | Path = AUTO) -> str:
-    """``<profile>@<16 hex>`` for checking with ``profile`` (a bundled name, ``auto`` or a path)."""
+    """``<profile>:<pack version>@<16 hex>`` for checking with ``profile`` (a bundled name or a
+    path), so a stored check names the pack version it used; ``auto@<16 hex>`` for ``auto`` (each
+    submission's pack follows its layout; the re-check reports the pack and version applied)."""
     digest = hashlib.sha256(_code_digest().encode())
     path = Path(profile)
     if path.suffix in (".yaml", ".yml") and path.is_file():
@@ -40,4 +42,13 @@ def rules_version(profile: str | Path = AUTO) -> str:
         name = path.stem
     else:
         name = str(profile)
-    return f"{name}@{digest.hexdigest()[:16]}"
+    version = "" if name == AUTO else _version_of(str(profile), fresh=path.is_file())
+    return f"{name}{':' + version if version else ''}@{digest.hexdigest()[:16]}"
+
+
+def _version_of(profile: str, fresh: bool) -> str:
+    """The pack's version; a bureau's own file is read again (it may have been edited since)."""
+    try:
+        return (load_profile(profile) if fresh else cached_profile(profile)).version
+    except (FileNotFoundError, ValueError):
+        return ""  # a broken pack is reported where it is loaded to check, not in its stamp

@@ -97,3 +97,18 @@ def test_progress_is_told_once_per_submission(records, two):
     seen = []
     recheck(records, list(two), "auto", progress=lambda done, total: seen.append((done, total)))
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_a_recheck_records_and_names_the_pack_version(records, two, tmp_path):
+    sid, _ = two
+    (done,) = recheck(records, [sid], "sichuan")
+    assert (done.profile, done.version) == ("sichuan", "2026.1")
+    assert records.rules_versions()[sid].startswith("sichuan:2026.1@")  # the stored stamp names it
+    own = tmp_path / "county.yaml"
+    own.write_text("extends: sichuan\nname: county\nversion: 2027.3\n", encoding="utf-8")
+    (done,) = recheck(records, [sid], str(own))
+    assert (done.profile, done.version) == ("county", "2027.3")
+    assert records.rules_versions()[sid].startswith("county:2027.3@")
+    assert sid in stale_ids(records, "sichuan")  # a pack's new version makes its checks stale
+    own.write_text("extends: sichuan\nname: county\nversion: 2027.4\n", encoding="utf-8")
+    assert rules_version(str(own)).startswith("county:2027.4@")

@@ -36,7 +36,9 @@ class CycleMon001(Rule):
             if i is None:
                 continue
             row = mon.indicators[i]
-            if not (is_warning(row.warning) or (row.deviation_reason and not is_warning(row.warning, green=True))):
+            colours = ctx.profile.warning_colours  # which 预警 colours count is the pack's
+            if not (is_warning(row.warning, colours=colours)
+                    or (row.deviation_reason and not is_warning(row.warning, green=True))):
                 continue
             cmp = compare(ind)
             short = (cmp is not None and not cmp.met) or is_below(ind.score, ind.weight)

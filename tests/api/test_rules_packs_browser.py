@@ -1,0 +1,58 @@
+"""The rules page shows the selected pack, its 依据 and its difference from the national pack
+(与全国口径的差异), in Debian's chromium (Playwright)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.api.support import served
+from tests.api.test_browser import CHROMIUM_ARGS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_rules_page_shows_a_packs_diff_from_national(tmp_path, chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    from api.users import UserStore
+    from assistant.settings import Settings
+    from assistant.stores import open_stores
+
+    settings = Settings(data_dir=tmp_path / "data")
+    stores = open_stores(settings)
+    try:
+        _, token = UserStore(stores.records.engine).add("审核员", "reviewer")
+    finally:
+        stores.close()
+    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    errors: list[str] = []
+    with served(settings) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(30_000)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url + "/login")
+        page.fill("#token", token)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(url + "/")
+        page.goto(url + "/rules")
+        page.wait_for_selector("#rules tbody tr.rule-row")
+        page.wait_for_selector("#pack-same:not([hidden])")
+        assert "全国口径本身" in page.inner_text("#pack-same")  # national: nothing to compare
+        page.select_option("#profile", "sichuan")
+        page.wait_for_selector("#pack-diff:not([hidden]) tr[data-key='execution_reason_below']")
+        assert "版本 2026.1" in page.inner_text("#pack-meta") and "官方网站" in page.inner_text("#pack-basis")
+        row = page.locator("#pack-diff tr[data-key='execution_reason_below']").inner_text()
+        assert "100" in row and "90" in row and "官方网站 https://www.scqs.gov.cn" in row
+        assert "错误" in page.locator("#pack-diff tr[data-key='rules.MISSING-FUND-003']").inner_text()
+        page.select_option("#profile", "municipal")
+        page.wait_for_selector("#pack-diff tr[data-key='qualitative_bands']")
+        assert "转载" in page.inner_text("#pack-meta") and "转载，非官方网站" in page.inner_text("#pack-diff")
+        page.locator("#pack").screenshot(path=str(shots / "rules_pack_diff.png"))
+        browser.close()
+    assert not errors, errors
+    print(f"\nscreenshot: {shots / 'rules_pack_diff.png'}")
