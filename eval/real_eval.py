@@ -148,6 +148,11 @@ class FormatReport:
     # the fields of those held scans: kept out of ``overall`` (a scan waiting for a person is not
     # a reading anyone relies on yet) and counted as unread in ``as_unread``
     held: Tally = field(default_factory=Tally)
+    # the held scans split by the transcribed labels (never by the product's output): doubted
+    # rightly when some field is read wrong, needlessly when every field is read right
+    doubted_rightly: list[str] = field(default_factory=list)
+    doubted_needlessly: list[str] = field(default_factory=list)
+    held_wrong: list[str] = field(default_factory=list)  # "form: field" read wrong in a held scan
     seconds: float = 0.0
 
     def add(self, form_id: str, name: str, ok: bool) -> None:
@@ -163,11 +168,17 @@ class FormatReport:
         held = sub is not None and sub.status == "needs_review" and self.fmt.startswith("scan")
         if held:
             self.needs_review.append((ff.id, sub.status_reason or ""))
+        all_right = True
         for name, ok in compare_fields(ff.expected, got):
+            all_right &= ok
             if held:
                 self.held.add(ok)
+                if not ok:
+                    self.held_wrong.append(f"{ff.id}: {name}")
             else:
                 self.add(ff.id, name, ok)
+        if held:
+            (self.doubted_needlessly if all_right else self.doubted_rightly).append(ff.id)
 
     @property
     def as_unread(self) -> Tally:
@@ -179,7 +190,9 @@ class FormatReport:
                 "held_as_unread": self.as_unread.to_dict(), "held_fields": self.held.to_dict(),
                 "by_field": {k: v.to_dict() for k, v in sorted(self.by_field.items())},
                 "by_form": {k: v.to_dict() for k, v in sorted(self.by_form.items())},
-                "wrong": self.wrong, "failed": self.failed, "needs_review": self.needs_review}
+                "wrong": self.wrong, "failed": self.failed, "needs_review": self.needs_review,
+                "doubted_rightly": self.doubted_rightly, "doubted_needlessly": self.doubted_needlessly,
+                "held_wrong": self.held_wrong}
 
 
 # ---------------------------------------------------------------- checker precision and recall
@@ -373,7 +386,8 @@ def _print_form(form_id: str, reports: dict[str, FormatReport]) -> None:
     for fmt, rep in reports.items():
         held = any(f == form_id for f, _ in rep.needs_review)
         tally = rep.by_form.get(form_id)
-        parts.append(f"{fmt} 待核实" if held else f"{fmt} {tally.right}/{tally.total}" if tally else f"{fmt} —")
+        why = "多余" if form_id in rep.doubted_needlessly else "有错"
+        parts.append(f"{fmt} 待核实（{why}）" if held else f"{fmt} {tally.right}/{tally.total}" if tally else f"{fmt} —")
     print(f"  [{form_id}] " + "，".join(parts), flush=True)
 
 
@@ -390,10 +404,14 @@ def print_report(result: RealEval) -> None:
         if rep.needs_review:
             print(f"        待核实 {len(rep.needs_review)} 份，不计入上面的准确率；"
                   f"按未读计 {rep.as_unread.rate:.2%}（{rep.as_unread.right}/{rep.as_unread.total}）")
+            print(f"        其中确有读错字段 {len(rep.doubted_rightly)} 份，字段其实全对（多余的待核实）"
+                  f" {len(rep.doubted_needlessly)} 份；待核实扫描件字段读对 {rep.held.right}/{rep.held.total}")
         for form_id, reason in rep.failed:
             print(f"        读取失败 {form_id}: {reason}")
         for form_id, reason in rep.needs_review:
             print(f"        待核实 {form_id}: {reason}")
+        if rep.held_wrong:
+            print(f"        待核实扫描件中读错的字段：{'，'.join(rep.held_wrong)}")
     for fmt, reason in result.skipped.items():
         print(f"  {fmt:11} 未测：{reason}")
     ck = result.checker

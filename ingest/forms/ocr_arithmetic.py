@@ -10,6 +10,11 @@ of its source rows, and a 率 indicator's percentage is at most 100%. So each do
 * **corrected** when the equation fails, no other figure in it is in doubt, the one value that
   makes it hold is a one-glyph misreading of the cell (a digit changed, added or dropped, or a
   ``≥`` read as ``2``) and that value breaks no other check — exactly one reading fits;
+* **confirmed by a tie** when no check fails and the form ties the figure to another figure read
+  with confidence that says the same (:func:`_tie`): a 0 执行率 beside a 0 执行数 (0 ÷ any 预算数
+  is 0, and a 0 执行数 is all a 0 执行率 allows), a 全年预算数 equal to its row's 年初预算数, an
+  indicator's 指标值 equal to its 实际完成值 on a row scored full marks (the form says the target
+  was reached, and it reads as the figure reached);
 * otherwise left **doubtful**, with the reason a reviewer needs (which cell, which check).
 
 A doubtful cell the record reads no figure from (a "0" in the 偏差原因 column, a text field) is
@@ -25,7 +30,7 @@ from dataclasses import dataclass, field
 
 from assistant.checker.helpers.indicators import is_rate_name
 from assistant.checker.helpers.totals import score_sums
-from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Location, Submission
+from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Location, Submission, Value
 from assistant.numbers import exact
 from assistant.values import parse_value
 from ingest.document import Cell, Table
@@ -182,6 +187,52 @@ def _holds(check: str, slot: _Slot) -> bool | None:
     raise ValueError(check)
 
 
+# ---------------------------------------------------------------- ties to a figure read with confidence
+
+Keys = set[tuple[int | None, int | None, int | None]]
+
+
+def _sure(owner: object, name: str, doubted: Keys) -> bool:
+    """The field was read from a cell OCR was sure of (not itself in doubt)."""
+    loc = owner.cells.get(name)  # type: ignore[attr-defined]
+    return loc is not None and _key(loc) not in doubted
+
+
+def _zero(value: object) -> bool:
+    number = value.number if isinstance(value, Value) else value
+    return number is not None and abs(number) <= _TOL  # type: ignore[operator]
+
+
+def _same(a: Value, b: Value) -> bool:
+    return a.number is not None and a.number == b.number and (a.unit or None) == (b.unit or None)
+
+
+def _tie(slot: _Slot, doubted: Keys) -> bool:
+    """The form ties the field to another figure, read with confidence, that says the same."""
+    ev, owner, name = slot.ev, slot.owner, slot.name
+    funds = ev.funds
+    total = funds.total or (funds.rows[0] if funds.rows else None)
+    if owner is funds and name == "rate":  # 执行率 = 执行数 ÷ 预算数: a 0 执行数 makes it 0
+        return (_zero(funds.rate) and funds.rate.unit in ("%", None) and total is not None
+                and _zero(total.exec_amount) and _sure(total, "exec_amount", doubted))
+    if isinstance(owner, FundRow) and name == "exec_amount" and owner is total:  # and a 0 执行率 a 0 执行数
+        return _zero(owner.exec_amount) and _zero(funds.rate) and _sure(funds, "rate", doubted)
+    if isinstance(owner, FundRow) and name in ("budget_initial", "budget_full_year"):
+        other = "budget_full_year" if name == "budget_initial" else "budget_initial"
+        mine, theirs = getattr(owner, name), getattr(owner, other)
+        return mine is not None and mine == theirs and _sure(owner, other, doubted)
+    if isinstance(owner, Indicator) and name == "target":
+        # Full marks says the target was reached; a 指标值 read as exactly the sure 实际完成值 is
+        # one the form bears out (a "≥16" read "≥10" would not have scored full marks beside 10).
+        # Not the other way round: a 实际完成值 above a "≥" target scores full marks too, so an
+        # unsure 实际完成值 that happens to read as the target is not borne out.
+        full = (owner.score is not None and owner.weight is not None and abs(owner.score - owner.weight) <= _TOL
+                and _sure(owner, "score", doubted) and _sure(owner, "weight", doubted))
+        return (full and owner.target.op in (None, ">=", "=") and _same(owner.target, owner.actual)
+                and _sure(owner, "actual", doubted))
+    return False
+
+
 # ---------------------------------------------------------------- readings one glyph away
 
 
@@ -284,6 +335,7 @@ def judge_doubtful(sub: Submission, tables: list[Table], cells: list[Cell]) -> J
     by_id = {id(c): t for t in tables for row in t.rows for c in row}
     slots = _slots(sub)
     keys = [(by_id[id(c)].index, c.row, c.col) for c in cells]
+    doubted = set(keys)
     judged = Judged()
     for cell, key in zip(cells, keys, strict=True):
         fed = [slot for slot in slots.get(key, []) if slot.name in _FIGURES]
@@ -295,6 +347,9 @@ def judge_doubtful(sub: Submission, tables: list[Table], cells: list[Cell]) -> J
         # A bound (得分 ≤ 分值, a rate ≤ 100%) rules readings out but proves no digit right: a
         # figure is confirmed only by an equation that holds with it.
         if not failing and any(ok and check not in _BOUNDS for _, check, ok in made):
+            judged.confirmed.append(cell)
+            continue
+        if not failing and all(_tie(slot, doubted) for slot in fed):
             judged.confirmed.append(cell)
             continue
         # Corrected only when no other doubtful figure sits in the same form: with two unknowns

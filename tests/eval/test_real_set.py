@@ -154,3 +154,26 @@ def test_a_needs_review_scan_is_not_counted_as_read(tmp_path):
     assert held.needs_review == [(ff.id, read.status_reason)] and held.held.total == labelled
     assert (held.as_unread.right, held.as_unread.total) == (0, labelled)
     assert held.to_dict()["held_as_unread"]["accuracy"] == 0
+
+
+def test_a_held_scan_is_told_needless_or_right_by_the_labels(tmp_path):
+    """A held scan whose every field matches the transcribed labels was doubted needlessly; one
+    with a field read wrong, rightly — graded by the labels, never by the product's output."""
+    ff = form("sc_daying_anke")
+    read = extract_file(ff.form.write_xlsx(tmp_path / "form.xlsx"))  # stands in for a scan read right
+    sure = FormatReport("xlsx")
+    sure.record(ff, read)
+    assert sure.overall.right == sure.overall.total  # the xlsx reads every labelled field right
+
+    read.status, read.status_reason = "needs_review", "扫描件识别存疑，请对照原件核对：表1第5行第6列“0”（置信度 0.62）"
+    needless = FormatReport("scan_skew")
+    needless.record(ff, read)
+    assert (needless.doubted_needlessly, needless.doubted_rightly, needless.held_wrong) == ([ff.id], [], [])
+
+    ind = next(i for i in read.evaluations[0].indicators if i.score is not None)
+    ind.score += 1  # one figure read wrong
+    rightly = FormatReport("scan_skew")
+    rightly.record(ff, read)
+    assert (rightly.doubted_needlessly, rightly.doubted_rightly) == ([], [ff.id])
+    assert rightly.held_wrong == [f"{ff.id}: indicators.score"]
+    assert rightly.to_dict()["doubted_rightly"] == [ff.id] and rightly.overall.total == 0

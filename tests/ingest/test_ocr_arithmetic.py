@@ -127,3 +127,74 @@ def test_an_empty_template_row_does_not_stop_the_sum(tmp_path):
     sub = extract_document(doc)
     assert sub.evaluations[0].indicators[8].score == 10 and sub.status != "needs_review"
     assert "“106”→“10”（各项得分之和与总分不符）" in sub.status_reason
+
+
+def _doubt(doc: Document, *cells: tuple[int, int], score: float = 0.6) -> None:
+    for row, col in cells:
+        _cell(doc, row, col).confidence = score
+
+
+def test_a_zero_rate_beside_a_zero_spending_is_confirmed(tmp_path):
+    """0 ÷ any 预算数 is 0: a 0 执行率 read unsure beside a 0 执行数 read sure needs no look, nor a
+    0 执行数 beside a sure 0 执行率 (the funds' total row of ah_chizhou_entrusted reads 0 | 0 | 0)."""
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    assert [_cell(doc, 7, c).text for c in (4, 5, 6, 8)] == ["0", "0", "0", "0"]
+    _doubt(doc, (7, 8))
+    assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    _doubt(doc, (7, 6))
+    assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    _doubt(doc, (7, 6), (7, 8))  # both unsure: neither vouches for the other
+    reason = extract_document(doc).status_reason or ""
+    assert "第7行第6列“0”" in reason and "第7行第8列“0”" in reason
+
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    _cell(doc, 7, 6).text = "8"  # something was spent: a 0 执行率 is no longer implied
+    _doubt(doc, (7, 8))
+    assert "第7行第8列“0”（置信度 0.60，表内无可核对的算术关系）" in (extract_document(doc).status_reason or "")
+
+
+def test_a_full_year_budget_equal_to_the_sure_initial_budget_is_confirmed(tmp_path):
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    _doubt(doc, (7, 5))  # 全年预算数 "0" unsure, 年初预算数 "0" sure
+    assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    _doubt(doc, (7, 4), (7, 5))
+    assert "第7行第5列“0”" in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_chizhou_entrusted")
+    _cell(doc, 7, 5).text = "6"  # differs from the 年初预算数: nothing vouches for it
+    _doubt(doc, (7, 5))
+    assert "第7行第5列“6”" in (extract_document(doc).status_reason or "")
+
+
+def test_a_target_met_exactly_on_a_full_marks_row_is_confirmed(tmp_path):
+    """新建省级中心村数量 ≥10 | 10 | 分值 10 | 得分 10: full marks says the target was met, and the
+    sure 实际完成值 says at 10 — a 指标值 "≥10" read unsure is confirmed, nothing else is.
+    (An unsure 实际完成值 equal to the target stays doubtful: test_a_figure_no_equation_covers_stays_doubtful.)"""
+    doc = _as_scan(tmp_path, "ah_jinzhai_village_dept")
+    assert [_cell(doc, 15, c).text for c in (5, 6, 7, 8)] == ["≥10", "10", "10", "10"]
+    _doubt(doc, (15, 5))
+    assert "扫描件识别存疑" not in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_jinzhai_village_dept")
+    _doubt(doc, (15, 6))  # an unsure 实际完成值: above a "≥" target full marks too, so not borne out
+    assert "第15行第6列“10”" in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_jinzhai_village_dept")
+    _doubt(doc, (15, 5), (15, 6))  # the 实际完成值 unsure too
+    assert "第15行第5列“≥10”" in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_jinzhai_village_dept")
+    _cell(doc, 15, 5).text = "≥16"  # a different figure from the 实际完成值
+    _doubt(doc, (15, 5))
+    assert "第15行第5列“≥16”" in (extract_document(doc).status_reason or "")
+
+    doc = _as_scan(tmp_path, "ah_jinzhai_village_dept")
+    _cell(doc, 15, 8).text = "8"  # not full marks: the target may not have been met
+    _doubt(doc, (15, 5))
+    assert "第15行第5列“≥10”" in (extract_document(doc).status_reason or "")
