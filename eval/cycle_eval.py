@@ -7,6 +7,10 @@ The cross-year and consistency rules (CYCLE-YEAR-*, MISSING-GOAL-002, SCORE-EXE-
 on a block header unlike its rows) are graded the same way on two-year pairs
 (:mod:`eval.synth.cycle_years`): year Y checked with year Y-1's self-evaluation as its history.
 
+MISSING-DEV-003 (a deviation of 30% or more left unexplained) is graded on self-evaluations
+(:mod:`eval.synth.deviation`) checked under the ``exec_caps`` pack, the one that sets the threshold;
+the same set checked under ``national`` must give no MISSING-DEV-003 at all.
+
 With ``--files K`` the first K triples are also written as files (.docx and .xlsx in turn) and
 ingested through the pipeline into a throwaway data directory, so reading the forms, linking them
 and checking the self-evaluation are graded end to end against the same labels (and the links
@@ -27,6 +31,8 @@ from assistant.checker import check_submission, load_profile
 from eval.synth.cycle import DEFECTS, Triple, make_triples
 from eval.synth.cycle_years import DEFECTS as YEAR_DEFECTS
 from eval.synth.cycle_years import make_pairs
+from eval.synth.deviation import RULE as DEVIATION_RULE
+from eval.synth.deviation import make_sets
 
 GATE = 0.95
 
@@ -94,6 +100,23 @@ def evaluate_years(n: int, seed: int) -> dict[str, dict[str, float]]:
     return _grade(checked(), lambda rule: rule in graded, graded)
 
 
+def evaluate_deviation(n: int, seed: int) -> dict[str, dict[str, float]]:
+    """MISSING-DEV-003 under ``exec_caps`` against the planted rows (:mod:`eval.synth.deviation`);
+    ``_national`` counts its findings on the same set under ``national``, where it must not run.
+    Unfolded: a short row left unexplained is MISSING-DEV-001's too, and folds into it for a reader."""
+    sets = make_sets(n, seed)
+    caps, national = load_profile("exec_caps"), load_profile("national")
+
+    def checked():
+        for s in sets:
+            yield s, {(f.rule, f.location.field) for f in check_submission(s.submission, profile=caps, fold=False)}
+
+    out = _grade(checked(), lambda rule: rule == DEVIATION_RULE, {DEVIATION_RULE})
+    out["_national"] = sum(f.rule == DEVIATION_RULE for s in sets  # type: ignore[assignment]
+                           for f in check_submission(s.submission, profile=national, fold=False))
+    return out
+
+
 def _grade(checked, counts, rules) -> dict[str, dict[str, float]]:
     """Per rule of ``rules``: findings against the planted labels (only rules ``counts`` accepts)."""
     tp, fp, fn = Counter(), Counter(), Counter()
@@ -128,6 +151,9 @@ def main(argv: list[str] | None = None) -> dict:
     report = {"memory": _report(evaluate(args.n, args.seed), f"合成 {args.n} 组（内存中的表单）", args.seed)}
     report["years"] = _report(evaluate_years(args.n, args.seed),
                               f"跨年度与一致性规则：合成 {args.n} 组两年的申报—监控—自评（上年自评表为比较对象）", args.seed)
+    report["deviation"] = _report(evaluate_deviation(args.n, args.seed),
+                                  f"偏离目标未说明原因：合成 {args.n} 份自评表，按“全国通用 + 按预算执行率限定复核总分”口径"
+                                  f"（偏离阈值 30%）审核", args.seed)
     if args.files:
         report["files"] = _report(evaluate(args.n, args.seed, args.files),
                                   f"其中 {args.files} 组写成 docx/xlsx 文件后入库（读取、关联、审核端到端）", args.seed)
@@ -140,6 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
 def _report(result: dict, what: str, seed: int) -> dict:
     misses = result.pop("_misses")
     links = result.pop("_links", None)
+    national = result.pop("_national", None)
     print(f"申报—监控—自评比对规则：{what}，种子 {seed}；门槛 P、R ≥ {GATE}")
     print(f"{'规则':<16}{'命中':>6}{'误报':>6}{'漏报':>6}{'精确率':>9}{'召回率':>9}  结论")
     ok = True
@@ -150,12 +177,15 @@ def _report(result: dict, what: str, seed: int) -> dict:
               f"{'达标' if passed else '未达标'}")
     for line in misses:
         print("  " + line)
+    if national is not None:
+        print(f"同一批表按全国通用口径审核：{DEVIATION_RULE} {national} 条（应为 0，全国口径不设偏离阈值）")
+        ok &= national == 0
     if links is not None:
         total = sum(links.values())
         print(f"关联：{links.get('linked', 0)}/{total} 份申报表、监控表关联到了本组的自评表")
         ok &= links.get("linked", 0) == total
     print()
-    return {"rules": result, "links": links, "passed": ok}
+    return {"rules": result, "links": links, "national": national, "passed": ok}
 
 
 if __name__ == "__main__":
