@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import served
-from tests.api.test_browser import CHROMIUM_ARGS
+from tests.api.support import chromium_session, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_the_rules_page_shows_a_packs_diff_from_national(tmp_path, chromium_path):
-    from playwright.sync_api import sync_playwright
-
     from api.users import UserStore
     from assistant.settings import Settings
     from assistant.stores import open_stores
@@ -29,16 +26,9 @@ def test_the_rules_page_shows_a_packs_diff_from_national(tmp_path, chromium_path
     finally:
         stores.close()
     shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
-    errors: list[str] = []
-    with served(settings) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page.set_default_timeout(30_000)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url + "/login")
-        page.fill("#token", token)
-        page.click("#login-form button[type=submit]")
-        page.wait_for_url(url + "/")
+    with served(settings) as url, chromium_session(tmp_path / "chromium", chromium_path, url, token,
+                                                   height=900) as browser:
+        page = browser.page(chromium_path)
         page.goto(url + "/rules")
         page.wait_for_selector("#rules tbody tr.rule-row")
         page.wait_for_selector("#pack-same:not([hidden])")
@@ -53,6 +43,5 @@ def test_the_rules_page_shows_a_packs_diff_from_national(tmp_path, chromium_path
         page.wait_for_selector("#pack-diff tr[data-key='qualitative_bands']")
         assert "转载" in page.inner_text("#pack-meta") and "转载，非官方网站" in page.inner_text("#pack-diff")
         page.locator("#pack").screenshot(path=str(shots / "rules_pack_diff.png"))
-        browser.close()
-    assert not errors, errors
+    assert not [e for e in browser.events if e.startswith("pageerror")], browser.events
     print(f"\nscreenshot: {shots / 'rules_pack_diff.png'}")
