@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from assistant.settings import Settings
+from assistant.settings import Settings, get_settings
 from tests.support.shared import missing_reason, seed_reports
 from tests.support.synth_corpus import build_synth_corpus
 
@@ -56,6 +56,15 @@ def require_system(what: str, present: bool) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message + " (CI installs it: see Makefile system-deps)")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh() -> Iterator[None]:
+    """The CLI reads the process's settings once (``get_settings`` is cached); a test that points
+    ``ZIPING_DATA_DIR`` at its own folder must not get the folder an earlier test left cached."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
