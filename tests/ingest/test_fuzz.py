@@ -204,6 +204,21 @@ def _xlsx_parts() -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
+def _read_broken_package(parts: dict[str, bytes], part: str, mode: str, noise: bytes, at: int, name: str,
+                         reader) -> None:
+    """Write an Office package whose ``part`` is replaced by, spliced with or truncated at ``noise``,
+    and read it: only typed read errors may come out."""
+    original = parts[part]
+    at = at % (len(original) + 1)
+    broken = {"replace": noise, "splice": original[:at] + noise + original[at:], "truncate": original[:at]}[mode]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        with zipfile.ZipFile(path, "w") as zf:
+            for member, data in parts.items():
+                zf.writestr(member, broken if member == part else data)
+        _read_typed(reader, path)
+
+
 XLSX_PARTS = _xlsx_parts()
 XML_BITS = st.sampled_from([b"<", b">", b"</", b"/>", b"<c r=\"A1\" t=\"s\"><v>", b"</v></c>", b"<row r=\"99999999\">",
                             b"<mergeCell ref=\"A1:XFD1048576\"/>", b"&amp;", b"&#0;", b"<![CDATA[", b"\"", b"\x00",
@@ -215,15 +230,7 @@ XML_BITS = st.sampled_from([b"<", b">", b"</", b"/>", b"<c r=\"A1\" t=\"s\"><v>"
        noise=st.one_of(st.binary(max_size=512), st.lists(XML_BITS, max_size=40).map(b"".join)),
        at=st.integers(min_value=0, max_value=10_000))
 def test_xlsx_reader_on_broken_parts_raises_only_typed_errors(part: str, mode: str, noise: bytes, at: int):
-    original = XLSX_PARTS[part]
-    at = at % (len(original) + 1)
-    broken = {"replace": noise, "splice": original[:at] + noise + original[at:], "truncate": original[:at]}[mode]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "表.xlsx"
-        with zipfile.ZipFile(path, "w") as zf:
-            for name, data in XLSX_PARTS.items():
-                zf.writestr(name, broken if name == part else data)
-        _read_typed(read_xlsx, path)
+    _read_broken_package(XLSX_PARTS, part, mode, noise, at, "表.xlsx", read_xlsx)
 
 
 @FUZZ
@@ -273,15 +280,7 @@ DOCX_XML_BITS = st.sampled_from([b"<w:p>", b"</w:p>", b"<w:tbl>", b"</w:tbl>", b
        noise=st.one_of(st.binary(max_size=512), st.lists(DOCX_XML_BITS, max_size=40).map(b"".join)),
        at=st.integers(min_value=0, max_value=10_000))
 def test_docx_reader_on_broken_parts_raises_only_typed_errors(part: str, mode: str, noise: bytes, at: int):
-    original = DOCX_PARTS[part]
-    at = at % (len(original) + 1)
-    broken = {"replace": noise, "splice": original[:at] + noise + original[at:], "truncate": original[:at]}[mode]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "表.docx"
-        with zipfile.ZipFile(path, "w") as zf:
-            for name, data in DOCX_PARTS.items():
-                zf.writestr(name, broken if name == part else data)
-        _read_typed(read_document, path)
+    _read_broken_package(DOCX_PARTS, part, mode, noise, at, "表.docx", read_document)
 
 
 def _pdf_bytes() -> bytes:
