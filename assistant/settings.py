@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     # a few pages and a few thousand cells; 5,000 pages took 193 s to read, 200,000 cells 79 s
     max_pdf_pages: int = Field(1000, gt=0, description="单个 PDF 可读取的页数上限 / pages of one PDF")
     max_sheet_cells: int = Field(200_000, gt=0, description="单个工作簿可读取的单元格上限 / cells of one workbook")
+    # a 1 KB PDF can draw 300,000 characters on one page (356 s and 660 MB to lay out under
+    # load, 100,000 took 15 s and 250 MB); the densest real form page draws about 1,200, a
+    # page of 5 pt text some 20,000
+    max_page_chars: int = Field(50_000, gt=0, description="PDF 单页可绘制的字符上限 / characters one PDF page "
+                                "may draw")
     # A scanned page is rendered to an image for OCR: a few bytes of PDF can declare a page of
     # 5 m × 5 m, which at 150 dpi is a 30000 × 30000 px (2.7 GB) bitmap. The render scale is
     # lowered so the image stays under this many pixels (A4 at 200 dpi is 3.9 Mpx), and embedded

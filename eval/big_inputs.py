@@ -9,7 +9,11 @@ ones; ``make bench`` runs this module on the full sizes.
 
 * :func:`many_page_pdf` — ``pages`` pages sharing one small content stream (a line of text);
 * :func:`slow_pdf` — one page whose compressed content stream draws ``glyphs`` characters: a few
-  hundred KB that keep a PDF parser busy for minutes (what the pool's read timeout is for);
+  hundred KB that kept a PDF parser busy for minutes, now refused by the page's character cap
+  (``ZIPING_MAX_PAGE_CHARS``, :mod:`ingest.readers.caps`) before it is laid out;
+* :func:`nested_forms_pdf` — one page drawing a form that draws a form…: a million characters from
+  a few KB (the count multiplies, as a billion-laughs XML's entities do);
+* :func:`inflating_pdf` — one page whose content stream inflates 200 MB from a few hundred KB;
 * :func:`big_xlsx` — one sheet of ``rows`` rows of ten varied cells (numbers and Chinese text, so
   it does not compress to nothing).
 """
@@ -28,7 +32,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Probe", "big_xlsx", "many_page_pdf", "probe", "slow_pdf"]
+__all__ = ["Probe", "big_xlsx", "inflating_pdf", "many_page_pdf", "nested_forms_pdf", "probe", "slow_pdf"]
 
 REPO = Path(__file__).resolve().parents[1]
 ROW_BYTES = 120  # compressed bytes of one row of :func:`big_xlsx` (measured: 20,000 rows, 2.4 MB)
@@ -81,6 +85,35 @@ def slow_pdf(path: Path, glyphs: int = 2_000_000) -> Path:
                b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
                _FONT,
                _stream(content, compress=True),
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 3 0 R >> >> >>"]
+    return _pdf(path, objects)
+
+
+def nested_forms_pdf(path: Path, fan: int = 100, depth: int = 3, line: int = 1) -> Path:
+    """One page drawing a form ``fan`` times, which draws the next form ``fan`` times, ``depth`` deep,
+    the last showing ``line`` characters: ``line × fan**depth`` characters from a file of a few KB."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", _FONT]
+    first_form = 6  # 4 the page, 5 its content, 6… the forms, the last one showing the text
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> /XObject << /X 6 0 R >> >> >>")
+    objects += [page, _stream(b"/X Do " * fan)]
+    for level in range(depth):
+        last = level == depth - 1
+        body = b"BT /F1 1 Tf 10 10 Td (" + b"x" * line + b") Tj ET" if last else b"/X Do " * fan
+        inner = b"" if last else b" /XObject << /X %d 0 R >>" % (first_form + level + 1)
+        objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>"
+                       + inner + b" >> /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    return _pdf(path, objects)
+
+
+def inflating_pdf(path: Path, mb: int = 200) -> Path:
+    """One page whose content stream is ``mb`` MB of blanks, deflated to a few hundred KB."""
+    deflate = zlib.compressobj(9)
+    blank = b" " * 2**20
+    data = b"".join(deflate.compress(blank) for _ in range(mb)) + deflate.flush()
+    content = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", _FONT, content,
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                b"/Resources << /Font << /F1 3 0 R >> >> >>"]
     return _pdf(path, objects)
@@ -183,6 +216,9 @@ def main(argv: list[str] | None = None) -> None:
         made = {
             f"PDF {args.pages} 页": many_page_pdf(folder / "pages.pdf", args.pages),
             "PDF 1 页 30 万字符": slow_pdf(folder / "glyphs.pdf", 300_000),
+            "PDF 1 页 3 万字符（上限以下）": slow_pdf(folder / "under-char-cap.pdf", 30_000),
+            "PDF 1 页 嵌套表单 100 万字符": nested_forms_pdf(folder / "forms.pdf"),
+            "PDF 1 页 内容流解压 200 MB": inflating_pdf(folder / "inflating.pdf"),
             f"工作簿 {args.xlsx_mb} MB": big_xlsx(folder / "big.xlsx", args.xlsx_mb * 2**20 // ROW_BYTES),
             "工作簿 40 MB": big_xlsx(folder / "under-size-cap.xlsx", 40 * 2**20 // ROW_BYTES),
             "工作簿 19,000 行 × 10": big_xlsx(folder / "under-cell-cap.xlsx", 19_000),

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from ingest.document import Block, Cell, Document, Paragraph, Table
 from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError, PageTooLarge, UnreadableScan
+from ingest.readers.caps import page_refusal, too_dense
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
@@ -109,6 +110,7 @@ class _Page:
     items: list[_Line | _Grid] = field(default_factory=list)
     scanned: bool = False
     error: str | None = None
+    refused: str | None = None  # why the page was not laid out: it draws too much (ingest.readers.caps)
     right: float = 0.0  # right edge of the text on this page (where a wrapped line ends)
 
 
@@ -116,13 +118,17 @@ def read_pdf(path: Path, *, name: str | None = None) -> Document:
     name = name or path.name
     import pdfplumber  # imported here: pdfminer is slow to import and only PDFs need it
 
+    from assistant.settings import get_settings
+
+    max_chars = get_settings().max_page_chars
+
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:
         raise _pdf_error(e, name) from e
     try:
         with pdf:
-            pages = [_read_page(page) for page in pdf.pages]
+            pages = [_read_page(page, max_chars) for page in pdf.pages]
     except IngestError:
         raise
     except Exception as e:  # the page tree itself is broken
@@ -131,12 +137,16 @@ def read_pdf(path: Path, *, name: str | None = None) -> Document:
     doc = Document(name=name, format="pdf", pages=len(pages))
     doc.warnings.extend(f"第{p.number}页无法读取 / page {p.number} unreadable: {p.error}"
                         for p in pages if p.error)
+    doc.warnings.extend(p.refused for p in pages if p.refused)
     assembler = _Assembler(doc, path)
     assembler.run(pages)
     if not doc.blocks:
         if assembler.refused is not None:  # the reason nothing was read is the page's size
             assembler.refused.file = name
             raise assembler.refused
+        refused = next((p.refused for p in pages if p.refused), None)
+        if refused is not None:  # nothing else was read: the reason is what the page draws
+            raise too_dense(refused, name)
         if pages and all(p.error for p in pages):
             raise CorruptFile("所有页面都无法读取 / no page could be read", file=name)
         scanned = [p.number for p in pages if p.scanned]
@@ -164,9 +174,13 @@ def _pdf_error(exc: Exception, name: str) -> IngestError:
 
 # --- pass 1: one page → positioned items -----------------------------------------------------
 
-def _read_page(page) -> _Page:
+def _read_page(page, max_chars: int) -> _Page:
     out = _Page(number=page.page_number, height=float(page.height))
     try:
+        # counted in the content stream before pdfplumber lays out a single character
+        out.refused = page_refusal(page.page_obj, out.number, max_chars=max_chars)
+        if out.refused:
+            return out
         clean = _dedupe_chars(page)
         if _needs_ocr(clean):
             out.scanned = True

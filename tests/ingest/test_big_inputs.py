@@ -1,5 +1,5 @@
-"""Big inputs (issue 17 item 4): a 5,000-page PDF and a workbook of hundreds of thousands of cells,
-read in a fresh interpreter to bound their memory and time as the bomb tests do. Under the byte
+"""Big inputs (issue 17 item 4): a 5,000-page PDF, a workbook of hundreds of thousands of cells and
+PDF pages drawing hundreds of thousands of characters, read in a fresh interpreter to bound their memory and time as the bomb tests do. Under the byte
 caps they would take minutes and gigabytes (ingest/readers/caps.py has the figures): they are
 refused at once with the count and the cap. ``python -m eval.big_inputs`` (in ``make bench``)
 runs the full sizes: a 200 MB workbook among them."""
@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eval.big_inputs import big_xlsx, many_page_pdf, probe
-from ingest.readers.caps import pdf_pages, sheet_cells
+from assistant.settings import Settings
+from eval.big_inputs import big_xlsx, inflating_pdf, many_page_pdf, nested_forms_pdf, probe, slow_pdf
+from eval.extraction import label_files
+from eval.real.forms import real_forms
+from ingest.document import Table
+from ingest.readers import read_document
+from ingest.readers.caps import page_content, pdf_pages, sheet_cells
 
 
 def test_a_5000_page_pdf_is_refused_with_its_page_cap_in_bounded_time_and_memory(tmp_path: Path):
@@ -51,3 +56,81 @@ def test_cells_are_counted_with_a_namespace_prefix_and_across_block_ends(tmp_pat
                                                 "</x:row></x:sheetData><x:cols><x:col/></x:cols></x:worksheet>")
     assert sheet_cells(path, 10**9) == 80_000
 
+
+
+# --- what one PDF page may draw (ingest/readers/caps.py page_content, ZIPING_MAX_PAGE_CHARS) ----------
+
+
+def test_a_page_drawing_300000_characters_is_refused_with_its_count_and_the_cap_in_bounded_time_and_memory(
+        tmp_path: Path):
+    path = slow_pdf(tmp_path / "glyphs.pdf", 300_000)
+    assert path.stat().st_size < 4096
+    got = probe(path, timeout=120)
+    assert got.outcome == "file_too_large", got
+    assert "第1页要绘制 300,000 个字符" in got.message and "每页 50,000 个的上限" in got.message, got
+    assert got.seconds < 20 and got.peak_mb < 150, got  # laid out: 356 s and 660 MB under load
+
+
+def test_forms_drawing_forms_are_counted_as_often_as_they_are_drawn(tmp_path: Path):
+    """A 3 KB page drawing a form 100 times that draws one 100 times that draws one 100 times that
+    shows one character: a million characters for pdfplumber, refused without drawing any."""
+    path = nested_forms_pdf(tmp_path / "forms.pdf")
+    assert path.stat().st_size < 8192
+    assert _densest(path)[0] == 1_000_000
+    got = probe(path, timeout=120)
+    assert got.outcome == "file_too_large" and "第1页要绘制至少" in got.message, got
+    assert got.seconds < 20 and got.peak_mb < 150, got
+
+
+def test_a_content_stream_inflating_to_200_mb_is_refused_without_inflating_it(tmp_path: Path):
+    path = inflating_pdf(tmp_path / "inflating.pdf")
+    assert path.stat().st_size < 2**20
+    got = probe(path, timeout=120)
+    assert got.outcome == "file_too_large" and "内容流解压后超过 32 MB" in got.message, got
+    assert got.seconds < 20 and got.peak_mb < 200, got
+
+
+def test_a_page_over_the_cap_is_left_out_and_the_other_pages_are_read(tmp_path: Path):
+    """A real form with a page drawing too much after it: the form is read, the warning names the page."""
+    import pypdfium2 as pdfium
+
+    both = pdfium.PdfDocument.new()
+    for part in (real_forms()[0].form.write_pdf(tmp_path / "form.pdf"), slow_pdf(tmp_path / "glyphs.pdf", 60_000)):
+        both.import_pages(pdfium.PdfDocument(part))
+    both.save(tmp_path / "both.pdf")
+    doc = read_document(tmp_path / "both.pdf")
+    assert doc.pages == 2 and any(isinstance(b, Table) for b in doc.blocks)
+    assert any("第2页要绘制 60,000 个字符" in w for w in doc.warnings), doc.warnings
+    assert all(getattr(b, "page", 1) == 1 for b in doc.blocks)
+
+
+def test_the_densest_real_and_synthetic_form_pages_are_far_under_the_cap_and_are_read(synth_corpus: Path,
+                                                                                     tmp_path: Path):
+    """The count is what pdfplumber lays out (every synthetic PDF page, CID fonts and hex strings
+    included), and the densest page of the real set and of the synthetic corpus draws a fiftieth of
+    the cap or less."""
+    import pdfplumber
+
+    cap = Settings().max_page_chars
+    real = [ff.form.write_pdf(tmp_path / f"{ff.id}.pdf") for ff in real_forms()]
+    synthetic = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("pdf_table", "report_pdf"))
+    assert real and synthetic
+    for path in synthetic:
+        with pdfplumber.open(path) as pdf:
+            counted = [page_content(page.page_obj, stop=cap).chars for page in pdf.pages]
+            assert counted == [len(page.chars) for page in pdf.pages], path.name
+    densest = max((*real, *synthetic), key=lambda p: _densest(p)[0])
+    assert 500 < _densest(densest)[0] < cap / 50, (densest.name, _densest(densest))
+    doc = read_document(densest)
+    assert not [w for w in doc.warnings if "上限" in w] and doc.blocks
+
+
+def _densest(path: Path) -> tuple[int, int]:
+    """The most characters one page of ``path`` draws, and its page number."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    with path.open("rb") as fh:
+        pages = PDFPage.create_pages(PDFDocument(PDFParser(fh)))
+        return max((page_content(page, stop=10**9).chars, n) for n, page in enumerate(pages, start=1))
