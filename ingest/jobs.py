@@ -220,7 +220,8 @@ class JobRunner:
             # the next files are read in a pool of processes while this thread stores the current one
             reads = read_ahead(todo, lambda entry: read_job(entry[2], self.stores, options),
                                workers=pool_workers(self.settings.ingest_workers),
-                               max_page_pixels=self.settings.max_page_pixels, timeout=self.settings.read_timeout)
+                               max_page_pixels=self.settings.max_page_pixels, timeout=self.settings.read_timeout,
+                               max_page_chars=self.settings.max_page_chars)
             with closing(reads):
                 for (seq, member, item), read in reads:
                     self._check(job, beat)

@@ -108,7 +108,8 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
         total = len(inputs)
         reads = read_ahead(enumerate(inputs, start=1), lambda pair: read_job(pair[1], stores, options),
                            workers=pool_workers(stores.settings.ingest_workers),
-                           max_page_pixels=stores.settings.max_page_pixels, timeout=stores.settings.read_timeout)
+                           max_page_pixels=stores.settings.max_page_pixels, timeout=stores.settings.read_timeout,
+                           max_page_chars=stores.settings.max_page_chars)
         with closing(reads):
             for (done, item), read in reads:
                 if isinstance(item, Rejected):

@@ -4,16 +4,21 @@ Reading a file (pdfplumber, python-docx, OCR), recognising its forms, checking t
 and segmenting the chunks for the full-text index (:mod:`ingest.prepare`) is CPU work on one file
 that needs no store, so a batch hands it to ``Settings.ingest_workers`` processes (default: the
 machine's cores) while the calling process does what touches the stores — corrections, the linked
-forms and the single-writer saves — one file at a time, in the batch's order. A batch of one file,
-or a pool of one, or a batch with a single file to read, reads in this process as before (and
-without the time limit below: nothing could stop a read in this process).
+forms and the single-writer saves — one file at a time, in the batch's order. A batch with a single
+file to read, or one worker, is read by a pool of one process: nothing can stop a read in the
+calling process, and the time limit below holds in every topology (the CLI on one file, a batch
+with ``ZIPING_INGEST_WORKERS=1``, the server's job worker). That process is started once a batch
+and reads all its files. Measured on ``ziping ingest`` of one form (5 runs each, alternated, load
+~10 on 2 cores): 14.8–17.0 s read in the calling process, 12.5–16.6 s in a forked one; started from
+the forkserver it cost 2.6 s more (the server's interpreter imports the reading stack again).
 
 A worker returns a :class:`~assistant.model.Submission` or a :class:`ReadFailure` carrying the
 same Chinese reason the pipeline gives in-process, so a bad file fails alone whichever process read
-it. Workers start from the ``forkserver`` (never ``fork``: the server has threads, Chroma and the
-embedder loaded) and read the page-pixel cap from the caller's settings. A worker that dies (the
+it. Workers are forked from the calling process when it runs a single thread (the CLI), else
+started from the ``forkserver`` (the server has threads, Chroma and the embedder loaded; a fork
+could inherit a lock another thread holds), and read the page caps from the caller's settings. A worker that dies (the
 OOM killer, a crash in a native library) fails the files it and its pool held with a clear reason,
-and the batch's remaining files are read in the calling process. Workers end within a second of
+and a new pool reads the batch's remaining files. Workers end within a second of
 the calling process when it is killed. Only :data:`WINDOW` files per worker are read ahead, so
 memory stays bounded however large the batch. A file still being read ``Settings.read_timeout``
 seconds (``ZIPING_READ_TIMEOUT``, 300) after the batch came to it fails with a Chinese reason, and
@@ -96,12 +101,13 @@ def internal_error(exc: BaseException) -> str:
     return f"内部错误 / internal error: {type(exc).__name__}: {exc}"
 
 
-def _worker_start(max_page_pixels: int, owner: int) -> None:
-    """In each worker: the caller's pixel cap (readers look it up in the settings), LibreOffice
-    stopped when the worker ends (a pool's workers leave without running ``atexit``), and an end
-    of its own when the process that made the pool is gone (``kill -9``): a worker would otherwise
-    go on reading what was queued, then wait for work for good."""
-    os.environ["ZIPING_MAX_PAGE_PIXELS"] = str(max_page_pixels)
+def _worker_start(caps: dict[str, str], owner: int) -> None:
+    """In each worker: the caller's page caps (readers look them up in the settings, so they are
+    set as the environment the settings read), LibreOffice stopped when the worker ends (a pool's
+    workers leave without running ``atexit``), and an end of its own when the process that made
+    the pool is gone (``kill -9``): a worker would otherwise go on reading what was queued, then
+    wait for work for good."""
+    os.environ.update(caps)
     from assistant.settings import get_settings
 
     get_settings.cache_clear()
@@ -129,55 +135,69 @@ def _stop_converter() -> None:
 
 
 def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, workers: int,
-               max_page_pixels: int, timeout: float | None = None,
+               max_page_pixels: int, timeout: float | None = None, max_page_chars: int | None = None,
                read: Callable[[ReadJob], Read] = read_file) -> Iterator[tuple[T, Read | None]]:
     """Each item with what reading it gave, in the items' order: its prepared read or failure, or
     None when ``job_of`` says there is nothing to read (a file already stored, a refused upload).
 
-    With more than one worker the next files are read in the pool while the caller handles this
-    one; ``job_of`` is asked in order, just before an item's file is sent to the pool, so it may
-    look at the stores. A file the pool has not read ``timeout`` seconds after the caller started
-    waiting for it fails with :func:`timed_out`'s reason: the pool's processes are killed (a
-    worker cannot be interrupted mid-file), a new pool reads the files the old one held, and the
-    batch goes on. Abandoning the iterator (a job told to stop) cancels what was not started and
-    waits for what was. ``read`` is what a worker runs on each file (tests give a slow one)."""
+    The next files are read in the pool while the caller handles this one; ``job_of`` is asked in
+    order, just before an item's file is sent to the pool, so it may look at the stores. With a
+    ``timeout`` every file is read in the pool — a pool of one for one worker or one file to read —
+    and a file the pool has not read ``timeout`` seconds after the caller started waiting for it
+    fails with :func:`timed_out`'s reason: the pool's processes are killed (a worker cannot be
+    interrupted mid-file), a new pool reads the files the old one held, and the batch goes on.
+    Without one, a single worker or a single file reads in this process. A pool whose worker
+    died (the OOM killer) fails the files it held and a new pool reads the rest. Abandoning the
+    iterator (a job told to stop) cancels what was not started and waits for what was. ``read``
+    is what a worker runs on each file (tests give a slow one); the page caps are the caller's."""
     source = iter(items)
     head: list[tuple[T, ReadJob | None]] = []
-    while workers > 1 and sum(job is not None for _, job in head) < 2:
+    wanted = 2 if workers > 1 else 1  # files to read before a pool is worth its start
+    while sum(job is not None for _, job in head) < wanted:
         item = next(source, _END)
         if item is _END:
             break
         head.append((item, job_of(item)))  # type: ignore[arg-type]
-    if workers <= 1 or sum(job is not None for _, job in head) < 2:  # nothing to share: read here
+    to_read = sum(job is not None for _, job in head)
+    if to_read == 0 or (timeout is None and (workers <= 1 or to_read < 2)):  # nothing to share: read here
         for item, job in head:
             yield item, (read(job) if job is not None else None)
         for item in source:
             job = job_of(item)
             yield item, (read(job) if job is not None else None)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ingest.pool"])
+    size = workers if to_read >= 2 else 1
+    caps = {"ZIPING_MAX_PAGE_PIXELS": str(max_page_pixels)}
+    if max_page_chars is not None:
+        caps["ZIPING_MAX_PAGE_CHARS"] = str(max_page_chars)
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                                   initargs=(max_page_pixels, os.getpid()))
+        return ProcessPoolExecutor(size, mp_context=_context(), initializer=_worker_start,
+                                   initargs=(caps, os.getpid()))
 
     pending: deque[_Sent[T]] = deque()
     pool = new_pool()
 
     def send(sent: _Sent[T]) -> None:
+        nonlocal pool
         if sent.job is not None:
             try:
                 sent.future = pool.submit(read, sent.job)
-            except BrokenProcessPool:  # a worker died: the files it held fail, the rest are read here
-                sent.future = None
+            except BrokenProcessPool:  # a worker died: the files it held fail, a new pool reads the rest
+                _kill(pool)
+                pool = new_pool()
+                try:
+                    sent.future = pool.submit(read, sent.job)
+                except BrokenProcessPool:  # no process can be started: the file fails, not the batch
+                    sent.future = Future()
+                    sent.future.set_result(ReadFailure(_DIED))
         pending.append(sent)
 
     try:
         for item, job in head:
             send(_Sent(item, job))
         while True:
-            while len(pending) < workers * WINDOW:
+            while len(pending) < size * WINDOW:
                 item = next(source, _END)
                 if item is _END:
                     break
@@ -185,26 +205,44 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
             if not pending:
                 return
             sent = pending.popleft()
-            if sent.job is None:
+            if sent.future is None:
                 yield sent.item, None
-            elif sent.future is None:
-                yield sent.item, read(sent.job)
-            else:
-                try:
-                    outcome = _outcome(sent.future, timeout)
-                except FutureTimeout:
-                    outcome = ReadFailure(timed_out(timeout or 0))
-                    _kill(pool)
-                    pool = new_pool()
-                    held = [s for s in pending if s.future is not None and not _kept(s.future)]
-                    for s in held:  # read again by the new pool, in order
-                        s.future = pool.submit(read, s.job)  # type: ignore[arg-type]
-                yield sent.item, outcome
+                continue
+            try:
+                outcome = _outcome(sent.future, timeout)
+            except FutureTimeout:
+                outcome = ReadFailure(timed_out(timeout or 0))
+                _kill(pool)
+                pool = new_pool()
+                held = [s for s in pending if s.future is not None and not _kept(s.future)]
+                for s in held:  # read again by the new pool, in order
+                    s.future = pool.submit(read, s.job)  # type: ignore[arg-type]
+            yield sent.item, outcome
     finally:
         for sent in pending:
             if sent.future is not None:
                 sent.future.cancel()
         pool.shutdown(wait=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How a pool's processes start: forked from this process when it runs a single thread (the
+    CLI reading a batch: nothing to import again, and no other thread can hold a lock the child
+    would need), else from the ``forkserver`` (the server has threads, and Chroma's native ones
+    once the vectors are touched), which imports this module once and forks each worker from it."""
+    if _threads() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.pool"])
+    return context
+
+
+def _threads() -> int:
+    """The threads of this process, native ones included."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # not Linux: say several, the safe answer
+        return 2
 
 
 @dataclass
@@ -239,6 +277,7 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 _END = object()
+_DIED = "读取进程意外退出（可能内存不足或文件触发了解析库崩溃），请单独重新上传该文件 / the reading process died"
 
 
 def _outcome(future: Future[Read], timeout: float | None) -> Read:
@@ -247,7 +286,6 @@ def _outcome(future: Future[Read], timeout: float | None) -> Read:
     except FutureTimeout:
         raise  # the caller replaces the pool
     except BrokenProcessPool:
-        return ReadFailure("读取进程意外退出（可能内存不足或文件触发了解析库崩溃），请单独重新上传该文件 / "
-                           "the reading process died")
+        return ReadFailure(_DIED)
     except Exception as exc:  # noqa: BLE001 — e.g. a result that could not be sent back
         return ReadFailure(internal_error(exc))

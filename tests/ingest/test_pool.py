@@ -267,12 +267,15 @@ def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus:
     """A crafted few-KB PDF whose one page draws 3,000,000 characters keeps a parser busy for minutes
     (300,000 took 16 s on a quiet machine and 170 s under load, so ten times that outlasts the
     timeout anywhere): with a short timeout it fails with the reason, the other files of the batch
-    are stored, and what an earlier batch stored is untouched."""
+    are stored, and what an earlier batch stored is untouched. The page's character cap, which
+    refuses such a page at once, is raised here so that the page is laid out: the timeout is
+    what holds a file slow in some way no cap counts."""
     from eval.big_inputs import slow_pdf
 
     digital = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))
     slow = slow_pdf(tmp_path / "slow.pdf", glyphs=3_000_000)
-    stores = open_stores(Settings(data_dir=tmp_path / "data", ingest_workers=2, read_timeout=30))
+    stores = open_stores(Settings(data_dir=tmp_path / "data", ingest_workers=2, read_timeout=30,
+                                  max_page_chars=10**8))
     first = ingest_paths([digital[0]], stores, IngestOptions(defer_vectors=True)).files[0]
     stored_before = _records(stores)
     report = ingest_paths([digital[1], slow, digital[2], digital[0]], stores, IngestOptions(defer_vectors=True))
@@ -283,3 +286,18 @@ def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus:
     after = _records(stores)
     assert after[first.submission_id] == stored_before[first.submission_id]  # type: ignore[index]
     assert len(after) == 3  # the slow file left nothing behind
+
+
+def test_a_single_threaded_caller_forks_its_readers_and_one_with_threads_uses_the_forkserver():
+    """The CLI (one thread) forks: nothing to import again for a single file. A process with another
+    thread (the server; Chroma's native threads) starts its readers from the forkserver instead."""
+    import subprocess
+    import sys
+
+    script = ("import threading, time\nfrom ingest.pool import _context\n"
+              "print(_context().get_start_method())\n"
+              "threading.Thread(target=time.sleep, args=(5,), daemon=True).start()\n"
+              "print(_context().get_start_method())\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    assert out == ["fork", "forkserver"]
