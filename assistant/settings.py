@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # page of 5 pt text some 20,000
     max_page_chars: int = Field(50_000, gt=0, description="PDF 单页可绘制的字符上限 / characters one PDF page "
                                 "may draw")
+    # 233 KB of PDF drawing 100,000 rectangles on one page took 94 s and 1.2 GB; the densest real
+    # form page draws 135 path segments (its ruling), a vector chart or stamp a few thousand
+    max_page_paths: int = Field(20_000, gt=0, description="PDF 单页可绘制的线条图形段数上限 / path segments one "
+                                "PDF page may draw")
     # A scanned page is rendered to an image for OCR: a few bytes of PDF can declare a page of
     # 5 m × 5 m, which at 150 dpi is a 30000 × 30000 px (2.7 GB) bitmap. The render scale is
     # lowered so the image stays under this many pixels (A4 at 200 dpi is 3.9 Mpx), and embedded

@@ -11,6 +11,8 @@ ones; ``make bench`` runs this module on the full sizes.
 * :func:`slow_pdf` — one page whose compressed content stream draws ``glyphs`` characters: a few
   hundred KB that kept a PDF parser busy for minutes, now refused by the page's character cap
   (``ZIPING_MAX_PAGE_CHARS``, :mod:`ingest.readers.caps`) before it is laid out;
+* :func:`rects_pdf` — one page stroking 100,000 rectangles (94 s and 1.2 GB to lay out under load),
+  now refused by the page's path cap (``ZIPING_MAX_PAGE_PATHS``);
 * :func:`nested_forms_pdf` — one page drawing a form that draws a form…: a million characters from
   a few KB (the count multiplies, as a billion-laughs XML's entities do);
 * :func:`inflating_pdf` — one page whose content stream inflates 200 MB from a few hundred KB;
@@ -32,7 +34,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Probe", "big_xlsx", "inflating_pdf", "many_page_pdf", "nested_forms_pdf", "probe", "slow_pdf"]
+__all__ = ["Probe", "big_xlsx", "inflating_pdf", "many_page_pdf", "nested_forms_pdf", "probe", "rects_pdf", "slow_pdf"]
 
 REPO = Path(__file__).resolve().parents[1]
 ROW_BYTES = 120  # compressed bytes of one row of :func:`big_xlsx` (measured: 20,000 rows, 2.4 MB)
@@ -84,6 +86,18 @@ def slow_pdf(path: Path, glyphs: int = 2_000_000) -> Path:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
                _FONT,
+               _stream(content, compress=True),
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 3 0 R >> >> >>"]
+    return _pdf(path, objects)
+
+
+def rects_pdf(path: Path, rects: int = 100_000) -> Path:
+    """One A4 page stroking ``rects`` small rectangles (a grid of them, drawn again and again) under a
+    line of text: a few hundred KB that pdfplumber turns into as many objects and table edges."""
+    ops = b"".join(b"%d %d 2 2 re " % (i % 500, (i // 500) % 800) for i in range(rects))
+    content = ops + b"S BT /F1 12 Tf 72 770 Td (Annex) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", _FONT,
                _stream(content, compress=True),
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                b"/Resources << /Font << /F1 3 0 R >> >> >>"]
@@ -221,6 +235,7 @@ def main(argv: list[str] | None = None) -> None:
                 "PDF 1 页 30 万字符": slow_pdf(folder / "glyphs.pdf", 300_000),
                 "PDF 1 页 3 万字符（上限以下）": slow_pdf(folder / "under-char-cap.pdf", 30_000),
                 "PDF 1 页 表单套表单 100 万字符": nested_forms_pdf(folder / "forms.pdf"),
+                "PDF 1 页 10 万个矩形": rects_pdf(folder / "rects.pdf"),
                 "PDF 1 页 内容流解压 200 MB": inflating_pdf(folder / "inflating.pdf"),
             }
         if args.only != "pdf":

@@ -39,6 +39,7 @@ from assistant.stores.jobs import UNFINISHED, Job, JobFile, JobStore, LeaseLost
 from ingest.collect import InputFile, Rejected, collect_inputs
 from ingest.pipeline import IngestOptions, ingest_one, read_job
 from ingest.pool import Read, pool_workers, read_ahead
+from ingest.readers.caps import PageCaps
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep
 
 LEASE_S = 60.0  # a worker silent this long is taken for dead and its job goes back to the queue
@@ -221,7 +222,7 @@ class JobRunner:
             reads = read_ahead(todo, lambda entry: read_job(entry[2], self.stores, options),
                                workers=pool_workers(self.settings.ingest_workers),
                                max_page_pixels=self.settings.max_page_pixels, timeout=self.settings.read_timeout,
-                               max_page_chars=self.settings.max_page_chars)
+                               page_caps=PageCaps.of(self.settings))
             with closing(reads):
                 for (seq, member, item), read in reads:
                     self._check(job, beat)

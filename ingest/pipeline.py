@@ -38,6 +38,7 @@ from ingest.errors import IngestError
 from ingest.extract import extract_or_hold, file_sha256, submission_id
 from ingest.pool import Read, ReadFailure, ReadJob, internal_error, pool_workers, read_ahead
 from ingest.prepare import Defaults, Prepared, fill_defaults, findings_for, with_terms
+from ingest.readers.caps import PageCaps
 from ingest.scratch import UNPACK_PREFIX, scratch_dir, scratch_root, sweep, sweep_legacy_temp
 
 FileStatus = Literal["ok", "needs_review", "failed", "skipped"]
@@ -109,7 +110,7 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
         reads = read_ahead(enumerate(inputs, start=1), lambda pair: read_job(pair[1], stores, options),
                            workers=pool_workers(stores.settings.ingest_workers),
                            max_page_pixels=stores.settings.max_page_pixels, timeout=stores.settings.read_timeout,
-                           max_page_chars=stores.settings.max_page_chars)
+                           page_caps=PageCaps.of(stores.settings))
         with closing(reads):
             for (done, item), read in reads:
                 if isinstance(item, Rejected):

@@ -44,6 +44,7 @@ from typing import Generic, TypeVar
 from ingest.errors import IngestError
 from ingest.extract import extract_or_hold
 from ingest.prepare import Defaults, Prepared, prepare
+from ingest.readers.caps import PageCaps
 
 __all__ = ["WINDOW", "Read", "ReadFailure", "ReadJob", "default_workers", "pool_workers", "read_ahead", "read_file",
            "timed_out"]
@@ -135,7 +136,7 @@ def _stop_converter() -> None:
 
 
 def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, workers: int,
-               max_page_pixels: int, timeout: float | None = None, max_page_chars: int | None = None,
+               max_page_pixels: int, timeout: float | None = None, page_caps: PageCaps | None = None,
                read: Callable[[ReadJob], Read] = read_file) -> Iterator[tuple[T, Read | None]]:
     """Each item with what reading it gave, in the items' order: its prepared read or failure, or
     None when ``job_of`` says there is nothing to read (a file already stored, a refused upload).
@@ -168,8 +169,8 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
         return
     size = workers if to_read >= 2 else 1
     caps = {"ZIPING_MAX_PAGE_PIXELS": str(max_page_pixels)}
-    if max_page_chars is not None:
-        caps["ZIPING_MAX_PAGE_CHARS"] = str(max_page_chars)
+    if page_caps is not None:
+        caps |= {"ZIPING_MAX_PAGE_CHARS": str(page_caps.chars), "ZIPING_MAX_PAGE_PATHS": str(page_caps.paths)}
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(size, mp_context=_context(), initializer=_worker_start,

@@ -12,9 +12,10 @@ or openpyxl sees it.
 A page is capped too: a 1 KB PDF whose one page draws 300,000 characters took 356 s and 660 MB to
 lay out under load (pdfplumber makes an object of every character before anything can be
 refused), and the pool's read timeout bounds its time, not its memory. :func:`page_content`
-counts what a page's content streams show, following the forms it draws, decoding no stream past
-:data:`MAX_CONTENT_BYTES`, and the PDF reader leaves out a page past ``ZIPING_MAX_PAGE_CHARS``
-(:func:`page_refusal`) before pdfplumber sees its characters.
+counts what a page's content streams show and stroke, following the forms it draws, decoding no
+stream past :data:`MAX_CONTENT_BYTES`, and the PDF reader leaves out a page past
+``ZIPING_MAX_PAGE_CHARS`` characters or ``ZIPING_MAX_PAGE_PATHS`` path segments (100,000
+rectangles took 94 s and 1.2 GB) (:func:`page_refusal`) before pdfplumber sees its objects.
 
 Pages are counted by walking the page tree (pdfminer), not from its ``/Count``, which a crafted
 file can set to anything; the walk stops one page past the cap. Cells are the ``<c>`` elements of
@@ -33,8 +34,8 @@ from pathlib import Path
 
 from ingest.errors import FileTooLarge
 
-__all__ = ["MAX_CONTENT_BYTES", "PageContent", "check_caps", "page_content", "page_refusal", "pdf_pages", "sheet_cells",
-           "too_dense"]
+__all__ = ["MAX_CONTENT_BYTES", "PageCaps", "PageContent", "check_caps", "page_content", "page_refusal", "pdf_pages",
+           "sheet_cells", "too_dense"]
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # a cell element, with or without a prefix
 
@@ -103,7 +104,7 @@ _IN_STRING = re.compile(rb"[()\\]")
 _ESCAPE = re.compile(rb"\\(?:[0-7]{1,3}|\r\n|.)", re.S)
 _INLINE_END = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|$)")
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
-_PATH = {b"m", b"l", b"c", b"v", b"y", b"re"}  # each a point or a rectangle pdfplumber keeps
+_PATH = {b"m", b"l", b"c", b"v", b"y", b"re"}  # path segments: a point or a rectangle pdfplumber keeps
 _NESTED_FORMS = 12  # forms drawing forms deeper than this are not followed (pdfminer stops too)
 
 
@@ -114,7 +115,8 @@ class _Stop(Exception):
 @dataclass
 class PageContent:
     """What one page's content streams draw: glyph codes shown (``Tj``, ``TJ``, ``'``, ``"``; a
-    two-byte code of a CID font is one glyph) and path points and rectangles."""
+    two-byte code of a CID font is one glyph) and path segments (``m l c v y re``: pdfplumber keeps
+    each point, and makes an object of each rectangle its table finder then crosses with the others)."""
 
     chars: int = 0
     paths: int = 0
@@ -122,11 +124,24 @@ class PageContent:
     whole: bool = True  # False: counting stopped at ``stop`` characters or ``max_bytes`` bytes
 
 
-def page_content(page: object, *, stop: int, max_bytes: int = MAX_CONTENT_BYTES) -> PageContent:
+@dataclass(frozen=True)
+class PageCaps:
+    """What one PDF page may draw: characters and path segments (``ZIPING_MAX_PAGE_CHARS``,
+    ``ZIPING_MAX_PAGE_PATHS``)."""
+
+    chars: int
+    paths: int
+
+    @classmethod
+    def of(cls, settings: object) -> PageCaps:
+        return cls(settings.max_page_chars, settings.max_page_paths)  # type: ignore[attr-defined]
+
+
+def page_content(page: object, *, stop: PageCaps, max_bytes: int = MAX_CONTENT_BYTES) -> PageContent:
     """Count what ``page`` (a pdfminer ``PDFPage``) draws, following the forms it draws (a form drawn
-    ten times counts ten times: forms drawing forms multiply), until the count passes ``stop``
-    characters or the decoded content ``max_bytes`` (then ``whole`` is False). The content is
-    decoded a stream at a time, never past the byte cap, and no layout object is made."""
+    ten times counts ten times: forms drawing forms multiply), until a count passes ``stop`` or the
+    decoded content ``max_bytes`` (then ``whole`` is False). The content is decoded a stream at a
+    time, never past the byte cap, and no layout object is made."""
     counter = _Counter(stop, max_bytes)
     resources = _resolve(getattr(page, "resources", None)) or {}
     try:
@@ -137,26 +152,30 @@ def page_content(page: object, *, stop: int, max_bytes: int = MAX_CONTENT_BYTES)
     return counter.count
 
 
-def page_refusal(page: object, number: int, *, max_chars: int) -> str | None:
-    """Why page ``number`` is not to be laid out (its characters, with the cap), or None. Counting
-    stops at ten times the cap: past that the exact figure tells nobody anything."""
+def page_refusal(page: object, number: int, caps: PageCaps) -> str | None:
+    """Why page ``number`` is not to be laid out (what it draws, with the cap), or None. Counting
+    stops at ten times a cap: past that the exact figure tells nobody anything."""
     try:
-        drawn = page_content(page, stop=10 * max_chars)
+        drawn = page_content(page, stop=PageCaps(10 * caps.chars, 10 * caps.paths))
     except Exception:  # noqa: BLE001 — a page tree this walk cannot follow: pdfplumber says what is wrong
         return None
-    if drawn.whole and drawn.chars <= max_chars:
+    if drawn.whole and drawn.chars <= caps.chars and drawn.paths <= caps.paths:
         return None
-    if drawn.chars > max_chars:
-        figure = f" {drawn.chars:,} " if drawn.whole else f"至少 {drawn.chars:,} "
-        return (f"第{number}页要绘制{figure}个字符，超过每页 {max_chars:,} 个的上限，该页未读取；"
+    at_least = "" if drawn.whole else "至少"
+    if drawn.chars > caps.chars:
+        return (f"第{number}页要绘制{at_least} {drawn.chars:,} 个字符，超过每页 {caps.chars:,} 个的上限，该页未读取；"
                 f"正常的表格或报告页不过几千字，请检查该页 / page {number} draws "
-                f"{drawn.chars:,}{'' if drawn.whole else '+'} characters, over the cap of {max_chars:,} a page")
+                f"{drawn.chars:,}{'' if drawn.whole else '+'} characters, over the cap of {caps.chars:,} a page")
+    if drawn.paths > caps.paths:
+        return (f"第{number}页要绘制{at_least} {drawn.paths:,} 段线条图形，超过每页 {caps.paths:,} 段的上限，该页未读取；"
+                f"表格的框线不过几百段，请检查该页 / page {number} draws "
+                f"{drawn.paths:,}{'' if drawn.whole else '+'} path segments, over the cap of {caps.paths:,} a page")
     return (f"第{number}页内容流解压后超过 {MAX_CONTENT_BYTES // 2**20} MB，该页未读取，请检查该页 / "
             f"page {number}'s content is over {MAX_CONTENT_BYTES // 2**20} MB decoded")
 
 
 class _Counter:
-    def __init__(self, stop: int, max_bytes: int) -> None:
+    def __init__(self, stop: PageCaps, max_bytes: int) -> None:
         self.stop, self.max_bytes = stop, max_bytes
         self.count = PageContent()
         self.forms: dict[int, PageContent] = {}  # what each form draws once, by object id
@@ -189,10 +208,12 @@ class _Counter:
             else:  # an operator
                 if token in _SHOW:
                     count.chars += -(-shown // width)
-                    if count.chars > self.stop:
+                    if count.chars > self.stop.chars:
                         raise _Stop
                 elif token in _PATH:
                     count.paths += 1
+                    if count.paths > self.stop.paths:
+                        raise _Stop
                 elif token == b"Tf":
                     width = _code_width(fonts.get(name.decode("latin-1")))
                 elif token == b"Do" and depth < _NESTED_FORMS:
@@ -226,7 +247,7 @@ class _Counter:
                 self.forms[key] = drawn
         self.count.chars += drawn.chars
         self.count.paths += drawn.paths
-        if self.count.chars > self.stop:
+        if self.count.chars > self.stop.chars or self.count.paths > self.stop.paths:
             raise _Stop
 
     def _decode(self, stream: object) -> bytes | None:

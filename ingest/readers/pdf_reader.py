@@ -45,7 +45,7 @@ from pathlib import Path
 
 from ingest.document import Block, Cell, Document, Paragraph, Table
 from ingest.errors import CorruptFile, EmptyFile, EncryptedFile, IngestError, PageTooLarge, UnreadableScan
-from ingest.readers.caps import page_refusal, too_dense
+from ingest.readers.caps import PageCaps, page_refusal, too_dense
 from ingest.readers.headings import heading_level
 from ingest.readers.wrap import unwrap_cell
 
@@ -120,7 +120,7 @@ def read_pdf(path: Path, *, name: str | None = None) -> Document:
 
     from assistant.settings import get_settings
 
-    max_chars = get_settings().max_page_chars
+    caps = PageCaps.of(get_settings())
 
     try:
         pdf = pdfplumber.open(path)
@@ -128,7 +128,7 @@ def read_pdf(path: Path, *, name: str | None = None) -> Document:
         raise _pdf_error(e, name) from e
     try:
         with pdf:
-            pages = [_read_page(page, max_chars) for page in pdf.pages]
+            pages = [_read_page(page, caps) for page in pdf.pages]
     except IngestError:
         raise
     except Exception as e:  # the page tree itself is broken
@@ -174,11 +174,11 @@ def _pdf_error(exc: Exception, name: str) -> IngestError:
 
 # --- pass 1: one page → positioned items -----------------------------------------------------
 
-def _read_page(page, max_chars: int) -> _Page:
+def _read_page(page, caps: PageCaps) -> _Page:
     out = _Page(number=page.page_number, height=float(page.height))
     try:
         # counted in the content stream before pdfplumber lays out a single character
-        out.refused = page_refusal(page.page_obj, out.number, max_chars=max_chars)
+        out.refused = page_refusal(page.page_obj, out.number, caps)
         if out.refused:
             return out
         clean = _dedupe_chars(page)

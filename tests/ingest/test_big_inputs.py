@@ -9,12 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.settings import Settings
-from eval.big_inputs import big_xlsx, inflating_pdf, many_page_pdf, nested_forms_pdf, probe, slow_pdf
+from eval.big_inputs import (
+    big_xlsx,
+    inflating_pdf,
+    many_page_pdf,
+    nested_forms_pdf,
+    probe,
+    rects_pdf,
+    slow_pdf,
+)
 from eval.extraction import label_files
 from eval.real.forms import real_forms
 from ingest.document import Table
 from ingest.readers import read_document
-from ingest.readers.caps import page_content, pdf_pages, sheet_cells
+from ingest.readers.caps import PageCaps, page_content, pdf_pages, sheet_cells
 
 
 def test_a_5000_page_pdf_is_refused_with_its_page_cap_in_bounded_time_and_memory(tmp_path: Path):
@@ -82,6 +90,14 @@ def test_forms_drawing_forms_are_counted_as_often_as_they_are_drawn(tmp_path: Pa
     assert got.seconds < 20 and got.peak_mb < 150, got
 
 
+def test_a_page_stroking_100000_rectangles_is_refused_with_its_count_and_the_cap(tmp_path: Path):
+    path = rects_pdf(tmp_path / "rects.pdf")
+    got = probe(path, timeout=120)
+    assert got.outcome == "file_too_large", got
+    assert "第1页要绘制 100,000 段线条图形" in got.message and "每页 20,000 段的上限" in got.message, got
+    assert got.seconds < 20 and got.peak_mb < 150, got  # laid out: 94 s and 1.2 GB under load
+
+
 def test_a_content_stream_inflating_to_200_mb_is_refused_without_inflating_it(tmp_path: Path):
     path = inflating_pdf(tmp_path / "inflating.pdf")
     assert path.stat().st_size < 2**20
@@ -117,20 +133,25 @@ def test_the_densest_real_and_synthetic_form_pages_are_far_under_the_cap_and_are
     assert real and synthetic
     for path in synthetic:
         with pdfplumber.open(path) as pdf:
-            counted = [page_content(page.page_obj, stop=cap).chars for page in pdf.pages]
+            counted = [page_content(page.page_obj, stop=PageCaps(cap, 10**9)).chars for page in pdf.pages]
             assert counted == [len(page.chars) for page in pdf.pages], path.name
     densest = max((*real, *synthetic), key=lambda p: _densest(p)[0])
     assert 500 < _densest(densest)[0] < cap / 50, (densest.name, _densest(densest))
+    ruled = max(_densest(p)[2] for p in (*real, *synthetic))
+    assert 50 < ruled < Settings().max_page_paths / 100, ruled
     doc = read_document(densest)
     assert not [w for w in doc.warnings if "上限" in w] and doc.blocks
 
 
-def _densest(path: Path) -> tuple[int, int]:
-    """The most characters one page of ``path`` draws, and its page number."""
+def _densest(path: Path) -> tuple[int, int, int]:
+    """The most characters one page of ``path`` draws, its page number, and the most path segments
+    one page draws."""
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
     with path.open("rb") as fh:
         pages = PDFPage.create_pages(PDFDocument(PDFParser(fh)))
-        return max((page_content(page, stop=10**9).chars, n) for n, page in enumerate(pages, start=1))
+        drawn = [(page_content(page, stop=PageCaps(10**9, 10**9)), n) for n, page in enumerate(pages, start=1)]
+    chars, number = max((d.chars, n) for d, n in drawn)
+    return chars, number, max(d.paths for d, _ in drawn)
