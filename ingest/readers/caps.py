@@ -15,7 +15,10 @@ refused), and the pool's read timeout bounds its time, not its memory. :func:`pa
 counts what a page's content streams show and stroke, following the forms it draws, decoding no
 stream past :data:`MAX_CONTENT_BYTES`, and the PDF reader leaves out a page past
 ``ZIPING_MAX_PAGE_CHARS`` characters or ``ZIPING_MAX_PAGE_PATHS`` path segments (100,000
-rectangles took 94 s and 1.2 GB) (:func:`page_refusal`) before pdfplumber sees its objects.
+rectangles took 94 s and 1.2 GB) (:func:`page_refusal`) before pdfplumber sees its objects. The
+count itself reads no more than :data:`MAX_TOKENS` operators, names and strings of a page (runs of
+numbers are skimmed by one regular expression): a few seconds under load at worst, per page; a
+document of many such pages is the read timeout's to stop (``ZIPING_READ_TIMEOUT``).
 
 Pages are counted by walking the page tree (pdfminer), not from its ``/Count``, which a crafted
 file can set to anything; the walk stops one page past the cap. Cells are the ``<c>`` elements of
@@ -34,7 +37,7 @@ from pathlib import Path
 
 from ingest.errors import FileTooLarge
 
-__all__ = ["MAX_CONTENT_BYTES", "PageCaps", "PageContent", "check_caps", "page_content", "page_refusal", "pdf_pages",
+__all__ = ["MAX_CONTENT_BYTES", "MAX_TOKENS", "PageCaps", "PageContent", "check_caps", "page_content", "page_refusal", "pdf_pages",
            "sheet_cells", "too_dense"]
 
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")  # a cell element, with or without a prefix
@@ -97,8 +100,14 @@ def check_caps(path: Path, fmt: str, *, max_pages: int, max_cells: int) -> None:
 # --- one PDF page's content, counted before pdfplumber lays it out ------------------------------
 
 MAX_CONTENT_BYTES = 32 * 2**20  # decoded content of one page (its streams and the forms it draws)
+# what one page's content may hold in operators, names and strings: a page under both caps needs a
+# few per character or segment (a kerned TJ, "x y l"), some 250,000; a 31 KB stream of 16 M
+# names kept pdfminer and this count busy for minutes
+MAX_TOKENS = 1_000_000
 _WHITE = b"\x00\t\n\x0c\r "
-_TOKEN = re.compile(rb"%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|[\[\]{}]|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*"
+# a run of numbers and brackets is one token (a stream of nothing else is skipped at C speed)
+_TOKEN = re.compile(rb"[-+.0-9\[\]{}][-+.0-9\[\]{}\x00\t\n\x0c\r ]*"
+                    rb"|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\x00\t\n\x0c\r ]*>|[\[\]{}]|/[^\x00\t\n\x0c\r ()<>\[\]{}/%]*"
                     rb"|[^\x00\t\n\x0c\r ()<>\[\]{}/%]+")
 _IN_STRING = re.compile(rb"[()\\]")
 _ESCAPE = re.compile(rb"\\(?:[0-7]{1,3}|\r\n|.)", re.S)
@@ -121,6 +130,7 @@ class PageContent:
     chars: int = 0
     paths: int = 0
     decoded: int = 0  # bytes of content decoded so far
+    tokens: int = 0  # operators, names and strings read so far
     whole: bool = True  # False: counting stopped at ``stop`` characters or ``max_bytes`` bytes
 
 
@@ -170,6 +180,9 @@ def page_refusal(page: object, number: int, caps: PageCaps) -> str | None:
         return (f"第{number}页要绘制{at_least} {drawn.paths:,} 段线条图形，超过每页 {caps.paths:,} 段的上限，该页未读取；"
                 f"表格的框线不过几百段，请检查该页 / page {number} draws "
                 f"{drawn.paths:,}{'' if drawn.whole else '+'} path segments, over the cap of {caps.paths:,} a page")
+    if drawn.tokens > MAX_TOKENS:
+        return (f"第{number}页内容流超过 {MAX_TOKENS:,} 个操作符和操作数，该页未读取，请检查该页 / "
+                f"page {number}'s content holds over {MAX_TOKENS:,} operators and operands")
     return (f"第{number}页内容流解压后超过 {MAX_CONTENT_BYTES // 2**20} MB，该页未读取，请检查该页 / "
             f"page {number}'s content is over {MAX_CONTENT_BYTES // 2**20} MB decoded")
 
@@ -195,6 +208,9 @@ class _Counter:
             if match is None:
                 break
             token, pos = match.group(), match.end()
+            count.tokens += 1
+            if count.tokens > MAX_TOKENS:
+                raise _Stop
             first = token[:1]
             if first == b"(":
                 pos, length = _literal(data, pos)
@@ -233,7 +249,8 @@ class _Counter:
         key = getattr(form, "objid", None) or id(form)
         drawn = self.forms.get(key)
         if drawn is None:
-            outer, self.count = self.count, PageContent(decoded=self.count.decoded)
+            # the bytes decoded and the tokens read are the page's, forms included
+            outer, self.count = self.count, PageContent(decoded=self.count.decoded, tokens=self.count.tokens)
             self.forms[key] = PageContent()  # a form drawing itself: counted once
             try:
                 self.scan(form, _resolve(attrs.get("Resources")) or resources, depth + 1)
@@ -243,7 +260,7 @@ class _Counter:
                 raise
             finally:
                 drawn, self.count = self.count, outer
-                outer.decoded = drawn.decoded
+                outer.decoded, outer.tokens = drawn.decoded, drawn.tokens
                 self.forms[key] = drawn
         self.count.chars += drawn.chars
         self.count.paths += drawn.paths

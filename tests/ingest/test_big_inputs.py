@@ -106,6 +106,26 @@ def test_a_content_stream_inflating_to_200_mb_is_refused_without_inflating_it(tm
     assert got.seconds < 20 and got.peak_mb < 200, got
 
 
+def test_a_content_stream_of_millions_of_operands_is_refused_after_a_bounded_count(tmp_path: Path):
+    """31 KB of deflated ``/a /a …`` (10 M names and nothing drawn): counted up to the token cap and
+    refused, where pdfminer would build an operand stack of them all; a run of numbers as long is
+    skimmed at once and passes."""
+    from eval.big_inputs import _pdf, _stream
+
+    def one_page(name: str, content: bytes) -> Path:
+        return _pdf(tmp_path / name, [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+                                      _stream(content, compress=True),
+                                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"])
+
+    names = one_page("names.pdf", b"/a " * (10 * 2**20))
+    assert names.stat().st_size < 64 * 1024
+    got = probe(names, timeout=120)
+    assert got.outcome == "file_too_large" and "超过 1,000,000 个操作符和操作数" in got.message, got
+    assert got.seconds < 30 and got.peak_mb < 200, got
+    numbers = _densest(one_page("numbers.pdf", b"1 " * (10 * 2**20)))
+    assert numbers == (0, 1, 0)
+
+
 def test_a_page_over_the_cap_is_left_out_and_the_other_pages_are_read(tmp_path: Path):
     """A real form with a page drawing too much after it: the form is read, the warning names the page."""
     import pypdfium2 as pdfium
