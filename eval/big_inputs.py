@@ -15,6 +15,7 @@ ones; ``make bench`` runs this module on the full sizes.
   now refused by the page's path cap (``ZIPING_MAX_PAGE_PATHS``);
 * :func:`nested_forms_pdf` — one page drawing a form that draws a form…: a million characters from
   a few KB (the count multiplies, as a billion-laughs XML's entities do);
+* :func:`operands_pdf` — one page of ten million names and nothing drawn, from 30 KB;
 * :func:`inflating_pdf` — one page whose content stream inflates 200 MB from a few hundred KB;
 * :func:`big_xlsx` — one sheet of ``rows`` rows of ten varied cells (numbers and Chinese text, so
   it does not compress to nothing).
@@ -34,7 +35,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Probe", "big_xlsx", "inflating_pdf", "many_page_pdf", "nested_forms_pdf", "probe", "rects_pdf", "slow_pdf"]
+__all__ = ["Probe", "big_xlsx", "inflating_pdf", "many_page_pdf", "nested_forms_pdf", "operands_pdf", "probe",
+           "rects_pdf", "slow_pdf"]
 
 REPO = Path(__file__).resolve().parents[1]
 ROW_BYTES = 120  # compressed bytes of one row of :func:`big_xlsx` (measured: 20,000 rows, 2.4 MB)
@@ -89,6 +91,15 @@ def slow_pdf(path: Path, glyphs: int = 2_000_000) -> Path:
                _stream(content, compress=True),
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                b"/Resources << /Font << /F1 3 0 R >> >> >>"]
+    return _pdf(path, objects)
+
+
+def operands_pdf(path: Path, names: int = 10 * 2**20) -> Path:
+    """One page whose content is ``names`` names and nothing else (``/a /a …``), deflated to some
+    30 KB: nothing drawn, but millions of operands for a content-stream parser."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+               _stream(b"/a " * names, compress=True),
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"]
     return _pdf(path, objects)
 
 
@@ -237,6 +248,7 @@ def main(argv: list[str] | None = None) -> None:
                 "PDF 1 页 表单套表单 100 万字符": nested_forms_pdf(folder / "forms.pdf"),
                 "PDF 1 页 10 万个矩形": rects_pdf(folder / "rects.pdf"),
                 "PDF 1 页 内容流解压 200 MB": inflating_pdf(folder / "inflating.pdf"),
+                "PDF 1 页 1000 万个操作数": operands_pdf(folder / "operands.pdf"),
             }
         if args.only != "pdf":
             made |= {

@@ -14,6 +14,7 @@ from eval.big_inputs import (
     inflating_pdf,
     many_page_pdf,
     nested_forms_pdf,
+    operands_pdf,
     probe,
     rects_pdf,
     slow_pdf,
@@ -117,7 +118,7 @@ def test_a_content_stream_of_millions_of_operands_is_refused_after_a_bounded_cou
                                       _stream(content, compress=True),
                                       b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"])
 
-    names = one_page("names.pdf", b"/a " * (10 * 2**20))
+    names = operands_pdf(tmp_path / "names.pdf")
     assert names.stat().st_size < 64 * 1024
     got = probe(names, timeout=120)
     assert got.outcome == "file_too_large" and "超过 1,000,000 个操作符和操作数" in got.message, got
