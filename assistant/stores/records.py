@@ -52,6 +52,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -111,6 +112,10 @@ class Base(DeclarativeBase):
 
 class SubmissionRow(Base):
     __tablename__ = "submissions"
+    # The overview lists the latest first and every question checks (count, latest update) for
+    # changes: without these, both read the whole table and its ``data`` JSON (≈ 100 ms at 10k).
+    __table_args__ = (Index("ix_submissions_recent", "updated_at", "id"),
+                      Index("ix_submissions_bureau_recent", "bureau", "updated_at"))
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
