@@ -425,6 +425,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # with WAL, NORMAL syncs at checkpoints, not at every commit: a killed process loses nothing
+    # committed and the database stays consistent, but a power cut (or an OS crash) may lose the
+    # last commits — files a rerun of the same ingest stores again (idempotent by content hash)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
