@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from assistant.checker.profiles import AUTO
 from assistant.checker.version import rules_version
@@ -18,6 +19,7 @@ from assistant.model import FileInfo, Submission
 from assistant.review.decisions import DecisionRequest
 from assistant.settings import Settings
 from assistant.stores import Stores, ToStore, open_stores
+from assistant.stores.records import EvaluationRow, IndicatorRow
 from assistant.stores.versions import VersionStore
 from eval.growth_data import submission
 from ingest.prepare import check, chunked
@@ -69,6 +71,10 @@ def two_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Calla
         stores.close()
 
 
+def _columns(row: Any, *leave_out: str) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__mapper__.column_attrs if c.key not in leave_out}
+
+
 def _everything(stores: Stores) -> dict[str, Any]:
     """What the stores hold of every submission, but the times it was stored at and row ids."""
     records, review = stores.records, stores.review
@@ -86,7 +92,12 @@ def _everything(stores: Stores) -> dict[str, Any]:
         got = stores.vectors.collection.get(ids=[c[0] for c in chunks], include=["embeddings", "metadatas"])
         vectors = sorted((cid, [round(float(x), 6) for x in emb], meta)
                          for cid, emb, meta in zip(got["ids"], got["embeddings"], got["metadatas"], strict=True))
-        out[sid] = {"submission": sub.to_dict(), "summary": (summary.kind, summary.unit, summary.year, summary.status,
+        with records.session() as s:  # the rows the answer engine and statistics query
+            evaluations = [_columns(r, "id") for r in s.scalars(select(EvaluationRow).where(
+                EvaluationRow.submission_id == sid).order_by(EvaluationRow.idx))]
+            indicators = [(r.evaluation.idx, _columns(r, "id", "evaluation_id")) for r in s.scalars(
+                select(IndicatorRow).where(IndicatorRow.submission_id == sid).order_by(IndicatorRow.id))]
+        out[sid] = {"submission": sub.to_dict(), "evaluations": evaluations, "indicators": indicators, "summary": (summary.kind, summary.unit, summary.year, summary.status,
                                                              summary.certainty),
                     "findings": findings, "chunks": chunks, "chunk_counts": records.chunk_counts(sid),
                     "terms": sorted(stores.fulltext.terms([sid]).items()), "versions": links, "events": events,
@@ -125,6 +136,7 @@ def test_a_batch_stores_exactly_what_saving_one_by_one_stores(two_stores):
     carried = [f for sid in (then[0].id, then[3].id) for f in together[sid]["findings"] if f[5] == "confirmed"]
     assert len(carried) == 2 and all(f[7] == "张三" for f in carried)
     assert len(together) - 1 == 15  # 12 files and 3 new versions
+    assert sum(len(s["indicators"]) for sid, s in together.items() if sid != "rules") > 50
     assert all(s["chunks"] and len(s["vectors"]) == len(s["chunks"]) == len(s["terms"])
                for sid, s in together.items() if sid != "rules")
 
