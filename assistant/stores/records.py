@@ -52,6 +52,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -266,6 +267,8 @@ class CheckRow(Base):
 
 class ChunkRow(Base):
     __tablename__ = "chunks"
+    # the next chunks waiting for vectors, in reading order, without sorting every waiting one
+    __table_args__ = (Index("ix_chunks_pending", "embedded", "submission_id", "seq"),)
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     submission_id: Mapped[str] = mapped_column(
