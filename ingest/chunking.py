@@ -71,8 +71,9 @@ class ChunkMeta:
     submission_kind: str | None = None
 
     def to_flat(self) -> dict[str, str | int | float | bool]:
-        """Only scalar, non-None values (what Chroma metadata accepts)."""
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and v != ""}
+        """Only scalar, non-None values (what Chroma metadata accepts). Every field is a scalar, so
+        no ``dataclasses.asdict`` (it deep-copies: 15 % of the single writer's time per chunk)."""
+        return {f.name: v for f in _META_FIELDS if (v := getattr(self, f.name)) is not None and v != ""}
 
     @classmethod
     def from_flat(cls, data: dict[str, Any]) -> ChunkMeta:
@@ -82,6 +83,9 @@ class ChunkMeta:
     def location(self) -> Location:
         return Location(file=self.file, page=self.page, table=self.table, row=self.row, col=self.col,
                         paragraph=self.paragraph, sheet=self.sheet, field=self.field)
+
+
+_META_FIELDS = dataclasses.fields(ChunkMeta)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from assistant.settings import Settings
 from assistant.stores.fulltext import FullTextIndex
 from assistant.stores.records import ChunkLike, RecordStore, StoredChunk, SubmissionSummary
 from assistant.stores.review import ReviewStore
-from assistant.stores.versions import VersionStore
+from assistant.stores.versions import SYSTEM_ACTOR, link_in
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -44,13 +44,25 @@ if TYPE_CHECKING:
 
     FullText = FullTextIndex | PostgresFullTextIndex
 
-__all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary",
+__all__ = ["ChunkLike", "FullTextIndex", "RecordStore", "StoredChunk", "Stores", "SubmissionSummary", "ToStore",
            "VectorStoreUnavailable", "open_stores"]
 
 
 class VectorStoreUnavailable(RuntimeError):
     """The vector store cannot be reached (a Chroma server down or unreachable). The records and
     the full text do not depend on it: chunks wait, flagged as not embedded, until it is back."""
+
+
+@dataclass
+class ToStore:
+    """One submission for :meth:`Stores.save_many`, with what :meth:`Stores.save` takes beside it."""
+
+    submission: Submission
+    chunks: Sequence[ChunkLike]
+    findings: Sequence[Finding] | None = None
+    rules_version: str | None = None
+    replaces: str | None = None  # the id of the submission this file is a new version of
+    actor: str | None = None  # who stored it (the audit log's name); None: the program
 
 
 @dataclass
@@ -96,15 +108,29 @@ class Stores:
         one transaction); vectors follow on :meth:`sync_vectors`. Old chunks of the same
         submission are replaced everywhere. A new file for a stored submission (``replaces``, or
         the same unit + project + year) becomes its next version (:mod:`assistant.stores.versions`)."""
-        sid = self.records.save_submission(sub, chunks=chunks, findings=findings, rules_version=rules_version)
-        VersionStore(self.records).link(sub, replaces=replaces, **({"actor": actor} if actor else {}))
-        self.fulltext.replace_submission(sid, chunks)
+        return self.save_many([ToStore(sub, chunks, findings, rules_version, replaces, actor)])[0]
+
+    def save_many(self, items: Sequence[ToStore]) -> list[str]:
+        """:meth:`save` for a batch, in order, as if one by one: the same rows, versions, full text
+        and findings. The records (with the version links) are one transaction and the full text
+        another, so a writer handed a batch commits twice for all of it instead of three times per
+        file: whole or not at all (a refused one — another bureau's file — stores none of the
+        batch). A crash between the two commits leaves full text to complete, as for one file
+        (:meth:`complete_fulltext`, ``ziping doctor``). Returns the ids."""
+        if not items:
+            return []
+        sids = []
+        with self.records.session() as s:
+            for it in items:  # each linked before the next is stored: a version links to what came before it
+                sids.append(self.records.save_in(s, it.submission, it.chunks, it.findings, it.rules_version))
+                link_in(s, it.submission, replaces=it.replaces, actor=it.actor or SYSTEM_ACTOR)
+        self.fulltext.replace_submissions([(sid, it.chunks) for sid, it in zip(sids, items, strict=True)])
         if self._vectors_open() or self.settings.chroma_dir.exists() or self.settings.chroma_url:
             # a server down: stored all the same, its chunks wait for vectors; old vectors of ids
             # no longer used stay behind until `ziping doctor --repair` removes them
             with suppress(VectorStoreUnavailable):
-                self.vectors.delete_submission(sid)
-        return sid
+                self.vectors.delete_submissions(sids)
+        return sids
 
     def sync_vectors(self, batch: int = 64, progress: Callable[[int], Any] | None = None,
                      submission_ids: Sequence[str] | None = None) -> int:

@@ -193,11 +193,20 @@ class FullTextIndex:
     def replace_submission(self, submission_id: str, chunks: Iterable[Any]) -> int:
         """Drop a submission's chunks and index the given ones (for re-ingest), in one transaction:
         one commit per stored file for the single writer, and never a file half indexed."""
-        rows = [(c.id, c.submission_id, terms_of(c)) for c in chunks]
+        return self.replace_submissions([(submission_id, chunks)])
+
+    def replace_submissions(self, items: Sequence[tuple[str, Iterable[Any]]]) -> int:
+        """:meth:`replace_submission` for several submissions (id, chunks) in one transaction and
+        one connection: a batch's writer commits once, and closing the last connection to the
+        file (which checkpoints the WAL into it, with an fsync) happens once per batch, not per file."""
+        done = 0
         with self._connect() as db:
-            self._delete_submission(db, submission_id)
-            self._add(db, rows)
-        return len(rows)
+            for submission_id, chunks in items:
+                rows = [(c.id, c.submission_id, terms_of(c)) for c in chunks]
+                self._delete_submission(db, submission_id)
+                self._add(db, rows)
+                done += len(rows)
+        return done
 
     def delete_submission(self, submission_id: str) -> int:
         with self._connect() as db:

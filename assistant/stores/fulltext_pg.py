@@ -73,13 +73,20 @@ class PostgresFullTextIndex:
 
     def replace_submission(self, submission_id: str, chunks: Iterable[Any]) -> int:
         """Drop a submission's chunks and index the given ones, in one transaction."""
-        rows = [{"id": c.id, "submission_id": c.submission_id, "tokens": terms_of(c)} for c in chunks]
+        return self.replace_submissions([(submission_id, chunks)])
+
+    def replace_submissions(self, items: Sequence[tuple[str, Iterable[Any]]]) -> int:
+        """:meth:`replace_submission` for several submissions (id, chunks), in one transaction."""
+        done = 0
         with self.engine.begin() as conn:
-            conn.execute(delete(chunk_terms).where(chunk_terms.c.submission_id == submission_id))
-            if rows:
-                conn.execute(delete(chunk_terms).where(chunk_terms.c.id.in_([r["id"] for r in rows])))
-                conn.execute(insert(chunk_terms), rows)
-        return len(rows)
+            for submission_id, chunks in items:
+                rows = [{"id": c.id, "submission_id": c.submission_id, "tokens": terms_of(c)} for c in chunks]
+                conn.execute(delete(chunk_terms).where(chunk_terms.c.submission_id == submission_id))
+                if rows:
+                    conn.execute(delete(chunk_terms).where(chunk_terms.c.id.in_([r["id"] for r in rows])))
+                    conn.execute(insert(chunk_terms), rows)
+                done += len(rows)
+        return done
 
     def terms(self, submission_ids: Sequence[str]) -> dict[str, str]:
         """What the index holds of these submissions' chunks: chunk id → its indexed words."""

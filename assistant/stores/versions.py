@@ -29,7 +29,7 @@ from assistant.stores.records import (
 )
 from assistant.stores.review import record_event
 
-__all__ = ["SubmissionVersionRow", "VersionLink", "VersionStore"]
+__all__ = ["SubmissionVersionRow", "VersionLink", "VersionStore", "link_in"]
 
 SYSTEM_ACTOR = "ziping"  # the audit log's name for what the program did by itself
 
@@ -77,31 +77,9 @@ class VersionStore:
         """Make ``sub`` (just stored) the next version of the submission it replaces, or of the
         latest one stored for the same unit + project + year; None when it replaces none. A
         submission already linked keeps its link (the same file read again)."""
-        now = _now()
         with self.records.session() as s:
-            if s.get(SubmissionVersionRow, sub.id) is not None:
-                return None
-            previous = _replaced(s, sub, replaces)
-            if previous is None:
-                return None
-            head = s.get(SubmissionVersionRow, previous)
-            if head is None:
-                head = SubmissionVersionRow(submission_id=previous, series_id=previous, number=1, previous_id=None,
-                                            linked_by="first", created_at=now)
-                s.add(head)
-                s.flush()
-            latest = s.scalars(select(SubmissionVersionRow).where(SubmissionVersionRow.series_id == head.series_id)
-                               .order_by(SubmissionVersionRow.number.desc()).limit(1)).one()
-            row = SubmissionVersionRow(submission_id=sub.id, series_id=head.series_id, number=latest.number + 1,
-                                       previous_id=latest.submission_id,
-                                       linked_by="replaces" if replaces else "match", created_at=now)
-            s.add(row)
-            record_event(s, submission_id=sub.id, kind="version", actor=actor, at=now,
-                         after={"series_id": row.series_id, "number": row.number, "previous_id": row.previous_id,
-                                "linked_by": row.linked_by})
-            _carry_decisions(s, latest.submission_id, sub.id, now)
-            _mark_resubmitted(s, latest.submission_id, sub.id, actor, now)
-        return self.version(sub.id)
+            linked = link_in(s, sub, replaces=replaces, actor=actor)
+        return self.version(sub.id) if linked else None
 
     def version(self, submission_id: str) -> VersionLink | None:
         """The submission's place in its series; None when it has no other version."""
@@ -118,6 +96,35 @@ class VersionStore:
             rows = s.scalars(select(SubmissionVersionRow).where(SubmissionVersionRow.series_id == row.series_id)
                              .order_by(SubmissionVersionRow.number))
             return [_link(s, r) for r in rows]
+
+
+def link_in(s: Session, sub: Submission, *, replaces: str | None = None, actor: str = SYSTEM_ACTOR) -> bool:
+    """:meth:`VersionStore.link` inside the caller's transaction ``s`` (the one that stored ``sub``:
+    :meth:`assistant.stores.Stores.save_many`); whether ``sub`` became a new version."""
+    now = _now()
+    if s.get(SubmissionVersionRow, sub.id) is not None:
+        return False
+    previous = _replaced(s, sub, replaces)
+    if previous is None:
+        return False
+    head = s.get(SubmissionVersionRow, previous)
+    if head is None:
+        head = SubmissionVersionRow(submission_id=previous, series_id=previous, number=1, previous_id=None,
+                                    linked_by="first", created_at=now)
+        s.add(head)
+        s.flush()
+    latest = s.scalars(select(SubmissionVersionRow).where(SubmissionVersionRow.series_id == head.series_id)
+                       .order_by(SubmissionVersionRow.number.desc()).limit(1)).one()
+    row = SubmissionVersionRow(submission_id=sub.id, series_id=head.series_id, number=latest.number + 1,
+                               previous_id=latest.submission_id,
+                               linked_by="replaces" if replaces else "match", created_at=now)
+    s.add(row)
+    record_event(s, submission_id=sub.id, kind="version", actor=actor, at=now,
+                 after={"series_id": row.series_id, "number": row.number, "previous_id": row.previous_id,
+                        "linked_by": row.linked_by})
+    _carry_decisions(s, latest.submission_id, sub.id, now)
+    _mark_resubmitted(s, latest.submission_id, sub.id, actor, now)
+    return True
 
 
 def _link(s: Session, row: SubmissionVersionRow) -> VersionLink:

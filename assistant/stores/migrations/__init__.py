@@ -9,4 +9,4 @@ model::
 
 # The newest revision, so that opening an up-to-date database needs no Alembic import (0.3 s);
 # change it with every new revision (tests/assistant/test_migrations.py checks it is Alembic's head).
-HEAD = "0013_recent_index"
+HEAD = "0014_recent_index"

@@ -1,7 +1,7 @@
 """Indexes for the latest submissions: the overview's order and the change stamp of questions.
 
-Revision ID: 0013_recent_index
-Revises: 0012_bureau
+Revision ID: 0014_recent_index
+Revises: 0013_writer
 Create Date: 2026-12-07
 
 The overview lists submissions by ``updated_at`` (then id) and every question reads
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0013_recent_index"
-down_revision = "0012_bureau"
+revision = "0014_recent_index"
+down_revision = "0013_writer"
 branch_labels = None
 depends_on = None
 
