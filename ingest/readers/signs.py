@@ -148,6 +148,89 @@ def leading_sign(ink: np.ndarray) -> LeadingSign | None:
     return LeadingSign(sign, x0 + width) if sign else None
 
 
+_BRACKET_HEIGHT = 0.8  # × the line's ink height: a bracket runs (almost) from its top to its bottom
+_BRACKET_WIDTH = 0.45  # × the bracket's height: a bracket is a thin arc
+_BRACKET_SIGN_REACH = 0.45  # × line height: the sign starts this close after the bracket
+_INNER_SIGN_HEIGHT = 0.75  # × line height (measured in a name's bracket: ≥ 0.55–0.65, a digit 0.85–0.9)
+_INNER_SIGN_DROP = 0.2  # × line height: the sign's top sits this far below the line's top (a digit's does not)
+
+
+def bracket_signs(ink: np.ndarray) -> list[str | None]:
+    """For each opening bracket in a text line's ink, left to right, the ≥ or ≤ right after it
+    (None when the glyph after it is anything else).
+
+    Indicator names carry the target's sign and unit in a bracket: "公猪舍(≥**平方米)". At 150 dpi
+    the small ≥ there is read as ">", "2" or not at all (measured on a Yunnan scan: 16 of 19 names),
+    while the bracket itself is read right; so the sign is found next to the bracket's glyph.
+    """
+    line = _line(ink)
+    if line is None:
+        return []
+    ink, top, line_h = line
+    labels, stats = _label(ink)
+    found: list[str | None] = []
+    for i in sorted(range(1, len(stats)), key=lambda i: stats[i, cv2.CC_STAT_LEFT]):
+        x, y, w, h = (int(stats[i, k]) for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+                                                   cv2.CC_STAT_HEIGHT))
+        if h < _BRACKET_HEIGHT * line_h or w > _BRACKET_WIDTH * h or not _opens(labels[y:y + h, x:x + w] == i):
+            continue
+        found.append(_sign_after(ink, x + w, top, line_h))
+    return found
+
+
+def sign_first(ink: np.ndarray) -> str | None:
+    """The ≥/≤ a wrapped name's second line starts with (">**平方米)": the bracket ended the line
+    above), found as :func:`bracket_signs` finds one after a bracket."""
+    line = _line(ink)
+    return _sign_after(line[0], 0, line[1], line[2]) if line else None
+
+
+def _line(ink: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """The line's ink without specks and rules, its top and its height, from its glyph-sized parts
+    (a speck of the rule under the box must not make the line look taller)."""
+    ink = _without_rules(_components(ink, min_area=3))
+    _, stats = _label(ink)
+    if len(stats) < 2:
+        return None
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = [i for i in range(1, len(stats)) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.5 * heights.max()]
+    top = min(int(stats[i, cv2.CC_STAT_TOP]) for i in tall)
+    bottom = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in tall)
+    return ink, top, bottom - top
+
+
+def _sign_after(ink: np.ndarray, x0: int, top: int, line_h: int) -> str | None:
+    """The ≥/≤ whose ink starts right after column ``x0``: the bar it stands on and the chevron
+    above it (:func:`_bar`), short and low in the line. Found by its bar, not as a component: the
+    sign often touches the character after it (measured: "(≥头)")."""
+    after = ink[:, x0:]
+    cols = np.flatnonzero(after.sum(axis=0) >= 2)
+    if not len(cols) or cols[0] > _BRACKET_SIGN_REACH * line_h:
+        return None
+    start = int(cols[0])
+    bar = _bar(after, start)
+    if bar is None:
+        return None
+    bottom, width = bar
+    glyph = after[:, start:start + width].copy()
+    glyph[bottom + 1:] = False
+    extent = _rows(glyph)
+    if (extent is None or extent[1] - extent[0] > _INNER_SIGN_HEIGHT * line_h
+            or extent[0] < top + _INNER_SIGN_DROP * line_h or width < 0.3 * line_h):
+        return None
+    sign = comparison_sign(glyph, max_glyph=line_h)
+    return sign if sign in ("≥", "≤") else None
+
+
+def _opens(arc: np.ndarray) -> bool:
+    """An opening bracket: its middle bulges left of its ends ("(", not ")")."""
+    h = arc.shape[0]
+    cols = [np.flatnonzero(row) for row in arc]
+    ends = [c.mean() for c in cols[: max(1, h // 5)] + cols[-max(1, h // 5):] if len(c)]
+    middle = [c.mean() for c in cols[2 * h // 5: 3 * h // 5 + 1] if len(c)]
+    return bool(ends and middle) and float(np.mean(middle)) < float(np.mean(ends)) - 0.5
+
+
 def _bar(ink: np.ndarray, x0: int) -> tuple[int, int] | None:
     """(bottom row, width) of the bar that the glyph starting at column ``x0`` stands on.
 

@@ -300,3 +300,36 @@ def test_lone_number_the_detector_missed_is_read_from_its_cell(cjk_font, monkeyp
     _fake_ocr(monkeypatch, [TextBox("2550", x0 - 3, y0 - 5, x1 + 3, y1 + 5)])
     (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
     assert [c.text for c in table.rows[0]] == ["2550", "7", ""]
+
+
+# ----------------------------------------------------------------------------- signs in a name's bracket
+
+@pytest.mark.parametrize("size", [14, 19])
+@pytest.mark.parametrize(("text", "expected"), [
+    ("公猪舍(≥**平方米)", ["≥"]), ("排污沟(≥米)", ["≥"]), ("种公猪(≥头)", ["≥"]), ("成本(≤5万元)", ["≤"]),
+    # a real digit, a look-alike that is the real glyph, no sign at all: nothing found
+    ("消毒机(2台)", [None]), ("种母猪(>头)", [None]), ("产出指标(40分)", [None]), ("(20分*执行率)", [None]),
+    ("执行数", []),
+])
+def test_the_sign_after_a_bracket_is_told_by_its_shape(cjk_font, size, text, expected):
+    # Measured on a Yunnan scan: the small ≥ in "公猪舍(≥**平方米)" came back as ">", "2" or nothing.
+    from ingest.readers.signs import bracket_signs
+
+    assert bracket_signs(_ink(_scanned_line(cjk_font, text, size))) == expected
+
+
+@pytest.mark.parametrize(("drawn", "read", "expected"), [
+    ("公猪舍(≥**平方米)", "公猪舍（>**平方米)", "公猪舍（≥**平方米)"),  # misread as ">"
+    ("堆粪房(≥**平方米)", "堆粪房(2**平方米)", "堆粪房(≥**平方米)"),  # misread as "2"
+    ("排污沟(≥米)", "排污沟(米)", "排污沟(≥米)"),  # skipped
+    ("保育栏(≥套)", "保育栏(≥套)", "保育栏(≥套)"),  # read right: left alone
+    ("消毒机(2台)", "消毒机(2台)", "消毒机(2台)"),  # a real 2 stays
+    ("种母猪(>头)", "种母猪(>头)", "种母猪(>头)"),  # a real > stays
+    ("≥**平方米)", ">**平方米)", "≥**平方米)"),  # a wrapped name's second line starting with the sign
+])
+def test_a_bracket_sign_misread_or_skipped_is_put_back(cjk_font, drawn, read, expected):
+    from ingest.readers.ocr.recovery import restore_bracket_signs
+
+    image = _scanned_line(cjk_font, drawn, 19)
+    box = TextBox(read, 2, 2, image.width - 2, image.height - 2, 0.9)
+    assert restore_bracket_signs(_ink(image), box).text == expected
