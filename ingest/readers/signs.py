@@ -51,6 +51,8 @@ def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
         return None
     if _equals(ink):
         return "="
+    if double := _double_bar(ink):
+        return double
     if h < 5:
         return None
     cover = ink.mean(axis=1)
@@ -91,6 +93,67 @@ def _equals(ink: np.ndarray) -> bool:
     # "二" leaves a gap of three to six bar widths between its bars, "=" at most two
     gap, thick = bars[1][0] - bars[0][1], max(b - a for a, b in bars)
     return gap <= _EQUALS_MAX_GAP * thick
+
+
+def two_bar_sign(ink: np.ndarray) -> str | None:
+    """≧, ≦ or = drawn with two bars, in a cell whose reading is garbled (the model reads "≧" as
+    "AII" or "=", "═" as "Ⅱ"). The binarised scan often fills the gap between the bars (measured
+    at 150 dpi: "═" a solid block 6 × 14 px, the bars of "≧" one band 6 px thick), so a merged pair
+    counts (as it does for a leading "≧", :func:`leading_sign`)."""
+    ink = _trim(_components(ink, min_area=3))
+    h, w = ink.shape
+    if h >= 4 and (_equals(ink) or 0.25 * w <= h <= 0.6 * w and (ink.mean(axis=1) >= 0.7).all()):
+        return "="
+    return _double_bar(ink, merged=True)
+
+
+def _double_bar(ink: np.ndarray, *, merged: bool = False) -> str | None:
+    """≧ or ≦: a chevron over two stacked bars (Yunnan forms type "≧"). Two bars under a chevron
+    are in no digit or letter, so, unlike ≥, no height test is needed: in the scans' font ≧
+    stands as tall as a digit. ``ink`` is trimmed to the glyph; ``merged``: the two bars may show
+    as one band twice a bar's thickness."""
+    h, w = ink.shape
+    if h < 6 or w < 4:
+        return None
+    bars = _bands(ink.mean(axis=1) >= 0.7)
+    if not bars or bars[-1][1] != h:
+        return None
+    if (len(bars) >= 2 and max(b - a for a, b in bars[-2:]) <= 0.25 * h
+            and ink[bars[-2][1]:bars[-1][0]].mean() <= 0.2):
+        chevron = bars[-2][0]
+    elif merged and 0.28 * h <= bars[-1][1] - bars[-1][0] <= 0.5 * h:
+        chevron = bars[-1][0]
+    else:
+        return None
+    if chevron < 0.45 * h:
+        return None
+    # the chevron is one stroke across every row, never a bar (a "9" cut at its tail has a loop
+    # and a flat top)
+    if any(len(_bands(row)) > 1 or row.mean() >= 0.9 for row in ink[:chevron]):
+        return None
+    rows = [np.nonzero(row)[0] for row in ink[:chevron]]
+    rows = [row for row in rows if len(row)]
+    if len(rows) < 3:
+        return None
+    top, middle = rows[0].mean(), max(rows, key=lambda r: abs(r.mean() - rows[0].mean())).mean()
+    if abs(middle - top) < 0.4 * w:  # the point reaches across the glyph
+        return None
+    side = top / max(w - 1, 1)
+    if middle > top and side <= _CHEVRON_END:
+        return "≧"
+    if middle < top and side >= 1 - _CHEVRON_END:
+        return "≦"
+    return None
+
+
+def _trim(ink: np.ndarray) -> np.ndarray:
+    """The mask cut to its ink's rows (of two pixels or more) and columns."""
+    extent = _rows(ink)
+    if extent is None:
+        return ink[:0, :0]
+    ink = ink[extent[0]:extent[1]]
+    xs = np.flatnonzero(ink.any(axis=0))
+    return ink[:, xs[0]:xs[-1] + 1]
 
 
 def _bands(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -137,6 +200,8 @@ def leading_sign(ink: np.ndarray) -> LeadingSign | None:
     if extent is None:
         return None
     top, height = extent[0], extent[1] - extent[0]
+    if double := _double_bar(_trim(glyph), merged=True):
+        return LeadingSign(double, x0 + width)
     digit = _rows(_first_glyph(ink[:, x0 + width:], min_height=0.5 * height))
     if digit is None:
         return None

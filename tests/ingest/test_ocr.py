@@ -333,3 +333,69 @@ def test_a_bracket_sign_misread_or_skipped_is_put_back(cjk_font, drawn, read, ex
     image = _scanned_line(cjk_font, drawn, 19)
     box = TextBox(read, 2, 2, image.width - 2, image.height - 2, 0.9)
     assert restore_bracket_signs(_ink(image), box).text == expected
+
+
+# ----------------------------------------------------------------------------- two-bar signs (≧ ═)
+
+# Measured on a Yunnan scan at 150 dpi, binarised: a lone "≧" in the 指标性质 column (read "AII"),
+# its two bars run into one band; a lone "═" (read "Ⅱ") is a solid block.
+MERGED_GEQQ = """
+##........
+####......
+######....
+..######..
+....######
+.....#####
+....#####.
+..######..
+######....
+####......
+#########.
+##########
+##########
+#########.
+##########
+##########
+"""
+SOLID_EQUALS = """
+.############.
+##############
+.#############
+.############.
+##############
+.#############
+"""
+
+
+def _mask(picture: str) -> np.ndarray:
+    return np.array([[ch == "#" for ch in line] for line in picture.strip().splitlines()])
+
+
+def test_two_bar_signs_are_told_even_with_their_bars_run_together(cjk_font):
+    from ingest.readers.signs import two_bar_sign
+
+    assert two_bar_sign(_mask(MERGED_GEQQ)) == "≧"
+    assert two_bar_sign(_mask(MERGED_GEQQ)[:, ::-1]) == "≦"
+    assert two_bar_sign(_mask(SOLID_EQUALS)) == "="
+    for glyph, expected in [("≧", "≧"), ("≦", "≦"), ("═", "="), ("A", None), ("Ⅱ", None), ("1", None), ("二", None),
+                            ("—", None), ("≥", None)]:
+        assert two_bar_sign(_ink(_scanned_line(cjk_font, glyph, 19))) == expected, glyph
+
+
+@pytest.mark.parametrize("size", [14, 19])
+@pytest.mark.parametrize(("text", "expected"), [("≧500亩", "≧"), ("≧5组", "≧"), ("≦30天", "≦"),
+                                                ("98%", None), ("95", None), ("2024年", None), ("246台", None)])
+def test_a_leading_two_bar_sign_is_found_though_as_tall_as_a_digit(cjk_font, size, text, expected):
+    # Measured on a Yunnan scan: "≧500亩" came back as "500亩"; in the scans' font ≧ is as tall
+    # as the digits, so the height test that keeps a real "2" a number cannot be what tells it.
+    found = leading_sign(_ink(_scanned_line(cjk_font, text, size)))
+    assert (found.sign if found else None) == expected
+
+
+def test_a_garbled_lone_two_bar_sign_is_restored(cjk_font, monkeypatch):
+    # 指标性质 "≧" read "AII" and "=", "═" read "Ⅱ"; a real "1" (a score) stays.
+    image, ink_boxes = _cell_row(cjk_font, ["≧", "≧", "═", "1", "100"])
+    _fake_ocr(monkeypatch, [TextBox(read, x0 - 3, y0 - 5, x1 + 3, y1 + 5, 0.6)
+                            for read, (x0, y0, x1, y1) in zip(["AII", "=", "Ⅱ", "1", "100"], ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == ["≧", "≧", "=", "1", "100"]

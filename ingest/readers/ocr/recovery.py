@@ -10,6 +10,7 @@ glyph's shape (:mod:`ingest.readers.signs`), never from the text alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -28,6 +29,7 @@ from ingest.readers.signs import (
     leading_sign,
     lone_sign,
     sign_first,
+    two_bar_sign,
 )
 
 __all__ = ["digit_height", "read_empty_cells", "restore_bracket_signs", "restore_leading_sign", "restore_lone_signs"]
@@ -109,10 +111,25 @@ def restore_lone_signs(ink: np.ndarray, in_cells: list[CellBoxes], digit_height:
         return
     for cells in in_cells:
         for origin, boxes in cells.items():
-            if len(boxes) != 1 or boxes[0].text not in _MISREAD_SIGN:
+            if len(boxes) != 1:
                 continue
-            if lone_sign(crop(ink, boxes[0]), digit_height) == _MISREAD_SIGN[boxes[0].text]:
-                cells[origin] = [replace(boxes[0], text=_MISREAD_SIGN[boxes[0].text])]
+            text = boxes[0].text
+            if text in _MISREAD_SIGN:
+                if lone_sign(crop(ink, boxes[0]), digit_height) == _MISREAD_SIGN[text]:
+                    cells[origin] = [replace(boxes[0], text=_MISREAD_SIGN[text])]
+            elif _garbled_sign(text) and (sign := two_bar_sign(crop(ink, boxes[0]))):
+                cells[origin] = [replace(boxes[0], text=sign)]
+
+
+# Signs drawn with two bars, which the model reads as letters or numerals (measured on a Yunnan
+# scan: "≧" → "AII", "=", "Ⅱ"; "═" → "Ⅱ"): their shape (two bars) is in no letter or digit.
+_GARBLED_SIGN = re.compile(r"[A-Za-zⅠ-Ⅻ|=＝_\-—1]{1,3}")
+
+
+def _garbled_sign(text: str) -> bool:
+    """A short reading of letters, strokes or Roman numerals, what a lone two-bar sign comes
+    back as; never a number or a word."""
+    return _GARBLED_SIGN.fullmatch(text) is not None and not is_number(text)
 
 
 def read_empty_cells(rgb: Image.Image, gray: np.ndarray, grids: list[Grid], in_cells: list[CellBoxes], tol: int,
