@@ -265,10 +265,21 @@ def _candidates(slot: _Slot, text: str) -> list[tuple[str, object]]:
         return []
     written = exact(wanted)
     digits = text.replace(",", "").replace("%", "").strip()
-    if written is None or not _one_glyph_apart(digits, written):
+    if written is None or not _one_glyph_apart(digits, written) or _outlier(slot, wanted):
         return []
     new_value = parse_value(f"{written}%") if name == "rate" else wanted
     return [(written + ("%" if name == "rate" else ""), new_value)] if _fits(slot, new_value, old) else []
+
+
+def _outlier(slot: _Slot, wanted: float) -> bool:
+    """A row's 分值 or 得分 that the correction would make bigger than every other row's. Measured
+    on a real 部门整体 form whose indicator 分值 add up to 20, not 100 (3, 3, 3, 4, 2, 5): a doubtful
+    "3" is one glyph from the 83 that would make them 100, and that is no misreading."""
+    if not isinstance(slot.owner, (Indicator, IndicatorGroup)) or slot.name not in ("weight", "score"):
+        return False
+    peers = [getattr(r, slot.name) for r in _score_rows(slot.ev) if r is not slot.owner]
+    peers = [p for p in peers if p is not None]
+    return bool(peers) and wanted > max(peers) + _TOL
 
 
 def _fits(slot: _Slot, value: object, old: object) -> bool:
