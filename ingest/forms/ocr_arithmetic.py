@@ -34,6 +34,7 @@ from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Loca
 from assistant.numbers import exact
 from assistant.values import parse_value
 from ingest.document import Cell, Table
+from ingest.readers.ocr.confidence import glued_letter
 
 __all__ = ["Judged", "judge_doubtful"]
 
@@ -376,6 +377,8 @@ def judge_doubtful(sub: Submission, tables: list[Table], cells: list[Cell]) -> J
                 continue
         if failing:
             why = _why(failing[0][1]) + ("" if alone else "，同表另有存疑数字，无法单独更正")
+        elif letter := glued_letter(cell.text):
+            why = f"数字前多出字母“{letter}”，疑为符号误读"
         else:
             why = "表内无可核对的算术关系"
         judged.doubtful.append((cell, why))
