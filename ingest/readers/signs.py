@@ -113,7 +113,8 @@ def _double_bar(ink: np.ndarray, *, merged: bool = False) -> str | None:
     stands as tall as a digit. ``ink`` is trimmed to the glyph; ``merged``: the two bars may show
     as one band twice a bar's thickness."""
     h, w = ink.shape
-    if h < 6 or w < 4:
+    # ≧ is about two thirds as wide as tall (measured 10 × 16 px); a digit cut at its tail is narrower
+    if h < 6 or w < 4 or w < 0.45 * h:
         return None
     bars = _bands(ink.mean(axis=1) >= 0.7)
     if not bars or bars[-1][1] != h:

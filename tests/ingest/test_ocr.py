@@ -367,6 +367,28 @@ SOLID_EQUALS = """
 """
 
 
+# The first 5 columns of a "9" in "95%" on a 120-dpi scan, as leading_sign cut it at its tail's
+# width: a bar-like foot and a stroke above it; it passed for "≦" before the width test.
+NINE_CUT = """
+..###
+.####
+.####
+####.
+###..
+###..
+###..
+###..
+#####
+.####
+...##
+.....
+.....
+.####
+.####
+.####
+"""
+
+
 def _mask(picture: str) -> np.ndarray:
     return np.array([[ch == "#" for ch in line] for line in picture.strip().splitlines()])
 
@@ -377,6 +399,7 @@ def test_two_bar_signs_are_told_even_with_their_bars_run_together(cjk_font):
     assert two_bar_sign(_mask(MERGED_GEQQ)) == "≧"
     assert two_bar_sign(_mask(MERGED_GEQQ)[:, ::-1]) == "≦"
     assert two_bar_sign(_mask(SOLID_EQUALS)) == "="
+    assert two_bar_sign(_mask(NINE_CUT)) is None
     for glyph, expected in [("≧", "≧"), ("≦", "≦"), ("═", "="), ("A", None), ("Ⅱ", None), ("1", None), ("二", None),
                             ("—", None), ("≥", None)]:
         assert two_bar_sign(_ink(_scanned_line(cjk_font, glyph, 19))) == expected, glyph
