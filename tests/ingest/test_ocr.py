@@ -422,3 +422,15 @@ def test_a_garbled_lone_two_bar_sign_is_restored(cjk_font, monkeypatch):
                             for read, (x0, y0, x1, y1) in zip(["AII", "=", "Ⅱ", "1", "100"], ink_boxes, strict=True)])
     (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
     assert [c.text for c in table.rows[0]] == ["≧", "≧", "=", "1", "100"]
+
+
+@pytest.mark.slow
+def test_a_leading_two_bar_sign_read_as_2_is_put_back(cjk_font, monkeypatch):
+    # Measured on a 120-dpi Yunnan scan: "≧500亩" read "2500亩" and "≧80%" read "2 80%"; the
+    # look-alike "2" stands for ≧ as for ≥, and a real "2500亩" beside them stays.
+    cells = ["≧500亩", "≧80%", "2500亩"]
+    image, ink_boxes = _cell_row(cjk_font, cells)
+    _fake_ocr(monkeypatch, [TextBox(read, x0 - 3, y0 - 5, x1 + 3, y1 + 5, 0.9)
+                            for read, (x0, y0, x1, y1) in zip(["2500亩", "2 80%", "2500亩"], ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == cells

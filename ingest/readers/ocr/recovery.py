@@ -41,6 +41,10 @@ _MAX_SIGN_PT = 14.0  # a lone ≥/≤ is one character high at table text sizes
 _MISREAD_SIGN = {"2": "≥", "Z": "≥", "z": "≥", ">": "≥", "＞": "≥", "<": "≤", "＜": "≤"}
 
 
+_SPACED_LOOKALIKE = re.compile(r"^([2Zz>＞<＜])\s+(?=\d)")
+_PLAIN_SIGN = {"≧": "≥", "≦": "≤"}
+
+
 def restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> TextBox:
     """Put back a leading ≥/≤ the model misread or skipped, when the glyph's shape says so.
 
@@ -49,7 +53,9 @@ def restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> Tex
     The text after the sign is re-read without it and must agree with the first reading, minus
     the look-alike or whole, so a shape test gone wrong cannot invent or drop digits.
     """
-    first, text = box.text[:1], box.text
+    # a look-alike read apart from its number ("≧80%" → "2 80%") is one reading of the glued text
+    text = _SPACED_LOOKALIKE.sub(r"\1", box.text)
+    first = text[:1]
     misread = _MISREAD_SIGN.get(first) if text[1:2].isdigit() else None
     if misread is None and not first.isdigit():
         return box
@@ -58,7 +64,8 @@ def restore_leading_sign(rgb: Image.Image, ink: np.ndarray, box: TextBox) -> Tex
         return box
     x0 = round(box.x0) + found.end
     rest, score = recognise_scored(rgb.crop((x0, round(box.y0), round(box.x1), round(box.y1))))
-    if reread_agrees(text, rest, found.sign, misread):
+    # ≧ is read as "2" as ≥ is: the look-alike stands for either
+    if reread_agrees(text, rest, _PLAIN_SIGN.get(found.sign, found.sign), misread):
         return replace(box, text=found.sign + rest, score=min(score, box.score if box.score is not None else 1.0))
     return box
 
