@@ -49,7 +49,7 @@ def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
     h, w = ink.shape
     if h > max_glyph or w > max_glyph:
         return None
-    if _equals(ink):
+    if _equals(ink) or _solid_equals(ink):
         return "="
     if double := _double_bar(ink):
         return double
@@ -102,9 +102,17 @@ def two_bar_sign(ink: np.ndarray) -> str | None:
     counts (as it does for a leading "≧", :func:`leading_sign`)."""
     ink = _trim(_components(ink, min_area=3))
     h, w = ink.shape
-    if h >= 4 and (_equals(ink) or 0.25 * w <= h <= 0.6 * w and (ink.mean(axis=1) >= 0.7).all()):
+    if _equals(ink) or _solid_equals(ink):
         return "="
     return _double_bar(ink, merged=True)
+
+
+def _solid_equals(ink: np.ndarray) -> bool:
+    """An equals sign whose two bars the binarised scan ran into one flat block (measured at
+    150 dpi: "═" 6 × 14 px, the small "﹦" 5 × 7 px). Wider than tall, unlike a filled box; thicker
+    than a dash or "一" (2–4 px)."""
+    h, w = ink.shape
+    return h >= 4 and w >= 5 and 0.25 * w <= h <= 0.8 * w and bool((ink.mean(axis=1) >= 0.7).all())
 
 
 def _double_bar(ink: np.ndarray, *, merged: bool = False) -> str | None:

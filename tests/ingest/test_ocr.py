@@ -400,6 +400,11 @@ def test_two_bar_signs_are_told_even_with_their_bars_run_together(cjk_font):
     assert two_bar_sign(_mask(MERGED_GEQQ)[:, ::-1]) == "≦"
     assert two_bar_sign(_mask(SOLID_EQUALS)) == "="
     assert two_bar_sign(_mask(NINE_CUT)) is None
+    # the small "﹦" of a Yunnan form, alone in its 指标性质 cell and missed by the model: 5 × 7 px
+    small_equals = _mask("######.\n#######\n######.\n#######\n######.")
+    assert comparison_sign(small_equals, max_glyph=14 * 150 / 72) == "="
+    assert comparison_sign(np.ones((7, 7), bool), max_glyph=14 * 150 / 72) is None  # a filled box
+    assert comparison_sign(np.ones((3, 17), bool), max_glyph=14 * 150 / 72) is None  # a dash
     for glyph, expected in [("≧", "≧"), ("≦", "≦"), ("═", "="), ("A", None), ("Ⅱ", None), ("1", None), ("二", None),
                             ("—", None), ("≥", None)]:
         assert two_bar_sign(_ink(_scanned_line(cjk_font, glyph, 19))) == expected, glyph
