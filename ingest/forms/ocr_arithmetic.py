@@ -34,6 +34,7 @@ from assistant.model import Evaluation, FundRow, Indicator, IndicatorGroup, Loca
 from assistant.numbers import exact
 from assistant.values import parse_value
 from ingest.document import Cell, Table
+from ingest.readers.ocr.confidence import glued_letter
 
 __all__ = ["Judged", "judge_doubtful"]
 
@@ -265,10 +266,21 @@ def _candidates(slot: _Slot, text: str) -> list[tuple[str, object]]:
         return []
     written = exact(wanted)
     digits = text.replace(",", "").replace("%", "").strip()
-    if written is None or not _one_glyph_apart(digits, written):
+    if written is None or not _one_glyph_apart(digits, written) or _outlier(slot, wanted):
         return []
     new_value = parse_value(f"{written}%") if name == "rate" else wanted
     return [(written + ("%" if name == "rate" else ""), new_value)] if _fits(slot, new_value, old) else []
+
+
+def _outlier(slot: _Slot, wanted: float) -> bool:
+    """A row's 分值 or 得分 that the correction would make bigger than every other row's. Measured
+    on a real 部门整体 form whose indicator 分值 add up to 20, not 100 (3, 3, 3, 4, 2, 5): a doubtful
+    "3" is one glyph from the 83 that would make them 100, and that is no misreading."""
+    if not isinstance(slot.owner, (Indicator, IndicatorGroup)) or slot.name not in ("weight", "score"):
+        return False
+    peers = [getattr(r, slot.name) for r in _score_rows(slot.ev) if r is not slot.owner]
+    peers = [p for p in peers if p is not None]
+    return bool(peers) and wanted > max(peers) + _TOL
 
 
 def _fits(slot: _Slot, value: object, old: object) -> bool:
@@ -365,6 +377,8 @@ def judge_doubtful(sub: Submission, tables: list[Table], cells: list[Cell]) -> J
                 continue
         if failing:
             why = _why(failing[0][1]) + ("" if alone else "，同表另有存疑数字，无法单独更正")
+        elif letter := glued_letter(cell.text):
+            why = f"数字前多出字母“{letter}”，疑为符号误读"
         else:
             why = "表内无可核对的算术关系"
         judged.doubtful.append((cell, why))

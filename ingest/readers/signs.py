@@ -49,8 +49,10 @@ def comparison_sign(ink: np.ndarray, max_glyph: float) -> str | None:
     h, w = ink.shape
     if h > max_glyph or w > max_glyph:
         return None
-    if _equals(ink):
+    if _equals(ink) or _solid_equals(ink):
         return "="
+    if double := _double_bar(ink):
+        return double
     if h < 5:
         return None
     cover = ink.mean(axis=1)
@@ -91,6 +93,76 @@ def _equals(ink: np.ndarray) -> bool:
     # "二" leaves a gap of three to six bar widths between its bars, "=" at most two
     gap, thick = bars[1][0] - bars[0][1], max(b - a for a, b in bars)
     return gap <= _EQUALS_MAX_GAP * thick
+
+
+def two_bar_sign(ink: np.ndarray) -> str | None:
+    """≧, ≦ or = drawn with two bars, in a cell whose reading is garbled (the model reads "≧" as
+    "AII" or "=", "═" as "Ⅱ"). The binarised scan often fills the gap between the bars (measured
+    at 150 dpi: "═" a solid block 6 × 14 px, the bars of "≧" one band 6 px thick), so a merged pair
+    counts (as it does for a leading "≧", :func:`leading_sign`)."""
+    ink = _trim(_components(ink, min_area=3))
+    h, w = ink.shape
+    if _equals(ink) or _solid_equals(ink):
+        return "="
+    return _double_bar(ink, merged=True)
+
+
+def _solid_equals(ink: np.ndarray) -> bool:
+    """An equals sign whose two bars the binarised scan ran into one flat block (measured at
+    150 dpi: "═" 6 × 14 px, the small "﹦" 5 × 7 px). Wider than tall, unlike a filled box; thicker
+    than a dash or "一" (2–4 px)."""
+    h, w = ink.shape
+    return h >= 4 and w >= 5 and 0.25 * w <= h <= 0.8 * w and bool((ink.mean(axis=1) >= 0.7).all())
+
+
+def _double_bar(ink: np.ndarray, *, merged: bool = False) -> str | None:
+    """≧ or ≦: a chevron over two stacked bars (Yunnan forms type "≧"). Two bars under a chevron
+    are in no digit or letter, so, unlike ≥, no height test is needed: in the scans' font ≧
+    stands as tall as a digit. ``ink`` is trimmed to the glyph; ``merged``: the two bars may show
+    as one band twice a bar's thickness."""
+    h, w = ink.shape
+    # ≧ is about two thirds as wide as tall (measured 10 × 16 px); a digit cut at its tail is narrower
+    if h < 6 or w < 4 or w < 0.45 * h:
+        return None
+    bars = _bands(ink.mean(axis=1) >= 0.7)
+    if not bars or bars[-1][1] != h:
+        return None
+    if (len(bars) >= 2 and max(b - a for a, b in bars[-2:]) <= 0.25 * h
+            and ink[bars[-2][1]:bars[-1][0]].mean() <= 0.2):
+        chevron = bars[-2][0]
+    elif merged and 0.28 * h <= bars[-1][1] - bars[-1][0] <= 0.5 * h:
+        chevron = bars[-1][0]
+    else:
+        return None
+    if chevron < 0.45 * h:
+        return None
+    # the chevron is one stroke across every row, never a bar (a "9" cut at its tail has a loop
+    # and a flat top)
+    if any(len(_bands(row)) > 1 or row.mean() >= 0.9 for row in ink[:chevron]):
+        return None
+    rows = [np.nonzero(row)[0] for row in ink[:chevron]]
+    rows = [row for row in rows if len(row)]
+    if len(rows) < 3:
+        return None
+    top, middle = rows[0].mean(), max(rows, key=lambda r: abs(r.mean() - rows[0].mean())).mean()
+    if abs(middle - top) < 0.4 * w:  # the point reaches across the glyph
+        return None
+    side = top / max(w - 1, 1)
+    if middle > top and side <= _CHEVRON_END:
+        return "≧"
+    if middle < top and side >= 1 - _CHEVRON_END:
+        return "≦"
+    return None
+
+
+def _trim(ink: np.ndarray) -> np.ndarray:
+    """The mask cut to its ink's rows (of two pixels or more) and columns."""
+    extent = _rows(ink)
+    if extent is None:
+        return ink[:0, :0]
+    ink = ink[extent[0]:extent[1]]
+    xs = np.flatnonzero(ink.any(axis=0))
+    return ink[:, xs[0]:xs[-1] + 1]
 
 
 def _bands(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -137,6 +209,8 @@ def leading_sign(ink: np.ndarray) -> LeadingSign | None:
     if extent is None:
         return None
     top, height = extent[0], extent[1] - extent[0]
+    if double := _double_bar(_trim(glyph), merged=True):
+        return LeadingSign(double, x0 + width)
     digit = _rows(_first_glyph(ink[:, x0 + width:], min_height=0.5 * height))
     if digit is None:
         return None
@@ -146,6 +220,89 @@ def leading_sign(ink: np.ndarray) -> LeadingSign | None:
         return None
     sign = comparison_sign(glyph, max_glyph=digit_h)
     return LeadingSign(sign, x0 + width) if sign else None
+
+
+_BRACKET_HEIGHT = 0.8  # × the line's ink height: a bracket runs (almost) from its top to its bottom
+_BRACKET_WIDTH = 0.45  # × the bracket's height: a bracket is a thin arc
+_BRACKET_SIGN_REACH = 0.45  # × line height: the sign starts this close after the bracket
+_INNER_SIGN_HEIGHT = 0.75  # × line height (measured in a name's bracket: ≥ 0.55–0.65, a digit 0.85–0.9)
+_INNER_SIGN_DROP = 0.2  # × line height: the sign's top sits this far below the line's top (a digit's does not)
+
+
+def bracket_signs(ink: np.ndarray) -> list[str | None]:
+    """For each opening bracket in a text line's ink, left to right, the ≥ or ≤ right after it
+    (None when the glyph after it is anything else).
+
+    Indicator names carry the target's sign and unit in a bracket: "公猪舍(≥**平方米)". At 150 dpi
+    the small ≥ there is read as ">", "2" or not at all (measured on a Yunnan scan: 16 of 19 names),
+    while the bracket itself is read right; so the sign is found next to the bracket's glyph.
+    """
+    line = _line(ink)
+    if line is None:
+        return []
+    ink, top, line_h = line
+    labels, stats = _label(ink)
+    found: list[str | None] = []
+    for i in sorted(range(1, len(stats)), key=lambda i: stats[i, cv2.CC_STAT_LEFT]):
+        x, y, w, h = (int(stats[i, k]) for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH,
+                                                   cv2.CC_STAT_HEIGHT))
+        if h < _BRACKET_HEIGHT * line_h or w > _BRACKET_WIDTH * h or not _opens(labels[y:y + h, x:x + w] == i):
+            continue
+        found.append(_sign_after(ink, x + w, top, line_h))
+    return found
+
+
+def sign_first(ink: np.ndarray) -> str | None:
+    """The ≥/≤ a wrapped name's second line starts with (">**平方米)": the bracket ended the line
+    above), found as :func:`bracket_signs` finds one after a bracket."""
+    line = _line(ink)
+    return _sign_after(line[0], 0, line[1], line[2]) if line else None
+
+
+def _line(ink: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """The line's ink without specks and rules, its top and its height, from its glyph-sized parts
+    (a speck of the rule under the box must not make the line look taller)."""
+    ink = _without_rules(_components(ink, min_area=3))
+    _, stats = _label(ink)
+    if len(stats) < 2:
+        return None
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    tall = [i for i in range(1, len(stats)) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.5 * heights.max()]
+    top = min(int(stats[i, cv2.CC_STAT_TOP]) for i in tall)
+    bottom = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in tall)
+    return ink, top, bottom - top
+
+
+def _sign_after(ink: np.ndarray, x0: int, top: int, line_h: int) -> str | None:
+    """The ≥/≤ whose ink starts right after column ``x0``: the bar it stands on and the chevron
+    above it (:func:`_bar`), short and low in the line. Found by its bar, not as a component: the
+    sign often touches the character after it (measured: "(≥头)")."""
+    after = ink[:, x0:]
+    cols = np.flatnonzero(after.sum(axis=0) >= 2)
+    if not len(cols) or cols[0] > _BRACKET_SIGN_REACH * line_h:
+        return None
+    start = int(cols[0])
+    bar = _bar(after, start)
+    if bar is None:
+        return None
+    bottom, width = bar
+    glyph = after[:, start:start + width].copy()
+    glyph[bottom + 1:] = False
+    extent = _rows(glyph)
+    if (extent is None or extent[1] - extent[0] > _INNER_SIGN_HEIGHT * line_h
+            or extent[0] < top + _INNER_SIGN_DROP * line_h or width < 0.3 * line_h):
+        return None
+    sign = comparison_sign(glyph, max_glyph=line_h)
+    return sign if sign in ("≥", "≤") else None
+
+
+def _opens(arc: np.ndarray) -> bool:
+    """An opening bracket: its middle bulges left of its ends ("(", not ")")."""
+    h = arc.shape[0]
+    cols = [np.flatnonzero(row) for row in arc]
+    ends = [c.mean() for c in cols[: max(1, h // 5)] + cols[-max(1, h // 5):] if len(c)]
+    middle = [c.mean() for c in cols[2 * h // 5: 3 * h // 5 + 1] if len(c)]
+    return bool(ends and middle) and float(np.mean(middle)) < float(np.mean(ends)) - 0.5
 
 
 def _bar(ink: np.ndarray, x0: int) -> tuple[int, int] | None:

@@ -300,3 +300,142 @@ def test_lone_number_the_detector_missed_is_read_from_its_cell(cjk_font, monkeyp
     _fake_ocr(monkeypatch, [TextBox("2550", x0 - 3, y0 - 5, x1 + 3, y1 + 5)])
     (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
     assert [c.text for c in table.rows[0]] == ["2550", "7", ""]
+
+
+# ----------------------------------------------------------------------------- signs in a name's bracket
+
+@pytest.mark.parametrize("size", [14, 19])
+@pytest.mark.parametrize(("text", "expected"), [
+    ("公猪舍(≥**平方米)", ["≥"]), ("排污沟(≥米)", ["≥"]), ("种公猪(≥头)", ["≥"]), ("成本(≤5万元)", ["≤"]),
+    # a real digit, a look-alike that is the real glyph, no sign at all: nothing found
+    ("消毒机(2台)", [None]), ("种母猪(>头)", [None]), ("产出指标(40分)", [None]), ("(20分*执行率)", [None]),
+    ("执行数", []),
+])
+def test_the_sign_after_a_bracket_is_told_by_its_shape(cjk_font, size, text, expected):
+    # Measured on a Yunnan scan: the small ≥ in "公猪舍(≥**平方米)" came back as ">", "2" or nothing.
+    from ingest.readers.signs import bracket_signs
+
+    assert bracket_signs(_ink(_scanned_line(cjk_font, text, size))) == expected
+
+
+@pytest.mark.parametrize(("drawn", "read", "expected"), [
+    ("公猪舍(≥**平方米)", "公猪舍（>**平方米)", "公猪舍（≥**平方米)"),  # misread as ">"
+    ("堆粪房(≥**平方米)", "堆粪房(2**平方米)", "堆粪房(≥**平方米)"),  # misread as "2"
+    ("排污沟(≥米)", "排污沟(米)", "排污沟(≥米)"),  # skipped
+    ("保育栏(≥套)", "保育栏(≥套)", "保育栏(≥套)"),  # read right: left alone
+    ("消毒机(2台)", "消毒机(2台)", "消毒机(2台)"),  # a real 2 stays
+    ("种母猪(>头)", "种母猪(>头)", "种母猪(>头)"),  # a real > stays
+    ("≥**平方米)", ">**平方米)", "≥**平方米)"),  # a wrapped name's second line starting with the sign
+])
+def test_a_bracket_sign_misread_or_skipped_is_put_back(cjk_font, drawn, read, expected):
+    from ingest.readers.ocr.recovery import restore_bracket_signs
+
+    image = _scanned_line(cjk_font, drawn, 19)
+    box = TextBox(read, 2, 2, image.width - 2, image.height - 2, 0.9)
+    assert restore_bracket_signs(_ink(image), box).text == expected
+
+
+# ----------------------------------------------------------------------------- two-bar signs (≧ ═)
+
+# Measured on a Yunnan scan at 150 dpi, binarised: a lone "≧" in the 指标性质 column (read "AII"),
+# its two bars run into one band; a lone "═" (read "Ⅱ") is a solid block.
+MERGED_GEQQ = """
+##........
+####......
+######....
+..######..
+....######
+.....#####
+....#####.
+..######..
+######....
+####......
+#########.
+##########
+##########
+#########.
+##########
+##########
+"""
+SOLID_EQUALS = """
+.############.
+##############
+.#############
+.############.
+##############
+.#############
+"""
+
+
+# The first 5 columns of a "9" in "95%" on a 120-dpi scan, as leading_sign cut it at its tail's
+# width: a bar-like foot and a stroke above it; it passed for "≦" before the width test.
+NINE_CUT = """
+..###
+.####
+.####
+####.
+###..
+###..
+###..
+###..
+#####
+.####
+...##
+.....
+.....
+.####
+.####
+.####
+"""
+
+
+def _mask(picture: str) -> np.ndarray:
+    return np.array([[ch == "#" for ch in line] for line in picture.strip().splitlines()])
+
+
+def test_two_bar_signs_are_told_even_with_their_bars_run_together(cjk_font):
+    from ingest.readers.signs import two_bar_sign
+
+    assert two_bar_sign(_mask(MERGED_GEQQ)) == "≧"
+    assert two_bar_sign(_mask(MERGED_GEQQ)[:, ::-1]) == "≦"
+    assert two_bar_sign(_mask(SOLID_EQUALS)) == "="
+    assert two_bar_sign(_mask(NINE_CUT)) is None
+    # the small "﹦" of a Yunnan form, alone in its 指标性质 cell and missed by the model: 5 × 7 px
+    small_equals = _mask("######.\n#######\n######.\n#######\n######.")
+    assert comparison_sign(small_equals, max_glyph=14 * 150 / 72) == "="
+    assert comparison_sign(np.ones((7, 7), bool), max_glyph=14 * 150 / 72) is None  # a filled box
+    assert comparison_sign(np.ones((3, 17), bool), max_glyph=14 * 150 / 72) is None  # a dash
+    for glyph, expected in [("≧", "≧"), ("≦", "≦"), ("═", "="), ("A", None), ("Ⅱ", None), ("1", None), ("二", None),
+                            ("—", None), ("≥", None)]:
+        assert two_bar_sign(_ink(_scanned_line(cjk_font, glyph, 19))) == expected, glyph
+
+
+@pytest.mark.parametrize("size", [14, 19])
+@pytest.mark.parametrize(("text", "expected"), [("≧500亩", "≧"), ("≧5组", "≧"), ("≦30天", "≦"),
+                                                ("98%", None), ("95", None), ("2024年", None), ("246台", None)])
+def test_a_leading_two_bar_sign_is_found_though_as_tall_as_a_digit(cjk_font, size, text, expected):
+    # Measured on a Yunnan scan: "≧500亩" came back as "500亩"; in the scans' font ≧ is as tall
+    # as the digits, so the height test that keeps a real "2" a number cannot be what tells it.
+    found = leading_sign(_ink(_scanned_line(cjk_font, text, size)))
+    assert (found.sign if found else None) == expected
+
+
+def test_a_garbled_lone_two_bar_sign_is_restored(cjk_font, monkeypatch):
+    # 指标性质 "≧" read "AII" and "=", "═" read "Ⅱ"; a real "1" (a score) stays.
+    image, ink_boxes = _cell_row(cjk_font, ["≧", "≧", "═", "1", "100"])
+    _fake_ocr(monkeypatch, [TextBox(read, x0 - 3, y0 - 5, x1 + 3, y1 + 5, 0.6)
+                            for read, (x0, y0, x1, y1) in zip(["AII", "=", "Ⅱ", "1", "100"], ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == ["≧", "≧", "=", "1", "100"]
+
+
+@pytest.mark.slow
+def test_a_leading_two_bar_sign_read_as_2_is_put_back(cjk_font, monkeypatch):
+    # Measured on a 120-dpi Yunnan scan: "≧500亩" read "2500亩" and "≧80%" read "2 80%"; the
+    # look-alike "2" stands for ≧ as for ≥, and a real "2500亩" beside them stays.
+    cells = ["≧500亩", "≧80%", "2500亩"]
+    image, ink_boxes = _cell_row(cjk_font, cells)
+    _fake_ocr(monkeypatch, [TextBox(read, x0 - 3, y0 - 5, x1 + 3, y1 + 5, 0.9)
+                            for read, (x0, y0, x1, y1) in zip(["2500亩", "2 80%", "2500亩"], ink_boxes, strict=True)])
+    (table,) = ocr_page_image(image, page_number=1, first_table_index=0, first_block_index=0)
+    assert [c.text for c in table.rows[0]] == cells

@@ -198,3 +198,20 @@ def test_a_target_met_exactly_on_a_full_marks_row_is_confirmed(tmp_path):
     _cell(doc, 15, 8).text = "8"  # not full marks: the target may not have been met
     _doubt(doc, (15, 5))
     assert "第15行第5列“≥10”" in (extract_document(doc).status_reason or "")
+
+
+def test_a_weight_is_not_corrected_into_the_tables_outlier(tmp_path):
+    # A real 部门整体 form whose indicator 分值 add up to 20 (3, 3, 3, 4, 2, 5), not 100: a doubtful
+    # "3" is one glyph from 83, the value that would make them 100 — a form that does not add up,
+    # not a misread glyph. The 3 stays, doubtful, for a person.
+    doc = _as_scan(tmp_path, "ah_shouxian_department")
+    sub = extract_document(doc)
+    ind = sub.evaluations[0].indicators[0]
+    assert ind.weight == 3
+    loc = ind.cells["weight"]
+    cell = next(c for c in doc.tables[loc.table].rows[loc.row] if c.col == loc.col)
+    cell.confidence = 0.6
+    sub = extract_document(doc)
+    assert sub.evaluations[0].indicators[0].weight == 3
+    assert "“3”→“83”" not in (sub.status_reason or "")
+    assert sub.status == "needs_review" and "“3”（置信度 0.60，各项分值之和不是 100）" in sub.status_reason

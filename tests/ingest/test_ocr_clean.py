@@ -77,6 +77,29 @@ def test_black_text_under_a_seal_stays():
     assert arr[50, 100] < 60 and arr[20, 100] == 255
 
 
+def test_a_stamped_seal_leaves_no_fringe_to_read_and_black_digits_stay():
+    # Measured on the real set's sealed scans: the pale pink rim of the seal's strokes, too pale to
+    # count as seal ink, was left behind and read as the seal's characters glued to the figures
+    # ("5" read "5局"). After cleaning, the seal's characters leave no ink; the digits under it do.
+    from eval.degrade import stamp_seal
+    from eval.synth.files import pil_font
+    from ingest.readers.ocr.image import binarise
+
+    page = Image.new("RGB", (700, 500), "white")
+    draw = ImageDraw.Draw(page)
+    font = pil_font(19)
+    for k, y in enumerate((150, 250, 350)):
+        draw.text((520, y), str(5 + k), font=font, fill="black")
+    draw.rectangle((20, 20, 680, 480), outline="black", width=2)
+    sealed = stamp_seal(page)
+    cleaned, count = remove_seal(sealed)
+    assert count > 1000
+    ink = binarise(np.asarray(cleaned.convert("L"))) > 0
+    want = binarise(np.asarray(page.convert("L"))) > 0
+    assert (ink & ~want).sum() < 20  # a few specks at most: no stroke of the seal's characters
+    assert (ink & want).sum() > 0.9 * want.sum()  # the digits and the frame are all still there
+
+
 def test_coarse_scan_upscaled():
     img = Image.new("RGB", (992, 1403), "white")  # A4 at 120 dpi
     big, factor = upscale(img, 120)

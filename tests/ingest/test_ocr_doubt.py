@@ -72,3 +72,15 @@ def test_a_scan_with_doubtful_figures_is_needs_review(tmp_path):
     not_scanned = _form_as_scan(tmp_path, 0.55)
     not_scanned.scanned = False
     assert "扫描件识别存疑" not in (extract_document(not_scanned).status_reason or "")
+
+
+def test_a_letter_glued_to_a_figure_is_doubtful_whatever_its_score(tmp_path):
+    # Measured on a scan: "≤90万元" read "s90万元" at 0.896, a score that passes the bar.
+    (cell,) = doubtful_cells(_scan([("s90万元", 0.9), ("PM2.5", 0.99), ("90万元", 0.99)]).tables)
+    assert cell.text == "s90万元"
+    doc = _form_as_scan(tmp_path, 0.97)
+    target = next(c for t in doc.tables for row in t.rows for c in row if c.text == "0起")
+    target.text = "s0起"
+    sub = extract_document(doc)
+    assert sub.status == "needs_review"
+    assert "“s0起”（置信度 0.97，数字前多出字母“s”，疑为符号误读）" in sub.status_reason

@@ -30,6 +30,7 @@ from ingest.readers.ocr.orientation import upright_turn
 from ingest.readers.ocr.recovery import (
     digit_height,
     read_empty_cells,
+    restore_bracket_signs,
     restore_leading_sign,
     restore_lone_signs,
 )
@@ -72,7 +73,7 @@ def ocr_page_image(
                               first_table_index,
                               first_block_index, dpi=dpi, turned=True)
     boxes = split_at_rules(rgb, first, grids, tol)
-    boxes = [restore_leading_sign(rgb, ink, box) for box in boxes]
+    boxes = [restore_bracket_signs(ink, restore_leading_sign(rgb, ink, box)) for box in boxes]
 
     in_cells, free = assign_boxes(boxes, grids)
     digits = digit_height(ink, boxes)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from ingest.document import Cell, Table
 from ingest.readers.ocr.boxes import TextBox
 
-__all__ = ["DOUBT_SCORE", "MIN_SCORE", "NUMBER", "accepted", "doubt_reason", "doubtful_cells", "is_number",
+__all__ = ["DOUBT_SCORE", "MIN_SCORE", "NUMBER", "accepted", "doubt_reason", "doubtful_cells", "glued_letter",
+           "is_number",
            "lowest_score", "reread_agrees"]
 
 # Recognition score (PP-OCRv4 scores its own readings 0–1) below which a re-read line is dropped.
@@ -54,11 +55,26 @@ _MAX_LISTED = 5  # cells named in the reason; the rest are counted
 
 
 def doubtful_cells(tables: Iterable[Table]) -> list[Cell]:
-    """The OCR cells holding a figure (a digit) read with a score below :data:`DOUBT_SCORE`;
-    a merged cell's copies are not counted again."""
+    """The OCR cells holding a figure (a digit) read with a score below :data:`DOUBT_SCORE`, or
+    with a letter glued to the figure (:func:`glued_letter`); a merged cell's copies are not
+    counted again."""
     return [cell for table in tables if table.ocr for row in table.rows for cell in row
-            if not cell.merged and cell.confidence is not None and cell.confidence < DOUBT_SCORE
-            and any(ch.isdigit() for ch in cell.text)]
+            if not cell.merged and cell.confidence is not None and any(ch.isdigit() for ch in cell.text)
+            and (cell.confidence < DOUBT_SCORE or glued_letter(cell.text))]
+
+
+# One Latin letter right before a figure, not inside a word or code ("PM2.5" stays). Measured
+# on a scan: "≤90万元" read "s90万元" at 0.896 — a sign read as a letter, with a score that passed.
+_GLUED = re.compile(r"(?<![A-Za-z])([A-Za-z])(?=\d)")
+
+
+def glued_letter(text: str) -> str | None:
+    """The letter a figure starts with ("s" of "s90万元"), None when there is none."""
+    match = _GLUED.search(text)
+    return match.group(1) if match and not _GLUED_WORD.search(text) else None
+
+
+_GLUED_WORD = re.compile(r"[A-Za-z]{2,}")  # a word or code of letters (kw, PM, GDP): no glued sign
 
 
 def doubt_reason(tables: list[Table], cells: list[Cell] | None = None, why: dict[int, str] | None = None) -> str | None:
