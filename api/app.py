@@ -50,6 +50,7 @@ from api.routes import (
 )
 from api.schemas import ApiError, review_error
 from api.users import UserStore
+from assistant.embeddings import BackgroundEmbeddings, server_embeddings
 from assistant.review.errors import ReviewError
 from assistant.settings import Settings, get_settings
 from assistant.stores import open_stores
@@ -198,7 +199,9 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stores = open_stores(settings)
+        # the worker's passages are embedded in a child process, the questions here (see BackgroundEmbeddings)
+        embeddings = server_embeddings(settings) if api_settings.start_worker else None
+        stores = open_stores(settings, embeddings=embeddings)
         app.state.stores = stores
         app.state.users = UserStore(stores.records.engine)
         job_manager = JobManager(stores, settings)
@@ -210,6 +213,8 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
         finally:
             job_manager.stop()
             stores.close()
+            if isinstance(embeddings, BackgroundEmbeddings):
+                embeddings.close()
             app.state.stores = None
 
     app = FastAPI(
