@@ -3,8 +3,9 @@
 The server runs in its own process (``ziping serve``, as an operator starts it) so that the
 clients, an asyncio ``httpx`` loop in this process, never share its interpreter. Two topologies:
 
-- **embedded** — the default: SQLite and a persistent Chroma under one data directory, the
-  server's own thread running the upload jobs;
+- **embedded** — the default: SQLite and Chroma's files under one data directory; ``ziping serve``
+  picks its defaults up itself — a Chroma server child on that directory, two serving processes on
+  two cores or more, one of them running the upload jobs;
 - **scale-out** — a throwaway PostgreSQL and a ``chroma run`` server (:mod:`eval.services`), the
   server only queueing (``ZIPING_API_START_WORKER=false``) and two ``ziping worker`` processes
   taking the jobs: the topology of ``docker-compose.yml`` with local processes.
