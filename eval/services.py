@@ -19,29 +19,21 @@ import glob
 import os
 import pwd
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-START_TIMEOUT_S = 60
+from assistant.stores.chroma_server import chroma_bin, free_port, start_chroma, stop_process
+
+__all__ = ["chroma_bin", "free_port", "fresh_collection", "fresh_database", "postgres_bin", "temporary_chroma",
+           "temporary_postgres"]
 
 
 def postgres_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(found[-1]).parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_postgres(cmd: list[str]) -> list[str]:
@@ -97,55 +89,21 @@ def fresh_database(server_url: str, prefix: str = "zp_test_") -> Iterator[str]:
 
 
 # --- Chroma server --------------------------------------------------------------------------------
-
-
-def chroma_bin() -> Path | None:
-    """The ``chroma`` console script next to this interpreter (the venv's), else on PATH."""
-    here = Path(sys.executable).parent / "chroma"
-    if here.exists():
-        return here
-    found = shutil.which("chroma")
-    return Path(found) if found else None
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as r:  # noqa: S310 (loopback)
-            return r.status == 200
-    except OSError:
-        return False
+# Starting and stopping ``chroma run`` is :mod:`assistant.stores.chroma_server`'s (``ziping serve``
+# runs one as its child on the embedded default); here it runs in a throwaway directory.
 
 
 @contextlib.contextmanager
 def temporary_chroma() -> Iterator[str]:
     """Start ``chroma run`` and yield its URL (``http://127.0.0.1:<port>``)."""
-    exe = chroma_bin()
-    if exe is None:
-        raise RuntimeError("chroma CLI not found (pip install chromadb)")
     root = Path(tempfile.mkdtemp(prefix="ziping-chroma-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_TELEMETRY": "False"}
-    log = (root / "log").open("wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(root / "data"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
     try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not _ready(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"chroma run did not start: {(root / 'log').read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        yield url
+        proc, url = start_chroma(root / "data", root / "log")
+        try:
+            yield url
+        finally:
+            stop_process(proc.pid)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(10)
-        log.close()
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -19,6 +19,8 @@ store yet (records and full text are written first; vectors follow ``ziping embe
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -43,6 +45,12 @@ __all__ = ["Hit", "HybridRetriever", "location_of"]
 Mode = Literal["hybrid", "bm25", "dense"]
 
 FOCUS_MIN_SHARE = 0.25  # focus hits scoring below this share of the best one are not listed
+
+# An embedded Chroma's count() holds the GIL (~10 ms under load) and ran on every question, stalling
+# every other request of the server; a store that had vectors a moment ago still has them, so that
+# is looked at again only after a while (by vector store: one per process).
+HAS_VECTORS_TTL_S = 30.0
+_HAS_VECTORS: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
 
 
 def location_of(meta: dict[str, Any]) -> Location:
@@ -115,7 +123,15 @@ class HybridRetriever(BaseRetriever):
         if getattr(stores, "_vectors", None) is None and not (s.chroma_url or s.chroma_dir.exists()):
             return False
         try:
-            return stores.vectors.count() > 0
+            vectors = stores.vectors
+            seen = _HAS_VECTORS.get(vectors)
+            if seen is not None and time.monotonic() - seen < HAS_VECTORS_TTL_S:
+                return True
+            if vectors.count() > 0:
+                _HAS_VECTORS[vectors] = time.monotonic()
+                return True
+            _HAS_VECTORS.pop(vectors, None)
+            return False
         except Exception:  # noqa: BLE001 — a broken vector store must not stop keyword search
             return False
 

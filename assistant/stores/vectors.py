@@ -4,7 +4,9 @@ Embedded default: ``chromadb.PersistentClient`` under ``<data_dir>/chroma``. A p
 client is not process-safe, so every write holds a file lock (``<data_dir>/chroma.lock``);
 embedding happens *before* the lock is taken, so a slow embedder does not block other writers.
 With ``ZIPING_CHROMA_URL`` set (``http://host:8000``) an ``HttpClient`` talks to a Chroma server,
-which serialises writes itself.
+which serialises writes itself. ``ziping serve`` on the embedded default runs such a server on
+``<data_dir>/chroma`` (:mod:`assistant.stores.chroma_server`) and sets that URL for its processes;
+a command run meanwhile finds it in ``<data_dir>/chroma-server.json`` and uses it too.
 
 We always pass our own embeddings (Chroma's default embedding function would download a
 model) and switch Chroma's telemetry off, both by setting and by ``ANONYMIZED_TELEMETRY``
@@ -37,6 +39,7 @@ from langchain_chroma import Chroma  # noqa: E402
 from langchain_core.embeddings import Embeddings  # noqa: E402
 
 from assistant.stores import VectorStoreUnavailable  # noqa: E402
+from assistant.stores.chroma_server import running_url  # noqa: E402
 from assistant.stores.records import flat_metadata  # noqa: E402
 
 if TYPE_CHECKING:
@@ -67,6 +70,13 @@ def _client(settings: Settings) -> tuple[Any, bool]:
         client = chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or (443 if ssl else 8000),
                                      ssl=ssl, settings=chroma_settings)
         return client, False
+    # a running ``ziping serve`` keeps a Chroma server on the directory: use it, never open the
+    # directory a second time beside it (a persistent client is not process-safe)
+    running = running_url(settings) if settings.embedded_chroma_server else None
+    if running:
+        url = urlparse(running)
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                   settings=chroma_settings), False
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings), True
 

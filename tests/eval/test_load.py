@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.load import MIX, Level, OpStats, _level, _one, pct, verdict, warm
+from eval.load import MIX, Level, OpStats, _level, _one, mix_of, pct, verdict, warm
 from tests.api.support import served
 from tests.support.jobs import report_text
 
@@ -93,3 +93,17 @@ def test_percentiles_by_nearest_rank() -> None:
     assert pct([], 0.5) is None
     stats = OpStats("list", samples=[0.01, 0.02], errors=1)
     assert stats.to_dict(wall=1.5)["error_rate"] == round(1 / 3, 4) and stats.to_dict(wall=1.5)["per_s"] == 2.0
+
+
+def test_a_changed_mix_sends_no_request_of_a_weight_0_operation(app_with_reports) -> None:
+    url, token = app_with_reports
+    ids = _ids(url, token)
+    mix = mix_of(["upload=0", "ask_document=0"])
+    assert dict(mix) == {**dict(MIX), "upload": 0, "ask_document": 0}
+    stats, _wall = asyncio.run(_level(url, [token], clients=2, duration=2.0, think=0.0, ids=ids, seed=3, mix=mix))
+    assert stats["upload"].statuses == {} and stats["ask_document"].statuses == {}
+    assert sum(len(s.samples) for s in stats.values()) >= 2
+    with pytest.raises(SystemExit, match="无法识别"):
+        mix_of(["uploads=0"])
+    with pytest.raises(SystemExit, match="无法识别"):
+        mix_of(["upload=-1"])

