@@ -1,6 +1,6 @@
 """A file whose reading never ends fails with 读取超时 after ``ZIPING_READ_TIMEOUT`` seconds in every
-topology, not only in a pool of several processes (ingest/pool.py): ``ziping ingest`` on one file, a
-batch read with one worker, and the server's job worker. The batch goes on and nothing stored is
+topology, not only in a pool of several processes (ingest/pool.py): ``ziping ingest`` on one file and
+the server's job worker here; a batch read with one worker and with two in tests/ingest/test_pool.py. The batch goes on and nothing stored is
 harmed. The slow file is real: a PDF page drawing 3,000,000 characters (minutes of pdfplumber on
 any machine) with the page's character cap raised so that it is laid out."""
 
@@ -21,9 +21,7 @@ from assistant.stores.jobs import JobStore
 from eval.big_inputs import slow_pdf
 from eval.extraction import label_files
 from ingest.jobs import JobRunner
-from ingest.pipeline import IngestOptions, ingest_paths
 from tests.ingest.test_job_runner import queue_upload
-from tests.ingest.test_pool import _records
 
 pytestmark = pytest.mark.slow  # each waits out a timeout
 
@@ -50,23 +48,6 @@ def test_cli_ingest_of_one_slow_file_times_out(tmp_path: Path):
     assert took < 120, took  # the interpreter's start, the pool's and the timeout: not the minutes of the read
     stores = open_stores(Settings(data_dir=tmp_path / "data"))
     assert stores.records.list_submissions() == []
-
-
-def test_a_batch_read_by_one_worker_times_out_on_the_slow_file_and_goes_on(synth_corpus: Path, tmp_path: Path):
-    digital = _digital(synth_corpus)
-    slow = slow_pdf(tmp_path / "slow.pdf", glyphs=3_000_000)
-    stores = open_stores(Settings(data_dir=tmp_path / "data", ingest_workers=1, read_timeout=TIMEOUT,
-                                  max_page_chars=UNCAPPED))
-    first = ingest_paths([digital[0]], stores, IngestOptions(defer_vectors=True)).files[0]
-    before = _records(stores)
-    report = ingest_paths([digital[1], slow, digital[2], digital[0]], stores, IngestOptions(defer_vectors=True))
-    outcomes = {Path(f.name).name: f for f in report.files}
-    assert outcomes["slow.pdf"].status == "failed" and "读取超时" in (outcomes["slow.pdf"].reason or "")
-    assert outcomes[digital[1].name].status == outcomes[digital[2].name].status == "ok"
-    assert outcomes[digital[0].name].status == "skipped"
-    after = _records(stores)
-    assert after[first.submission_id] == before[first.submission_id]  # type: ignore[index]
-    assert len(after) == 3
 
 
 def test_the_servers_job_worker_times_out_on_a_slow_upload_and_finishes_the_job(synth_corpus: Path, tmp_path: Path):

@@ -263,7 +263,8 @@ def test_a_file_read_past_the_timeout_fails_alone_and_its_process_is_replaced(sy
 
 
 @pytest.mark.slow  # waits out a 30 s timeout
-def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus: Path, tmp_path: Path):
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-worker", "two-workers"])  # one worker: a pool of one
+def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus: Path, tmp_path: Path, workers: int):
     """A crafted few-KB PDF whose one page draws 3,000,000 characters keeps a parser busy for minutes
     (300,000 took 16 s on a quiet machine and 170 s under load, so ten times that outlasts the
     timeout anywhere): with a short timeout it fails with the reason, the other files of the batch
@@ -274,7 +275,7 @@ def test_a_slow_file_in_a_batch_times_out_and_harms_nothing_stored(synth_corpus:
 
     digital = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))
     slow = slow_pdf(tmp_path / "slow.pdf", glyphs=3_000_000)
-    stores = open_stores(Settings(data_dir=tmp_path / "data", ingest_workers=2, read_timeout=30,
+    stores = open_stores(Settings(data_dir=tmp_path / "data", ingest_workers=workers, read_timeout=30,
                                   max_page_chars=10**8))
     first = ingest_paths([digital[0]], stores, IngestOptions(defer_vectors=True)).files[0]
     stored_before = _records(stores)
