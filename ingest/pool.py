@@ -171,6 +171,8 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
     caps = {"ZIPING_MAX_PAGE_PIXELS": str(max_page_pixels)}
     if page_caps is not None:
         caps |= {"ZIPING_MAX_PAGE_CHARS": str(page_caps.chars), "ZIPING_MAX_PAGE_PATHS": str(page_caps.paths)}
+    # the converter's settings are read from the environment, which a forkserver child does not share
+    caps |= {name: os.environ[name] for name in ("ZIPING_SOFFICE", "ZIPING_CONVERT_TIMEOUT") if name in os.environ}
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(size, mp_context=_context(), initializer=_worker_start,

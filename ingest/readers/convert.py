@@ -54,6 +54,16 @@ def soffice_path() -> str | None:
     return str(fixed) if fixed.exists() else None
 
 
+def convert_timeout() -> float:
+    """Seconds one conversion may take: ``ZIPING_CONVERT_TIMEOUT`` when set, else :data:`TIMEOUT`.
+    An environment setting so that it reaches the reading processes (ingest/pool.py forwards it)."""
+    try:
+        configured = float(os.environ.get("ZIPING_CONVERT_TIMEOUT") or 0)
+    except ValueError:
+        configured = 0
+    return configured if configured > 0 else TIMEOUT
+
+
 def has_uno() -> bool:
     return Path(SYSTEM_PYTHON).exists() and Path("/usr/lib/python3/dist-packages/uno.py").exists()
 
@@ -61,8 +71,8 @@ def has_uno() -> bool:
 class Converter:
     """One warm LibreOffice for many files; thread-safe (one conversion at a time)."""
 
-    def __init__(self, timeout: float = TIMEOUT) -> None:
-        self.timeout = timeout
+    def __init__(self, timeout: float | None = None) -> None:
+        self.timeout = timeout if timeout is not None else convert_timeout()
         self._lock = threading.Lock()
         self._office: subprocess.Popen | None = None
         self._worker: subprocess.Popen | None = None

@@ -178,7 +178,7 @@ def test_batch_reports_bad_legacy_files_and_goes_on(legacy, office, tmp_path):
         stores.close()
 
 
-def test_a_hanging_converter_fails_only_its_files_and_harms_nothing_stored(legacy, office, tmp_path):
+def test_a_hanging_converter_fails_only_its_files_and_harms_nothing_stored(legacy, office, tmp_path, monkeypatch):
     stores = open_stores(Settings(data_dir=tmp_path / "data"))
     try:
         first = ingest_paths([legacy["xlsx_table"][0]], stores, IngestOptions(defer_vectors=True)).files[0]
@@ -188,7 +188,8 @@ def test_a_hanging_converter_fails_only_its_files_and_harms_nothing_stored(legac
         shutil.copyfile(legacy["docx_table"][0], folder / "a.doc")
         shutil.copyfile(legacy["report_docx_wps"][0], folder / "b.wps")
         (folder / "c.md").write_text("一、基本情况\n本项目预算资金100万元，绩效目标全部完成。\n", "utf-8")
-        office.timeout = 0.001  # every conversion "hangs"
+        office.timeout = 0.001  # every conversion "hangs": this process's converter …
+        monkeypatch.setenv("ZIPING_CONVERT_TIMEOUT", "0.001")  # … and the reading processes' (they read files)
         try:
             report = ingest_paths([folder], stores, IngestOptions(defer_vectors=True, force=True))
         finally:
