@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import socket
+import tempfile
 import threading
 import time
 import zipfile
@@ -170,3 +172,8 @@ def chromium_session(profile: Path, executable: str, url: str = "", token: str =
         yield browser
     finally:
         browser.close()
+
+
+def screenshot_dir() -> Path:
+    """Where browser tests leave their screenshots: ``$ZIPING_SCREENSHOTS`` or a fresh temporary folder."""
+    return Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))

@@ -12,8 +12,6 @@ Screenshots go to ``$ZIPING_SCREENSHOTS`` or a temporary folder (printed; never 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.support import XSS, Chromium, project_name, served, small_scan, with_text_replaced
+from tests.api.support import (
+    XSS,
+    Chromium,
+    project_name,
+    screenshot_dir,
+    served,
+    small_scan,
+    with_text_replaced,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,7 +67,7 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
         stores.close()
     files = {"docx": synth["docx_table"], "scan": small_scan(work / "扫描件.pdf"), "xss": xss}
 
-    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots = screenshot_dir()
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
     with served(settings) as url:

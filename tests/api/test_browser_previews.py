@@ -7,15 +7,13 @@ Screenshots go to ``$ZIPING_SCREENSHOTS`` or a temporary folder (printed; never 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.api.support import Chromium, served
+from tests.api.support import Chromium, screenshot_dir, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,7 +65,7 @@ def site(tmp_path_factory, synth) -> Iterator[Site]:
         _, token = UserStore(stores.records.engine).add("审核员", "admin")
     finally:
         stores.close()
-    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots = screenshot_dir()
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
     with served(settings) as url:

@@ -9,15 +9,13 @@ Screenshots go to ``$ZIPING_SCREENSHOTS`` or a temporary folder (printed; never 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.api.support import Chromium, served, with_text_replaced
+from tests.api.support import Chromium, screenshot_dir, served, with_text_replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,7 +55,7 @@ def site(tmp_path_factory, synth_corpus) -> Iterator[dict]:
         _, token = UserStore(stores.records.engine).add("审核员", "reviewer")
     finally:
         stores.close()
-    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots = screenshot_dir()
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
     with served(settings) as url:

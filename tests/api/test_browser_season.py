@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.api.support import chromium_session, served, with_text_replaced
+from tests.api.support import chromium_session, screenshot_dir, served, with_text_replaced
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,7 +62,7 @@ def season(tmp_path_factory, synth_corpus) -> Iterator[dict]:
         d["note"] for d in returned["defects"] if d["rule"] == "CALC-FUND-001"))
     corrected = with_text_replaced(synth_corpus / returned["file"], work / f"更正_{returned['file']}",
                                    rate.group(1), rate.group(2))
-    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots = screenshot_dir()
     shots.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {shots}")
     with served(settings) as url:

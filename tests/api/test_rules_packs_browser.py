@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from tests.api.support import chromium_session, served
+from tests.api.support import chromium_session, screenshot_dir, served
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,7 +21,7 @@ def test_the_rules_page_shows_a_packs_diff_from_national(tmp_path, chromium_path
         _, token = UserStore(stores.records.engine).add("审核员", "reviewer")
     finally:
         stores.close()
-    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots = screenshot_dir()
     with served(settings) as url, chromium_session(tmp_path / "chromium", chromium_path, url, token,
                                                    height=900) as browser:
         page = browser.page(chromium_path)

@@ -4,13 +4,9 @@ and keeps the inputs; a valid adjustment saves and the review total and grade ch
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import pytest
 
-from tests.api.support import chromium_session, served
+from tests.api.support import chromium_session, screenshot_dir, served
 from tests.support.samples import make_submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -29,7 +25,7 @@ def test_a_reviewer_scores_a_form_on_the_submission_page(tmp_path, chromium_path
         _, token = UserStore(stores.records.engine).add("复核员", "reviewer")
     finally:
         stores.close()
-    shots = Path(os.environ.get("ZIPING_SCREENSHOTS") or tempfile.mkdtemp(prefix="ziping-shots-"))
+    shots = screenshot_dir()
     with served(settings) as url, chromium_session(tmp_path / "chromium", chromium_path, url, token,
                                                    height=900) as browser:
         page = browser.page(chromium_path)
