@@ -193,15 +193,10 @@ def ink_height(ink: np.ndarray) -> int:
 def leading_sign(ink: np.ndarray) -> LeadingSign | None:
     """The ≥ or ≤ a text line's ink starts with, or None when the first glyph is anything else."""
     ink = _without_rules(_components(ink, min_area=3))  # scan specks, and a cell border the box caught
-    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
-    if not len(cols):
+    first = _first_on_bar(ink)
+    if first is None:
         return None
-    x0 = int(cols[0])
-    bar = _bar(ink, x0)
-    if bar is None:
-        return None
-    bottom, width = bar
-    glyph = ink[:, x0:x0 + width].copy()
+    x0, width, bottom, glyph = first
     if glyph[bottom + 1:].sum() > 1:  # ink under the "bar" (more than a speck): the arm of a ">"
         return None
     glyph[bottom + 1:] = False
@@ -277,16 +272,10 @@ def _sign_after(ink: np.ndarray, x0: int, top: int, line_h: int) -> str | None:
     """The ≥/≤ whose ink starts right after column ``x0``: the bar it stands on and the chevron
     above it (:func:`_bar`), short and low in the line. Found by its bar, not as a component: the
     sign often touches the character after it (measured: "(≥头)")."""
-    after = ink[:, x0:]
-    cols = np.flatnonzero(after.sum(axis=0) >= 2)
-    if not len(cols) or cols[0] > _BRACKET_SIGN_REACH * line_h:
+    first = _first_on_bar(ink[:, x0:])
+    if first is None or first[0] > _BRACKET_SIGN_REACH * line_h:
         return None
-    start = int(cols[0])
-    bar = _bar(after, start)
-    if bar is None:
-        return None
-    bottom, width = bar
-    glyph = after[:, start:start + width].copy()
+    _start, width, bottom, glyph = first
     glyph[bottom + 1:] = False
     extent = _rows(glyph)
     if (extent is None or extent[1] - extent[0] > _INNER_SIGN_HEIGHT * line_h
@@ -303,6 +292,20 @@ def _opens(arc: np.ndarray) -> bool:
     ends = [c.mean() for c in cols[: max(1, h // 5)] + cols[-max(1, h // 5):] if len(c)]
     middle = [c.mean() for c in cols[2 * h // 5: 3 * h // 5 + 1] if len(c)]
     return bool(ends and middle) and float(np.mean(middle)) < float(np.mean(ends)) - 0.5
+
+
+def _first_on_bar(ink: np.ndarray) -> tuple[int, int, int, np.ndarray] | None:
+    """(first column, width, bar's bottom row, a copy of the glyph's columns) of the first glyph
+    of ``ink`` when it stands on a bar (:func:`_bar`), else None."""
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    if not len(cols):
+        return None
+    x0 = int(cols[0])
+    bar = _bar(ink, x0)
+    if bar is None:
+        return None
+    bottom, width = bar
+    return x0, width, bottom, ink[:, x0:x0 + width].copy()
 
 
 def _bar(ink: np.ndarray, x0: int) -> tuple[int, int] | None:
