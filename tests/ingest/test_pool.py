@@ -182,6 +182,8 @@ def test_a_dead_reading_process_fails_its_files_and_the_batch_goes_on(synth_corp
     import os
     import signal
 
+    from tests.support.slow_read import read_slowly
+
     files = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))
     items = [files[n % len(files)] for n in range(12)]
     asked = 0
@@ -193,7 +195,9 @@ def test_a_dead_reading_process_fails_its_files_and_the_batch_goes_on(synth_corp
             os.kill(max(_descendants(os.getpid())), signal.SIGKILL)
         return ReadJob(path, path.name)
 
-    got = list(read_ahead(items, job_of, workers=2, max_page_pixels=40_000_000))
+    # each read takes a second, so the files sent before the kill are still held by the pool when
+    # it happens (a fast read could have finished them all, and then no file fails)
+    got = list(read_ahead(items, job_of, workers=2, max_page_pixels=40_000_000, read=read_slowly))
     assert [item for item, _ in got] == items
     failed = [n for n, (_, read) in enumerate(got) if isinstance(read, ReadFailure)]
     assert failed and all("读取进程意外退出" in got[n][1].reason for n in failed)  # type: ignore[union-attr]
