@@ -36,8 +36,14 @@
     img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
   }
 
+  // Two filter changes in quick succession send two requests whose answers may come back in either
+  // order: only the latest request's answer is drawn (an earlier one arriving last showed the
+  // table of a filter no longer chosen).
+  var latest = { table: 0, stats: 0 };
+
   function loadStats() {
     var y = year();
+    var mine = ++latest.stats;
     var box = document.getElementById('figures');
     if (!y) {
       var any = document.getElementById('year').options.length > 1;
@@ -47,6 +53,7 @@
       return Promise.resolve();
     }
     var stats = Z.api('/stats/' + encodeURIComponent(y)).then(function (data) {
+      if (mine !== latest.stats) return;
       Z.clear(box);
       FIGURES.forEach(function (pair) {
         var fig = data.figures[pair[0]];
@@ -57,6 +64,7 @@
     });
     var charts = ['exec', 'grade'].map(function (name) {
       return Z.api('/stats/' + encodeURIComponent(y) + '/charts/' + name + '.svg').then(function (svgText) {
+        if (mine !== latest.stats) return;
         var doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
         var svg = doc.documentElement;
         var target = Z.clear(document.getElementById('chart-' + name));
@@ -93,7 +101,9 @@
     ['unit_like', 'project_like'].forEach(function (k) { if (params.get(k)) queueParams.set(k, params.get(k)); });
     var path = queue ? '/review/queue?' + queueParams.toString()
       : '/submissions?' + params.toString();
+    var mine = ++latest.table;
     return Z.api(path).then(function (data) {
+      if (mine !== latest.table) return;
       state.total = data.total;
       Z.clear(body);
       if (!data.items.length) {

@@ -381,6 +381,45 @@ def test_decide_every_finding_of_a_rule_at_once(site, page):
     assert page.locator("#event-list .event[data-kind=decision]").count() == 3
 
 
+def test_a_late_answer_to_an_earlier_filter_does_not_replace_the_table(site, page):
+    """Two filter changes in quick succession: the answer to the first, arriving after the second's,
+    is not drawn — the table shows what the filters now say (the answer to the earlier request is
+    held back here until the later one is drawn)."""
+    page.goto(site.url + "/")
+    page.select_option("#year", "")
+    page.wait_for_selector("#subs tbody tr[data-sid]")
+    row = f"#subs tr[data-sid='{page.get_attribute('#subs tbody tr[data-sid]', 'data-sid')}']"
+    held = []
+
+    def hold_the_search(route):
+        if "q=" in route.request.url:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/submissions?*", hold_the_search)
+    try:
+        page.fill("#f-q", "没有这份材料")
+        page.click("#filters button[type=submit]")
+        for _ in range(200):  # the first request is in the handler's hands before the second is sent
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held
+        page.fill("#f-q", "")
+        with page.expect_response(lambda r: "/api/v1/submissions?" in r.url and "q=" not in r.url):
+            page.click("#filters button[type=submit]")
+        page.wait_for_selector(row)
+        assert len(held) == 1
+        with page.expect_response(lambda r: "q=" in r.url):
+            held[0].continue_()
+        page.wait_for_timeout(300)  # the late answer has been handed to the page's script
+        assert page.locator(row).count() == 1
+        assert "没有符合条件的材料" not in page.inner_text("#subs tbody")
+    finally:
+        page.unroute("**/api/v1/submissions?*")
+
+
 def test_rules_page_and_no_script_errors(site, page):
     page.goto(site.url + "/rules")
     page.wait_for_selector("#rules tbody tr.rule-row")
