@@ -12,6 +12,7 @@ and ``/static``. Every error is JSON ``{"error": {"code", "message", "message_en
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -54,6 +55,7 @@ from api.routes import (
 )
 from api.schemas import ApiError, review_error
 from api.users import UserStore
+from api.warmup import warm_up
 from assistant.embeddings import BackgroundEmbeddings, server_embeddings
 from assistant.review.errors import ReviewError
 from assistant.settings import Settings, get_settings
@@ -257,13 +259,14 @@ def serve_app() -> FastAPI:
         # as if killed with it: its running job goes back to the queue at the next start (a
         # graceful stop would race the next server for the worker lock and the Chroma child)
         die_with_parent(int(parent), signal.SIGKILL)
-    return create_app(Settings(), shared_limits=True)
+    return create_app(Settings(), shared_limits=True, warm=True)
 
 
 def create_app(settings: Settings | None = None, api_settings: ApiSettings | None = None, *,
-               shared_limits: bool = False) -> FastAPI:
+               shared_limits: bool = False, warm: bool = False) -> FastAPI:
     """The ziping web application on ``settings`` (default: from the environment); ``shared_limits``
-    keeps the rate-limit buckets in files under the data directory, for several serving processes."""
+    keeps the rate-limit buckets in files under the data directory, for several serving processes;
+    ``warm`` loads what the first question needs before the app accepts requests (:mod:`api.warmup`)."""
     settings = settings or get_settings()
     api_settings = api_settings or ApiSettings()
 
@@ -277,6 +280,8 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
         job_manager = JobManager(stores, settings)
         app.state.jobs = job_manager
         election = _WorkerElection(settings, job_manager) if api_settings.start_worker else None
+        if warm:
+            await asyncio.to_thread(warm_up, stores)
         if election is not None:
             election.start()
         try:

@@ -1,0 +1,66 @@
+"""What a serving process loads before it answers its first request.
+
+Left to the first question, a process would load jieba's dictionary (about 1 s here, several on a
+busy machine), the rule modules (a submission's findings name their rules), the question parser,
+the query embedder's model and its connection to Chroma — holding the GIL meanwhile, so every request that process had in hand
+waited behind it. Profiled under 32 reviewers (``eval.load``, with ``py-spy``): a quarter of one
+serving process's samples were jieba's ``Tokenizer.initialize``, and list/open answered in 45 ms at
+the median but 1.2 s at p95. ``ziping serve`` therefore runs :func:`warm_up` in each serving
+process before uvicorn lets it accept connections.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from assistant.stores import Stores
+
+log = logging.getLogger(__name__)
+
+WARM_QUESTION = "项目预算执行率偏差的原因是什么？"
+
+
+def warm_up(stores: Stores) -> list[str]:
+    """Run the read-only steps of a question once: tokenise it, load the rules, parse it with the
+    records' names and search the passages (keywords and vectors: the embedder's model and Chroma). Nothing is
+    written. What failed is returned (and logged): a warm-up never stops a server from starting,
+    the first real question then loads what is missing."""
+    failed: list[str] = []
+    started = time.perf_counter()
+    steps = (("分词词典", _tokenizer), ("审核规则", _rules), ("问题解析", lambda: _parser(stores)),
+             ("检索", lambda: _search(stores)))
+    for step, run in steps:
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 — reported, and the server starts anyway
+            log.warning("预热失败（%s） / warm-up step failed: %s: %s", step, type(exc).__name__, exc)
+            failed.append(step)
+    log.info("预热完成 / warmed up in %.1f s", time.perf_counter() - started)
+    return failed
+
+
+def _tokenizer() -> None:
+    from assistant.stores.fulltext import tokenize
+
+    tokenize(WARM_QUESTION)
+
+
+def _rules() -> None:
+    from assistant.checker.registry import rule_title
+
+    rule_title("MISSING-HDR-001")  # imports every rule module: a submission's findings name their rules
+
+
+def _parser(stores: Stores) -> None:
+    import assistant.answer.engine  # noqa: F401 — the answer modules, imported once here
+    from assistant.answer.parser import parse_question
+    from assistant.retrieval.gazetteer import gazetteer
+
+    parse_question(WARM_QUESTION, gazetteer(stores.records))
+
+
+def _search(stores: Stores) -> None:
+    from assistant.retrieval import HybridRetriever
+
+    HybridRetriever(stores=stores, k=1).search(WARM_QUESTION)
