@@ -16,7 +16,7 @@ import asyncio
 import os
 import signal
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ from api.routes import (
 )
 from api.schemas import ApiError, review_error
 from api.users import UserStore
-from api.warmup import warm_up
+from api.warmup import warm_up, warm_worker
 from assistant.embeddings import BackgroundEmbeddings, server_embeddings
 from assistant.review.errors import ReviewError
 from assistant.settings import Settings, get_settings
@@ -211,12 +211,14 @@ class _WorkerElection:
     look at its row — and keep trying the lock, so the worker comes back in another process when
     the one running it dies. On PostgreSQL every server runs its worker (jobs are claimed by row)."""
 
-    def __init__(self, settings: Settings, jobs: JobManager) -> None:
+    def __init__(self, settings: Settings, jobs: JobManager, warm: Callable[[], None] | None = None) -> None:
         self.jobs = jobs
+        self.warm = warm  # run once this process is the worker, before its first job
         self.lock: FileLock | None = None
         if settings.sqlalchemy_url.startswith("sqlite"):
             settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self.lock = FileLock(str(settings.data_dir / WORKER_LOCK), timeout=0)
+            # the process's lock, not a thread's: taken by the retrying thread, released by the lifespan
+            self.lock = FileLock(str(settings.data_dir / WORKER_LOCK), timeout=0, thread_local=False)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.running = False
@@ -227,6 +229,8 @@ class _WorkerElection:
                 self.lock.acquire()
             except Timeout:
                 return False
+        if self.warm is not None:
+            self.warm()
         self.jobs.start()
         self.running = True
         return True
@@ -279,7 +283,8 @@ def create_app(settings: Settings | None = None, api_settings: ApiSettings | Non
         app.state.users = UserStore(stores.records.engine)
         job_manager = JobManager(stores, settings)
         app.state.jobs = job_manager
-        election = _WorkerElection(settings, job_manager) if api_settings.start_worker else None
+        election = (_WorkerElection(settings, job_manager, (lambda: warm_worker(stores)) if warm else None)
+                    if api_settings.start_worker else None)
         if warm:
             await asyncio.to_thread(warm_up, stores)
         if election is not None:

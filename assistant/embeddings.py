@@ -199,6 +199,13 @@ class BackgroundEmbeddings(Embeddings):
                                                  initializer=_child_start, initargs=(self.settings, self.nice, os.getpid()))
             return self._pool
 
+    def start(self) -> int:
+        """Start the child and load its model now (at its low priority), not in the first upload's
+        job; its pid."""
+        pid = self._executor().submit(os.getpid).result()
+        self.child_pid = pid
+        return pid
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         from concurrent.futures.process import BrokenProcessPool
 

@@ -14,7 +14,11 @@ Before the levels, a small synthetic corpus (``eval.synth``) is ingested with ve
 then loops until the level's duration ends, picking an operation by weight and pausing between two
 requests for a reviewer's think time (``--think`` seconds on average, drawn uniformly from half to
 one and a half times it; ``--think 0`` is a closed loop without pauses, which measures where the
-server saturates rather than what reviewers see):
+server saturates rather than what reviewers see). With a think time each client makes its first
+request after a pause drawn from zero to one think time, as reviewers arrive at different moments:
+started in the same millisecond, the 32 clients' first requests came as one burst, and one serving
+process accepted most of the 32 new connections at once and kept them (keep-alive) for the level —
+a queue of ~30 requests at its start that no reviewer would make:
 
 ============== ====== =========================================================================
 list            25 %  ``GET /submissions?size=50`` — the overview's table (sorted, counted)
@@ -172,6 +176,8 @@ async def _client(url: str, token: str, seed: int, deadline: float, think: float
     rng = random.Random(seed)
     ops, weights = zip(*mix, strict=True)
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        if think > 0:  # reviewers arrive over a think time, not all in the same millisecond (see the docstring)
+            await asyncio.sleep(rng.uniform(0.0, think))
         while time.monotonic() < deadline:
             op = rng.choices(ops, weights)[0]
             started = time.perf_counter()

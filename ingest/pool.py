@@ -47,7 +47,7 @@ from ingest.prepare import Defaults, Prepared, prepare
 from ingest.readers.caps import PageCaps
 
 __all__ = ["WINDOW", "Read", "ReadFailure", "ReadJob", "default_workers", "pool_workers", "read_ahead", "read_file",
-           "timed_out"]
+           "start_reading_server", "timed_out"]
 
 WINDOW = 2  # files read ahead per worker: enough to keep every core busy, little held in memory
 OWNER_POLL_S = 1.0  # how often a worker looks whether the process that made its pool is alive
@@ -238,6 +238,18 @@ def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ingest.pool"])
     return context
+
+
+def start_reading_server() -> None:
+    """Start now, in a process with threads (a server), the ``forkserver`` its reading processes
+    come from, which imports the reading stack once: left to the first upload, that import took
+    both cores for seconds while reviewers' requests waited. A single-threaded process forks its
+    readers and needs none."""
+    if _threads() > 1:
+        _context()
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _threads() -> int:
