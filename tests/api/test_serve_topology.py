@@ -126,6 +126,28 @@ def test_serve_runs_a_chroma_server_child_on_the_data_directory(served):
     assert len(_serving_pids(served.server)) == 2  # two cores here: two serving processes by default
 
 
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_the_job_worker_has_started_its_helpers_before_the_first_upload(served):
+    """Warmed before the first job (api.warmup): the reading processes' forkserver and the
+    embedding child (lower priority, model loaded) run under exactly one serving process — the one
+    running the jobs — before anything was uploaded; the other serving process has neither."""
+    deadline = time.monotonic() + READY_S  # /readyz answered from the first process ready: the worker's may still warm
+    while True:
+        helpers = {p: sorted(_children(p)) for p in _serving_pids(served.server)}
+        with_helpers = [p for p, kids in helpers.items() if kids]
+        forkservers = [k for p in with_helpers for k in helpers[p] if "forkserver" in _cmdline(k)]
+        embedders = [k for f in forkservers for k in _children(f) if _alive(k) and _nice(k) == 10]
+        if embedders or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert len(with_helpers) == 1, helpers
+    assert len(forkservers) == 1, [_cmdline(k) for k in helpers[with_helpers[0]]]
+    assert len(embedders) == 1
+
+
 def test_one_process_runs_the_jobs_and_the_other_answers_from_the_vectors_it_wrote(served):
     body = report_text(31).replace("群众满意度", "候鸟迁徙监测站的红外相机电池续航不足，群众满意度")
     with httpx.Client(base_url=served.url, headers=served.headers, timeout=60) as http:
