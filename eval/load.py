@@ -69,7 +69,10 @@ MIX = [("list", 25), ("open", 25), ("findings", 20), ("ask_structured", 12), ("a
 OP_NAMES = {"list": "材料列表", "open": "打开材料", "findings": "材料的审核发现", "ask_structured": "问答（结构化）",
             "ask_document": "问答（文档）", "upload": "上传（小文件）"}
 TARGETS_S = {"list": 0.2, "open": 0.2, "findings": 0.2, "ask_structured": 1.5, "ask_document": 1.5}
-RATE_OFF = {"ZIPING_API_ASK_PER_MINUTE": "1e9", "ZIPING_API_ASK_BURST": "1000000000"}
+# The per-reviewer limits are off: one client of a closed loop asks and uploads faster than any person
+# (40 requests/s, 2.4 uploads/s), and a 429 there measures the limiter, which its own tests cover.
+RATE_OFF = {"ZIPING_API_ASK_PER_MINUTE": "1e9", "ZIPING_API_ASK_BURST": "1000000000",
+            "ZIPING_API_UPLOAD_PER_MINUTE": "1e9", "ZIPING_API_UPLOAD_BURST": "1000000000"}
 
 
 def pct(samples: list[float], q: float) -> float | None:

@@ -222,7 +222,7 @@ class JobRunner:
             reads = read_ahead(todo, lambda entry: read_job(entry[2], self.stores, options),
                                workers=pool_workers(self.settings.ingest_workers),
                                max_page_pixels=self.settings.max_page_pixels, timeout=self.settings.read_timeout,
-                               page_caps=PageCaps.of(self.settings))
+                               page_caps=PageCaps.of(self.settings), nice=self.settings.read_nice)
             with closing(reads):
                 for (seq, member, item), read in reads:
                     self._check(job, beat)

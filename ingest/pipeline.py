@@ -110,7 +110,7 @@ def ingest_paths(paths: list[Path], stores: Stores, options: IngestOptions,
         reads = read_ahead(enumerate(inputs, start=1), lambda pair: read_job(pair[1], stores, options),
                            workers=pool_workers(stores.settings.ingest_workers),
                            max_page_pixels=stores.settings.max_page_pixels, timeout=stores.settings.read_timeout,
-                           page_caps=PageCaps.of(stores.settings))
+                           page_caps=PageCaps.of(stores.settings), nice=stores.settings.read_nice)
         with closing(reads):
             for (done, item), read in reads:
                 if isinstance(item, Rejected):

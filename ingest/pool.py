@@ -102,12 +102,14 @@ def internal_error(exc: BaseException) -> str:
     return f"内部错误 / internal error: {type(exc).__name__}: {exc}"
 
 
-def _worker_start(caps: dict[str, str], owner: int) -> None:
+def _worker_start(caps: dict[str, str], owner: int, nice: int = 0) -> None:
     """In each worker: the caller's page caps (readers look them up in the settings, so they are
     set as the environment the settings read), LibreOffice stopped when the worker ends (a pool's
     workers leave without running ``atexit``), and an end of its own when the process that made
     the pool is gone (``kill -9``): a worker would otherwise go on reading what was queued, then
-    wait for work for good."""
+    wait for work for good. ``nice`` lowers its CPU priority below the caller's."""
+    if nice > 0:
+        os.nice(nice)
     os.environ.update(caps)
     from assistant.settings import get_settings
 
@@ -137,7 +139,7 @@ def _stop_converter() -> None:
 
 def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, workers: int,
                max_page_pixels: int, timeout: float | None = None, page_caps: PageCaps | None = None,
-               read: Callable[[ReadJob], Read] = read_file) -> Iterator[tuple[T, Read | None]]:
+               read: Callable[[ReadJob], Read] = read_file, nice: int = 0) -> Iterator[tuple[T, Read | None]]:
     """Each item with what reading it gave, in the items' order: its prepared read or failure, or
     None when ``job_of`` says there is nothing to read (a file already stored, a refused upload).
 
@@ -150,7 +152,8 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
     Without one, a single worker or a single file reads in this process. A pool whose worker
     died (the OOM killer) fails the files it held and a new pool reads the rest. Abandoning the
     iterator (a job told to stop) cancels what was not started and waits for what was. ``read``
-    is what a worker runs on each file (tests give a slow one); the page caps are the caller's."""
+    is what a worker runs on each file (tests give a slow one); the page caps are the caller's, and
+    ``nice`` is how much lower than the caller's the pool's processes run (``Settings.read_nice``)."""
     source = iter(items)
     head: list[tuple[T, ReadJob | None]] = []
     wanted = 2 if workers > 1 else 1  # files to read before a pool is worth its start
@@ -176,7 +179,7 @@ def read_ahead(items: Iterable[T], job_of: Callable[[T], ReadJob | None], *, wor
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(size, mp_context=_context(), initializer=_worker_start,
-                                   initargs=(caps, os.getpid()))
+                                   initargs=(caps, os.getpid(), nice))
 
     pending: deque[_Sent[T]] = deque()
     pool = new_pool()

@@ -306,3 +306,18 @@ def test_a_single_threaded_caller_forks_its_readers_and_one_with_threads_uses_th
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2]).stdout.split()
     assert out == ["fork", "forkserver"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_reading_processes_run_at_the_lower_priority_asked(synth_corpus: Path, workers: int):
+    """Reading is batch work: the pool's processes run ``nice`` below the caller (a server's requests
+    come first), with one worker as with several."""
+    import os
+
+    from tests.support.slow_read import read_niceness
+
+    files = sorted(p for p, lab in label_files(synth_corpus) if lab["kind"] in ("docx_table", "xlsx_table"))[:3]
+    mine = os.nice(0)
+    got = list(read_ahead(files, lambda p: ReadJob(p, p.name), workers=workers, max_page_pixels=40_000_000,
+                          timeout=60, read=read_niceness, nice=7))
+    assert [read.reason for _, read in got] == [str(min(19, mine + 7))] * 3  # type: ignore[union-attr]

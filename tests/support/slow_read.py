@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from ingest.pool import Read, ReadJob, read_file
+from ingest.pool import Read, ReadFailure, ReadJob, read_file
 
 
 def read_or_hang(job: ReadJob) -> Read:
@@ -20,3 +20,10 @@ def read_or_hang(job: ReadJob) -> Read:
 def read_slowly(job: ReadJob) -> Read:
     time.sleep(1.0)
     return read_file(job)
+
+
+def read_niceness(job: ReadJob) -> Read:
+    """The reading process's nice value, as the failure's reason (what the pool's niceness test reads)."""
+    import os
+
+    return ReadFailure(str(os.nice(0)))
