@@ -172,13 +172,13 @@ def mix_of(changes: list[str] | None) -> list[tuple[str, int]]:
     return [(op, w) for op, w in weights.items()]
 
 
-async def _client(url: str, token: str, seed: int, deadline: float, think: float, ids: list[str],
+async def _client(client, seed: int, deadline: float, think: float, ids: list[str],
                   stats: dict[str, OpStats], seq: list[int], mix: list[tuple[str, int]]) -> None:
     import httpx
 
     rng = random.Random(seed)
     ops, weights = zip(*mix, strict=True)
-    async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+    async with client:
         if think > 0:  # reviewers arrive over a think time, not all in the same millisecond (see the docstring)
             await asyncio.sleep(rng.uniform(0.0, think))
         while time.monotonic() < deadline:
@@ -201,11 +201,18 @@ async def _client(url: str, token: str, seed: int, deadline: float, think: float
 
 async def _level(url: str, tokens: list[str], clients: int, duration: float, think: float, ids: list[str],
                  seed: int, mix: list[tuple[str, int]] = MIX) -> tuple[dict[str, OpStats], float]:
+    import httpx
+
     stats = {op: OpStats(op) for op, _ in MIX}
     seq = [seed * 100_000]
+    # made before the clock starts: each client loads the TLS certificates (~30 ms of CPU) even for
+    # http, and made inside the level the 32 of them held the event loop for about a second, so
+    # the staggered first requests all left together when it was free
+    made = [httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {tokens[k % len(tokens)]}"}, timeout=60)
+            for k in range(clients)]
     deadline = time.monotonic() + duration
     started = time.perf_counter()
-    await asyncio.gather(*(_client(url, tokens[k % len(tokens)], seed * 1000 + k, deadline, think, ids, stats, seq, mix)
+    await asyncio.gather(*(_client(made[k], seed * 1000 + k, deadline, think, ids, stats, seq, mix)
                            for k in range(clients)))
     return stats, time.perf_counter() - started
 
