@@ -29,8 +29,8 @@ WARM_QUESTION = "项目预算执行率偏差的原因是什么？"
 
 def warm_up(stores: Stores) -> list[str]:
     """Run the read-only steps of a question once: tokenise it, load the rules, parse it with the
-    records' names and search the passages (keywords and vectors: the embedder's model and Chroma). Nothing is
-    written. What failed is returned (and logged): a warm-up never stops a server from starting,
+    records' names and search the passages (keywords and vectors: the embedder's model and
+    Chroma); make the overview's list and one submission's page. Nothing is written. What failed is returned (and logged): a warm-up never stops a server from starting,
     the first real question then loads what is missing."""
     failed: list[str] = []
     started = time.perf_counter()
@@ -57,9 +57,9 @@ def _tokenizer() -> None:
 
 
 def _rules() -> None:
-    from assistant.checker.registry import rule_title
+    from assistant.checker.registry import rule_classes
 
-    rule_title("MISSING-HDR-001")  # imports every rule module: a submission's findings name their rules
+    rule_classes()  # imports every rule module: a submission's findings name their rules
 
 
 def _reads(stores: Stores) -> None:
@@ -79,7 +79,6 @@ def _reads(stores: Stores) -> None:
 
 
 def _parser(stores: Stores) -> None:
-    import assistant.answer.engine  # noqa: F401 — the answer modules, imported once here
     from assistant.answer.parser import parse_question
     from assistant.retrieval.gazetteer import gazetteer
 

@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     ingest_workers: int = Field(0, ge=0, description="读取、识别文件的进程数，0 为每个 CPU 核一个 / processes "
                                 "reading a batch's files (0: one per core)")
     # reading is batch work: at a lower priority its processes yield the cores to a server's requests
-    # (32 reviewers with uploads queued: list p95 329 ms with readers at nice 0); alone, a niced
-    # process runs as fast as any
+    # when both want them (2 cores: a reading process, two serving processes and the clients);
+    # alone, a niced process runs as fast as any
     read_nice: int = Field(10, ge=0, le=19, description="读取进程的 CPU 优先级（nice 值，0–19，越大越让先） / "
                            "nice value of the reading processes")
     # a reading process stuck on one file (a parser looping on a crafted input) would hold the

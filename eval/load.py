@@ -14,11 +14,12 @@ Before the levels, a small synthetic corpus (``eval.synth``) is ingested with ve
 then loops until the level's duration ends, picking an operation by weight and pausing between two
 requests for a reviewer's think time (``--think`` seconds on average, drawn uniformly from half to
 one and a half times it; ``--think 0`` is a closed loop without pauses, which measures where the
-server saturates rather than what reviewers see). With a think time each client makes its first
-request after a pause drawn from zero to one think time, as reviewers arrive at different moments:
-started in the same millisecond, the 32 clients' first requests came as one burst, and one serving
-process accepted most of the 32 new connections at once and kept them (keep-alive) for the level —
-a queue of ~30 requests at its start that no reviewer would make:
+server saturates rather than what reviewers see). The clients are made before a level's clock
+starts, and with a think time each makes its first request after a pause drawn from zero to one
+think time, as reviewers arrive at different moments. Made inside the level (32 ``httpx`` clients
+load TLS certificates for ~1.7 s of CPU, holding this process's loop) and started in the same
+millisecond, their first requests left as one burst that one serving process mostly accepted —
+~30 requests queued at the level's start that no reviewers would make, and measured as the server's:
 
 ============== ====== =========================================================================
 list            25 %  ``GET /submissions?size=50`` — the overview's table (sorted, counted)
@@ -55,8 +56,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eval.services import free_port
+
+if TYPE_CHECKING:
+    import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -172,7 +177,7 @@ def mix_of(changes: list[str] | None) -> list[tuple[str, int]]:
     return [(op, w) for op, w in weights.items()]
 
 
-async def _client(client, seed: int, deadline: float, think: float, ids: list[str],
+async def _client(client: httpx.AsyncClient, seed: int, deadline: float, think: float, ids: list[str],
                   stats: dict[str, OpStats], seq: list[int], mix: list[tuple[str, int]]) -> None:
     import httpx
 
@@ -205,9 +210,7 @@ async def _level(url: str, tokens: list[str], clients: int, duration: float, thi
 
     stats = {op: OpStats(op) for op, _ in MIX}
     seq = [seed * 100_000]
-    # made before the clock starts: each client loads the TLS certificates (~30 ms of CPU) even for
-    # http, and made inside the level the 32 of them held the event loop for about a second, so
-    # the staggered first requests all left together when it was free
+    # made before the clock starts (see the module docstring)
     made = [httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {tokens[k % len(tokens)]}"}, timeout=60)
             for k in range(clients)]
     deadline = time.monotonic() + duration

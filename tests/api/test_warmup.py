@@ -6,6 +6,7 @@ a fresh interpreter: these are loaded once per process, and this one has loaded 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,8 +41,6 @@ def _loaded(data_dir: Path, warm: bool) -> dict:
 
 
 def _env() -> dict[str, str]:
-    import os
-
     return {k: v for k, v in os.environ.items() if not k.startswith("ZIPING_")}
 
 
