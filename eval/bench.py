@@ -1,4 +1,5 @@
-"""``make bench``: the speed benchmarks (CLI start-up, ingest, OCR of a page beside bare rapidocr, big inputs (a 5,000-page PDF,
+"""``make bench``: the speed benchmarks (CLI start-up, ingest, OCR of a page beside bare rapidocr, legacy
+.doc/.wps/.xls/.et files read after a warm conversion, big inputs (a 5,000-page PDF,
 a 200 MB workbook), ask latency at 10k/100k chunks and on the 300-file corpus itself, API, the load test
 at 1/8/32 clients on the embedded default and the scale-out topology (:mod:`eval.load`), and the growth
 benchmark's small sizes — ``make bench GROWTH_SIZES=1000,10000,50000`` for the full one), figures printed."""
@@ -10,7 +11,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from eval import bench_cli, bench_ingest, bench_ocr, big_inputs, load
+from eval import bench_cli, bench_ingest, bench_inputs, bench_ocr, big_inputs, load
 from eval.run import machine
 
 
@@ -26,6 +27,8 @@ def main() -> None:
     bench_ingest.main(args.corpus)
     print()
     bench_ocr.main([])
+    print()
+    bench_inputs.run(args.corpus, 4)  # legacy formats: a warm conversion and read within 2 s
     print()
     big_inputs.main([])
     # the ask bench adds its point on the corpus itself: the issue's latency targets are set on 300 files
