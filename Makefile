@@ -85,7 +85,7 @@ eval: eval-corpus
 	$(BIN)/python -m eval.real_eval --out $(DATA)/real-eval.json
 	$(BIN)/python -m eval.cycle_eval --n 300 --files 30 --out $(DATA)/cycle-eval.json
 
-# The growth benchmark's sizes (eval/growth.py): the full run adds 50000 (hours on 2 cores).
+# The growth benchmark's sizes (eval/growth.py): the full run adds 50000 (about 45 minutes and 4 GB on 2 quiet cores; docs/growth.md).
 GROWTH_SIZES ?= 1000,10000
 
 bench: eval-corpus
