@@ -30,8 +30,9 @@ WARM_QUESTION = "项目预算执行率偏差的原因是什么？"
 def warm_up(stores: Stores) -> list[str]:
     """Run the read-only steps of a question once: tokenise it, load the rules, parse it with the
     records' names and search the passages (keywords and vectors: the embedder's model and
-    Chroma); make the overview's list and one submission's page. Nothing is written. What failed is returned (and logged): a warm-up never stops a server from starting,
-    the first real question then loads what is missing."""
+    Chroma); make the overview's list and one submission's page. Nothing is written. What failed
+    is returned (and logged): a warm-up never stops a server from starting, the first real
+    question then loads what is missing."""
     failed: list[str] = []
     started = time.perf_counter()
     steps = (("分词词典", _tokenizer), ("审核规则", _rules), ("材料列表与详情", lambda: _reads(stores)),
